@@ -1,0 +1,271 @@
+"""The sourced observations tradesim ships, and the rule that picks one value per year.
+
+Every number keeps its provenance: ``source``, ``url``, ``period``, ``status``, ``reported_by`` and ``note``
+travel with it as an :class:`Observation`.
+
+Selection rule (:func:`pick`), applied to the observations of one kind, reporter, partner, flow and year:
+
+1. only figures from one reporter's statistics (``reported_by``, default: the reporter itself) — figures from
+   different reporters are never mixed;
+2. only figures in the requested currency (``USD_bn`` for USD); ``doubtful_unit`` rows are never picked;
+3. full year (``FY``) over a figure a source calls full-year (``FY-as-stated``) over part years
+   (``jan-nov``, ``h1``, ...);
+4. then ``reported`` over ``approximate`` over ``derived`` over ``unverified``;
+5. then the order of the file.
+
+One exception, asked for by the users: the default 2023 Kazakhstan–Italy baseline is the article's $14.5B
+(``FY-as-stated``), not the full-year $16.1B. ``full_year=True`` (CLI ``--full-year``, scenario
+``bilateral_period = "FY"``) applies the plain rule instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from tradesim.errors import DataError
+from tradesim.quantities import format_money
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DATA_FILE = "kazakhstan_trade_sources.csv"
+COLUMNS = (
+    "kind", "reporter", "partner", "flow", "year", "period", "value", "unit",
+    "status", "reported_by", "source", "url", "note",
+)  # fmt: skip
+STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}
+PERIOD_RANK = {"FY": 0, "FY-as-stated": 1}  # any other period is a part year: rank 2
+FULL_YEAR = "FY"
+UNIT_SCALE = {"USD_bn": ("USD", 1e9), "EUR_bn": ("EUR", 1e9)}
+
+# (reporter, partner, year) -> period preferred by default over the plain rule. See the module docstring.
+DEFAULT_PERIOD_OVERRIDES: dict[tuple[str, str, int], str] = {("KAZ", "ITA", 2023): "FY-as-stated"}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One sourced figure. ``amount`` is in currency units (``1.45e10``); ``value`` as the source gives it."""
+
+    kind: str
+    reporter: str
+    partner: str
+    flow: str
+    year: int
+    period: str
+    value: float
+    unit: str
+    status: str
+    reported_by: str
+    source: str
+    url: str
+    note: str
+
+    @property
+    def currency(self) -> str:
+        return UNIT_SCALE.get(self.unit, (self.unit, 1.0))[0]
+
+    @property
+    def amount(self) -> float:
+        return self.value * UNIT_SCALE.get(self.unit, ("", 1.0))[1]
+
+    @property
+    def is_full_year(self) -> bool:
+        return self.period == FULL_YEAR
+
+    def label(self) -> str:
+        """``$14.5B (2023 FY-as-stated, reported, KAZ statistics)``."""
+        return (
+            f"{format_money(self.amount, self.currency)} ({self.year} {self.period}, {self.status}, "
+            f"{self.reported_by} statistics)"
+        )
+
+    def provenance(self) -> dict[str, Any]:
+        """The provenance columns, for JSON output."""
+        record = asdict(self)
+        record["amount"] = self.amount
+        return record
+
+
+@cache
+def _csv_bytes() -> bytes:
+    return files("tradesim").joinpath("_data", DATA_FILE).read_bytes()
+
+
+def data_hash() -> str:
+    """SHA-256 of the shipped data file: lets ``tradesim check`` tell a data change from a model change."""
+    return hashlib.sha256(_csv_bytes()).hexdigest()
+
+
+@cache
+def _observations() -> tuple[Observation, ...]:
+    import csv
+    import io
+
+    rows = csv.DictReader(io.StringIO(_csv_bytes().decode("utf-8")))
+    result = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            result.append(
+                Observation(
+                    **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},
+                    year=int(row["year"]) if row["year"] else 0,
+                    value=float(row["value"]),
+                )
+            )
+        except (KeyError, ValueError) as exc:  # pragma: no cover - guards the shipped file
+            raise DataError(f"{DATA_FILE}:{line}: unreadable row ({exc})") from None
+    return tuple(result)
+
+
+def observations() -> tuple[Observation, ...]:
+    """All shipped observations, in file order."""
+    return _observations()
+
+
+def load_observations() -> pd.DataFrame:
+    """All shipped observations as a DataFrame with every provenance column, plus ``amount``."""
+    import pandas as pd
+
+    frame = pd.DataFrame([asdict(o) for o in _observations()], columns=list(COLUMNS))
+    frame["amount"] = [o.amount for o in _observations()]
+    return frame
+
+
+def select(
+    *,
+    kind: str | None = None,
+    reporter: str | None = None,
+    partner: str | None = None,
+    flow: str | None = None,
+    year: int | None = None,
+    period: str | None = None,
+    reported_by: str | None = None,
+    status: str | None = None,
+) -> list[Observation]:
+    """Observations matching every criterion given (``None`` matches anything), in file order."""
+    wanted = {
+        "kind": kind, "reporter": reporter, "partner": partner, "flow": flow, "year": year,
+        "period": period, "reported_by": reported_by, "status": status,
+    }  # fmt: skip
+    criteria = {key: value for key, value in wanted.items() if value is not None}
+    return [o for o in _observations() if all(getattr(o, k) == v for k, v in criteria.items())]
+
+
+def _rank(observation: Observation) -> tuple[int, int]:
+    return PERIOD_RANK.get(observation.period, 2), STATUS_RANK[observation.status]
+
+
+def pick(
+    *,
+    reporter: str,
+    partner: str,
+    year: int,
+    flow: str = "total",
+    kind: str = "trade",
+    currency: str = "USD",
+    reported_by: str | None = None,
+    period: str | None = None,
+    full_year_only: bool = False,
+) -> Observation | None:
+    """The one value the selection rule picks (module docstring), or ``None`` if the data has none."""
+    candidates = [
+        o
+        for o in select(
+            kind=kind, reporter=reporter, partner=partner, flow=flow, year=year,
+            reported_by=reported_by or reporter, period=period,
+        )  # fmt: skip
+        if o.status in STATUS_RANK and o.currency == currency and (o.is_full_year or not full_year_only)
+    ]
+    return min(candidates, key=_rank, default=None)  # min() is stable: file order breaks ties
+
+
+def bilateral_baseline(
+    reporter: str, partner: str, year: int, *, period: str | None = None, currency: str = "USD"
+) -> Observation:
+    """The default bilateral baseline: the rule, with :data:`DEFAULT_PERIOD_OVERRIDES` unless ``period``.
+
+    ``period="FY"`` asks for the full-year figure (``--full-year``).
+    """
+    chosen = period or DEFAULT_PERIOD_OVERRIDES.get((reporter, partner, year))
+    found = pick(reporter=reporter, partner=partner, year=year, period=chosen, currency=currency)
+    if found is None:
+        which = f" for period {chosen!r}" if chosen else ""
+        raise DataError(
+            f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}; "
+            "set baseline.bilateral in the scenario file"
+        )
+    return found
+
+
+def total_baseline(reporter: str, year: int, *, currency: str = "USD") -> Observation:
+    """The reporter's total trade with the world in ``year``, by the selection rule."""
+    found = pick(reporter=reporter, partner="WLD", year=year, currency=currency)
+    if found is None:
+        raise DataError(
+            f"the data holds no {currency} figure for {reporter}'s total trade in {year}; "
+            "set baseline.total or baseline.rest_of_world in the scenario file"
+        )
+    return found
+
+
+def actual(reporter: str, partner: str, year: int, *, currency: str = "USD") -> Observation | None:
+    """A full-year actual for the pair and year, for display beside a projection (never a part year)."""
+    return pick(reporter=reporter, partner=partner, year=year, currency=currency, full_year_only=True)
+
+
+def baseline_alternatives(reporter: str, partner: str, year: int, *, currency: str = "USD") -> list[Observation]:
+    """Every distinct full-year (or as-stated full-year) bilateral figure the data holds for ``year``.
+
+    One observation per distinct amount, the best-ranked first; used for the baseline spread.
+    """
+    candidates = sorted(
+        (
+            o
+            for o in select(kind="trade", reporter=reporter, partner=partner, flow="total", year=year,
+                            reported_by=reporter)  # fmt: skip
+            if o.status in STATUS_RANK and o.currency == currency and o.period in PERIOD_RANK
+        ),
+        key=_rank,
+    )
+    seen: dict[float, Observation] = {}
+    for observation in candidates:
+        seen.setdefault(observation.amount, observation)
+    return sorted(seen.values(), key=lambda o: o.amount)
+
+
+def caveats(observation: Observation, what: str) -> list[str]:
+    """Warnings a reader must see when ``observation`` is used as ``what`` (e.g. "bilateral baseline")."""
+    warnings = []
+    money = format_money(observation.amount, observation.currency)
+    if observation.period == "FY-as-stated":
+        full = pick(
+            reporter=observation.reporter, partner=observation.partner, year=observation.year,
+            flow=observation.flow, period=FULL_YEAR, currency=observation.currency,
+        )  # fmt: skip
+        same = [
+            o.period
+            for o in select(kind=observation.kind, reporter=observation.reporter, partner=observation.partner,
+                            flow=observation.flow, year=observation.year, reported_by=observation.reported_by)
+            if o.amount == observation.amount and o.period not in PERIOD_RANK
+        ]  # fmt: skip
+        official = f"official releases give {money} for {same[0]} {observation.year}" if same else (
+            "official releases give it for a part of the year"
+        )
+        alternative = f"; full year: {full.label()} (--full-year)" if full else ""
+        warnings.append(
+            f"{what} {money} ({observation.year}) is the figure as stated by {observation.source}; "
+            f"{official}{alternative}"
+        )
+    elif not observation.is_full_year:
+        warnings.append(f"{what} {money} ({observation.year}) covers {observation.period} only, not the full year")
+    if observation.status == "unverified":
+        warnings.append(
+            f"{what} {money} ({observation.year}) is unverified: {observation.source}"
+        )
+    elif observation.status in ("approximate", "derived"):
+        warnings.append(f"{what} {money} ({observation.year}) is {observation.status}: {observation.source}")
+    return warnings

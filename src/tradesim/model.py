@@ -1,0 +1,254 @@
+"""Growth paths and projection: a scenario plus its baseline → yearly bilateral, rest-of-world, total, share.
+
+Each flow's path is its growth model's underlying level ``U_t`` with the scenario's events laid on it::
+
+    x_t = U_t · Π_e (1 + relative_e · ramp_e(t)) + Σ_e amount_e · ramp_e(t)
+
+``ramp_e(t)`` is 0 before the event's year; for a permanent event it rises linearly to 1 over
+``ramp_years`` (``min(1, (t − year + 1) / ramp_years)``); a one-off event is 1 in its year only.
+Every year: ``total = bilateral + rest_of_world`` and ``share = bilateral / total``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tradesim import data
+from tradesim.data import Observation
+from tradesim.errors import Problem, ScenarioError
+from tradesim.scenario import (
+    ConstantGrowth,
+    Event,
+    GrowthModel,
+    LinearGrowth,
+    LogisticGrowth,
+    PiecewiseGrowth,
+    ReachGrowth,
+    Scenario,
+    TableGrowth,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# A target counts as reached when the path is within this relative distance below it: floating point makes
+# 14.5e9 · (20/14.5) land a hair under 20e9.
+REACHED_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class ResolvedBaseline:
+    """Base-year values in currency units, each with the observation it came from (``None``: the file)."""
+
+    bilateral: float
+    rest_of_world: float
+    bilateral_source: Observation | None
+    total_source: Observation | None
+    exports: float | None = None
+    imports: float | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> float:
+        return self.bilateral + self.rest_of_world
+
+
+def resolve_baseline(scenario: Scenario, *, full_year: bool = False) -> ResolvedBaseline:
+    """Fill what the scenario's ``[baseline]`` leaves out from the data, never mixing reporters."""
+    spec, year = scenario.baseline, scenario.base_year
+    warnings: list[str] = []
+    bilateral_source = None
+    if spec.exports is not None and spec.imports is not None:
+        bilateral = spec.exports + spec.imports
+    elif spec.bilateral is not None:
+        bilateral = spec.bilateral
+    else:
+        period = spec.bilateral_period or ("FY" if full_year else None)
+        bilateral_source = data.bilateral_baseline(scenario.reporter, scenario.partner, year, period=period)
+        bilateral = bilateral_source.amount
+        warnings += data.caveats(bilateral_source, "bilateral baseline")
+    total_source = None
+    if spec.rest_of_world is not None:
+        rest = spec.rest_of_world
+    else:
+        if spec.total is not None:
+            total = spec.total
+        else:
+            total_source = data.total_baseline(scenario.reporter, year)
+            total = total_source.amount
+            warnings += data.caveats(total_source, f"{scenario.reporter} total trade")
+        rest = total - bilateral
+        if rest <= 0:
+            raise ScenarioError(
+                [Problem(f"scenario {scenario.name!r}: total trade {total:g} is not above bilateral trade "
+                         f"{bilateral:g} in {year}", scenario.path, None, "baseline.total")]
+            )  # fmt: skip
+    return ResolvedBaseline(
+        bilateral, rest, bilateral_source, total_source, spec.exports, spec.imports, tuple(warnings)
+    )
+
+
+def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.ndarray) -> np.ndarray:
+    """The growth model's level in each of ``years`` (the first is ``base_year``, valued ``start``)."""
+    t = (years - base_year).astype(float)
+    match model:
+        case ConstantGrowth(rate=rate):
+            return start * (1.0 + rate) ** t
+        case LinearGrowth(amount=amount):
+            return start + amount * t
+        case ReachGrowth(value=value, year=year, after=after):
+            implied = (value / start) ** (1.0 / (year - base_year)) - 1.0
+            later = implied if after is None else after
+            before = np.minimum(t, year - base_year)
+            return start * (1.0 + implied) ** before * (1.0 + later) ** (t - before)
+        case LogisticGrowth(rate=rate, ceiling=ceiling):
+            return ceiling / (1.0 + (ceiling / start - 1.0) * np.exp(-rate * t))
+        case TableGrowth(rates=rates, default=default):
+            yearly = [rates.get(int(y), default) for y in years[1:]]
+            return _compound(start, np.array(yearly, dtype=float))
+        case PiecewiseGrowth(rates=rates):
+            changes = sorted(rates)
+            yearly = [rates[max(c for c in changes if c <= y)] for y in years[1:]]
+            return _compound(start, np.array(yearly, dtype=float))
+    raise AssertionError(f"unknown growth model {model!r}")  # pragma: no cover
+
+
+def _compound(start: float, rates: np.ndarray) -> np.ndarray:
+    return start * np.concatenate(([1.0], np.cumprod(1.0 + rates)))
+
+
+def event_ramp(event: Event, years: np.ndarray) -> np.ndarray:
+    """How much of ``event`` is in force each year, from 0 to 1."""
+    if event.kind == "one-off":
+        return (years == event.year).astype(float)
+    return np.clip((years - event.year + 1) / event.ramp_years, 0.0, 1.0)
+
+
+def apply_events(path: np.ndarray, events: list[Event], years: np.ndarray) -> np.ndarray:
+    factor = np.ones_like(path)
+    added = np.zeros_like(path)
+    for event in events:
+        ramp = event_ramp(event, years)
+        if event.relative is not None:
+            factor *= 1.0 + event.relative * ramp
+        else:
+            added += (event.amount or 0.0) * ramp
+    return path * factor + added
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One scenario projected year by year. Arrays are indexed like ``years`` (base year first)."""
+
+    scenario: Scenario
+    baseline: ResolvedBaseline
+    years: np.ndarray
+    bilateral: np.ndarray
+    rest_of_world: np.ndarray
+    exports: np.ndarray | None = None
+    imports: np.ndarray | None = None
+    actuals: dict[int, Observation] = field(default_factory=dict)
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        return self.bilateral + self.rest_of_world
+
+    @cached_property
+    def share(self) -> np.ndarray:
+        return self.bilateral / self.total
+
+    @cached_property
+    def growth(self) -> np.ndarray:
+        """Year-on-year growth of bilateral trade, events included (NaN in the base year)."""
+        return np.concatenate(([math.nan], self.bilateral[1:] / self.bilateral[:-1] - 1.0))
+
+    def value(self, metric: str, year: int) -> float:
+        """``bilateral``, ``rest_of_world``, ``total`` or ``share`` in ``year``."""
+        index = int(year - self.years[0])
+        if not 0 <= index < len(self.years):
+            raise ScenarioError(
+                [Problem(f"scenario {self.scenario.name!r} is projected for {self.years[0]}–{self.years[-1]}, "
+                         f"not {year}", self.scenario.path)]
+            )  # fmt: skip
+        return float(getattr(self, metric)[index])
+
+    def reached_year(self, target: float) -> int | None:
+        """The first year (base year included) with bilateral trade at or above ``target``."""
+        hits = np.flatnonzero(self.bilateral >= target * (1.0 - REACHED_RTOL))
+        return int(self.years[hits[0]]) if hits.size else None
+
+    def actual_reached_year(self, target: float) -> int | None:
+        """The first year after the base year whose full-year actual is at or above ``target``."""
+        return min((y for y, o in self.actuals.items() if o.amount >= target * (1.0 - REACHED_RTOL)), default=None)
+
+    def frame(self, target: float | None = None) -> pd.DataFrame:
+        """The per-year table: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "year": self.years,
+                "bilateral": self.bilateral,
+                "rest_of_world": self.rest_of_world,
+                "total": self.total,
+                "share": self.share,
+                "growth": self.growth,
+                "gap_to_target": (target - self.bilateral) if target is not None else math.nan,
+                "actual": [self.actuals[int(y)].amount if int(y) in self.actuals else math.nan for y in self.years],
+            }
+        )
+
+
+def project(scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBaseline | None = None) -> Projection:
+    """Project ``scenario`` from its base year to its horizon.
+
+    Raises :class:`ScenarioError` naming the scenario and year if bilateral trade (or exports, imports)
+    falls below zero, or rest-of-world trade to zero or below.
+    """
+    base = baseline or resolve_baseline(scenario, full_year=full_year)
+    years = np.arange(scenario.base_year, scenario.horizon_year + 1)
+    growth = scenario.growth
+
+    def flow_path(flow: str, start: float) -> np.ndarray:
+        model = getattr(growth, flow)
+        path = underlying_path(model, start, scenario.base_year, years)
+        return apply_events(path, [e for e in scenario.events if e.flow == flow], years)
+
+    exports = imports = None
+    if growth.split and base.exports is not None and base.imports is not None:
+        exports = flow_path("exports", base.exports)
+        imports = flow_path("imports", base.imports)
+        bilateral = apply_events(exports + imports, [e for e in scenario.events if e.flow == "bilateral"], years)
+    else:
+        bilateral = flow_path("bilateral", base.bilateral)
+    if growth.other_flow == "total":
+        rest = flow_path("total", base.total) - bilateral
+    else:
+        rest = flow_path("rest_of_world", base.rest_of_world)
+    for name, values, limit in (("bilateral", bilateral, "below zero"), ("exports", exports, "below zero"),
+                                ("imports", imports, "below zero"), ("rest_of_world", rest, "to zero or below")):  # fmt: skip
+        if values is None:
+            continue
+        bad = np.flatnonzero(values <= 0) if name == "rest_of_world" else np.flatnonzero(values < 0)
+        if bad.size:
+            year = int(years[bad[0]])
+            raise ScenarioError(
+                [Problem(f"scenario {scenario.name!r}: {name} trade falls {limit} in {year} "
+                         f"({values[bad[0]]:.4g})", scenario.path)]
+            )  # fmt: skip
+    actuals = {}
+    for year in years[1:]:
+        found = data.actual(scenario.reporter, scenario.partner, int(year), currency=scenario.currency)
+        if found is not None:
+            actuals[int(year)] = found
+    return Projection(scenario, base, years, bilateral, rest, exports, imports, actuals)
+
+
+def required_growth(baseline: float, target: float, years: int) -> float:
+    """The constant annual rate taking ``baseline`` to ``target`` in exactly ``years`` years (closed form)."""
+    return float((target / baseline) ** (1.0 / years) - 1.0)

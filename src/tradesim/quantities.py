@@ -1,0 +1,131 @@
+"""Parsing and formatting of the quantities people type and read: amounts, rates and shares.
+
+Amounts are plain numbers in currency units (``1.45e10``); rates and shares are fractions (``0.07``).
+The parsers accept what analysts write (``20B``, ``$20 billion``, ``7%``, ``1/6``) and reject NaN, infinities
+and garbage with an :class:`~tradesim.errors.InputError` that repeats the bad text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from tradesim.errors import InputError
+
+_SCALES = {
+    "": 1.0,
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "t": 1e12,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
+_AMOUNT = re.compile(
+    r"^(?P<sign>[-+−]?)\s*\$?\s*(?P<number>[0-9][0-9_,]*(?:\.[0-9_]+)?(?:e[-+]?[0-9]+)?|\.[0-9_]+)"
+    r"\s*(?P<scale>[a-z]*)$",
+    re.IGNORECASE,
+)
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€"}
+
+
+def _finite(value: float, text: object, what: str) -> float:
+    if not math.isfinite(value):
+        raise InputError(f"{what} must be a finite number, got {text!r}")
+    return value
+
+
+def parse_amount(text: str | float | int, *, what: str = "amount", positive: bool = False) -> float:
+    """Parse ``20e9``, ``20_000_000_000``, ``20B``, ``20bn``, ``$20B``, ``20 billion``, ``500M`` to a float.
+
+    >>> parse_amount("$20B")
+    20000000000.0
+    """
+    if isinstance(text, bool):
+        raise InputError(f"{what} must be a number like 20e9 or 20B, got {text!r}")
+    if isinstance(text, int | float):
+        value = _finite(float(text), text, what)
+    else:
+        match = _AMOUNT.match(text.strip())
+        scale = _SCALES.get(match.group("scale").lower()) if match else None
+        if match is None or scale is None:
+            raise InputError(
+                f"{what} must be a number like 20e9, 20_000_000_000, 20B, $20bn or 500M, got {text!r}"
+            )
+        number = float(match.group("number").replace("_", "").replace(",", ""))
+        sign = -1.0 if match.group("sign") in ("-", "−") else 1.0
+        value = _finite(sign * number * scale, text, what)
+    if positive and value <= 0:
+        raise InputError(f"{what} must be greater than zero, got {text!r}")
+    return value
+
+
+def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
+    """Parse an annual rate: ``0.07`` or ``7%`` → 0.07. Rates at or below −100% are rejected.
+
+    >>> parse_rate("7%")
+    0.07
+    """
+    if isinstance(text, bool):
+        raise InputError(f"{what} must be a rate like 0.07 or 7%, got {text!r}")
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        raw = text.strip().replace("−", "-")
+        try:
+            value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        except ValueError:
+            raise InputError(f"{what} must be a rate like 0.07 or 7%, got {text!r}") from None
+    _finite(value, text, what)
+    if value <= -1:
+        raise InputError(f"{what} must be greater than -100% (a flow cannot fall below zero), got {text!r}")
+    return value
+
+
+def parse_share(text: str | float | int, *, what: str = "share") -> float:
+    """Parse a share strictly between 0 and 1: ``1/6``, ``0.1667`` or ``16.7%``."""
+    if isinstance(text, bool):
+        raise InputError(f"{what} must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}")
+    try:
+        if isinstance(text, int | float):
+            value = float(text)
+        elif "/" in text:
+            numerator, denominator = text.split("/", 1)
+            value = float(numerator) / float(denominator)
+        elif text.strip().endswith("%"):
+            value = float(text.strip()[:-1]) / 100
+        else:
+            value = float(text)
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"{what} must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}") from None
+    _finite(value, text, what)
+    if not 0 < value < 1:
+        raise InputError(f"{what} must be strictly between 0 and 1 (0% and 100%), got {text!r}")
+    return value
+
+
+def format_money(value: float, currency: str = "USD", digits: int = 1) -> str:
+    """``1.45e10`` → ``$14.5B``; ``-1.5e9`` → ``−$1.5B``; ``5e8`` → ``$500.0M``."""
+    if not math.isfinite(value):
+        return str(value)
+    symbol = _CURRENCY_SYMBOLS.get(currency, currency + " ")
+    sign = "−" if value < 0 else ""
+    magnitude = abs(value)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if magnitude >= scale:
+            return f"{sign}{symbol}{magnitude / scale:.{digits}f}{suffix}"
+    return f"{sign}{symbol}{magnitude:.0f}"
+
+
+def format_percent(value: float, digits: int = 1, *, signed: bool = False) -> str:
+    """``0.1037`` → ``10.4%``; with ``signed`` → ``+10.4%`` (and ``−2.0%`` with a real minus sign)."""
+    if not math.isfinite(value):
+        return str(value)
+    text = f"{value * 100:{'+' if signed else ''}.{digits}f}%"
+    return text.replace("-", "−")

@@ -1,0 +1,327 @@
+"""Results as data: per-scenario results against a target, summary and per-year tables, the JSON contract.
+
+Nothing here prints; the CLI renders what these functions return.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from tradesim import model
+from tradesim.errors import InputError, Problem
+from tradesim.quantities import format_money, format_percent
+from tradesim.scenario import (
+    ConstantGrowth,
+    GrowthModel,
+    LinearGrowth,
+    LogisticGrowth,
+    PiecewiseGrowth,
+    ReachGrowth,
+    Scenario,
+    TableGrowth,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+YEAR_COLUMNS = ("year", "bilateral", "rest_of_world", "total", "share", "growth", "gap_to_target", "actual")
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A projection read against a target (and optionally a year to reach it ``by``)."""
+
+    projection: model.Projection
+    target: float
+    by: int | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.projection.scenario
+
+    @cached_property
+    def reached_year(self) -> int | None:
+        return self.projection.reached_year(self.target)
+
+    @property
+    def share_at_reached(self) -> float | None:
+        year = self.reached_year
+        return None if year is None else self.projection.value("share", year)
+
+    @property
+    def share_at_horizon(self) -> float:
+        return float(self.projection.share[-1])
+
+    @property
+    def required_growth(self) -> float | None:
+        """Constant annual rate from the baseline to the target exactly in ``by`` (closed form)."""
+        if self.by is None:
+            return None
+        years = self.by - self.scenario.base_year
+        return model.required_growth(self.projection.baseline.bilateral, self.target, years)
+
+    @property
+    def actual_reached_year(self) -> int | None:
+        return self.projection.actual_reached_year(self.target)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.projection.baseline.warnings
+
+
+def evaluate(
+    scenarios: Iterable[Scenario],
+    *,
+    target: float | None = None,
+    by: int | None = None,
+    horizon: int | None = None,
+    full_year: bool = False,
+) -> list[ScenarioResult]:
+    """Project every scenario and read it against ``target`` (default: the scenario's own first target).
+
+    ``by`` defaults to the year of the scenario's own target when that target is used.
+    """
+    results = []
+    for scenario in scenarios:
+        if horizon is not None:
+            scenario = scenario.with_horizon(horizon)
+        own = scenario.target
+        if target is None and own is None:
+            raise InputError(
+                [Problem(f"scenario {scenario.name!r} has no target: add [[targets]] or pass --target AMOUNT",
+                         scenario.path)]
+            )  # fmt: skip
+        chosen = target if target is not None else own.value  # type: ignore[union-attr]
+        year = by if by is not None else (own.year if target is None and own is not None else None)
+        if year is not None and year <= scenario.base_year:
+            raise InputError(f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}")
+        results.append(ScenarioResult(model.project(scenario, full_year=full_year), chosen, year))
+    return results
+
+
+# ------------------------------------------------------------------------------------------------ describe
+def describe_growth(growth: GrowthModel | None, currency: str = "USD") -> str:
+    """A short human description: ``+5.0%/yr``, ``to $20.0B in 2027, then +0.0%/yr``, ..."""
+    match growth:
+        case None:
+            return "—"
+        case ConstantGrowth(rate=rate):
+            return f"{format_percent(rate, signed=True)}/yr"
+        case LinearGrowth(amount=amount):
+            return f"{'+' if amount >= 0 else ''}{format_money(amount, currency)}/yr"
+        case ReachGrowth(value=value, year=year, after=after):
+            then = "" if after is None else f", then {format_percent(after, signed=True)}/yr"
+            return f"to {format_money(value, currency)} in {year}{then}"
+        case LogisticGrowth(rate=rate, ceiling=ceiling):
+            return f"logistic {format_percent(rate)} toward {format_money(ceiling, currency)}"
+        case TableGrowth(rates=rates, default=default):
+            fallback = "" if default is None else f", else {format_percent(default, signed=True)}"
+            return f"table {min(rates)}–{max(rates)}{fallback}" if rates else f"table{fallback}"
+        case PiecewiseGrowth(rates=rates):
+            return ", ".join(f"{format_percent(r, signed=True)} from {y}" for y, r in sorted(rates.items()))
+    raise AssertionError(growth)  # pragma: no cover
+
+
+def _bilateral_growth(scenario: Scenario) -> str:
+    g = scenario.growth
+    if g.split:
+        return f"exports {describe_growth(g.exports)}, imports {describe_growth(g.imports)}"
+    text = describe_growth(g.bilateral)
+    return text + (f" + {len(scenario.events)} event(s)" if scenario.events else "")
+
+
+def _other_growth(scenario: Scenario) -> str:
+    flow = scenario.growth.other_flow
+    text = describe_growth(getattr(scenario.growth, flow))
+    return f"total {text}" if flow == "total" else text
+
+
+# ------------------------------------------------------------------------------------------------- tables
+def summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """One row per scenario, numbers unformatted (fractions and currency units)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "scenario": r.scenario.name,
+                "base_year": r.scenario.base_year,
+                "baseline": r.projection.baseline.bilateral,
+                "baseline_total": r.projection.baseline.total,
+                "bilateral_growth": _bilateral_growth(r.scenario),
+                "other_growth": _other_growth(r.scenario),
+                "target": r.target,
+                "reached_year": r.reached_year,
+                "share_at_reached": r.share_at_reached,
+                "horizon": r.scenario.horizon_year,
+                "share_at_horizon": r.share_at_horizon,
+                "by": r.by,
+                "required_growth": r.required_growth,
+                "actual_reached_year": r.actual_reached_year,
+            }
+            for r in results
+        ]
+    )
+
+
+def summary_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """The summary formatted for people: money as $14.5B, shares and rates as percent.
+
+    What all scenarios share (base year, target, horizon, ``by``) goes into the column headers or the title
+    (:func:`title`) rather than into every row.
+    """
+    import pandas as pd
+
+    base_year = _common([r.scenario.base_year for r in results])
+    horizon = _common([r.scenario.horizon_year for r in results])
+    target = _common([r.target for r in results])
+    by = _common([r.by for r in results])
+    rows = []
+    for r in results:
+        currency = r.scenario.currency
+        baseline = format_money(r.projection.baseline.bilateral, currency)
+        share_end = format_percent(r.share_at_horizon)
+        row = {
+            "scenario": r.scenario.name,
+            f"base {base_year}" if base_year else "baseline": baseline if base_year else (
+                f"{baseline} ({r.scenario.base_year})"
+            ),
+            "growth": _bilateral_growth(r.scenario),
+            "rest": _other_growth(r.scenario),
+        }
+        if target is None:
+            row["target"] = format_money(r.target, currency)
+        row["reached"] = str(r.reached_year) if r.reached_year else f"not by {r.scenario.horizon_year}"
+        row["share then"] = format_percent(r.share_at_reached) if r.share_at_reached is not None else "—"
+        row[f"share {horizon}" if horizon else "share at horizon"] = (
+            share_end if horizon else f"{share_end} ({r.scenario.horizon_year})"
+        )
+        if any(x.by is not None for x in results):
+            growth = r.required_growth
+            needed = f"{format_percent(growth, 2, signed=True)}" if growth is not None else "—"
+            row[f"need by {by}" if by else "need"] = needed if by or r.by is None else f"{needed} by {r.by}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def title(results: Sequence[ScenarioResult]) -> str:
+    """``Kazakhstan–Italy trade against a $20.0B target`` (the target when all scenarios share it)."""
+    pair = _common([f"{r.scenario.reporter}–{r.scenario.partner}" for r in results])
+    target = _common([r.target for r in results])
+    currency = _common([r.scenario.currency for r in results]) or "USD"
+    against = f" against a {format_money(target, currency)} target" if target is not None else " against each target"
+    return f"{pair or 'Bilateral'} trade{against}"
+
+
+def years_display(result: ScenarioResult) -> pd.DataFrame:
+    """The per-year table of one scenario, formatted."""
+    import pandas as pd
+
+    frame = result.projection.frame(result.target)
+    currency = result.scenario.currency
+
+    def money(value: float) -> str:
+        return "—" if math.isnan(value) else format_money(value, currency, 2)
+
+    return pd.DataFrame(
+        {
+            "year": frame["year"].astype(str),
+            "bilateral": frame["bilateral"].map(money),
+            "rest of world": frame["rest_of_world"].map(money),
+            "total": frame["total"].map(money),
+            "share": frame["share"].map(lambda v: format_percent(v, 2)),
+            "growth": frame["growth"].map(lambda v: "—" if math.isnan(v) else format_percent(v, 1, signed=True)),
+            "gap to target": frame["gap_to_target"].map(lambda v: "reached" if v <= 0 else money(v)),
+            "actual": frame["actual"].map(money),
+        }
+    )
+
+
+def long_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """Every scenario's per-year rows in long form with a ``scenario`` column (the CSV output)."""
+    import pandas as pd
+
+    frames = [r.projection.frame(r.target).assign(scenario=r.scenario.name) for r in results]
+    return pd.concat(frames, ignore_index=True)[["scenario", *YEAR_COLUMNS]]
+
+
+def notes(results: Sequence[ScenarioResult]) -> list[str]:
+    """Warnings (partial-year or unverified baselines) and actuals, each once, in order."""
+    seen: dict[str, None] = {}
+    for r in results:
+        for warning in r.warnings:
+            seen.setdefault(warning, None)
+    for r in results:
+        year = r.actual_reached_year
+        if year is not None:
+            observed = r.projection.actuals[year]
+            seen.setdefault(
+                f"actuals: {r.scenario.reporter}–{r.scenario.partner} trade was {observed.label()} in {year} "
+                f"({observed.source}): a target of {format_money(r.target, r.scenario.currency)} was already "
+                "reached in the actuals",
+                None,
+            )
+    return list(seen)
+
+
+# --------------------------------------------------------------------------------------------------- JSON
+def _number(value: Any) -> Any:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _common(values: list[Any]) -> Any:
+    return values[0] if values and all(v == values[0] for v in values) else None
+
+
+def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
+    """The documented JSON contract of ``tradesim project --format json`` (README "JSON output")."""
+    scenarios = []
+    for r in results:
+        frame = r.projection.frame(r.target)
+        baseline = r.projection.baseline
+        scenarios.append(
+            {
+                "name": r.scenario.name,
+                "description": r.scenario.description,
+                "file": str(r.scenario.path) if r.scenario.path else None,
+                "base_year": r.scenario.base_year,
+                "baseline": baseline.bilateral,
+                "baseline_total": baseline.total,
+                "baseline_sources": {
+                    "bilateral": baseline.bilateral_source.provenance() if baseline.bilateral_source else None,
+                    "total": baseline.total_source.provenance() if baseline.total_source else None,
+                },
+                "target": r.target,
+                "by": r.by,
+                "reached_year": r.reached_year,
+                "share_at_reached": r.share_at_reached,
+                "required_growth": r.required_growth,
+                "actual_reached_year": r.actual_reached_year,
+                "warnings": list(r.warnings),
+                "years": [
+                    {"year": int(row["year"]), **{k: _number(row[k]) for k in YEAR_COLUMNS[1:]}}
+                    for row in frame.to_dict("records")
+                ],
+            }
+        )
+    return {
+        "target": _common([r.target for r in results]),
+        "by": _common([r.by for r in results]),
+        "currency": _common([r.scenario.currency for r in results]) or "USD",
+        "scenarios": scenarios,
+    }
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table of a (formatted) frame."""
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    rows = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows]) + "\n"
