@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 class _Boundary(TyperGroup):
     """Turns errors into exit codes and one-line messages, for the console script and CliRunner alike."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone_mode = kwargs.pop("standalone_mode", True)
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
         except TradesimError as error:
             if "--traceback" in argv:
                 raise
@@ -63,14 +64,14 @@ scenarios_app = typer.Typer(
 app.add_typer(scenarios_app, name="scenarios")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-class DataFormat(str, Enum):
+class DataFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -86,7 +87,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    traceback: Annotated[bool, typer.Option("--traceback", help="Show the full traceback of an error.")] = False,
+    traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show the full traceback of an error.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -96,10 +99,16 @@ def _root(
 
 ScenarioDir = Annotated[
     Path | None,
-    typer.Option("--scenarios", help="Folder of scenario files (default: $TRADESIM_SCENARIOS, ./scenarios, or the "
-                 "reference scenarios shipped with tradesim).", show_default=False),
-]  # fmt: skip
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")]
+    typer.Option(
+        "--scenarios",
+        help="Folder of scenario files (default: $TRADESIM_SCENARIOS, ./scenarios, or the "
+        "reference scenarios shipped with tradesim).",
+        show_default=False,
+    ),
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
+]
 
 
 def _console(output: Path | None = None, *, stderr: bool = False) -> Console:
@@ -160,11 +169,17 @@ def project(
         list[str] | None, typer.Argument(help="Scenario names or TOML files (default: every scenario found).")
     ] = None,
     target: Annotated[
-        str | None, typer.Option(help="Target amount: 20e9, 20B, $20bn, 20 billion, 500M (default: each "
-                                 "scenario's own target).")  # fmt: skip
+        str | None,
+        typer.Option(
+            help="Target amount: 20e9, 20B, $20bn, 20 billion, 500M (default: each scenario's own target)."
+        ),
     ] = None,
-    by: Annotated[int | None, typer.Option(help="Also show the constant growth that reaches the target in YEAR.")] = None,
-    horizon: Annotated[int | None, typer.Option(help="Project to YEAR instead of each scenario's horizon.")] = None,
+    by: Annotated[
+        int | None, typer.Option(help="Also show the constant growth that reaches the target in YEAR.")
+    ] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Project to YEAR instead of each scenario's horizon.")
+    ] = None,
     growth: Annotated[
         str | None, typer.Option(help="Ad-hoc scenario: bilateral growth, 0.07 or 7% (replaces the files).")
     ] = None,
@@ -172,8 +187,12 @@ def project(
         str | None, typer.Option(help="Ad-hoc scenario: growth of the rest of the reporter's trade.")
     ] = None,
     full_year: Annotated[
-        bool, typer.Option("--full-year", help="Default baseline: the full-year 2023 figure ($16.1B, QazTrade) "
-                           "instead of the article's $14.5B (Jan–Nov 2023).")  # fmt: skip
+        bool,
+        typer.Option(
+            "--full-year",
+            help="Default baseline: the full-year 2023 figure ($16.1B, QazTrade) "
+            "instead of the article's $14.5B (Jan–Nov 2023).",
+        ),
     ] = False,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Output = None,
@@ -189,7 +208,8 @@ def project(
             raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
         chosen = [
             scenario.ad_hoc(
-                parse_rate(growth or 0.0, what="--growth"), parse_rate(rest_growth or 0.0, what="--rest-growth")
+                parse_rate(growth or 0.0, what="--growth"),
+                parse_rate(rest_growth or 0.0, what="--rest-growth"),
             )
         ]
     else:
@@ -217,12 +237,16 @@ def project(
 # ------------------------------------------------------------------------------------------------- data
 @app.command()
 def data(
-    partner: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 partner, e.g. ITA (WLD: the world).")] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="ISO 3166 alpha-3 partner, e.g. ITA (WLD: the world).")
+    ] = None,
     reporter: Annotated[str | None, typer.Option(help="Reporting country, e.g. KAZ.")] = None,
     year: Annotated[int | None, typer.Option(help="Year of the observation.")] = None,
     kind: Annotated[str | None, typer.Option(help="trade, share, target or fx.")] = None,
     flow: Annotated[str | None, typer.Option(help="total, export, import (rate for fx).")] = None,
-    status: Annotated[str | None, typer.Option(help="reported, approximate, derived, unverified, ...")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="reported, approximate, derived, unverified, ...")
+    ] = None,
     format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output: Output = None,
 ) -> None:
@@ -230,7 +254,14 @@ def data(
     from tradesim import data as data_module
 
     frame = data_module.load_observations()
-    criteria = {"partner": partner, "reporter": reporter, "year": year, "kind": kind, "flow": flow, "status": status}
+    criteria = {
+        "partner": partner,
+        "reporter": reporter,
+        "year": year,
+        "kind": kind,
+        "flow": flow,
+        "status": status,
+    }
     for column, value in criteria.items():
         if value is not None:
             known = sorted(map(str, frame[column].unique()))
@@ -242,8 +273,21 @@ def data(
     elif format is DataFormat.csv:
         _emit(frame.to_csv(index=False), output)
     else:
-        shown = frame[["kind", "reporter", "partner", "flow", "year", "period", "value", "unit", "status",
-                       "reported_by", "source"]]  # fmt: skip
+        shown = frame[
+            [
+                "kind",
+                "reporter",
+                "partner",
+                "flow",
+                "year",
+                "period",
+                "value",
+                "unit",
+                "status",
+                "reported_by",
+                "source",
+            ]
+        ]
         console = _console(output)
         console.print(_rich_table(shown.astype(str), f"{len(shown)} observations"))
         if output is not None:
@@ -268,12 +312,16 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
         except TradesimError as error:
             description = f"INVALID: {error.problems[0]}"
         rows.append({"scenario": name, "description": " ".join(description.split()), "file": str(path)})
-    _console().print(_rich_table(pd.DataFrame(rows, columns=["scenario", "description", "file"]), str(directory)))
+    _console().print(
+        _rich_table(pd.DataFrame(rows, columns=["scenario", "description", "file"]), str(directory))
+    )
 
 
 @scenarios_app.command("validate")
 def scenarios_validate(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files or scenario names (default: all found).")] = None,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or scenario names (default: all found).")
+    ] = None,
     scenario_dir: ScenarioDir = None,
 ) -> None:
     """Validate scenario files without projecting; every problem in every file, one line each."""

@@ -34,9 +34,20 @@ if TYPE_CHECKING:
 
 DATA_FILE = "kazakhstan_trade_sources.csv"
 COLUMNS = (
-    "kind", "reporter", "partner", "flow", "year", "period", "value", "unit",
-    "status", "reported_by", "source", "url", "note",
-)  # fmt: skip
+    "kind",
+    "reporter",
+    "partner",
+    "flow",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "reported_by",
+    "source",
+    "url",
+    "note",
+)
 STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}
 PERIOD_RANK = {"FY": 0, "FY-as-stated": 1}  # any other period is a part year: rank 2
 FULL_YEAR = "FY"
@@ -70,7 +81,8 @@ class Observation:
 
     @property
     def amount(self) -> float:
-        return self.value * UNIT_SCALE.get(self.unit, ("", 1.0))[1]
+        # rounded to a thousandth of a currency unit so 16.1 bn is 16_100_000_000.0, not ...000002
+        return round(self.value * UNIT_SCALE.get(self.unit, ("", 1.0))[1], 3)
 
     @property
     def is_full_year(self) -> bool:
@@ -148,9 +160,15 @@ def select(
 ) -> list[Observation]:
     """Observations matching every criterion given (``None`` matches anything), in file order."""
     wanted = {
-        "kind": kind, "reporter": reporter, "partner": partner, "flow": flow, "year": year,
-        "period": period, "reported_by": reported_by, "status": status,
-    }  # fmt: skip
+        "kind": kind,
+        "reporter": reporter,
+        "partner": partner,
+        "flow": flow,
+        "year": year,
+        "period": period,
+        "reported_by": reported_by,
+        "status": status,
+    }
     criteria = {key: value for key, value in wanted.items() if value is not None}
     return [o for o in _observations() if all(getattr(o, k) == v for k, v in criteria.items())]
 
@@ -175,9 +193,14 @@ def pick(
     candidates = [
         o
         for o in select(
-            kind=kind, reporter=reporter, partner=partner, flow=flow, year=year,
-            reported_by=reported_by or reporter, period=period,
-        )  # fmt: skip
+            kind=kind,
+            reporter=reporter,
+            partner=partner,
+            flow=flow,
+            year=year,
+            reported_by=reported_by or reporter,
+            period=period,
+        )
         if o.status in STATUS_RANK and o.currency == currency and (o.is_full_year or not full_year_only)
     ]
     return min(candidates, key=_rank, default=None)  # min() is stable: file order breaks ties
@@ -217,7 +240,9 @@ def actual(reporter: str, partner: str, year: int, *, currency: str = "USD") -> 
     return pick(reporter=reporter, partner=partner, year=year, currency=currency, full_year_only=True)
 
 
-def baseline_alternatives(reporter: str, partner: str, year: int, *, currency: str = "USD") -> list[Observation]:
+def baseline_alternatives(
+    reporter: str, partner: str, year: int, *, currency: str = "USD"
+) -> list[Observation]:
     """Every distinct full-year (or as-stated full-year) bilateral figure the data holds for ``year``.
 
     One observation per distinct amount, the best-ranked first; used for the baseline spread.
@@ -225,8 +250,14 @@ def baseline_alternatives(reporter: str, partner: str, year: int, *, currency: s
     candidates = sorted(
         (
             o
-            for o in select(kind="trade", reporter=reporter, partner=partner, flow="total", year=year,
-                            reported_by=reporter)  # fmt: skip
+            for o in select(
+                kind="trade",
+                reporter=reporter,
+                partner=partner,
+                flow="total",
+                year=year,
+                reported_by=reporter,
+            )
             if o.status in STATUS_RANK and o.currency == currency and o.period in PERIOD_RANK
         ),
         key=_rank,
@@ -243,17 +274,29 @@ def caveats(observation: Observation, what: str) -> list[str]:
     money = format_money(observation.amount, observation.currency)
     if observation.period == "FY-as-stated":
         full = pick(
-            reporter=observation.reporter, partner=observation.partner, year=observation.year,
-            flow=observation.flow, period=FULL_YEAR, currency=observation.currency,
-        )  # fmt: skip
+            reporter=observation.reporter,
+            partner=observation.partner,
+            year=observation.year,
+            flow=observation.flow,
+            period=FULL_YEAR,
+            currency=observation.currency,
+        )
         same = [
             o.period
-            for o in select(kind=observation.kind, reporter=observation.reporter, partner=observation.partner,
-                            flow=observation.flow, year=observation.year, reported_by=observation.reported_by)
+            for o in select(
+                kind=observation.kind,
+                reporter=observation.reporter,
+                partner=observation.partner,
+                flow=observation.flow,
+                year=observation.year,
+                reported_by=observation.reported_by,
+            )
             if o.amount == observation.amount and o.period not in PERIOD_RANK
-        ]  # fmt: skip
-        official = f"official releases give {money} for {same[0]} {observation.year}" if same else (
-            "official releases give it for a part of the year"
+        ]
+        official = (
+            f"official releases give {money} for {same[0]} {observation.year}"
+            if same
+            else ("official releases give it for a part of the year")
         )
         alternative = f"; full year: {full.label()} (--full-year)" if full else ""
         warnings.append(
@@ -261,11 +304,11 @@ def caveats(observation: Observation, what: str) -> list[str]:
             f"{official}{alternative}"
         )
     elif not observation.is_full_year:
-        warnings.append(f"{what} {money} ({observation.year}) covers {observation.period} only, not the full year")
-    if observation.status == "unverified":
         warnings.append(
-            f"{what} {money} ({observation.year}) is unverified: {observation.source}"
+            f"{what} {money} ({observation.year}) covers {observation.period} only, not the full year"
         )
+    if observation.status == "unverified":
+        warnings.append(f"{what} {money} ({observation.year}) is unverified: {observation.source}")
     elif observation.status in ("approximate", "derived"):
         warnings.append(f"{what} {money} ({observation.year}) is {observation.status}: {observation.source}")
     return warnings

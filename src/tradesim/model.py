@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -85,15 +85,22 @@ def resolve_baseline(scenario: Scenario, *, full_year: bool = False) -> Resolved
         rest = total - bilateral
         if rest <= 0:
             raise ScenarioError(
-                [Problem(f"scenario {scenario.name!r}: total trade {total:g} is not above bilateral trade "
-                         f"{bilateral:g} in {year}", scenario.path, None, "baseline.total")]
-            )  # fmt: skip
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: total trade {total:g} is not above bilateral trade "
+                        f"{bilateral:g} in {year}",
+                        scenario.path,
+                        None,
+                        "baseline.total",
+                    )
+                ]
+            )
     return ResolvedBaseline(
         bilateral, rest, bilateral_source, total_source, spec.exports, spec.imports, tuple(warnings)
     )
 
 
-def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.ndarray) -> np.ndarray:
+def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.ndarray) -> Any:
     """The growth model's level in each of ``years`` (the first is ``base_year``, valued ``start``)."""
     t = (years - base_year).astype(float)
     match model:
@@ -118,18 +125,18 @@ def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.
     raise AssertionError(f"unknown growth model {model!r}")  # pragma: no cover
 
 
-def _compound(start: float, rates: np.ndarray) -> np.ndarray:
+def _compound(start: float, rates: np.ndarray) -> Any:
     return start * np.concatenate(([1.0], np.cumprod(1.0 + rates)))
 
 
-def event_ramp(event: Event, years: np.ndarray) -> np.ndarray:
+def event_ramp(event: Event, years: np.ndarray) -> Any:
     """How much of ``event`` is in force each year, from 0 to 1."""
     if event.kind == "one-off":
         return (years == event.year).astype(float)
     return np.clip((years - event.year + 1) / event.ramp_years, 0.0, 1.0)
 
 
-def apply_events(path: np.ndarray, events: list[Event], years: np.ndarray) -> np.ndarray:
+def apply_events(path: np.ndarray, events: list[Event], years: np.ndarray) -> Any:
     factor = np.ones_like(path)
     added = np.zeros_like(path)
     for event in events:
@@ -155,15 +162,15 @@ class Projection:
     actuals: dict[int, Observation] = field(default_factory=dict)
 
     @cached_property
-    def total(self) -> np.ndarray:
+    def total(self) -> Any:
         return self.bilateral + self.rest_of_world
 
     @cached_property
-    def share(self) -> np.ndarray:
+    def share(self) -> Any:
         return self.bilateral / self.total
 
     @cached_property
-    def growth(self) -> np.ndarray:
+    def growth(self) -> Any:
         """Year-on-year growth of bilateral trade, events included (NaN in the base year)."""
         return np.concatenate(([math.nan], self.bilateral[1:] / self.bilateral[:-1] - 1.0))
 
@@ -172,9 +179,14 @@ class Projection:
         index = int(year - self.years[0])
         if not 0 <= index < len(self.years):
             raise ScenarioError(
-                [Problem(f"scenario {self.scenario.name!r} is projected for {self.years[0]}–{self.years[-1]}, "
-                         f"not {year}", self.scenario.path)]
-            )  # fmt: skip
+                [
+                    Problem(
+                        f"scenario {self.scenario.name!r} is projected for {self.years[0]}–{self.years[-1]}, "
+                        f"not {year}",
+                        self.scenario.path,
+                    )
+                ]
+            )
         return float(getattr(self, metric)[index])
 
     def reached_year(self, target: float) -> int | None:
@@ -184,7 +196,9 @@ class Projection:
 
     def actual_reached_year(self, target: float) -> int | None:
         """The first year after the base year whose full-year actual is at or above ``target``."""
-        return min((y for y, o in self.actuals.items() if o.amount >= target * (1.0 - REACHED_RTOL)), default=None)
+        return min(
+            (y for y, o in self.actuals.items() if o.amount >= target * (1.0 - REACHED_RTOL)), default=None
+        )
 
     def frame(self, target: float | None = None) -> pd.DataFrame:
         """The per-year table: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual."""
@@ -199,12 +213,16 @@ class Projection:
                 "share": self.share,
                 "growth": self.growth,
                 "gap_to_target": (target - self.bilateral) if target is not None else math.nan,
-                "actual": [self.actuals[int(y)].amount if int(y) in self.actuals else math.nan for y in self.years],
+                "actual": [
+                    self.actuals[int(y)].amount if int(y) in self.actuals else math.nan for y in self.years
+                ],
             }
         )
 
 
-def project(scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBaseline | None = None) -> Projection:
+def project(
+    scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBaseline | None = None
+) -> Projection:
     """Project ``scenario`` from its base year to its horizon.
 
     Raises :class:`ScenarioError` naming the scenario and year if bilateral trade (or exports, imports)
@@ -214,7 +232,7 @@ def project(scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBa
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     growth = scenario.growth
 
-    def flow_path(flow: str, start: float) -> np.ndarray:
+    def flow_path(flow: str, start: float) -> Any:
         model = getattr(growth, flow)
         path = underlying_path(model, start, scenario.base_year, years)
         return apply_events(path, [e for e in scenario.events if e.flow == flow], years)
@@ -223,24 +241,35 @@ def project(scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBa
     if growth.split and base.exports is not None and base.imports is not None:
         exports = flow_path("exports", base.exports)
         imports = flow_path("imports", base.imports)
-        bilateral = apply_events(exports + imports, [e for e in scenario.events if e.flow == "bilateral"], years)
+        bilateral = apply_events(
+            exports + imports, [e for e in scenario.events if e.flow == "bilateral"], years
+        )
     else:
         bilateral = flow_path("bilateral", base.bilateral)
     if growth.other_flow == "total":
         rest = flow_path("total", base.total) - bilateral
     else:
         rest = flow_path("rest_of_world", base.rest_of_world)
-    for name, values, limit in (("bilateral", bilateral, "below zero"), ("exports", exports, "below zero"),
-                                ("imports", imports, "below zero"), ("rest_of_world", rest, "to zero or below")):  # fmt: skip
+    for name, values, limit in (
+        ("bilateral", bilateral, "below zero"),
+        ("exports", exports, "below zero"),
+        ("imports", imports, "below zero"),
+        ("rest_of_world", rest, "to zero or below"),
+    ):
         if values is None:
             continue
         bad = np.flatnonzero(values <= 0) if name == "rest_of_world" else np.flatnonzero(values < 0)
         if bad.size:
             year = int(years[bad[0]])
             raise ScenarioError(
-                [Problem(f"scenario {scenario.name!r}: {name} trade falls {limit} in {year} "
-                         f"({values[bad[0]]:.4g})", scenario.path)]
-            )  # fmt: skip
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: {name} trade falls {limit} in {year} "
+                        f"({values[bad[0]]:.4g})",
+                        scenario.path,
+                    )
+                ]
+            )
     actuals = {}
     for year in years[1:]:
         found = data.actual(scenario.reporter, scenario.partner, int(year), currency=scenario.currency)

@@ -35,9 +35,13 @@ _AMOUNT = re.compile(
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€"}
 
 
+def _subject(what: str) -> str:
+    return f"{what} " if what else ""
+
+
 def _finite(value: float, text: object, what: str) -> float:
     if not math.isfinite(value):
-        raise InputError(f"{what} must be a finite number, got {text!r}")
+        raise InputError(f"{_subject(what)}must be a finite number, got {text!r}")
     return value
 
 
@@ -48,7 +52,7 @@ def parse_amount(text: str | float | int, *, what: str = "amount", positive: boo
     20000000000.0
     """
     if isinstance(text, bool):
-        raise InputError(f"{what} must be a number like 20e9 or 20B, got {text!r}")
+        raise InputError(f"{_subject(what)}must be a number like 20e9 or 20B, got {text!r}")
     if isinstance(text, int | float):
         value = _finite(float(text), text, what)
     else:
@@ -56,13 +60,13 @@ def parse_amount(text: str | float | int, *, what: str = "amount", positive: boo
         scale = _SCALES.get(match.group("scale").lower()) if match else None
         if match is None or scale is None:
             raise InputError(
-                f"{what} must be a number like 20e9, 20_000_000_000, 20B, $20bn or 500M, got {text!r}"
+                f"{_subject(what)}must be a number like 20e9, 20_000_000_000, 20B, $20bn or 500M, got {text!r}"
             )
         number = float(match.group("number").replace("_", "").replace(",", ""))
         sign = -1.0 if match.group("sign") in ("-", "−") else 1.0
         value = _finite(sign * number * scale, text, what)
     if positive and value <= 0:
-        raise InputError(f"{what} must be greater than zero, got {text!r}")
+        raise InputError(f"{_subject(what)}must be greater than zero, got {text!r}")
     return value
 
 
@@ -73,7 +77,7 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
     0.07
     """
     if isinstance(text, bool):
-        raise InputError(f"{what} must be a rate like 0.07 or 7%, got {text!r}")
+        raise InputError(f"{_subject(what)}must be a rate like 0.07 or 7%, got {text!r}")
     if isinstance(text, int | float):
         value = float(text)
     else:
@@ -81,17 +85,19 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
         try:
             value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
         except ValueError:
-            raise InputError(f"{what} must be a rate like 0.07 or 7%, got {text!r}") from None
+            raise InputError(f"{_subject(what)}must be a rate like 0.07 or 7%, got {text!r}") from None
     _finite(value, text, what)
     if value <= -1:
-        raise InputError(f"{what} must be greater than -100% (a flow cannot fall below zero), got {text!r}")
+        raise InputError(
+            f"{_subject(what)}must be greater than -100% (a flow cannot fall below zero), got {text!r}"
+        )
     return value
 
 
 def parse_share(text: str | float | int, *, what: str = "share") -> float:
     """Parse a share strictly between 0 and 1: ``1/6``, ``0.1667`` or ``16.7%``."""
     if isinstance(text, bool):
-        raise InputError(f"{what} must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}")
+        raise InputError(f"{_subject(what)}must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}")
     try:
         if isinstance(text, int | float):
             value = float(text)
@@ -103,10 +109,12 @@ def parse_share(text: str | float | int, *, what: str = "share") -> float:
         else:
             value = float(text)
     except (ValueError, ZeroDivisionError):
-        raise InputError(f"{what} must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}") from None
+        raise InputError(
+            f"{_subject(what)}must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}"
+        ) from None
     _finite(value, text, what)
     if not 0 < value < 1:
-        raise InputError(f"{what} must be strictly between 0 and 1 (0% and 100%), got {text!r}")
+        raise InputError(f"{_subject(what)}must be strictly between 0 and 1 (0% and 100%), got {text!r}")
     return value
 
 

@@ -86,19 +86,24 @@ def evaluate(
     ``by`` defaults to the year of the scenario's own target when that target is used.
     """
     results = []
-    for scenario in scenarios:
-        if horizon is not None:
-            scenario = scenario.with_horizon(horizon)
+    for given in scenarios:
+        scenario = given.with_horizon(horizon) if horizon is not None else given
         own = scenario.target
         if target is None and own is None:
             raise InputError(
-                [Problem(f"scenario {scenario.name!r} has no target: add [[targets]] or pass --target AMOUNT",
-                         scenario.path)]
-            )  # fmt: skip
+                [
+                    Problem(
+                        f"scenario {scenario.name!r} has no target: add [[targets]] or pass --target AMOUNT",
+                        scenario.path,
+                    )
+                ]
+            )
         chosen = target if target is not None else own.value  # type: ignore[union-attr]
         year = by if by is not None else (own.year if target is None and own is not None else None)
         if year is not None and year <= scenario.base_year:
-            raise InputError(f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}")
+            raise InputError(
+                f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
+            )
         results.append(ScenarioResult(model.project(scenario, full_year=full_year), chosen, year))
     return results
 
@@ -114,7 +119,11 @@ def describe_growth(growth: GrowthModel | None, currency: str = "USD") -> str:
         case LinearGrowth(amount=amount):
             return f"{'+' if amount >= 0 else ''}{format_money(amount, currency)}/yr"
         case ReachGrowth(value=value, year=year, after=after):
-            then = "" if after is None else f", then {format_percent(after, signed=True)}/yr"
+            then = (
+                ""
+                if after is None
+                else (", then held" if after == 0 else f", then {format_percent(after, signed=True)}/yr")
+            )
             return f"to {format_money(value, currency)} in {year}{then}"
         case LogisticGrowth(rate=rate, ceiling=ceiling):
             return f"logistic {format_percent(rate)} toward {format_money(ceiling, currency)}"
@@ -187,9 +196,9 @@ def summary_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
         share_end = format_percent(r.share_at_horizon)
         row = {
             "scenario": r.scenario.name,
-            f"base {base_year}" if base_year else "baseline": baseline if base_year else (
-                f"{baseline} ({r.scenario.base_year})"
-            ),
+            f"base {base_year}" if base_year else "baseline": baseline
+            if base_year
+            else (f"{baseline} ({r.scenario.base_year})"),
             "growth": _bilateral_growth(r.scenario),
             "rest": _other_growth(r.scenario),
         }
@@ -213,7 +222,11 @@ def title(results: Sequence[ScenarioResult]) -> str:
     pair = _common([f"{r.scenario.reporter}–{r.scenario.partner}" for r in results])
     target = _common([r.target for r in results])
     currency = _common([r.scenario.currency for r in results]) or "USD"
-    against = f" against a {format_money(target, currency)} target" if target is not None else " against each target"
+    against = (
+        f" against a {format_money(target, currency)} target"
+        if target is not None
+        else " against each target"
+    )
     return f"{pair or 'Bilateral'} trade{against}"
 
 
@@ -234,7 +247,9 @@ def years_display(result: ScenarioResult) -> pd.DataFrame:
             "rest of world": frame["rest_of_world"].map(money),
             "total": frame["total"].map(money),
             "share": frame["share"].map(lambda v: format_percent(v, 2)),
-            "growth": frame["growth"].map(lambda v: "—" if math.isnan(v) else format_percent(v, 1, signed=True)),
+            "growth": frame["growth"].map(
+                lambda v: "—" if math.isnan(v) else format_percent(v, 1, signed=True)
+            ),
             "gap to target": frame["gap_to_target"].map(lambda v: "reached" if v <= 0 else money(v)),
             "actual": frame["actual"].map(money),
         }
@@ -295,7 +310,9 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                 "baseline": baseline.bilateral,
                 "baseline_total": baseline.total,
                 "baseline_sources": {
-                    "bilateral": baseline.bilateral_source.provenance() if baseline.bilateral_source else None,
+                    "bilateral": baseline.bilateral_source.provenance()
+                    if baseline.bilateral_source
+                    else None,
                     "total": baseline.total_source.provenance() if baseline.total_source else None,
                 },
                 "target": r.target,
@@ -323,5 +340,8 @@ def to_markdown(frame: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown table of a (formatted) frame."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
-    rows = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
+    rows = [
+        "| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |"
+        for row in frame.itertuples(index=False)
+    ]
     return "\n".join([header, rule, *rows]) + "\n"

@@ -24,10 +24,11 @@ ENV_SCENARIOS = "TRADESIM_SCENARIOS"
 FLOWS = ("bilateral", "exports", "imports", "rest_of_world", "total")
 GROWTH_MODELS = ("constant", "linear", "table", "reach", "logistic", "piecewise")
 
-Rate = Annotated[float, BeforeValidator(lambda v: parse_rate(v, what="rate"))]
-Amount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what="amount"))]
-PositiveAmount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what="amount", positive=True))]
+Rate = Annotated[float, BeforeValidator(lambda v: parse_rate(v, what=""))]
+Amount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what=""))]
+PositiveAmount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what="", positive=True))]
 Year = Annotated[int, Field(ge=1900, le=2300, strict=True)]
+YearKey = Annotated[int, Field(ge=1900, le=2300)]  # TOML table keys are strings: "2024" = 0.05
 
 
 class _Frozen(BaseModel):
@@ -52,7 +53,7 @@ class TableGrowth(_Frozen):
     """An explicit rate per year; years not listed take ``default`` (an error if there is none)."""
 
     model: Literal["table"]
-    rates: dict[Year, Rate]
+    rates: dict[YearKey, Rate]
     default: Rate | None = None
 
 
@@ -60,7 +61,7 @@ class PiecewiseGrowth(_Frozen):
     """Each rate applies from its year until the next listed year; the first must cover the first year."""
 
     model: Literal["piecewise"]
-    rates: dict[Year, Rate]
+    rates: dict[YearKey, Rate]
 
 
 class ReachGrowth(_Frozen):
@@ -270,6 +271,12 @@ _MESSAGES = {
     "model_attributes_type": "must be a table",
     "dict_type": "must be a table",
     "tuple_type": "must be a list of tables ([[...]])",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
 }
 
 
@@ -306,15 +313,26 @@ def _allowed_keys(path: tuple[int | str, ...], raw: Mapping[str, Any]) -> list[s
     return list(model.model_fields) if model is not None else []
 
 
-_SECTIONS: dict[str, type[BaseModel]] = {"growth": Growth, "baseline": Baseline, "events": Event, "targets": Target}
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "growth": Growth,
+    "baseline": Baseline,
+    "events": Event,
+    "targets": Target,
+}
 _GROWTH_CLASSES: dict[str, type[BaseModel]] = {
-    "constant": ConstantGrowth, "linear": LinearGrowth, "table": TableGrowth,
-    "piecewise": PiecewiseGrowth, "reach": ReachGrowth, "logistic": LogisticGrowth,
-}  # fmt: skip
+    "constant": ConstantGrowth,
+    "linear": LinearGrowth,
+    "table": TableGrowth,
+    "piecewise": PiecewiseGrowth,
+    "reach": ReachGrowth,
+    "logistic": LogisticGrowth,
+}
 
 
 def _problem_from_pydantic(error: Any, raw: Mapping[str, Any]) -> tuple[tuple[int | str, ...], str]:
     path = _key_path(tuple(error["loc"]))
+    if len(path) == 3 and path[0] == "growth" and not isinstance(raw.get("growth", {}).get(path[1]), dict):
+        path = path[:2]  # the shorthand `bilateral = 0.05`: the user wrote no `.rate`
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path, raw)
@@ -326,7 +344,9 @@ def _problem_from_pydantic(error: Any, raw: Mapping[str, Any]) -> tuple[tuple[in
         guess = difflib.get_close_matches(str(got), GROWTH_MODELS, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         return (*path, "model"), f"unknown growth model {got!r}{hint} (allowed: {', '.join(GROWTH_MODELS)})"
-    message = _MESSAGES.get(kind) or str(error["msg"]).removeprefix("Value error, ")
+    message = _MESSAGES.get(kind) or str(error["msg"]).removeprefix("Value error, ").replace(
+        "Input should", "must"
+    )
     if kind.startswith(("int_", "float_", "literal_", "string_", "greater", "less", "bool")):
         message += f" (got {error['input']!r})"
     return path, message
@@ -361,7 +381,9 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     except FileNotFoundError:
         raise ScenarioError([Problem("file not found", path)]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]) from None
+        raise ScenarioError(
+            [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -397,14 +419,18 @@ def _load_raw(path: Path, directory: Path | None, chain: tuple[Path, ...]) -> tu
         return text, raw
     if not isinstance(parent_ref, str) or not parent_ref:
         line = locate(text, ("extends",))
-        raise ScenarioError([Problem(f"must be a scenario name or path, got {parent_ref!r}", path, line, "extends")])
+        raise ScenarioError(
+            [Problem(f"must be a scenario name or path, got {parent_ref!r}", path, line, "extends")]
+        )
     parent = _find_parent(parent_ref, path, directory)
     if parent is None:
         line = locate(text, ("extends",))
         raise ScenarioError([Problem(f"parent scenario {parent_ref!r} not found", path, line, "extends")])
     if parent.resolve() in {p.resolve() for p in (*chain, path)}:
         names = " → ".join(p.stem for p in (*chain, path, parent))
-        raise ScenarioError([Problem(f"inheritance cycle: {names}", path, locate(text, ("extends",)), "extends")])
+        raise ScenarioError(
+            [Problem(f"inheritance cycle: {names}", path, locate(text, ("extends",)), "extends")]
+        )
     _, parent_raw = _load_raw(parent, directory, (*chain, path))
     parent_raw.pop("name", None)  # a child is never named after its parent
     return text, _merge(parent_raw, raw)
@@ -434,19 +460,19 @@ def load(path: str | os.PathLike[str], *, directory: Path | None = None) -> Scen
         for error in exc.errors():
             key_path, message = _problem_from_pydantic(error, raw)
             problems.append(Problem(message, path, locate(text, key_path), _dotted(key_path) or None))
-        raise ScenarioError(problems) from None
+        raise ScenarioError(sorted(problems, key=lambda p: p.line or 0)) from None
     found = semantic_problems(scenario)
     if found:
-        raise ScenarioError(
-            [Problem(p.message, path, locate(text, _split_key(p.key)), p.key) for p in found]
-        )
+        raise ScenarioError([Problem(p.message, path, locate(text, _split_key(p.key)), p.key) for p in found])
     return _with_path(scenario, path)
 
 
 def _split_key(key: str | None) -> tuple[int | str, ...]:
     parts: list[int | str] = []
     for token in re.findall(r"[^.\[\]]+", key or ""):
-        parts.append(int(token) if token.isdigit() and parts and parts[-1] in ("events", "targets") else token)
+        parts.append(
+            int(token) if token.isdigit() and parts and parts[-1] in ("events", "targets") else token
+        )
     return tuple(parts)
 
 
@@ -513,7 +539,8 @@ def load_many(references: Iterable[str], directory: Path) -> list[Scenario]:
     paths = [resolve(r, directory) for r in references] if references else list(discover(directory).values())
     if not paths:
         raise ScenarioError([Problem("no scenario files (*.toml) found", directory)])
-    scenarios, problems = [], []
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
             scenarios.append(load(path, directory=directory))
@@ -524,7 +551,9 @@ def load_many(references: Iterable[str], directory: Path) -> list[Scenario]:
     return scenarios
 
 
-def ad_hoc(growth: float, rest_growth: float, *, base_year: int = 2023, horizon: int | None = None) -> Scenario:
+def ad_hoc(
+    growth: float, rest_growth: float, *, base_year: int = 2023, horizon: int | None = None
+) -> Scenario:
     """The ``ad-hoc`` scenario of ``--growth``/``--rest-growth``: constant rates on the default baseline."""
     return Scenario.model_validate(
         {

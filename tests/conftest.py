@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=60, deadline=None)
+settings.load_profile("ci")
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = REPO / "scenarios"
+
+
+@pytest.fixture
+def write_scenario(tmp_path: Path) -> Callable[..., Path]:
+    """Write a scenario file into a temporary folder: ``write_scenario("name", '''toml''')``."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / f"{name}.toml"
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(autouse=True)
+def _isolated_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's $TRADESIM_SCENARIOS."""
+    monkeypatch.delenv("TRADESIM_SCENARIOS", raising=False)
