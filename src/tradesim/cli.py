@@ -71,6 +71,16 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class Baselines(StrEnum):
+    default = "default"
+    all = "all"
+
+
+class SolveFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 class DataFormat(StrEnum):
     table = "table"
     json = "json"
@@ -105,6 +115,18 @@ ScenarioDir = Annotated[
         "reference scenarios shipped with tradesim).",
         show_default=False,
     ),
+]
+BaselinesOption = Annotated[
+    Baselines,
+    typer.Option(
+        help="'all': run against every published base-year baseline in the data and show the spread."
+    ),
+]
+GrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: bilateral growth, 0.07 or 7%.")]
+RestGrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: growth of the rest of trade.")]
+ScenarioArgs = Annotated[
+    list[str] | None,
+    typer.Argument(help="Scenario names or TOML files (default: the ad-hoc constant-growth scenario)."),
 ]
 Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
@@ -162,6 +184,30 @@ def _warn(notes: list[str]) -> None:
             console.print(f"[yellow]note:[/yellow] {note}", highlight=False, markup=True, soft_wrap=True)
 
 
+def _chosen(
+    names: list[str] | None,
+    scenario_dir: Path | None,
+    growth: str | None,
+    rest_growth: str | None,
+    *,
+    default_all: bool,
+) -> list[Any]:
+    """The scenarios named, or the ad-hoc one (``--growth``/``--rest-growth``), or all/ad-hoc by default."""
+    from tradesim import scenario
+
+    if growth is not None or rest_growth is not None:
+        if names:
+            raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
+        rates = (
+            parse_rate(growth or 0.0, what="--growth"),
+            parse_rate(rest_growth or 0.0, what="--rest-growth"),
+        )
+        return [scenario.ad_hoc(*rates)]
+    if not names and not default_all:
+        return [scenario.ad_hoc(0.0, 0.0)]
+    return scenario.load_many(names or [], scenario.scenario_directory(scenario_dir))
+
+
 # ---------------------------------------------------------------------------------------------- project
 @app.command()
 def project(
@@ -180,12 +226,8 @@ def project(
     horizon: Annotated[
         int | None, typer.Option(help="Project to YEAR instead of each scenario's horizon.")
     ] = None,
-    growth: Annotated[
-        str | None, typer.Option(help="Ad-hoc scenario: bilateral growth, 0.07 or 7% (replaces the files).")
-    ] = None,
-    rest_growth: Annotated[
-        str | None, typer.Option(help="Ad-hoc scenario: growth of the rest of the reporter's trade.")
-    ] = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
     full_year: Annotated[
         bool,
         typer.Option(
@@ -197,27 +239,24 @@ def project(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Output = None,
     detail: Annotated[bool, typer.Option("--detail", help="Add a per-year table for each scenario.")] = False,
+    baselines: BaselinesOption = Baselines.default,
     scenario_dir: ScenarioDir = None,
 ) -> None:
     """Project every scenario year by year and read it against the target."""
-    from tradesim import report, scenario
+    from tradesim import report
 
     target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
-    if growth is not None or rest_growth is not None:
-        if scenarios:
-            raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
-        chosen = [
-            scenario.ad_hoc(
-                parse_rate(growth or 0.0, what="--growth"),
-                parse_rate(rest_growth or 0.0, what="--rest-growth"),
-            )
-        ]
-    else:
-        chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
-    results = report.evaluate(chosen, target=target_value, by=by, horizon=horizon, full_year=full_year)
+    chosen = _chosen(scenarios, scenario_dir, growth, rest_growth, default_all=True)
+    all_baselines = baselines is Baselines.all
+    results = report.evaluate(
+        chosen, target=target_value, by=by, horizon=horizon, full_year=full_year, all_baselines=all_baselines
+    )
     notes = report.notes(results)
     if format is Format.json:
-        _emit(json.dumps(report.to_json(results), indent=2, allow_nan=False) + "\n", output)
+        document = report.to_json(results)
+        if all_baselines:
+            document["spread"] = report.spread(results)
+        _emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
     elif format is Format.csv:
         _emit(report.long_frame(results).to_csv(index=False, float_format="%.10g"), output)
     elif format is Format.markdown:
@@ -225,6 +264,10 @@ def project(
     else:
         console = _console(output)
         console.print(_rich_table(report.summary_display(results), report.title(results)))
+        if all_baselines:
+            console.print(
+                _rich_table(report.spread_display(results), "Baseline spread: min–max over baselines")
+            )
         if detail:
             for result in results:
                 title = f"{result.scenario.name}: {result.scenario.description}"
@@ -330,6 +373,245 @@ def scenarios_validate(
     loaded = scenario.load_many(paths or [], scenario.scenario_directory(scenario_dir))
     for item in loaded:
         typer.echo(f"ok: {item.name} ({item.path})")
+
+
+# ------------------------------------------------------------------------------------------------ solve
+solve_app = typer.Typer(
+    cls=_Boundary,
+    help="Goal seek: required growth, the year reached, the share arithmetic.",
+    rich_markup_mode=None,
+)
+app.add_typer(solve_app, name="solve")
+
+
+def _solve_runs(
+    names: list[str] | None,
+    scenario_dir: Path | None,
+    growth: str | None,
+    rest_growth: str | None,
+    baselines: Baselines,
+) -> list[tuple[Any, Any]]:
+    """(scenario, baseline) pairs: one per scenario, or one per published baseline with ``--baselines all``."""
+    from tradesim import model
+
+    pairs: list[tuple[Any, Any]] = []
+    for item in _chosen(names, scenario_dir, growth, rest_growth, default_all=False):
+        variants = (
+            model.baseline_variants(item) if baselines is Baselines.all else [model.resolve_baseline(item)]
+        )
+        pairs.extend((item, variant) for variant in variants)
+    return pairs
+
+
+def _solve_output(
+    kind: str,
+    solved: str,
+    rows: list[dict[str, str]],
+    answers: list[Any],
+    format: SolveFormat,
+    runs: list[Any],
+) -> None:
+    _warn(list(dict.fromkeys(w for _, baseline in runs for w in baseline.warnings)))
+    import dataclasses
+
+    if format is SolveFormat.json:
+        document = {"solve": kind, "solved": solved, "results": [dataclasses.asdict(a) for a in answers]}
+        typer.echo(json.dumps(document, indent=2, allow_nan=False))
+        return
+    import pandas as pd
+
+    console = _console()
+    console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
+    console.print(_rich_table(pd.DataFrame(rows)))
+
+
+SolveFormatOption = Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")]
+TargetOption = Annotated[str, typer.Option(help="Target amount: 20e9, 20B, $20bn, 500M.")]
+ShareOption = Annotated[str, typer.Option(help="The share: 1/6, 0.1667 or 16.7%.")]
+YearOption = Annotated[
+    int | None,
+    typer.Option(
+        help="Compare with the scenario's total in YEAR (default: the year reached, else the base year)."
+    ),
+]
+
+
+@solve_app.command("growth")
+def solve_growth(
+    target: TargetOption,
+    by: Annotated[int, typer.Option(help="The year the target is to be reached.")],
+    scenarios: ScenarioArgs = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The constant annual growth of bilateral trade that reaches the target exactly in --by."""
+    from tradesim import solve
+    from tradesim.quantities import format_money, format_percent
+
+    amount = parse_amount(target, what="--target", positive=True)
+    runs = _solve_runs(scenarios, scenario_dir, None, None, baselines)
+    answers = [solve.required_growth(s, amount, by, baseline=b) for s, b in runs]
+    rows = [
+        {
+            "scenario": a.scenario,
+            "baseline": format_money(a.baseline),
+            "required growth": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
+            "method": a.method,
+            f"check: bilateral {by}": f"{format_money(a.check, digits=3)} (error {abs(a.check / amount - 1):.0e})",
+        }
+        for a in answers
+    ]
+    solved = f"the constant annual growth of bilateral trade that reaches {format_money(amount)} in {by}"
+    _solve_output("growth", solved, rows, answers, format, runs)
+
+
+@solve_app.command("year")
+def solve_year(
+    target: TargetOption,
+    scenarios: ScenarioArgs = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The first calendar year the target is reached, and the exact crossing time within that year."""
+    from tradesim import solve
+    from tradesim.quantities import format_money
+
+    if not scenarios and growth is None:
+        raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
+    amount = parse_amount(target, what="--target", positive=True)
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
+    answers = [solve.reached(s, amount, baseline=b) for s, b in runs]
+    rows = []
+    for answer, (item, _) in zip(answers, runs, strict=True):
+        crossing = answer.crossing_years
+        rows.append(
+            {
+                "scenario": answer.scenario,
+                "baseline": format_money(answer.baseline),
+                "reached": str(answer.reached_year) if answer.reached_year else f"not by {answer.horizon}",
+                "crossing": "—" if crossing is None else f"{crossing:.2f} years after {item.base_year}",
+            }
+        )
+    solved = (
+        f"the first year bilateral trade reaches {format_money(amount)} (crossing: continuous compounding)"
+    )
+    _solve_output("year", solved, rows, answers, format, runs)
+
+
+@solve_app.command("share")
+def solve_share(
+    target: TargetOption,
+    share: ShareOption,
+    scenarios: ScenarioArgs = None,
+    year: YearOption = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The total trade at which the target is SHARE of it, and how far that is from the scenario's total."""
+    from tradesim import solve
+    from tradesim.quantities import format_money, format_percent, parse_share
+
+    amount = parse_amount(target, what="--target", positive=True)
+    fraction = parse_share(share, what="--share")
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
+    answers = [solve.total_for_share(s, amount, fraction, year=year, baseline=b) for s, b in runs]
+    rows = [
+        {
+            "scenario": a.scenario,
+            "total needed": format_money(a.total),
+            "rest of world": format_money(a.rest_of_world),
+            "year": str(a.year),
+            "scenario total": format_money(a.reference_total),
+            "change": f"{format_money(a.change)} ({format_percent(a.change_percent, signed=True)})",
+        }
+        for a in answers
+    ]
+    solved = f"the total trade at which {format_money(amount)} is {format_percent(fraction)} of it"
+    _solve_output("share", solved, rows, answers, format, runs)
+
+
+@solve_app.command("rest-growth")
+def solve_rest_growth(
+    share: ShareOption,
+    by: Annotated[int, typer.Option(help="The year the share is to hold.")],
+    scenarios: ScenarioArgs = None,
+    growth: GrowthOption = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The constant growth of the rest of the reporter's trade that makes the partner's share SHARE in --by."""
+    from tradesim import solve
+    from tradesim.quantities import format_percent, parse_share
+
+    fraction = parse_share(share, what="--share")
+    runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines)
+    answers = [solve.required_rest_growth(s, fraction, by, baseline=b) for s, b in runs]
+    rows = [
+        {
+            "scenario": a.scenario,
+            "required rest growth": f"{format_percent(a.required_rest_growth, 2, signed=True)}/yr",
+            "method": a.method,
+            f"check: share {by}": format_percent(a.check, 3),
+        }
+        for a in answers
+    ]
+    solved = (
+        f"the constant growth of the rest of trade that makes the share {format_percent(fraction)} in {by}"
+    )
+    _solve_output("rest-growth", solved, rows, answers, format, runs)
+
+
+# ------------------------------------------------------------------------------------------------ audit
+@app.command()
+def audit(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    ] = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Check each scenario's [[claims]]: holds or not, and what would have to be true for it to hold."""
+    from tradesim import audit as audit_module
+    from tradesim import scenario
+
+    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all)
+    if format is SolveFormat.json:
+        typer.echo(json.dumps(audit_module.to_json(verdicts), indent=2, allow_nan=False))
+        return
+    from rich.markup import escape
+
+    from tradesim.quantities import format_money
+
+    console = _console()
+    if not verdicts:
+        console.print("no [[claims]] in the scenarios given", markup=False)
+    heading = None
+    for v in verdicts:
+        if (v.scenario, v.baseline) != heading:
+            heading = (v.scenario, v.baseline)
+            console.print(f"\n[bold]{escape(v.scenario)}[/bold] (baseline {format_money(v.baseline)})")
+        mark = "[green]holds[/green]" if v.holds else "[red]does not hold[/red]"
+        source = f" ({escape(v.claim.source)})" if v.claim.source else ""
+        console.print(f"  {mark}: “{escape(v.claim.quote)}”{source}", soft_wrap=True)
+        line = f"    {v.what}: claimed {v.claimed}, computed {v.computed_text}"
+        console.print(escape(line), soft_wrap=True)
+        for label, text in (
+            ("would hold if", v.would_hold_if),
+            ("actuals", v.actual),
+            ("note", v.claim.note),
+        ):
+            if text:
+                console.print(escape(f"    {label}: {text}"), soft_wrap=True)
 
 
 def main() -> None:

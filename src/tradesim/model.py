@@ -58,8 +58,13 @@ class ResolvedBaseline:
         return self.bilateral + self.rest_of_world
 
 
-def resolve_baseline(scenario: Scenario, *, full_year: bool = False) -> ResolvedBaseline:
-    """Fill what the scenario's ``[baseline]`` leaves out from the data, never mixing reporters."""
+def resolve_baseline(
+    scenario: Scenario, *, full_year: bool = False, observation: Observation | None = None
+) -> ResolvedBaseline:
+    """Fill what the scenario's ``[baseline]`` leaves out from the data, never mixing reporters.
+
+    ``observation`` replaces the data's default bilateral observation (used for the baseline spread).
+    """
     spec, year = scenario.baseline, scenario.base_year
     warnings: list[str] = []
     bilateral_source = None
@@ -69,7 +74,9 @@ def resolve_baseline(scenario: Scenario, *, full_year: bool = False) -> Resolved
         bilateral = spec.bilateral
     else:
         period = spec.bilateral_period or ("FY" if full_year else None)
-        bilateral_source = data.bilateral_baseline(scenario.reporter, scenario.partner, year, period=period)
+        bilateral_source = observation or data.bilateral_baseline(
+            scenario.reporter, scenario.partner, year, period=period
+        )
         bilateral = bilateral_source.amount
         warnings += data.caveats(bilateral_source, "bilateral baseline")
     total_source = None
@@ -98,6 +105,20 @@ def resolve_baseline(scenario: Scenario, *, full_year: bool = False) -> Resolved
     return ResolvedBaseline(
         bilateral, rest, bilateral_source, total_source, spec.exports, spec.imports, tuple(warnings)
     )
+
+
+def baseline_variants(scenario: Scenario) -> list[ResolvedBaseline]:
+    """One resolved baseline per distinct published bilateral figure for the base year (the baseline spread).
+
+    A scenario that fixes its bilateral baseline in the file has exactly one.
+    """
+    spec = scenario.baseline
+    if spec.bilateral is not None or spec.exports is not None:
+        return [resolve_baseline(scenario)]
+    found = data.baseline_alternatives(
+        scenario.reporter, scenario.partner, scenario.base_year, currency=scenario.currency
+    )
+    return [resolve_baseline(scenario, observation=o) for o in found] or [resolve_baseline(scenario)]
 
 
 def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.ndarray) -> Any:
@@ -220,16 +241,8 @@ class Projection:
         )
 
 
-def project(
-    scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBaseline | None = None
-) -> Projection:
-    """Project ``scenario`` from its base year to its horizon.
-
-    Raises :class:`ScenarioError` naming the scenario and year if bilateral trade (or exports, imports)
-    falls below zero, or rest-of-world trade to zero or below.
-    """
-    base = baseline or resolve_baseline(scenario, full_year=full_year)
-    years = np.arange(scenario.base_year, scenario.horizon_year + 1)
+def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tuple[Any, Any, Any, Any]:
+    """Bilateral, rest-of-world, exports and imports (``None`` without a split) for ``years``, unchecked."""
     growth = scenario.growth
 
     def flow_path(flow: str, start: float) -> Any:
@@ -250,6 +263,20 @@ def project(
         rest = flow_path("total", base.total) - bilateral
     else:
         rest = flow_path("rest_of_world", base.rest_of_world)
+    return bilateral, rest, exports, imports
+
+
+def project(
+    scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBaseline | None = None
+) -> Projection:
+    """Project ``scenario`` from its base year to its horizon.
+
+    Raises :class:`ScenarioError` naming the scenario and year if bilateral trade (or exports, imports)
+    falls below zero, or rest-of-world trade to zero or below.
+    """
+    base = baseline or resolve_baseline(scenario, full_year=full_year)
+    years = np.arange(scenario.base_year, scenario.horizon_year + 1)
+    bilateral, rest, exports, imports = paths(scenario, base, years)
     for name, values, limit in (
         ("bilateral", bilateral, "below zero"),
         ("exports", exports, "below zero"),

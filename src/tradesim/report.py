@@ -80,10 +80,12 @@ def evaluate(
     by: int | None = None,
     horizon: int | None = None,
     full_year: bool = False,
+    all_baselines: bool = False,
 ) -> list[ScenarioResult]:
     """Project every scenario and read it against ``target`` (default: the scenario's own first target).
 
-    ``by`` defaults to the year of the scenario's own target when that target is used.
+    ``by`` defaults to the year of the scenario's own target when that target is used. With
+    ``all_baselines`` each scenario is run once per published base-year baseline (the baseline spread).
     """
     results = []
     for given in scenarios:
@@ -104,7 +106,10 @@ def evaluate(
             raise InputError(
                 f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
             )
-        results.append(ScenarioResult(model.project(scenario, full_year=full_year), chosen, year))
+        baselines = model.baseline_variants(scenario) if all_baselines else [None]
+        for baseline in baselines:
+            projection = model.project(scenario, full_year=full_year, baseline=baseline)
+            results.append(ScenarioResult(projection, chosen, year))
     return results
 
 
@@ -189,6 +194,7 @@ def summary_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     horizon = _common([r.scenario.horizon_year for r in results])
     target = _common([r.target for r in results])
     by = _common([r.by for r in results])
+    spread = len({r.scenario.name for r in results}) < len(results)
     rows = []
     for r in results:
         currency = r.scenario.currency
@@ -202,6 +208,9 @@ def summary_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
             "growth": _bilateral_growth(r.scenario),
             "rest": _other_growth(r.scenario),
         }
+        if spread:
+            source = r.projection.baseline.bilateral_source
+            row["baseline source"] = f"{source.period}, {source.status}" if source else "scenario file"
         if target is None:
             row["target"] = format_money(r.target, currency)
         row["reached"] = str(r.reached_year) if r.reached_year else f"not by {r.scenario.horizon_year}"
@@ -228,6 +237,71 @@ def title(results: Sequence[ScenarioResult]) -> str:
         else " against each target"
     )
     return f"{pair or 'Bilateral'} trade{against}"
+
+
+def spread(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
+    """Per scenario, the runs against each baseline and the min–max of reached year and share then."""
+    by_name: dict[str, list[ScenarioResult]] = {}
+    for r in results:
+        by_name.setdefault(r.scenario.name, []).append(r)
+    out = []
+    for name, runs in by_name.items():
+        reached = [r.reached_year for r in runs]
+        shares = [r.share_at_reached for r in runs if r.share_at_reached is not None]
+        out.append(
+            {
+                "name": name,
+                "runs": [
+                    {
+                        "baseline": r.projection.baseline.bilateral,
+                        "baseline_source": (
+                            r.projection.baseline.bilateral_source.provenance()
+                            if r.projection.baseline.bilateral_source
+                            else None
+                        ),
+                        "reached_year": r.reached_year,
+                        "share_at_reached": r.share_at_reached,
+                        "share_at_horizon": r.share_at_horizon,
+                    }
+                    for r in runs
+                ],
+                "reached_year_min": min((y for y in reached if y is not None), default=None),
+                "reached_year_max": None if None in reached else max(y for y in reached if y is not None),
+                "share_at_reached_min": min(shares, default=None),
+                "share_at_reached_max": max(shares, default=None),
+                "horizon": runs[0].scenario.horizon_year,
+            }
+        )
+    return out
+
+
+def spread_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """The baseline spread formatted: one row per scenario, reached year and share then as min–max."""
+    import pandas as pd
+
+    rows = []
+    for entry in spread(results):
+        low, high = entry["reached_year_min"], entry["reached_year_max"]
+        never = f"not by {entry['horizon']}"
+        reached = f"{low or never}–{high or never}" if low != high else str(low or never)
+        s_low, s_high = entry["share_at_reached_min"], entry["share_at_reached_max"]
+        share = (
+            "—"
+            if s_low is None
+            else format_percent(s_low)
+            if s_low == s_high
+            else f"{format_percent(s_low)}–{format_percent(s_high)}"
+        )
+        baselines = [format_money(run["baseline"]) for run in entry["runs"]]
+        rows.append(
+            {
+                "scenario": entry["name"],
+                "baselines": ", ".join(baselines),
+                "reached": reached,
+                "share then": share,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def years_display(result: ScenarioResult) -> pd.DataFrame:

@@ -14,10 +14,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from tradesim.errors import Problem, ScenarioError
-from tradesim.quantities import parse_amount, parse_rate
+from tradesim.quantities import parse_amount, parse_rate, parse_share
 
 DEFAULT_HORIZON_YEARS = 12
 ENV_SCENARIOS = "TRADESIM_SCENARIOS"
@@ -146,6 +155,64 @@ class Target(_Frozen):
     label: str = ""
 
 
+METRICS = ("bilateral", "total", "rest_of_world", "share", "reached_year", "required_growth")
+Metric = Literal["bilateral", "total", "rest_of_world", "share", "reached_year", "required_growth"]
+
+
+def _metric_value(value: Any, info: ValidationInfo) -> Any:
+    """Parse ``value``/``min``/``max`` in the metric's own unit: an amount, a share, a rate or a year."""
+    if value is None:
+        return None
+    metric = info.data.get("metric")
+    if metric in ("bilateral", "total", "rest_of_world"):
+        return parse_amount(value, what="")
+    if metric == "share":
+        return parse_share(value, what="")
+    if metric == "required_growth":
+        return parse_rate(value, what="")
+    if metric == "reached_year":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a year (a whole number) for metric 'reached_year', got {value!r}")
+        return value
+    return value  # unknown metric: reported on `metric`
+
+
+class Assertion(_Frozen):
+    """A statement about one computed figure: a metric, when, and a value with tolerance or a range.
+
+    Shared by ``[[claims]]`` (``tradesim audit``) and ``[[expect]]`` (``tradesim check``).
+    """
+
+    metric: Metric
+    year: Year | None = None
+    at: Literal["target"] | None = None
+    value: float | None = None
+    rtol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    atol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    min: float | None = None
+    max: float | None = None
+
+    _parse = field_validator("value", "min", "max", mode="before")(_metric_value)
+
+
+class Claim(Assertion):
+    """A published statement to audit: who said it (``quote``, ``source``) and what it formally says.
+
+    ``against = "data"`` compares with the data's full-year figures instead of the scenario's projection.
+    """
+
+    quote: str
+    source: str = ""
+    against: Literal["scenario", "data"] = "scenario"
+    note: str = ""
+
+
+class Expectation(Assertion):
+    """A figure ``tradesim check`` must reproduce; ``message`` says why it matters."""
+
+    message: str = ""
+
+
 class Scenario(_Frozen):
     """One validated scenario. ``path`` is the file it came from (``None`` for one built in code)."""
 
@@ -160,6 +227,8 @@ class Scenario(_Frozen):
     growth: Growth
     events: tuple[Event, ...] = ()
     targets: tuple[Target, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    expect: tuple[Expectation, ...] = ()
 
     _path: Path | None = PrivateAttr(default=None)
 
@@ -257,6 +326,48 @@ def semantic_problems(scenario: Scenario) -> list[Problem]:
     for i, target in enumerate(scenario.targets):
         if target.year is not None and target.year <= base:
             bad(f"targets[{i}].year", f"must be after base_year {base}, got {target.year}")
+    for section, items in (("claims", scenario.claims), ("expect", scenario.expect)):
+        for i, item in enumerate(items):
+            problems.extend(_assertion_problems(f"{section}[{i}]", item, scenario))
+    return problems
+
+
+def _assertion_problems(key: str, item: Assertion, scenario: Scenario) -> list[Problem]:
+    problems = []
+    base, horizon = scenario.base_year, scenario.horizon_year
+    if item.metric == "reached_year":
+        if item.year is not None or item.at is not None:
+            problems.append(Problem("metric 'reached_year' takes neither year nor at", key=f"{key}.metric"))
+    elif (item.year is None) == (item.at is None):
+        problems.append(Problem(f"metric {item.metric!r}: set exactly one of year and at", key=key))
+    elif item.metric == "required_growth" and item.year is None:
+        problems.append(
+            Problem("metric 'required_growth' needs year (the year to reach the target by)", key=key)
+        )
+    if item.year is not None and not base <= item.year <= horizon:
+        problems.append(Problem(f"must be in {base}–{horizon}, got {item.year}", key=f"{key}.year"))
+    ranged = item.min is not None or item.max is not None
+    if (item.value is None) == (not ranged):
+        problems.append(Problem("set value (with optional rtol/atol) or min and/or max", key=key))
+    elif ranged and (item.rtol is not None or item.atol is not None):
+        problems.append(Problem("rtol and atol go with value, not with min/max", key=key))
+    elif item.min is not None and item.max is not None and item.min > item.max:
+        problems.append(Problem(f"min {item.min:g} is above max {item.max:g}", key=f"{key}.min"))
+    needs_target = item.at == "target" or item.metric in ("reached_year", "required_growth")
+    if needs_target and scenario.target is None:
+        problems.append(
+            Problem(f"metric {item.metric!r} needs the scenario's [[targets]]", key=f"{key}.metric")
+        )
+    if (
+        isinstance(item, Claim)
+        and item.against == "data"
+        and (item.metric not in ("bilateral", "total", "share") or item.year is None)
+    ):
+        problems.append(
+            Problem(
+                "against = 'data' works for bilateral, total and share in a given year", key=f"{key}.against"
+            )
+        )
     return problems
 
 
@@ -465,6 +576,9 @@ def load(path: str | os.PathLike[str], *, directory: Path | None = None) -> Scen
     if found:
         raise ScenarioError([Problem(p.message, path, locate(text, _split_key(p.key)), p.key) for p in found])
     return _with_path(scenario, path)
+
+
+_LISTS = ("events", "targets", "claims", "expect")
 
 
 def _split_key(key: str | None) -> tuple[int | str, ...]:

@@ -1,0 +1,259 @@
+"""Goal seek: the inverse questions of a trade target, answered exactly.
+
+- :func:`required_growth` — the constant bilateral growth reaching a target in a given year;
+- :func:`reached` — the first year a target is reached, and the crossing time within that year;
+- :func:`total_for_share` — the total trade at which an amount is a given share, against the scenario's;
+- :func:`required_rest_growth` — the growth of the rest of trade giving a share in a year.
+
+Plain constant growth has closed forms; scenarios with events (or an exports/imports split) are solved with
+:func:`scipy.optimize.brentq`, a bracketing root finder, to a relative tolerance of 1e-12 on the rate.
+Every answer carries a ``check``: the scenario re-run with the answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tradesim import model
+from tradesim.errors import InputError, Problem, SolveError
+from tradesim.quantities import format_money, format_percent
+from tradesim.scenario import ConstantGrowth, Scenario
+
+RATE_BRACKET = (-0.99, 10.0)  # (−99%, +1000%)
+RATE_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class GrowthAnswer:
+    scenario: str
+    baseline: float
+    target: float
+    by: int
+    required_growth: float
+    method: str  # "closed form" or "brentq"
+    check: float  # bilateral trade in `by`, the scenario re-run with the answer
+
+
+@dataclass(frozen=True)
+class YearAnswer:
+    scenario: str
+    baseline: float
+    target: float
+    horizon: int
+    reached_year: int | None
+    crossing_years: float | None  # years after the base year, continuous compounding within the year
+
+
+@dataclass(frozen=True)
+class ShareAnswer:
+    scenario: str
+    amount: float
+    share: float
+    year: int
+    total: float  # amount / share
+    rest_of_world: float  # total − amount
+    reference_total: float  # the scenario's total trade in `year`
+    change: float  # total − reference_total
+    change_percent: float  # total / reference_total − 1
+    base_year: int
+    base_total: float
+
+    def would_hold_if(self, reporter: str, currency: str = "USD") -> str:
+        """``holds only if KAZ's total trade were $120.0B in 2027, 14% below 2023 ($139.8B)``."""
+        versus = self.total / self.base_total - 1
+        direction = "below" if versus < 0 else "above"
+        return (
+            f"holds only if {reporter}'s total trade were {format_money(self.total, currency)} in {self.year}, "
+            f"{abs(versus):.0%} {direction} {self.base_year} ({format_money(self.base_total, currency)}); "
+            f"the scenario has {format_money(self.reference_total, currency)}"
+        )
+
+
+@dataclass(frozen=True)
+class RestGrowthAnswer:
+    scenario: str
+    share: float
+    by: int
+    required_rest_growth: float
+    method: str
+    check: float  # the share in `by`, the scenario re-run with the answer
+
+
+def _within(scenario: Scenario, year: int) -> Scenario:
+    if year <= scenario.base_year:
+        raise InputError(
+            f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
+        )
+    return scenario if year <= scenario.horizon_year else scenario.with_horizon(year)
+
+
+def with_bilateral_rate(scenario: Scenario, rate: float) -> Scenario:
+    """``scenario`` with its bilateral growth (or exports and imports growth) replaced by a constant ``rate``."""
+    constant = ConstantGrowth(rate=rate)
+    growth = scenario.growth
+    replaced = (
+        growth.model_copy(update={"exports": constant, "imports": constant})
+        if growth.split
+        else growth.model_copy(update={"bilateral": constant})
+    )
+    copy = scenario.model_copy(update={"growth": replaced})
+    copy._path = scenario.path
+    return copy
+
+
+def with_rest_rate(scenario: Scenario, rate: float) -> Scenario:
+    """``scenario`` with the rest of the reporter's trade growing at a constant ``rate``."""
+    if any(e.flow == "total" for e in scenario.events):
+        raise SolveError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r} has events on total trade; rest-of-world growth cannot replace "
+                    "its total growth",
+                    scenario.path,
+                )
+            ]
+        )
+    growth = scenario.growth.model_copy(update={"rest_of_world": ConstantGrowth(rate=rate), "total": None})
+    copy = scenario.model_copy(update={"growth": growth})
+    copy._path = scenario.path
+    return copy
+
+
+def _root(f: Callable[[float], float], what: str, scenario: Scenario) -> float:
+    low, high = RATE_BRACKET
+    f_low, f_high = f(low), f(high)
+    if not (math.isfinite(f_low) and math.isfinite(f_high)) or f_low * f_high > 0:
+        side = "even at +1000%/yr" if f_high < 0 else "even at −99%/yr"
+        raise SolveError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r}: no constant rate in (−99%, +1000%) {what}: {side} it is "
+                    "not reached",
+                    scenario.path,
+                )
+            ]
+        )
+    from scipy.optimize import brentq
+
+    return float(brentq(f, low, high, xtol=1e-15, rtol=RATE_RTOL, maxiter=500))
+
+
+def _index(scenario: Scenario, year: int) -> int:
+    return year - scenario.base_year
+
+
+def required_growth(
+    scenario: Scenario, target: float, by: int, *, baseline: model.ResolvedBaseline | None = None
+) -> GrowthAnswer:
+    """The constant annual bilateral growth that makes bilateral trade equal ``target`` in ``by``."""
+    scenario = _within(scenario, by)
+    base = baseline or model.resolve_baseline(scenario)
+    bilateral_events = [e for e in scenario.events if e.flow in ("bilateral", "exports", "imports")]
+    if not bilateral_events and not scenario.growth.split:
+        rate, method = model.required_growth(base.bilateral, target, by - scenario.base_year), "closed form"
+        if rate <= RATE_BRACKET[0] or rate >= RATE_BRACKET[1]:
+            raise SolveError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: reaching {format_money(target)} in {by} from "
+                        f"{format_money(base.bilateral)} takes {format_percent(rate, signed=True)}/yr, outside "
+                        "(−99%, +1000%)",
+                        scenario.path,
+                    )
+                ]
+            )
+    else:
+        years = np.arange(scenario.base_year, by + 1)
+
+        def gap(rate: float) -> float:
+            bilateral = model.paths(with_bilateral_rate(scenario, rate), base, years)[0]
+            return float(bilateral[-1] / target - 1.0)
+
+        rate, method = _root(gap, f"reaches {format_money(target)} in {by}", scenario), "brentq"
+    check = model.project(with_bilateral_rate(scenario, rate), baseline=base).value("bilateral", by)
+    return GrowthAnswer(scenario.name, base.bilateral, target, by, rate, method, check)
+
+
+def reached(
+    scenario: Scenario, target: float, *, baseline: model.ResolvedBaseline | None = None
+) -> YearAnswer:
+    """The first year bilateral trade reaches ``target`` and the crossing time in years after the base year.
+
+    Within the crossing year growth is taken as continuous compounding: between ``x[y−1] < target ≤ x[y]``
+    the crossing is at ``y − 1 + ln(target / x[y−1]) / ln(x[y] / x[y−1])`` (4.75 years at 7% from $14.5B).
+    """
+    projection = model.project(scenario, baseline=baseline)
+    year = projection.reached_year(target)
+    crossing = None
+    if year is not None:
+        i = _index(scenario, year)
+        if i == 0:
+            crossing = 0.0
+        else:
+            before, after = projection.bilateral[i - 1], projection.bilateral[i]
+            fraction = math.log(target / before) / math.log(after / before) if after > before else 1.0
+            crossing = (i - 1) + min(max(fraction, 0.0), 1.0)
+    return YearAnswer(
+        scenario.name, projection.baseline.bilateral, target, scenario.horizon_year, year, crossing
+    )
+
+
+def total_for_share(
+    scenario: Scenario,
+    amount: float,
+    share: float,
+    *,
+    year: int | None = None,
+    baseline: model.ResolvedBaseline | None = None,
+) -> ShareAnswer:
+    """The total trade at which ``amount`` is ``share`` of it (``amount / share``), against the scenario.
+
+    ``year`` defaults to the year the scenario reaches ``amount``, else its base year.
+    """
+    if year is not None and year > scenario.horizon_year:
+        scenario = scenario.with_horizon(year)
+    projection = model.project(scenario, baseline=baseline)
+    chosen = year if year is not None else (projection.reached_year(amount) or scenario.base_year)
+    if chosen < scenario.base_year:
+        raise InputError(f"--year must not be before the base year {scenario.base_year}, got {chosen}")
+    total = amount / share
+    reference = projection.value("total", chosen)
+    return ShareAnswer(
+        scenario.name,
+        amount,
+        share,
+        chosen,
+        total,
+        total - amount,
+        reference,
+        total - reference,
+        total / reference - 1.0,
+        scenario.base_year,
+        projection.baseline.total,
+    )
+
+
+def required_rest_growth(
+    scenario: Scenario, share: float, by: int, *, baseline: model.ResolvedBaseline | None = None
+) -> RestGrowthAnswer:
+    """The constant growth of the rest of the reporter's trade making the partner's share ``share`` in ``by``."""
+    scenario = _within(scenario, by)
+    base = baseline or model.resolve_baseline(scenario)
+    years = np.arange(scenario.base_year, by + 1)
+    bilateral = model.paths(scenario, base, years)[0][-1]
+    needed = bilateral * (1.0 - share) / share
+    if not any(e.flow in ("rest_of_world", "total") for e in scenario.events):
+        rate, method = (needed / base.rest_of_world) ** (1.0 / (by - scenario.base_year)) - 1.0, "closed form"
+    else:
+
+        def gap(rate: float) -> float:
+            rest = model.paths(with_rest_rate(scenario, rate), base, years)[1][-1]
+            return float(rest / needed - 1.0)
+
+        rate, method = _root(gap, f"gives a share of {format_percent(share)} in {by}", scenario), "brentq"
+    check = model.project(with_rest_rate(scenario, rate), baseline=base).value("share", by)
+    return RestGrowthAnswer(scenario.name, share, by, float(rate), method, check)
