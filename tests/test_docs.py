@@ -11,7 +11,17 @@ from tests.conftest import REPO
 from tradesim.cli import app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["project", "data", "scenarios", "scenarios validate"]
+COMMANDS = [
+    "project",
+    "data",
+    "scenarios",
+    "scenarios validate",
+    "solve growth",
+    "solve year",
+    "solve share",
+    "solve rest-growth",
+    "audit",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

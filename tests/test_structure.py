@@ -11,7 +11,16 @@ import pytest
 
 from tests.conftest import REPO
 
-CORE = ["tradesim.data", "tradesim.scenario", "tradesim.model", "tradesim.report", "tradesim.quantities"]
+CORE = [
+    "tradesim.data",
+    "tradesim.scenario",
+    "tradesim.model",
+    "tradesim.report",
+    "tradesim.quantities",
+    "tradesim.solve",
+    "tradesim.audit",
+    "tradesim.metrics",
+]
 
 
 def _python(code: str, cwd: Path | None = None) -> str:

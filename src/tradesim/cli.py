@@ -581,7 +581,7 @@ def audit(
 ) -> None:
     """Check each scenario's [[claims]]: holds or not, and what would have to be true for it to hold."""
     from tradesim import audit as audit_module
-    from tradesim import scenario
+    from tradesim import model, scenario
 
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all)
@@ -605,13 +605,10 @@ def audit(
         console.print(f"  {mark}: “{escape(v.claim.quote)}”{source}", soft_wrap=True)
         line = f"    {v.what}: claimed {v.claimed}, computed {v.computed_text}"
         console.print(escape(line), soft_wrap=True)
-        for label, text in (
-            ("would hold if", v.would_hold_if),
-            ("actuals", v.actual),
-            ("note", v.claim.note),
-        ):
+        for label, text in (("→ ", v.would_hold_if), ("actuals: ", v.actual), ("note: ", v.claim.note)):
             if text:
-                console.print(escape(f"    {label}: {text}"), soft_wrap=True)
+                console.print(escape(f"    {label}{text}"), soft_wrap=True)
+    _warn(list(dict.fromkeys(w for item in chosen for w in model.resolve_baseline(item).warnings)))
 
 
 def main() -> None:
