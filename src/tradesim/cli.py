@@ -165,7 +165,7 @@ def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Any:
 
     table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
     for column in frame.columns:
-        text = column in ("growth", "rest", "description", "file", "source")
+        text = column in ("growth", "rest", "description", "file", "source", "what", "message")
         table.add_column(
             str(column),
             justify="left" if text or column == "scenario" else "right",
@@ -609,6 +609,102 @@ def audit(
             if text:
                 console.print(escape(f"    {label}{text}"), soft_wrap=True)
     _warn(list(dict.fromkeys(w for item in chosen for w in model.resolve_baseline(item).warnings)))
+
+
+# ------------------------------------------------------------------------------------------------ check
+@app.command()
+def check(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    ] = None,
+    rtol: Annotated[float, typer.Option(help="Relative tolerance for snapshot values.", min=0)] = 1e-9,
+    atol: Annotated[float, typer.Option(help="Absolute tolerance for snapshot values.", min=0)] = 0.0,
+    update: Annotated[
+        bool, typer.Option("--update", help="Write the snapshots (atomically) and say what changed.")
+    ] = False,
+    format: SolveFormatOption = SolveFormat.table,
+    junit: Annotated[Path | None, typer.Option(help="Also write JUnit XML to FILE, for CI systems.")] = None,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Fail (exit 1) when a computed path drifted from its snapshot or an [[expect]] does not hold."""
+    import math
+
+    from tradesim import check as check_module
+    from tradesim import scenario
+
+    for name, value in (("--rtol", rtol), ("--atol", atol)):
+        if not math.isfinite(value):
+            raise InputError(f"{name} must be a finite number, got {value!r}")
+    if junit is not None and not junit.parent.is_dir():
+        raise InputError(f"--junit: folder {junit.parent} does not exist")
+    directory = scenario.scenario_directory(scenario_dir)
+    chosen = scenario.load_many(scenarios or [], directory)
+    results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update)
+    if junit is not None:
+        from tradesim.atomic import write_text_atomic
+
+        write_text_atomic(junit, check_module.junit_xml(results))
+    if format is SolveFormat.json:
+        typer.echo(json.dumps(check_module.to_json(results, rtol, atol), indent=2, allow_nan=False))
+    else:
+        _render_check(results)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise CheckFailed(
+            f"{len(failed)} of {len(results)} scenario(s) failed the check: "
+            + ", ".join(r.scenario for r in failed)
+        )
+
+
+def _render_check(results: list[Any]) -> None:
+    import pandas as pd
+
+    from tradesim import check as check_module
+    from tradesim.quantities import format_money
+
+    console = _console()
+    for r in results:
+        mark = "[green]ok[/green]" if r.passed else "[red]FAILED[/red]"
+        console.print(f"{mark} {check_module.summary_line(r)}", soft_wrap=True, highlight=False)
+        if r.snapshot.status == "drift":
+            rows = []
+            for d in r.snapshot.differences:
+                share = d.metric == "share"
+
+                def show(value: float | None, share: bool = share) -> str:
+                    return (
+                        "—" if value is None else f"{value:.4%}" if share else format_money(value, digits=3)
+                    )
+
+                diff = d.difference
+                rows.append(
+                    {
+                        "year": str(d.year),
+                        "metric": d.metric,
+                        "expected": show(d.expected),
+                        "actual": show(d.actual),
+                        "difference": "—"
+                        if diff is None
+                        else f"{diff * 100:+.4f} pp"
+                        if share
+                        else f"{'+' if diff >= 0 else ''}{format_money(diff, digits=3)}",
+                        "relative": "—" if diff is None or not d.expected else f"{diff / d.expected:+.2e}",
+                    }
+                )
+            console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: snapshot differences"))
+        failing = [e for e in r.expectations if not e.holds]
+        if failing:
+            rows = [
+                {
+                    "expect": f"[{e.index}]",
+                    "what": e.what,
+                    "expected": e.expected,
+                    "computed": e.computed_text,
+                    "message": e.expectation.message,
+                }
+                for e in failing
+            ]
+            console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: failed expectations"))
 
 
 def main() -> None:

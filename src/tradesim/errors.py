@@ -56,3 +56,7 @@ class SolveError(TradesimError):
 
 class CheckFailed(TradesimError):
     """An expectation or snapshot of ``tradesim check`` did not hold (exit code 1, not 2)."""
+
+
+class SnapshotError(TradesimError, ValueError):
+    """A snapshot file of ``tradesim check`` is unreadable or corrupt (exit code 2)."""

@@ -114,7 +114,7 @@ def format_claimed(assertion: Assertion, currency: str = "USD") -> str:
     if assertion.value is not None:
         if assertion.atol:
             tolerance = (
-                f"{assertion.atol * 100:.1f} pp"
+                f"{assertion.atol * 100:g} pp"
                 if metric in ("share", "required_growth")
                 else show(assertion.atol)
                 if metric != "reached_year"

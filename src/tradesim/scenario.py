@@ -544,6 +544,7 @@ def _load_raw(path: Path, directory: Path | None, chain: tuple[Path, ...]) -> tu
         )
     _, parent_raw = _load_raw(parent, directory, (*chain, path))
     parent_raw.pop("name", None)  # a child is never named after its parent
+    parent_raw.pop("expect", None)  # expectations pin the parent's own numbers: never inherited
     return text, _merge(parent_raw, raw)
 
 

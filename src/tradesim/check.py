@@ -1,0 +1,352 @@
+"""``tradesim check``: snapshots of computed paths and ``[[expect]]`` entries, for CI.
+
+A snapshot is ``<scenario folder>/snapshots/<name>.csv``: a header of ``# key: value`` lines recording the
+scenario's hash, the data's hash and the tradesim version, then ``year,bilateral,rest_of_world,total,share``
+with 12 significant digits (stable, so git diffs stay small). A check compares each value with
+``|actual − expected| ≤ atol + rtol · |expected|`` and, when something moved, says what changed since the
+snapshot was written: the scenario, the data, or tradesim itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from tradesim import __version__, data, metrics, model
+from tradesim.atomic import write_text_atomic
+from tradesim.errors import Problem, SnapshotError
+from tradesim.scenario import Expectation, Scenario
+
+SNAPSHOT_FOLDER = "snapshots"
+SNAPSHOT_METRICS = ("bilateral", "rest_of_world", "total", "share")
+HEADER = "# tradesim snapshot"
+DEFAULT_RTOL = 1e-9
+DEFAULT_ATOL = 0.0
+Status = Literal["ok", "drift", "missing", "created", "updated", "refreshed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class Difference:
+    year: int
+    metric: str
+    expected: float | None  # None: the year is not in the snapshot
+    actual: float | None  # None: the year is no longer projected
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.expected is None or self.actual is None else self.actual - self.expected
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    path: Path
+    status: Status
+    differences: tuple[Difference, ...] = ()
+    causes: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status in ("ok", "created", "updated", "refreshed", "unchanged")
+
+    @property
+    def first_year(self) -> int | None:
+        return min((d.year for d in self.differences), default=None)
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    index: int
+    expectation: Expectation
+    what: str
+    expected: str
+    computed: float | None
+    computed_text: str
+    holds: bool
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    scenario: str
+    file: Path | None
+    snapshot: SnapshotResult
+    expectations: tuple[ExpectationResult, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return self.snapshot.passed and all(e.holds for e in self.expectations)
+
+
+# -------------------------------------------------------------------------------------------- fingerprints
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario as loaded (after ``extends``), leaving out what does not move a number."""
+    dumped = scenario.model_dump(mode="json", exclude={"description", "claims", "expect"})
+    return hashlib.sha256(json.dumps(dumped, sort_keys=True).encode()).hexdigest()
+
+
+def snapshot_path(scenario: Scenario, directory: Path) -> Path:
+    folder = scenario.path.parent if scenario.path is not None else directory
+    return folder / SNAPSHOT_FOLDER / f"{scenario.name}.csv"
+
+
+# ------------------------------------------------------------------------------------------ read and write
+def render_snapshot(scenario: Scenario, projection: model.Projection) -> str:
+    lines = [
+        HEADER,
+        f"# scenario: {scenario.name}",
+        f"# scenario_sha256: {scenario_hash(scenario)}",
+        f"# data_sha256: {data.data_hash()}",
+        f"# tradesim_version: {__version__}",
+        "year," + ",".join(SNAPSHOT_METRICS),
+    ]
+    for i, year in enumerate(projection.years):
+        values = (f"{float(getattr(projection, m)[i]):.12g}" for m in SNAPSHOT_METRICS)
+        lines.append(f"{int(year)}," + ",".join(values))
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    meta: dict[str, str]
+    values: dict[int, dict[str, float]]
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    """Parse a snapshot; raise :class:`SnapshotError` naming file and line if it is not one."""
+
+    def bad(line: int | None, message: str) -> SnapshotError:
+        return SnapshotError(
+            [Problem(f"{message}; regenerate it with `tradesim check --update`", path, line, "snapshot")]
+        )
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise bad(None, f"cannot read the snapshot ({exc.__class__.__name__})") from None
+    lines = text.splitlines()
+    if not lines or lines[0] != HEADER:
+        raise bad(1, f"not a tradesim snapshot (the first line must be {HEADER!r})")
+    comments = list(itertools.takewhile(lambda line: line.startswith("#"), lines[1:]))
+    meta: dict[str, str] = {}
+    for line in comments:
+        key, _, value = line[1:].partition(":")
+        meta[key.strip()] = value.strip()
+    number = 2 + len(comments)  # the line of the column header
+    body = lines[number - 1 :]
+    if not body or body[0] != "year," + ",".join(SNAPSHOT_METRICS):
+        raise bad(number, "the column header must be year," + ",".join(SNAPSHOT_METRICS))
+    values: dict[int, dict[str, float]] = {}
+    for offset, row in enumerate(csv.reader(io.StringIO("\n".join(body[1:]))), start=number + 1):
+        try:
+            if len(row) != 1 + len(SNAPSHOT_METRICS):
+                raise ValueError(f"{len(row)} fields")
+            numbers = [float(v) for v in row[1:]]
+            if not all(math.isfinite(v) for v in numbers):
+                raise ValueError("not finite")
+            values[int(row[0])] = dict(zip(SNAPSHOT_METRICS, numbers, strict=True))
+        except ValueError as exc:
+            raise bad(offset, f"unreadable row {','.join(row)!r} ({exc})") from None
+    if not values:
+        raise bad(number, "no rows")
+    return Snapshot(meta, values)
+
+
+# --------------------------------------------------------------------------------------------------- check
+def _close(expected: float, actual: float, rtol: float, atol: float) -> bool:
+    return abs(actual - expected) <= atol + rtol * abs(expected)
+
+
+def compare(snapshot: Snapshot, projection: model.Projection, rtol: float, atol: float) -> list[Difference]:
+    """Every value that moved beyond tolerance, and every year present on one side only."""
+    found = []
+    projected = {int(y): i for i, y in enumerate(projection.years)}
+    for year in sorted(set(projected) | set(snapshot.values)):
+        for metric in SNAPSHOT_METRICS:
+            expected = snapshot.values.get(year, {}).get(metric)
+            actual = float(getattr(projection, metric)[projected[year]]) if year in projected else None
+            if expected is None or actual is None or not _close(expected, actual, rtol, atol):
+                found.append(Difference(year, metric, expected, actual))
+    return found
+
+
+def causes(snapshot: Snapshot, scenario: Scenario) -> tuple[str, ...]:
+    """What changed since the snapshot was written, from the recorded hashes and version."""
+    said = []
+    if snapshot.meta.get("scenario_sha256") != scenario_hash(scenario):
+        said.append("the scenario changed (its file, or a scenario it extends)")
+    if snapshot.meta.get("data_sha256") != data.data_hash():
+        said.append("the shipped data changed")
+    if snapshot.meta.get("tradesim_version") != __version__:
+        said.append(f"tradesim changed ({snapshot.meta.get('tradesim_version', '?')} → {__version__})")
+    return tuple(said) or ("the model's code changed (same scenario, data and version)",)
+
+
+def _expectations(scenario: Scenario, projection: model.Projection) -> tuple[ExpectationResult, ...]:
+    results = []
+    for i, expectation in enumerate(scenario.expect):
+        evaluation = metrics.evaluate(expectation, projection)
+        results.append(
+            ExpectationResult(
+                i,
+                expectation,
+                metrics.describe(expectation, scenario, evaluation.year),
+                metrics.format_claimed(expectation, scenario.currency),
+                evaluation.computed,
+                metrics.format_value(expectation.metric, evaluation.computed, scenario.currency),
+                evaluation.holds,
+            )
+        )
+    return tuple(results)
+
+
+def check_one(
+    scenario: Scenario,
+    directory: Path,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    update: bool = False,
+) -> ScenarioCheck:
+    """Check (or with ``update``, rewrite) one scenario's snapshot, and evaluate its expectations."""
+    projection = model.project(scenario)
+    path = snapshot_path(scenario, directory)
+    existing = read_snapshot(path) if path.exists() else None
+    if update:
+        rendered = render_snapshot(scenario, projection)
+        differences = compare(existing, projection, 0.0, 0.0) if existing else []
+        status: Status = "created" if existing is None else "updated" if differences else "unchanged"
+        if status == "unchanged" and path.read_text(encoding="utf-8") != rendered:
+            status = "refreshed"  # same numbers, new hashes or version in the header
+        if status != "unchanged":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(path, rendered)
+        snapshot = SnapshotResult(path, status, tuple(differences))
+    elif existing is None:
+        snapshot = SnapshotResult(path, "missing")
+    else:
+        differences = compare(existing, projection, rtol, atol)
+        snapshot = SnapshotResult(
+            path,
+            "drift" if differences else "ok",
+            tuple(differences),
+            causes(existing, scenario) if differences else (),
+        )
+    return ScenarioCheck(scenario.name, scenario.path, snapshot, _expectations(scenario, projection))
+
+
+def check(
+    scenarios: Iterable[Scenario],
+    directory: Path,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    update: bool = False,
+) -> list[ScenarioCheck]:
+    return [check_one(s, directory, rtol=rtol, atol=atol, update=update) for s in scenarios]
+
+
+# ---------------------------------------------------------------------------------------------- reporting
+def to_json(results: Sequence[ScenarioCheck], rtol: float, atol: float) -> dict[str, Any]:
+    return {
+        "passed": all(r.passed for r in results),
+        "rtol": rtol,
+        "atol": atol,
+        "scenarios": [
+            {
+                "name": r.scenario,
+                "file": str(r.file) if r.file else None,
+                "passed": r.passed,
+                "snapshot": {
+                    "file": str(r.snapshot.path),
+                    "status": r.snapshot.status,
+                    "first_year": r.snapshot.first_year,
+                    "causes": list(r.snapshot.causes),
+                    "differences": [
+                        {
+                            "year": d.year,
+                            "metric": d.metric,
+                            "expected": d.expected,
+                            "actual": d.actual,
+                            "difference": d.difference,
+                        }
+                        for d in r.snapshot.differences
+                    ],
+                },
+                "expectations": [
+                    {
+                        "index": e.index,
+                        "metric": e.expectation.metric,
+                        "what": e.what,
+                        "expected": e.expected,
+                        "computed": e.computed,
+                        "holds": e.holds,
+                        "message": e.expectation.message,
+                    }
+                    for e in r.expectations
+                ],
+            }
+            for r in results
+        ],
+    }
+
+
+def junit_xml(results: Sequence[ScenarioCheck]) -> str:
+    """JUnit XML: one test case per scenario snapshot and one per expectation."""
+    from xml.etree import ElementTree as ET
+
+    cases = []
+    for r in results:
+        snapshot = ET.Element("testcase", classname=f"tradesim.check.{r.scenario}", name="snapshot")
+        if not r.snapshot.passed:
+            message = summary_line(r)
+            ET.SubElement(snapshot, "failure", message=message, type=r.snapshot.status).text = message
+        cases.append(snapshot)
+        for e in r.expectations:
+            case = ET.Element(
+                "testcase", classname=f"tradesim.check.{r.scenario}", name=f"expect[{e.index}] {e.what}"
+            )
+            if not e.holds:
+                message = f"{e.what}: expected {e.expected}, computed {e.computed_text}. {e.expectation.message}".strip()
+                ET.SubElement(case, "failure", message=message, type="expectation").text = message
+            cases.append(case)
+    failures = sum(1 for c in cases if c.find("failure") is not None)
+    suite = ET.Element(
+        "testsuite", name="tradesim check", tests=str(len(cases)), failures=str(failures), errors="0"
+    )
+    suite.extend(cases)
+    root = ET.Element("testsuites", tests=str(len(cases)), failures=str(failures), errors="0")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def summary_line(r: ScenarioCheck) -> str:
+    """One line per scenario for people: what moved first, by how much, and why it might have."""
+    snapshot = r.snapshot
+    if snapshot.status == "missing":
+        return f"{r.scenario}: no snapshot at {snapshot.path}; create it with `tradesim check {r.scenario} --update`"
+    if snapshot.status == "updated":
+        first = snapshot.first_year
+        return f"{r.scenario}: snapshot updated, {len(snapshot.differences)} value(s) changed from {first} ({snapshot.path})"
+    if snapshot.status in ("created", "refreshed", "unchanged"):
+        return f"{r.scenario}: snapshot {snapshot.status} ({snapshot.path})"
+    if snapshot.status == "ok":
+        return f"{r.scenario}: snapshot matches"
+    year = snapshot.first_year
+    share = next((d for d in snapshot.differences if d.year == year and d.metric == "share"), None)
+    moved = ""
+    if share is not None and share.expected is not None and share.actual is not None:
+        moved = (
+            f": share {year} {share.expected:.4%} → {share.actual:.4%} "
+            f"({(share.actual - share.expected) * 100:+.4f} pp)"
+        )
+    elif year is not None:
+        moved = f": years differ from {year}"
+    return f"{r.scenario}: snapshot drifted from {year}{moved}; likely cause: {'; '.join(snapshot.causes)}"
