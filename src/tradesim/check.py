@@ -29,6 +29,7 @@ SNAPSHOT_FOLDER = "snapshots"
 SNAPSHOT_METRICS = ("bilateral", "rest_of_world", "total", "share")
 HEADER = "# tradesim snapshot"
 DEFAULT_RTOL = 1e-9
+SNAPSHOT_RTOL = 1e-11  # what counts as "changed" for --update: beyond the rounding of 12 digits
 DEFAULT_ATOL = 0.0
 Status = Literal["ok", "drift", "missing", "created", "updated", "refreshed", "unchanged"]
 
@@ -86,8 +87,11 @@ class ScenarioCheck:
 
 # -------------------------------------------------------------------------------------------- fingerprints
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario as loaded (after ``extends``), leaving out what does not move a number."""
-    dumped = scenario.model_dump(mode="json", exclude={"description", "claims", "expect"})
+    """SHA-256 of the scenario as loaded (after ``extends``), leaving out what does not move a number.
+
+    Defaults are left out too, so a new tradesim version adding a field does not change every hash.
+    """
+    dumped = scenario.model_dump(mode="json", exclude={"description", "claims", "expect"}, exclude_defaults=True)
     return hashlib.sha256(json.dumps(dumped, sort_keys=True).encode()).hexdigest()
 
 
@@ -220,7 +224,8 @@ def check_one(
     existing = read_snapshot(path) if path.exists() else None
     if update:
         rendered = render_snapshot(scenario, projection)
-        differences = compare(existing, projection, 0.0, 0.0) if existing else []
+        # changed beyond the 12 significant digits a snapshot keeps (rounding is at most 5e-12 relative)
+        differences = compare(existing, projection, SNAPSHOT_RTOL, 0.0) if existing else []
         status: Status = "created" if existing is None else "updated" if differences else "unchanged"
         if status == "unchanged" and path.read_text(encoding="utf-8") != rendered:
             status = "refreshed"  # same numbers, new hashes or version in the header

@@ -44,21 +44,30 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class ConstantGrowth(_Frozen):
+Sd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Growth(_Frozen):
+    """Every growth model may carry ``sd``: the standard deviation of its annual log growth (Monte Carlo)."""
+
+    sd: Sd = 0.0
+
+
+class ConstantGrowth(_Growth):
     """The same rate every year: ``x_t = x_0 (1 + rate)^t``."""
 
     model: Literal["constant"] = "constant"
     rate: Rate
 
 
-class LinearGrowth(_Frozen):
+class LinearGrowth(_Growth):
     """The same amount added every year: ``x_t = x_0 + amount · t``."""
 
     model: Literal["linear"]
     amount: Amount
 
 
-class TableGrowth(_Frozen):
+class TableGrowth(_Growth):
     """An explicit rate per year; years not listed take ``default`` (an error if there is none)."""
 
     model: Literal["table"]
@@ -66,14 +75,14 @@ class TableGrowth(_Frozen):
     default: Rate | None = None
 
 
-class PiecewiseGrowth(_Frozen):
+class PiecewiseGrowth(_Growth):
     """Each rate applies from its year until the next listed year; the first must cover the first year."""
 
     model: Literal["piecewise"]
     rates: dict[YearKey, Rate]
 
 
-class ReachGrowth(_Frozen):
+class ReachGrowth(_Growth):
     """The constant rate that takes the baseline to ``value`` in ``year``; afterwards ``after`` (default: same)."""
 
     model: Literal["reach"]
@@ -82,7 +91,7 @@ class ReachGrowth(_Frozen):
     after: Rate | None = None
 
 
-class LogisticGrowth(_Frozen):
+class LogisticGrowth(_Growth):
     """Logistic growth toward ``ceiling``: ``x_t = K / (1 + (K / x_0 − 1) e^(−rate · t))``."""
 
     model: Literal["logistic"]
@@ -147,6 +156,7 @@ class Event(_Frozen):
     relative: Rate | None = None
     kind: Literal["permanent", "one-off"] = "permanent"
     ramp_years: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
+    probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
 
 
 class Target(_Frozen):
@@ -225,6 +235,7 @@ class Scenario(_Frozen):
     horizon: Year | None = None
     baseline: Baseline = Baseline()
     growth: Growth
+    correlation: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)] = 0.0
     events: tuple[Event, ...] = ()
     targets: tuple[Target, ...] = ()
     claims: tuple[Claim, ...] = ()
