@@ -30,3 +30,10 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
 def _isolated_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's $TRADESIM_SCENARIOS."""
     monkeypatch.delenv("TRADESIM_SCENARIOS", raising=False)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in a file, failing loudly if ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

@@ -91,7 +91,9 @@ def scenario_hash(scenario: Scenario) -> str:
 
     Defaults are left out too, so a new tradesim version adding a field does not change every hash.
     """
-    dumped = scenario.model_dump(mode="json", exclude={"description", "claims", "expect"}, exclude_defaults=True)
+    dumped = scenario.model_dump(
+        mode="json", exclude={"description", "claims", "expect"}, exclude_defaults=True
+    )
     return hashlib.sha256(json.dumps(dumped, sort_keys=True).encode()).hexdigest()
 
 

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, edit
 
 
 @pytest.fixture
@@ -29,9 +29,7 @@ def test_done_when_flow(run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.chdir(repo)
     assert run("check").exit_code == 0
     article = repo / "scenarios" / "article.toml"
-    article.write_text(
-        article.read_text().replace('rest_of_world = 0.0  # "the rest', 'rest_of_world = 0.02  # "the rest')
-    )
+    edit(article, 'rate = 0.0           # "the rest', 'rate = 0.02           # "the rest')
     failed = run("check")
     assert failed.exit_code == 1
     assert "FAILED article: snapshot drifted from 2024: share 2024 " in failed.stdout

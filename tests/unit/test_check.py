@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, edit
 from tradesim import atomic, check, model, scenario
 from tradesim.errors import SnapshotError
 
@@ -41,9 +41,7 @@ def test_snapshot_values_are_the_projection(folder: Path) -> None:
 
 def test_a_changed_growth_rate_drifts_names_the_first_year_and_the_cause(folder: Path) -> None:
     path = folder / "article.toml"
-    path.write_text(
-        path.read_text().replace('rest_of_world = 0.0  # "the rest', 'rest_of_world = 0.01  # "the rest')
-    )
+    edit(path, 'rate = 0.0           # "the rest', 'rate = 0.01           # "the rest')
     (result,) = _check(folder, "article")
     assert result.snapshot.status == "drift"
     assert result.snapshot.first_year == 2024  # 2023 is the baseline: unchanged
@@ -59,9 +57,7 @@ def test_a_changed_growth_rate_drifts_names_the_first_year_and_the_cause(folder:
 
 def test_update_rewrites_only_what_moved(folder: Path) -> None:
     path = folder / "article.toml"
-    path.write_text(
-        path.read_text().replace('rest_of_world = 0.0  # "the rest', 'rest_of_world = 0.01  # "the rest')
-    )
+    edit(path, 'rate = 0.0           # "the rest', 'rate = 0.01           # "the rest')
     before = {p.name: p.read_bytes() for p in (folder / "snapshots").iterdir()}
     results = _check(folder, update=True)
     assert {r.scenario: r.snapshot.status for r in results}["article"] == "updated"
@@ -131,7 +127,7 @@ def test_tolerance_boundaries(folder: Path) -> None:
 
 def test_failed_expectation(folder: Path) -> None:
     path = folder / "steady.toml"
-    path.write_text(path.read_text().replace("value = 2030", "value = 2029"))
+    edit(path, "value = 2030", "value = 2029")
     (result,) = _check(folder, "steady")
     assert result.snapshot.status == "ok"
     failed = [e for e in result.expectations if not e.holds]
@@ -171,7 +167,7 @@ def test_interrupted_mid_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_junit_xml_parses_with_the_right_counts(folder: Path) -> None:
     path = folder / "steady.toml"
-    path.write_text(path.read_text().replace("value = 2030", "value = 2029"))
+    edit(path, "value = 2030", "value = 2029")
     (folder / "snapshots" / "article.csv").unlink()
     results = _check(folder)
     root = ET.fromstring(check.junit_xml(results))

@@ -1,0 +1,490 @@
+"""Monte Carlo: the odds of reaching a target, the year it is reached, and the fan of plausible shares.
+
+Model (README "Uncertainty"): each growth component may carry ``sd``. In every run and year the flow's log
+level moves by its deterministic log growth plus ``sd · z``, ``z ~ Normal(0, 1)`` independent across years, so
+for constant growth ``ln(1 + g) ~ Normal(ln(1 + rate), sd)``. For other growth models the shocks compound on
+the model's path: ``x_t = U_t · exp(sd · Σ z)``. Bilateral and rest-of-world (or total) shocks are correlated by
+the scenario's ``correlation``. An event with ``probability`` happens in a run with that probability,
+independently. With every ``sd = 0`` and every probability 1, each run is the deterministic projection.
+
+Randomness: runs come in fixed blocks of :data:`BLOCK` runs; block ``k`` draws from its own stream,
+``SeedSequence(seed).spawn(...)[k]``, so results depend on the seed alone — not on the chunk size or the
+number of threads. Memory: only per-year accumulators (counts, and histograms for percentiles) outlive a
+chunk, so peak memory does not grow with the number of runs.
+
+Percentiles come from per-year histograms of ``ln(bilateral)`` and of ``d = ln(rest) − ln(bilateral)`` with
+:data:`BINS` bins spanning ±8.5 standard deviations (plus every event's range), interpolated within a bin and
+clipped to the exact per-year minimum and maximum. Share percentiles use ``share = 1 / (1 + e^d)``, a
+decreasing function of ``d``, so no per-run exponential is needed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tradesim import model
+from tradesim.errors import InputError
+from tradesim.scenario import Event, Scenario
+
+BLOCK = 16_384  # runs per random stream
+BINS = 16_384  # histogram bins per year, per quantity
+SPAN = 8.5  # histogram half-width in standard deviations
+PERCENTILES = (5, 25, 50, 75, 95)
+DEFAULT_CHUNK = 4 * BLOCK
+REACHED_LOG_TOLERANCE = math.log1p(-model.REACHED_RTOL)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    scenario: str
+    runs: int
+    seed: int
+    target: float
+    years: np.ndarray
+    p_at_or_above: np.ndarray  # per year: P(bilateral ≥ target that year)
+    p_reached_by: np.ndarray  # per year: P(target reached in any year up to it)
+    bilateral_percentiles: dict[int, np.ndarray]
+    share_percentiles: dict[int, np.ndarray]
+    reached_year_distribution: dict[str, float]  # "2027": P(first reached in 2027), ..., "never"
+    median_reached_year: int | None  # the first year the median bilateral path reaches the target
+    median_share_at_reached: float | None  # the median share in that year
+
+
+@dataclass
+class _Totals:
+    """Per-year accumulators; chunks combine by addition, minimum and maximum (order does not matter)."""
+
+    at_or_above: np.ndarray
+    reached_by: np.ndarray
+    hist_b: np.ndarray
+    hist_d: np.ndarray
+    min_b: np.ndarray
+    max_b: np.ndarray
+    min_d: np.ndarray
+    max_d: np.ndarray
+
+    @classmethod
+    def empty(cls, years: int) -> _Totals:
+        inf = np.full(years, np.inf)
+        return cls(
+            np.zeros(years, np.int64),
+            np.zeros(years, np.int64),
+            np.zeros((years, BINS), np.int64),
+            np.zeros((years, BINS), np.int64),
+            inf.copy(),
+            -inf,
+            inf.copy(),
+            -inf.copy(),
+        )
+
+    def add(self, other: _Totals) -> None:
+        self.at_or_above += other.at_or_above
+        self.reached_by += other.reached_by
+        self.hist_b += other.hist_b
+        self.hist_d += other.hist_d
+        np.minimum(self.min_b, other.min_b, out=self.min_b)
+        np.maximum(self.max_b, other.max_b, out=self.max_b)
+        np.minimum(self.min_d, other.min_d, out=self.min_d)
+        np.maximum(self.max_d, other.max_d, out=self.max_d)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a chunk needs, computed once: deterministic paths, shock sizes, histogram ranges."""
+
+    years: int  # projected years after the base year
+    log_b: np.ndarray  # deterministic ln(underlying bilateral), years after base
+    log_r: np.ndarray  # the same for rest of world (or total)
+    sd_b: float
+    sd_r: float
+    correlation: float
+    events_b: tuple[tuple[Event, np.ndarray], ...]  # (event, ramp per year)
+    events_r: tuple[tuple[Event, np.ndarray], ...]
+    fast: bool  # log-space path: no amount events, rest of world driven directly, no split
+    scenario: Scenario
+    baseline: model.ResolvedBaseline
+    all_years: np.ndarray
+    log_target: float
+    lo_b: np.ndarray
+    width_b: np.ndarray
+    lo_d: np.ndarray
+    width_d: np.ndarray
+
+    @property
+    def scale_b(self) -> Any:
+        return 1.0 / self.width_b
+
+    @property
+    def shift_b(self) -> Any:
+        return _FIRST[: self.years] - self.lo_b / self.width_b
+
+    @property
+    def scale_d(self) -> Any:
+        return 1.0 / self.width_d
+
+    @property
+    def shift_d(self) -> Any:
+        return _FIRST[: self.years] - self.lo_d / self.width_d
+
+
+def _seed_of(rng: np.random.Generator | int | None) -> int:
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63))
+    if rng is None:
+        entropy = np.random.SeedSequence().entropy
+        return int(entropy) % 2**63  # type: ignore[arg-type]
+    if isinstance(rng, bool) or not isinstance(rng, int) or rng < 0:
+        raise InputError(f"seed must be a whole number ≥ 0, got {rng!r}")
+    return rng
+
+
+def _log_ranges(events: tuple[tuple[Event, np.ndarray], ...], years: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-year lowest and highest ln(factor) the relative events can produce together."""
+    low, high = np.zeros(years), np.zeros(years)
+    for event, ramp in events:
+        if event.relative is not None:
+            effect = np.log1p(event.relative * ramp)
+            low += np.minimum(effect, 0.0)
+            high += np.maximum(effect, 0.0)
+    return low, high
+
+
+def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -> _Plan:
+    growth = scenario.growth
+    all_years = np.arange(scenario.base_year, scenario.horizon_year + 1)
+    after = all_years[1:]
+    other = growth.other_flow
+    fast = not growth.split and other == "rest_of_world" and all(e.amount is None for e in scenario.events)
+    if growth.split:
+        raise InputError(
+            f"scenario {scenario.name!r}: simulating an exports/imports split is not supported yet; "
+            "give growth.bilateral instead"
+        )
+    bilateral_model = growth.bilateral
+    other_model = getattr(growth, other)
+    assert bilateral_model is not None
+    assert other_model is not None
+    start_other = baseline.total if other == "total" else baseline.rest_of_world
+    path_b = model.underlying_path(bilateral_model, baseline.bilateral, scenario.base_year, all_years)[1:]
+    path_r = model.underlying_path(other_model, start_other, scenario.base_year, all_years)[1:]
+
+    def ramps(flow: str) -> tuple[tuple[Event, np.ndarray], ...]:
+        return tuple((e, model.event_ramp(e, after)) for e in scenario.events if e.flow == flow)
+
+    events_b, events_r = ramps("bilateral"), ramps(other)
+    sd_b, sd_r, rho = bilateral_model.sd, other_model.sd, scenario.correlation
+    t = np.arange(1, len(after) + 1, dtype=float)
+    low_b, high_b = _log_ranges(events_b, len(after))
+    low_r, high_r = _log_ranges(events_r, len(after))
+    log_b, log_r = np.log(path_b), np.log(path_r)
+    spread_b = SPAN * sd_b * np.sqrt(t)
+    spread_d = SPAN * math.sqrt(max(sd_r**2 + sd_b**2 - 2 * rho * sd_r * sd_b, 0.0)) * np.sqrt(t)
+    lo_b, hi_b = log_b + low_b - spread_b, log_b + high_b + spread_b
+    centre_d = log_r - log_b
+    lo_d, hi_d = centre_d + low_r - high_b - spread_d, centre_d + high_r - low_b + spread_d
+    if not fast:  # amounts and totals: the ranges above are a guide only; widen generously
+        lo_b, hi_b = lo_b - 3.0, hi_b + 3.0
+        lo_d, hi_d = lo_d - 6.0, hi_d + 6.0
+    width_b = np.maximum((hi_b - lo_b) / BINS, 1e-12)
+    width_d = np.maximum((hi_d - lo_d) / BINS, 1e-12)
+    return _Plan(
+        len(after),
+        log_b,
+        log_r,
+        sd_b,
+        sd_r,
+        rho,
+        events_b,
+        events_r,
+        fast,
+        scenario,
+        baseline,
+        all_years,
+        math.log(target) + REACHED_LOG_TOLERANCE,
+        lo_b,
+        width_b,
+        lo_d,
+        width_d,
+    )
+
+
+class _Workspace:
+    """Buffers reused block after block: large temporaries would cost a page fault per page every time."""
+
+    def __init__(self, years: int, runs: int) -> None:
+        self.flat = [np.empty(years * runs) for _ in range(3)]
+        self.index = np.empty(years * runs, np.intp)
+        self.above = np.empty(years * runs, bool)
+        self.years = years
+
+    def view(self, which: int, runs: int) -> np.ndarray:
+        return self.flat[which][: self.years * runs].reshape(self.years, runs)
+
+
+def _draw(plan: _Plan, seed: np.random.SeedSequence, runs: int, space: _Workspace) -> tuple[Any, Any, Any]:
+    """One block's draws: bilateral normals, other-flow normals (None without sd), event uniforms."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    z_b = space.view(0, runs)
+    if plan.sd_b > 0:
+        rng.standard_normal(out=z_b)
+    else:
+        z_b.fill(0.0)
+    z_r = None
+    if plan.sd_r > 0:
+        z_r = space.view(1, runs)
+        rng.standard_normal(out=z_r)
+        if plan.correlation:
+            z_r *= math.sqrt(1.0 - plan.correlation**2)
+            scaled = space.view(2, runs)
+            np.multiply(z_b, plan.correlation, out=scaled)
+            z_r += scaled
+    chancy = [e for e, _ in (*plan.events_b, *plan.events_r) if e.probability < 1.0]
+    uniforms = rng.random((len(chancy), runs)) if chancy else np.empty((0, runs))
+    return z_b, z_r, uniforms
+
+
+def _happens(plan: _Plan, uniforms: np.ndarray) -> dict[int, np.ndarray]:
+    """Event index (in plan order) → per-run indicator, for events with probability < 1."""
+    events = (*plan.events_b, *plan.events_r)
+    chancy = [i for i, (e, _) in enumerate(events) if e.probability < 1.0]
+    return {i: uniforms[k] < events[i][0].probability for k, i in enumerate(chancy)}
+
+
+def _apply_log(
+    log_level: np.ndarray,
+    events: tuple[tuple[Event, np.ndarray], ...],
+    offset: int,
+    happens: dict[int, np.ndarray],
+) -> None:
+    """Relative events in log space, in place (the fast path)."""
+    for k, (event, ramp) in enumerate(events):
+        effect = np.log1p((event.relative or 0.0) * ramp)[:, None]
+        indicator = happens.get(offset + k)
+        log_level += effect if indicator is None else effect * indicator
+
+
+def _apply_linear(
+    level: np.ndarray,
+    events: tuple[tuple[Event, np.ndarray], ...],
+    offset: int,
+    happens: dict[int, np.ndarray],
+) -> Any:
+    factor = np.ones_like(level)
+    added = np.zeros_like(level)
+    for k, (event, ramp) in enumerate(events):
+        indicator = happens.get(offset + k)
+        weight = ramp[:, None] if indicator is None else ramp[:, None] * indicator
+        if event.relative is not None:
+            factor *= 1.0 + event.relative * weight
+        else:
+            added += (event.amount or 0.0) * weight
+    return level * factor + added
+
+
+def _to_log_path(shocks: np.ndarray, sd: float, log_path: np.ndarray) -> None:
+    """In place: standard normals → sd-scaled, cumulated over years, on the deterministic log path."""
+    if sd > 0:
+        shocks *= sd
+        for t in range(1, shocks.shape[0]):  # row by row: far faster than cumsum(axis=0) here
+            shocks[t] += shocks[t - 1]
+    shocks += log_path[:, None]
+
+
+def _chunk(plan: _Plan, seeds: list[np.random.SeedSequence], sizes: list[int]) -> _Totals:
+    """Simulate the blocks of one chunk; return its accumulators."""
+    totals = _Totals.empty(plan.years)
+    space = _Workspace(plan.years, max(sizes))
+    for seed, runs in zip(seeds, sizes, strict=True):
+        log_b, z_r, uniforms = _draw(plan, seed, runs, space)
+        happens = _happens(plan, uniforms)
+        _to_log_path(log_b, plan.sd_b, plan.log_b)
+        if z_r is None:
+            log_r = space.view(1, runs)
+            log_r[:] = plan.log_r[:, None]
+        else:
+            log_r = z_r
+            _to_log_path(log_r, plan.sd_r, plan.log_r)
+        if plan.fast:
+            _apply_log(log_b, plan.events_b, 0, happens)
+            _apply_log(log_r, plan.events_r, len(plan.events_b), happens)
+            d = log_r
+            d -= log_b
+        else:
+            bilateral = np.maximum(_apply_linear(np.exp(log_b), plan.events_b, 0, happens), 1e-300)
+            other = _apply_linear(np.exp(log_r), plan.events_r, len(plan.events_b), happens)
+            rest = other - bilateral if plan.scenario.growth.other_flow == "total" else other
+            np.log(bilateral, out=log_b)
+            d = np.log(np.maximum(rest, 1e-300))
+            d -= log_b
+        _accumulate(totals, plan, log_b, d, space)
+    return totals
+
+
+def _histogram(values: np.ndarray, scale: np.ndarray, shift: np.ndarray, space: _Workspace) -> np.ndarray:
+    """Counts per (year, bin); ``values · scale + shift`` is the bin index already offset by year."""
+    runs = values.shape[1]
+    position = space.view(2, runs)
+    np.multiply(values, scale[:, None], out=position)
+    position += shift[:, None]
+    last = len(scale) * BINS - 1
+    np.clip(position, _FIRST[: len(scale), None], _LAST[: len(scale), None], out=position)
+    index = space.index[: position.size].reshape(position.shape)
+    index[:] = position  # truncation toward zero: positions are ≥ 0 here
+    return np.bincount(index.ravel(), minlength=last + 1).reshape(len(scale), BINS)
+
+
+_FIRST = (np.arange(1000) * BINS).astype(float)
+_LAST = _FIRST + BINS - 1
+
+
+def _accumulate(totals: _Totals, plan: _Plan, log_b: np.ndarray, d: np.ndarray, space: _Workspace) -> None:
+    above: Any = space.above[: log_b.size].reshape(log_b.shape)
+    np.greater_equal(log_b, plan.log_target, out=above)
+    totals.at_or_above += np.count_nonzero(above, axis=1)
+    for t in range(1, above.shape[0]):  # reached by year t: at or above in any year up to t
+        above[t] |= above[t - 1]
+    totals.reached_by += np.count_nonzero(above, axis=1)
+    totals.hist_b += _histogram(log_b, plan.scale_b, plan.shift_b, space)
+    totals.hist_d += _histogram(d, plan.scale_d, plan.shift_d, space)
+    np.minimum(totals.min_b, log_b.min(axis=1), out=totals.min_b)
+    np.maximum(totals.max_b, log_b.max(axis=1), out=totals.max_b)
+    np.minimum(totals.min_d, d.min(axis=1), out=totals.min_d)
+    np.maximum(totals.max_d, d.max(axis=1), out=totals.max_d)
+
+
+def _quantiles(
+    hist: np.ndarray, lo: np.ndarray, width: np.ndarray, low: np.ndarray, high: np.ndarray, q: float
+) -> np.ndarray:
+    """Per-year q-quantile from a histogram: the rank q·(n − 1), interpolated within its bin."""
+    out = np.empty(hist.shape[0])
+    for year, counts in enumerate(hist):
+        cumulative = np.cumsum(counts)
+        rank = q * (cumulative[-1] - 1)
+        i = int(np.searchsorted(cumulative, rank, side="right"))
+        below = cumulative[i - 1] if i > 0 else 0
+        fraction = (rank - below + 0.5) / counts[i]
+        out[year] = min(max(lo[year] + (i + fraction) * width[year], low[year]), high[year])
+    return out
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    target: float,
+    runs: int = 100_000,
+    rng: np.random.Generator | int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    threads: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    baseline: model.ResolvedBaseline | None = None,
+) -> SimulationResult:
+    """Simulate ``runs`` paths of ``scenario`` and summarise them against ``target``.
+
+    ``chunk_size`` (runs per vectorised batch, rounded up to whole blocks) and ``threads`` (default: the
+    machine's cores) change speed and memory, never results. ``progress(done, total)`` is called per chunk.
+    """
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs <= 0:
+        raise InputError(f"runs must be a whole number > 0, got {runs!r}")
+    if chunk_size <= 0:
+        raise InputError(f"chunk size must be > 0, got {chunk_size!r}")
+    seed = _seed_of(rng)
+    base = baseline or model.resolve_baseline(scenario)
+    model.project(scenario, baseline=base)  # the deterministic path must be valid
+    plan = _plan(scenario, target, base)
+    sizes = [BLOCK] * (runs // BLOCK) + ([runs % BLOCK] if runs % BLOCK else [])
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    per_chunk = max(1, -(-chunk_size // BLOCK))
+    chunks = [(seeds[i : i + per_chunk], sizes[i : i + per_chunk]) for i in range(0, len(sizes), per_chunk)]
+    totals = _Totals.empty(plan.years)
+    workers = max(1, threads or os.cpu_count() or 1)
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for part, (_, chunk_sizes) in zip(pool.map(lambda c: _chunk(plan, *c), chunks), chunks, strict=True):
+            totals.add(part)
+            done += sum(chunk_sizes)
+            if progress is not None:
+                progress(done, runs)
+    return _summarise(plan, totals, runs, seed, target)
+
+
+def _summarise(plan: _Plan, totals: _Totals, runs: int, seed: int, target: float) -> SimulationResult:
+    base = plan.baseline
+    base_share = base.bilateral / base.total
+    reached_at_base = base.bilateral >= target * (1.0 - model.REACHED_RTOL)
+    first = 1.0 if reached_at_base else 0.0
+    p_at = np.concatenate(([first], totals.at_or_above / runs))
+    p_by = (
+        np.concatenate(([first], totals.reached_by / runs))
+        if not reached_at_base
+        else np.ones(plan.years + 1)
+    )
+    bilateral_q, share_q = {}, {}
+    for p in PERCENTILES:
+        log_b = _quantiles(totals.hist_b, plan.lo_b, plan.width_b, totals.min_b, totals.max_b, p / 100)
+        # share decreases in d: the p-th percentile of share is at the (100 − p)-th of d
+        d = _quantiles(totals.hist_d, plan.lo_d, plan.width_d, totals.min_d, totals.max_d, 1 - p / 100)
+        bilateral_q[p] = np.concatenate(([base.bilateral], np.exp(log_b)))
+        share_q[p] = np.concatenate(([base_share], 1.0 / (1.0 + np.exp(d))))
+    reached = np.concatenate(([runs if reached_at_base else 0], totals.reached_by))
+    if reached_at_base:
+        reached[:] = runs
+    first_reached = np.diff(reached, prepend=0)  # integer counts: the fractions add up to exactly 1
+    distribution = {str(int(y)): int(n) / runs for y, n in zip(plan.all_years, first_reached, strict=True)}
+    distribution["never"] = int(runs - reached[-1]) / runs
+    median = bilateral_q[50]
+    hits = np.flatnonzero(median >= target * (1.0 - model.REACHED_RTOL))
+    median_year = int(plan.all_years[hits[0]]) if hits.size else None
+    median_share = float(share_q[50][hits[0]]) if hits.size else None
+    return SimulationResult(
+        plan.scenario.name,
+        runs,
+        seed,
+        target,
+        plan.all_years,
+        p_at,
+        p_by,
+        bilateral_q,
+        share_q,
+        distribution,
+        median_year,
+        median_share,
+    )
+
+
+def to_json(results: list[SimulationResult]) -> dict[str, Any]:
+    """The documented JSON of ``tradesim simulate`` (README "Uncertainty")."""
+    first = results[0]
+    return {
+        "runs": first.runs,
+        "seed": first.seed,
+        "target": first.target if all(r.target == first.target for r in results) else None,
+        "scenarios": [
+            {
+                "name": r.scenario,
+                "target": r.target,
+                "median_reached_year": r.median_reached_year,
+                "median_share_at_reached": r.median_share_at_reached,
+                "years": [
+                    {
+                        "year": int(year),
+                        "p_at_or_above": float(r.p_at_or_above[i]),
+                        "p_reached_by": float(r.p_reached_by[i]),
+                        "bilateral_percentiles": {
+                            str(p): float(r.bilateral_percentiles[p][i]) for p in PERCENTILES
+                        },
+                        "share_percentiles": {str(p): float(r.share_percentiles[p][i]) for p in PERCENTILES},
+                    }
+                    for i, year in enumerate(r.years)
+                ],
+                "reached_year_distribution": r.reached_year_distribution,
+            }
+            for r in results
+        ],
+    }
