@@ -707,6 +707,143 @@ def _render_check(results: list[Any]) -> None:
             console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: failed expectations"))
 
 
+# --------------------------------------------------------------------------------------------- simulate
+@app.command()
+def simulate(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
+    runs: Annotated[int, typer.Option(help="Number of simulated paths.")] = 100_000,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed: the same seed gives the same output (default: fresh).")
+    ] = None,
+    growth: GrowthOption = None,
+    growth_sd: Annotated[
+        float, typer.Option(help="Ad-hoc scenario: sd of annual log growth of bilateral trade.")
+    ] = 0.0,
+    rest_growth: RestGrowthOption = None,
+    rest_sd: Annotated[
+        float, typer.Option(help="Ad-hoc scenario: sd of annual log growth of the rest.")
+    ] = 0.0,
+    correlation: Annotated[float, typer.Option(help="Ad-hoc scenario: correlation of the two shocks.")] = 0.0,
+    threads: Annotated[
+        int | None, typer.Option(help="Worker threads (default: all cores); results do not depend on it.")
+    ] = None,
+    format: SolveFormatOption = SolveFormat.table,
+    output: Output = None,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
+    from tradesim import montecarlo, report, scenario
+
+    if runs <= 0:
+        raise InputError(f"--runs must be a whole number > 0, got {runs}")
+    if seed is not None and seed < 0:
+        raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
+    if threads is not None and threads <= 0:
+        raise InputError(f"--threads must be > 0, got {threads}")
+    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    if growth is not None or rest_growth is not None:
+        if scenarios:
+            raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
+        chosen = [
+            scenario.ad_hoc(
+                parse_rate(growth or 0.0, what="--growth"),
+                parse_rate(rest_growth or 0.0, what="--rest-growth"),
+                growth_sd=growth_sd,
+                rest_sd=rest_sd,
+                correlation=correlation,
+            )
+        ]
+    else:
+        chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    plain = report.evaluate(chosen, target=target_value)  # validates targets and paths; gives the notes
+    fixed_seed = montecarlo.fresh_seed() if seed is None else seed
+    results = []
+    with _progress(runs * len(chosen)) as advance:
+        for item, result in zip(chosen, plain, strict=True):
+            results.append(
+                montecarlo.simulate(
+                    item, target=result.target, runs=runs, rng=fixed_seed, threads=threads, progress=advance
+                )
+            )
+    if format is SolveFormat.json:
+        _emit(json.dumps(montecarlo.to_json(results), indent=2, allow_nan=False) + "\n", output)
+    else:
+        console = _console(output)
+        _render_simulation(console, results)
+        if output is not None:
+            _emit(console.export_text(), output)
+    _warn(report.notes(plain))
+
+
+def _progress(total: int) -> Any:
+    """A Rich progress bar on stderr for long runs in a terminal; otherwise a no-op."""
+    import contextlib
+
+    if total < 1_000_000 or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        from rich.progress import Progress
+
+        with Progress(console=_console(stderr=True), transient=True) as progress:
+            task = progress.add_task("simulating", total=total)
+            offset = [0, 0]  # runs finished in earlier scenarios, last `done` seen
+
+            def advance(done: int, runs: int) -> None:
+                if done < offset[1]:
+                    offset[0] += offset[1]
+                offset[1] = done
+                progress.update(task, completed=offset[0] + done)
+
+            yield advance
+
+    return bar()
+
+
+def _render_simulation(console: Any, results: list[Any]) -> None:
+    import pandas as pd
+
+    from tradesim.quantities import format_money, format_percent
+
+    first = results[0]
+    console.print(
+        f"{first.runs:,} runs, seed {first.seed} (rerun with --seed {first.seed} for the same output)"
+    )
+    for r in results:
+        rows = []
+        for i, year in enumerate(r.years):
+            b, s = r.bilateral_percentiles, r.share_percentiles
+            rows.append(
+                {
+                    "year": str(int(year)),
+                    "P(≥ target)": format_percent(r.p_at_or_above[i]),
+                    "P(reached by)": format_percent(r.p_reached_by[i]),
+                    "bilateral p5": format_money(b[5][i]),
+                    "p50": format_money(b[50][i]),
+                    "p95": format_money(b[95][i]),
+                    "share p5": format_percent(s[5][i]),
+                    "share p50": format_percent(s[50][i]),
+                    "share p95": format_percent(s[95][i]),
+                }
+            )
+        console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: target {format_money(r.target)}"))
+        distribution = "  ".join(
+            f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
+        )
+        console.print(f"  first reached: {distribution}", soft_wrap=True)
+        if r.median_reached_year is not None:
+            console.print(
+                f"  median path: reaches the target in {r.median_reached_year}, share then "
+                f"{format_percent(r.median_share_at_reached or 0.0)}"
+            )
+        else:
+            console.print(f"  median path: does not reach the target by {int(r.years[-1])}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="tradesim")

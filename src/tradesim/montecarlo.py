@@ -134,12 +134,16 @@ class _Plan:
         return _FIRST[: self.years] - self.lo_d / self.width_d
 
 
+def fresh_seed() -> int:
+    """A new seed from the operating system's entropy, small enough to print and type again."""
+    return int(np.random.SeedSequence().entropy) % 2**63  # type: ignore[arg-type]
+
+
 def _seed_of(rng: np.random.Generator | int | None) -> int:
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(0, 2**63))
     if rng is None:
-        entropy = np.random.SeedSequence().entropy
-        return int(entropy) % 2**63  # type: ignore[arg-type]
+        return fresh_seed()
     if isinstance(rng, bool) or not isinstance(rng, int) or rng < 0:
         raise InputError(f"seed must be a whole number ≥ 0, got {rng!r}")
     return rng

@@ -678,15 +678,39 @@ def load_many(references: Iterable[str], directory: Path) -> list[Scenario]:
 
 
 def ad_hoc(
-    growth: float, rest_growth: float, *, base_year: int = 2023, horizon: int | None = None
+    growth: float,
+    rest_growth: float,
+    *,
+    growth_sd: float = 0.0,
+    rest_sd: float = 0.0,
+    correlation: float = 0.0,
+    base_year: int = 2023,
+    horizon: int | None = None,
 ) -> Scenario:
     """The ``ad-hoc`` scenario of ``--growth``/``--rest-growth``: constant rates on the default baseline."""
-    return Scenario.model_validate(
-        {
-            "name": "ad-hoc",
-            "description": f"constant growth {growth:+.2%}/yr, rest of trade {rest_growth:+.2%}/yr",
-            "base_year": base_year,
-            "horizon": horizon,
-            "growth": {"bilateral": growth, "rest_of_world": rest_growth},
+    try:
+        return Scenario.model_validate(
+            {
+                "name": "ad-hoc",
+                "description": f"constant growth {growth:+.2%}/yr, rest of trade {rest_growth:+.2%}/yr",
+                "base_year": base_year,
+                "horizon": horizon,
+                "correlation": correlation,
+                "growth": {
+                    "bilateral": {"rate": growth, "sd": growth_sd},
+                    "rest_of_world": {"rate": rest_growth, "sd": rest_sd},
+                },
+            }
+        )
+    except ValidationError as exc:
+        options = {
+            "correlation": "--correlation",
+            "growth.bilateral.sd": "--growth-sd",
+            "growth.rest_of_world.sd": "--rest-sd",
         }
-    )
+        problems = []
+        for error in exc.errors():
+            key = _dotted(_key_path(tuple(error["loc"])))
+            message = str(error["msg"]).replace("Input should", "must")
+            problems.append(Problem(f"{options.get(key, key)} {message}, got {error['input']!r}"))
+        raise ScenarioError(problems) from None
