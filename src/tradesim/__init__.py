@@ -4,11 +4,18 @@ The core modules (data, scenario, model, report, ...) never import typer or rich
 client of them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("tradesim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__`` from the installed metadata, looked up on first use (importlib.metadata is slow)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("tradesim")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0.0.0+unknown"
+    raise AttributeError(f"module 'tradesim' has no attribute {name!r}")

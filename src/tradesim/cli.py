@@ -8,6 +8,7 @@ and every :class:`~tradesim.errors.TradesimError`) with one line per problem on 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -165,7 +166,7 @@ def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Any:
 
     table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
     for column in frame.columns:
-        text = column in ("growth", "rest", "description", "file", "source", "what", "message")
+        text = column in ("growth", "rest", "description", "file", "source", "what", "message", "input")
         table.add_column(
             str(column),
             justify="left" if text or column == "scenario" else "right",
@@ -842,6 +843,224 @@ def _render_simulation(console: Any, results: list[Any]) -> None:
             )
         else:
             console.print(f"  median path: does not reach the target by {int(r.years[-1])}")
+
+
+# ------------------------------------------------------------------------------------------ sensitivity
+class GridFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class GridMetric(StrEnum):
+    reached_year = "reached-year"
+    share = "share"
+
+
+@app.command()
+def sensitivity(
+    scenarios: ScenarioArgs = None,
+    target: Annotated[str | None, typer.Option(help="Target amount (default: the scenario's own).")] = None,
+    swing: Annotated[
+        float, typer.Option(help="Tornado: move inputs without sd by this fraction of their value.")
+    ] = 0.25,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Two-way grid, given twice: NAME=START:STOP:STEP with NAME in growth, rest-growth, "
+            "baseline, target."
+        ),
+    ] = None,
+    metric: Annotated[GridMetric, typer.Option(help="Grid metric.")] = GridMetric.reached_year,
+    year: Annotated[int | None, typer.Option(help="Grid: the year of --metric share.")] = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
+    format: Annotated[GridFormat, typer.Option("--format", "-f", help="Output format.")] = GridFormat.table,
+    output: Output = None,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Which assumption matters most: a tornado of one-at-a-time swings, or a two-way --grid."""
+    from tradesim import report
+    from tradesim import sensitivity as sens
+
+    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    chosen = _chosen(scenarios, scenario_dir, growth, rest_growth, default_all=False)
+    results = report.evaluate(
+        chosen,
+        target=target_value
+        if target_value is not None
+        else (None if any(s.target for s in chosen) else 20e9),
+    )
+    if grid:
+        if len(grid) != 2:
+            raise InputError(f"--grid must be given exactly twice (rows and columns), got {len(grid)}")
+        rows, columns = sens.parse_axis(grid[0]), sens.parse_axis(grid[1])
+        table = sens.grid(
+            results[0].scenario,
+            rows,
+            columns,
+            target=results[0].target,
+            metric=metric.value.replace("-", "_"),
+            year=year,
+        )
+        _emit_grid(table, format, output)
+    else:
+        tornados = [sens.tornado(r.scenario, r.target, swing=swing) for r in results]
+        _emit_tornados(tornados, format, output)
+    _warn(report.notes(results))
+
+
+def _emit_grid(table: Any, format: GridFormat, output: Path | None) -> None:
+    import pandas as pd
+
+    from tradesim.quantities import format_percent
+
+    frame = pd.DataFrame(table.values, index=table.rows.values, columns=table.columns.values)
+    frame.index.name = f"{table.rows.name} \\\\ {table.columns.name}"
+    if format is GridFormat.json:
+        document = {
+            "scenario": table.scenario,
+            "metric": table.metric,
+            "year": table.year,
+            "rows": {"name": table.rows.name, "values": table.rows.values.tolist()},
+            "columns": {"name": table.columns.name, "values": table.columns.values.tolist()},
+            "values": [[None if math.isnan(v) else float(v) for v in row] for row in table.values],
+        }
+        _emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
+        return
+    if format is GridFormat.csv:
+        _emit(frame.to_csv(float_format="%.10g"), output)
+        return
+    if frame.shape[0] > 60 or frame.shape[1] > 20:
+        raise InputError(
+            f"the grid is {frame.shape[0]} × {frame.shape[1]}: too large for a table; "
+            "use --format csv or json"
+        )
+    rate_like = {"growth", "rest-growth"}
+
+    def label(name: str, value: float) -> str:
+        return format_percent(value, 1) if name in rate_like else _money(value)
+
+    def cell(value: float) -> str:
+        if math.isnan(value):
+            return "—"
+        return str(int(value)) if table.metric == "reached_year" else format_percent(value, 1)
+
+    shown = pd.DataFrame(
+        [
+            [label(table.rows.name, r), *(cell(v) for v in row)]
+            for r, row in zip(table.rows.values, table.values, strict=True)
+        ],
+        columns=[
+            f"{table.rows.name} ↓ {table.columns.name} →",
+            *(label(table.columns.name, c) for c in table.columns.values),
+        ],
+    )
+    what = "year the target is reached" if table.metric == "reached_year" else f"share in {table.year}"
+    console = _console(output)
+    console.print(_rich_table(shown, f"{table.scenario}: {what} (— = not by the horizon)"))
+    if output is not None:
+        _emit(console.export_text(), output)
+
+
+def _money(value: float) -> str:
+    from tradesim.quantities import format_money
+
+    return format_money(value)
+
+
+def _emit_tornados(tornados: list[Any], format: GridFormat, output: Path | None) -> None:
+    import pandas as pd
+
+    from tradesim.quantities import format_percent
+
+    def year(value: int | None, horizon: int) -> str:
+        return str(value) if value is not None else f"not by {horizon}"
+
+    if format is not GridFormat.table:
+        rows = [
+            {
+                "scenario": t.scenario,
+                "input": s.input,
+                "base": s.base,
+                "low": s.low,
+                "high": s.high,
+                "reached_low": s.reached_low,
+                "reached_high": s.reached_high,
+                "share_low": s.share_low,
+                "share_high": s.share_high,
+                "share_swing": s.share_swing,
+            }
+            for t in tornados
+            for s in t.swings
+        ]
+        if format is GridFormat.json:
+            clean = [
+                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+                for row in rows
+            ]
+            _emit(json.dumps({"tornado": clean}, indent=2, allow_nan=False) + "\n", output)
+        else:
+            _emit(pd.DataFrame(rows).to_csv(index=False, float_format="%.10g"), output)
+        return
+    console = _console(output)
+    for t in tornados:
+        rows = [
+            {
+                "input": s.input,
+                "down … up": f"{s.format_value(s.low)} … {s.format_value(s.high)}",
+                "reached": f"{year(s.reached_low, t.horizon)} … {year(s.reached_high, t.horizon)}",
+                f"share {t.horizon}": f"{format_percent(s.share_low)} … {format_percent(s.share_high)}",
+                "swing": "—" if math.isnan(s.share_swing) else f"{s.share_swing * 100:.1f} pp",
+            }
+            for s in t.swings
+        ]
+        title = (
+            f"{t.scenario}: reached {year(t.reached, t.horizon)}, share {format_percent(t.share_at_horizon)} "
+            f"at {t.horizon}; each input moved down and up"
+        )
+        console.print(_rich_table(pd.DataFrame(rows), title))
+    if output is not None:
+        _emit(console.export_text(), output)
+
+
+# ------------------------------------------------------------------------------------------------- plot
+class PlotKind(StrEnum):
+    paths = "paths"
+    fan = "fan"
+    tornado = "tornado"
+
+
+@app.command()
+def plot(
+    kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands) or tornado.")],
+    scenarios: ScenarioArgs = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The image: FILE.png or FILE.svg.")] = ...,  # type: ignore[assignment]
+    target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
+    runs: Annotated[int, typer.Option(help="fan: simulated paths.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="fan: the seed.")] = 1,
+    swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim[plot])."""
+    from tradesim import montecarlo, report, scenario
+    from tradesim import plot as plotting
+    from tradesim import sensitivity as sens
+
+    if runs <= 0:
+        raise InputError(f"--runs must be a whole number > 0, got {runs}")
+    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    results = report.evaluate(chosen, target=target_value)
+    if kind is PlotKind.paths:
+        written = plotting.paths(results, output)
+    elif kind is PlotKind.fan:
+        simulations = [montecarlo.simulate(r.scenario, target=r.target, runs=runs, rng=seed) for r in results]
+        written = plotting.fan(simulations, output)
+    else:
+        written = plotting.tornado(sens.tornado(results[0].scenario, results[0].target, swing=swing), output)
+    typer.echo(f"wrote {written}")
+    _warn(report.notes(results))
 
 
 def main() -> None:

@@ -1,0 +1,172 @@
+"""Charts with matplotlib (the optional extra ``tradesim[plot]``): paths, simulation fans, tornado bars.
+
+Each function writes one file (PNG or SVG, by the suffix) and returns its path. Every chart has a title, units
+on its axes and a source line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tradesim import data
+from tradesim.errors import InputError
+from tradesim.montecarlo import SimulationResult
+from tradesim.quantities import format_money, format_percent
+from tradesim.report import ScenarioResult
+from tradesim.sensitivity import Tornado
+
+SUFFIXES = (".png", ".svg")
+SOURCE = "Source: tradesim; Kazakh statistics as compiled in its data set (period, status and source: `tradesim data`)"
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise InputError("plotting needs matplotlib: pip install 'tradesim[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _text(label: str) -> str:
+    """Escape ``$`` so matplotlib does not read ``$94.0B … $156.6B`` as mathematics."""
+    return label.replace("$", r"\$")
+
+
+def _short(label: str, width: int = 44) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _check_output(output: Path) -> None:
+    if output.suffix.lower() not in SUFFIXES:
+        raise InputError(f"--output must end in .png or .svg, got {output.name!r}")
+    if not output.parent.is_dir():
+        raise InputError(f"--output: folder {output.parent} does not exist")
+
+
+def _save(fig: Any, output: Path) -> Path:
+    import io
+
+    from tradesim.atomic import write_bytes_atomic
+
+    buffer = io.BytesIO()
+    fig.text(0.01, 0.01, SOURCE, fontsize=7, color="0.35")
+    fig.savefig(buffer, format=output.suffix.lower()[1:], dpi=120)
+    write_bytes_atomic(output, buffer.getvalue())
+    return output
+
+
+def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
+    """Each scenario's bilateral trade ($B) by year, the target line, and full-year actuals as points."""
+    _check_output(output)
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    for r in results:
+        p = r.projection
+        ax.plot(p.years, p.bilateral / 1e9, marker="o", markersize=3, linewidth=1.6, label=r.scenario.name)
+    targets = sorted({r.target for r in results})
+    for target in targets:
+        ax.axhline(target / 1e9, color="black", linestyle="--", linewidth=1)
+        ax.annotate(
+            _text(f"target {format_money(target)}"),
+            (results[0].projection.years[0], target / 1e9),
+            textcoords="offset points",
+            xytext=(2, 4),
+            fontsize=8,
+        )
+    first = results[0].scenario
+    years = range(
+        int(min(r.projection.years[0] for r in results)),
+        int(max(r.projection.years[-1] for r in results)) + 1,
+    )
+    actuals = [(y, o) for y in years if (o := data.actual(first.reporter, first.partner, y)) is not None]
+    if actuals:
+        ax.scatter(
+            [y for y, _ in actuals],
+            [o.amount / 1e9 for _, o in actuals],
+            color="crimson",
+            zorder=5,
+            label="actual (full year, Kazakh statistics)",
+        )
+    ax.set_title(f"{first.reporter}–{first.partner} trade: scenarios against the target")
+    ax.set_xlabel("year")
+    ax.set_ylabel("bilateral trade, $B (current USD)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(fig, output)
+
+
+def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
+    """The 5–95 and 25–75 percentile bands and the median of simulated bilateral trade, one panel a scenario."""
+    _check_output(output)
+    plt = _pyplot()
+    fig, axes = plt.subplots(len(simulations), 1, figsize=(9, 3.6 * len(simulations)), squeeze=False)
+    for ax, sim in zip(axes[:, 0], simulations, strict=True):
+        q = {p: v / 1e9 for p, v in sim.bilateral_percentiles.items()}
+        ax.fill_between(sim.years, q[5], q[95], alpha=0.2, color="tab:blue", label="5–95th percentile")
+        ax.fill_between(sim.years, q[25], q[75], alpha=0.35, color="tab:blue", label="25–75th percentile")
+        ax.plot(sim.years, q[50], color="tab:blue", linewidth=1.8, label="median")
+        ax.axhline(
+            sim.target / 1e9,
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=_text(f"target {format_money(sim.target)}"),
+        )
+        by_end = format_percent(float(sim.p_reached_by[-1]))
+        ax.set_title(
+            f"{sim.scenario}: P(target reached by {int(sim.years[-1])}) = {by_end}  "
+            f"({sim.runs:,} runs, seed {sim.seed})",
+            fontsize=10,
+        )
+        ax.set_xlabel("year")
+        ax.set_ylabel("bilateral trade, $B")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left")
+    fig.suptitle("Simulated bilateral trade: percentile fan", fontsize=12)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(fig, output)
+
+
+def tornado(result: Tornado, output: Path) -> Path:
+    """Horizontal bars: the share at the horizon with each input moved down and up, largest swing on top."""
+    _check_output(output)
+    plt = _pyplot()
+    swings = [s for s in result.swings if not (math.isnan(s.share_low) or math.isnan(s.share_high))][:12][
+        ::-1
+    ]
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.5 * max(len(swings), 1)))
+    base = result.share_at_horizon * 100
+    for i, s in enumerate(swings):
+        low, high = s.share_low * 100, s.share_high * 100
+        ax.barh(
+            i, low - base, left=base, color="tab:red", alpha=0.7, label="input moved down" if i == 0 else None
+        )
+        ax.barh(
+            i,
+            high - base,
+            left=base,
+            color="tab:green",
+            alpha=0.7,
+            label="input moved up" if i == 0 else None,
+        )
+    ax.set_yticks(range(len(swings)))
+    ax.set_yticklabels(
+        [_text(f"{_short(s.input)}\n{s.format_value(s.low)} … {s.format_value(s.high)}") for s in swings],
+        fontsize=7,
+    )
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_xlabel(f"{result.partner}'s share of {result.reporter}'s total trade in {result.horizon}, %")
+    ax.set_title(
+        f"{result.scenario}: what moves the share at {result.horizon} (base {format_percent(result.share_at_horizon)})"
+    )
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return _save(fig, output)

@@ -1,0 +1,359 @@
+"""Which assumption matters most: a tornado of one-at-a-time swings, and a vectorised two-way grid.
+
+Tornado: every numeric input of a scenario — the bilateral and rest-of-world (or total) baselines, each growth
+parameter, each event's size — is moved down and up, one at a time: by its ``sd`` where the growth component
+has one, else by ``swing`` (default 25%) of its value; rates move by at least ``min_rate_step`` (1 percentage
+point), so a rate of 0 still swings. The effect is read on the year the target is reached and on the share at
+the horizon; inputs are sorted by the share swing, then by the reached-year swing.
+
+Grid: ``growth`` (constant bilateral growth replacing the scenario's), ``rest-growth`` (constant growth of the
+rest of trade), ``baseline`` (bilateral baseline) and ``target``, each over an inclusive ``start:stop:step``
+range; the metric is the year the target is reached or the share in a given year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tradesim import model
+from tradesim.errors import InputError, TradesimError
+from tradesim.quantities import format_money, format_percent
+from tradesim.scenario import (
+    ReachGrowth,
+    Scenario,
+    TableGrowth,
+)
+
+GRID_PARAMETERS = ("growth", "rest-growth", "baseline", "target")
+MAX_GRID = 4_000_000  # cells
+
+
+@dataclass(frozen=True)
+class Swing:
+    input: str  # key path, e.g. growth.bilateral.rate
+    kind: str  # "rate", "amount" or "share"
+    base: float
+    low: float
+    high: float
+    reached_low: int | None
+    reached_high: int | None
+    share_low: float
+    share_high: float
+
+    @property
+    def share_swing(self) -> float:
+        return abs(self.share_high - self.share_low)
+
+    def reached_swing(self, horizon: int) -> int:
+        def year(value: int | None) -> int:
+            return value if value is not None else horizon + 1
+
+        return abs(year(self.reached_high) - year(self.reached_low))
+
+    def format_value(self, value: float, currency: str = "USD") -> str:
+        return format_percent(value, 2, signed=True) if self.kind == "rate" else format_money(value, currency)
+
+
+@dataclass(frozen=True)
+class Tornado:
+    scenario: str
+    reporter: str
+    partner: str
+    target: float
+    horizon: int
+    reached: int | None
+    share_at_horizon: float
+    swings: tuple[Swing, ...]
+
+
+Variant = Callable[[float], tuple[Scenario, model.ResolvedBaseline]]
+
+
+def _inputs(
+    scenario: Scenario, base: model.ResolvedBaseline
+) -> list[tuple[str, str, float, float | None, Variant]]:
+    """(key, kind, value, sd, build-variant) for every numeric input of the scenario."""
+    found: list[tuple[str, str, float, float | None, Variant]] = []
+    found.append(
+        (
+            "baseline.bilateral",
+            "amount",
+            base.bilateral,
+            None,
+            lambda v: (scenario, dataclasses.replace(base, bilateral=v)),
+        )
+    )
+    found.append(
+        (
+            "baseline.rest_of_world",
+            "amount",
+            base.rest_of_world,
+            None,
+            lambda v: (scenario, dataclasses.replace(base, rest_of_world=v)),
+        )
+    )
+    growth = scenario.growth
+    for flow in ("bilateral", "rest_of_world", "total"):
+        component = getattr(growth, flow)
+        if component is None:
+            continue
+        sd = component.sd or None
+        fields = _FIELDS[type(component).__name__]
+        if isinstance(component, ReachGrowth) and component.after is not None:
+            fields = [*fields, ("after", "rate")]
+        for name, kind in fields:
+            found.append(_growth_input(scenario, base, flow, component, name, kind, sd))
+    for i, event in enumerate(scenario.events):
+        name, kind = ("amount", "amount") if event.amount is not None else ("relative", "rate")
+        value = float(getattr(event, name))
+
+        def build(v: float, i: int = i, name: str = name) -> tuple[Scenario, model.ResolvedBaseline]:
+            events = list(scenario.events)
+            events[i] = events[i].model_copy(update={name: v})
+            return scenario.model_copy(update={"events": tuple(events)}), base
+
+        found.append((f"events[{i}].{name} ({event.label})", kind, value, None, build))
+    return found
+
+
+_FIELDS: dict[str, list[tuple[str, str]]] = {
+    "ConstantGrowth": [("rate", "rate")],
+    "LinearGrowth": [("amount", "amount")],
+    "ReachGrowth": [("value", "amount")],
+    "LogisticGrowth": [("rate", "rate"), ("ceiling", "amount")],
+    "TableGrowth": [("rates", "rate")],
+    "PiecewiseGrowth": [("rates", "rate")],
+}
+
+
+def _growth_input(
+    scenario: Scenario,
+    base: model.ResolvedBaseline,
+    flow: str,
+    component: Any,
+    name: str,
+    kind: str,
+    sd: float | None,
+) -> tuple[str, str, float, float | None, Variant]:
+    if name == "rates":  # table or piecewise: all rates shift together; the value shown is their mean
+        rates = component.rates
+        mean = float(np.mean(list(rates.values())))
+
+        def build(v: float) -> tuple[Scenario, model.ResolvedBaseline]:
+            shifted = {y: r + (v - mean) for y, r in rates.items()}
+            update: dict[str, Any] = {"rates": shifted}
+            if isinstance(component, TableGrowth) and component.default is not None:
+                update["default"] = component.default + (v - mean)
+            return _replace_growth(scenario, flow, component.model_copy(update=update)), base
+
+        return f"growth.{flow}.rates (all)", kind, mean, sd, build
+
+    def build_one(v: float) -> tuple[Scenario, model.ResolvedBaseline]:
+        return _replace_growth(scenario, flow, component.model_copy(update={name: v})), base
+
+    return (
+        f"growth.{flow}.{name}",
+        kind,
+        float(getattr(component, name)),
+        sd if kind == "rate" else None,
+        build_one,
+    )
+
+
+def _replace_growth(scenario: Scenario, flow: str, component: Any) -> Scenario:
+    return scenario.model_copy(update={"growth": scenario.growth.model_copy(update={flow: component})})
+
+
+def tornado(
+    scenario: Scenario,
+    target: float,
+    *,
+    swing: float = 0.25,
+    min_rate_step: float = 0.01,
+    baseline: model.ResolvedBaseline | None = None,
+) -> Tornado:
+    """One-at-a-time swings of every numeric input, sorted by their effect (module docstring)."""
+    if not (math.isfinite(swing) and swing > 0):
+        raise InputError(f"--swing must be a number > 0, got {swing!r}")
+    base = baseline or model.resolve_baseline(scenario)
+    reference = model.project(scenario, baseline=base)
+    swings = []
+    for key, kind, value, sd, build in _inputs(scenario, base):
+        step = sd if sd else abs(value) * swing
+        if kind == "rate":
+            step = max(step, min_rate_step)
+        if step == 0:
+            continue
+        low, high = value - step, value + step
+        if kind == "rate":
+            low = max(low, -0.99)
+        results: list[tuple[int | None, float]] = []
+        for moved in (low, high):
+            moved_scenario, moved_base = build(moved)
+            try:
+                projection = model.project(moved_scenario, baseline=moved_base)
+            except TradesimError:  # the swing drives a flow below zero: no answer, shown as such
+                results.append((None, math.nan))
+                continue
+            results.append((projection.reached_year(target), float(projection.share[-1])))
+        swings.append(
+            Swing(key, kind, value, low, high, results[0][0], results[1][0], results[0][1], results[1][1])
+        )
+    horizon = scenario.horizon_year
+    ordered = sorted(
+        swings,
+        key=lambda s: (
+            -(s.share_swing if math.isfinite(s.share_swing) else math.inf),
+            -s.reached_swing(horizon),
+        ),
+    )
+    return Tornado(
+        scenario.name,
+        scenario.reporter,
+        scenario.partner,
+        target,
+        horizon,
+        reference.reached_year(target),
+        float(reference.share[-1]),
+        tuple(ordered),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- grid
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class Grid:
+    scenario: str
+    metric: str  # "reached_year" or "share"
+    year: int | None
+    rows: Axis
+    columns: Axis
+    values: np.ndarray  # rows × columns; NaN where the target is not reached by the horizon
+
+
+def parse_axis(text: str) -> Axis:
+    """``growth=0:0.15:0.01`` → 16 values from 0 to 0.15 inclusive."""
+    name, _, spec = text.partition("=")
+    name = name.strip()
+    if name not in GRID_PARAMETERS:
+        raise InputError(
+            f"--grid {text!r}: unknown parameter {name!r} (allowed: {', '.join(GRID_PARAMETERS)})"
+        )
+    parts = spec.split(":")
+    try:
+        start, stop, step = (float(p) for p in parts) if len(parts) == 3 else (math.nan,) * 3
+    except ValueError:
+        start = stop = step = math.nan
+    if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
+        raise InputError(f"--grid {text!r}: expected NAME=START:STOP:STEP with STEP > 0 and STOP ≥ START")
+    count = round((stop - start) / step) + 1
+    if count > 100_000:
+        raise InputError(f"--grid {text!r}: {count} values; at most 100,000 per axis")
+    values = start + step * np.arange(count)
+    if name in ("growth", "rest-growth") and values.min() <= -1:
+        raise InputError(f"--grid {text!r}: rates must stay above -100%")
+    if name in ("baseline", "target") and values.min() <= 0:
+        raise InputError(f"--grid {text!r}: amounts must be > 0")
+    return Axis(name, values)
+
+
+def grid(
+    scenario: Scenario,
+    rows: Axis,
+    columns: Axis,
+    *,
+    target: float,
+    metric: str = "reached_year",
+    year: int | None = None,
+    baseline: model.ResolvedBaseline | None = None,
+) -> Grid:
+    """The metric over every combination of two parameters, vectorised over both axes."""
+    if rows.name == columns.name:
+        raise InputError(f"--grid: the two axes must differ, both are {rows.name!r}")
+    if rows.values.size * columns.values.size > MAX_GRID:
+        raise InputError(f"--grid: {rows.values.size} × {columns.values.size} cells; at most {MAX_GRID:,}")
+    if metric not in ("reached_year", "share"):
+        raise InputError(f"--metric must be reached-year or share, got {metric!r}")
+    if metric == "share" and (year is None or not scenario.base_year <= year <= scenario.horizon_year):
+        raise InputError(
+            f"--metric share needs --year in {scenario.base_year}–{scenario.horizon_year}, got {year}"
+        )
+    base = baseline or model.resolve_baseline(scenario)
+    years = np.arange(scenario.base_year, scenario.horizon_year + 1)
+    axes = {rows.name: rows.values[:, None], columns.name: columns.values[None, :]}
+    bilateral = _bilateral_paths(scenario, base, years, axes)  # (…, years) broadcastable over the grid
+    if metric == "reached_year":
+        goal = axes.get("target", np.array([[target]]))[..., None]
+        hit = bilateral >= goal * (1.0 - model.REACHED_RTOL)
+        first = np.argmax(hit, axis=-1)
+        values = np.where(hit.any(axis=-1), years[first], np.nan).astype(float)
+    else:
+        assert year is not None
+        i = year - scenario.base_year
+        rest = _rest_paths(scenario, base, years, axes, bilateral)[..., i]
+        b = bilateral[..., i]
+        values = b / (b + rest)
+    shape = (rows.values.size, columns.values.size)
+    return Grid(
+        scenario.name, metric, year, rows, columns, np.broadcast_to(values, shape).astype(float).copy()
+    )
+
+
+def _bilateral_paths(
+    scenario: Scenario, base: model.ResolvedBaseline, years: np.ndarray, axes: dict[str, np.ndarray]
+) -> Any:
+    t = (years - scenario.base_year).astype(float)
+    bilateral_events = [e for e in scenario.events if e.flow == "bilateral"]
+    if "growth" in axes or "baseline" in axes:
+        start = axes.get("baseline", np.array([[base.bilateral]]))[..., None]
+        if "growth" in axes:
+            underlying = start * (1.0 + axes["growth"][..., None]) ** t
+        else:
+            shape_path = (
+                model.underlying_path(scenario.growth.bilateral, 1.0, scenario.base_year, years)
+                if (
+                    scenario.growth.bilateral is not None
+                    and not isinstance(scenario.growth.bilateral, ReachGrowth)
+                )
+                else None
+            )
+            if shape_path is None:
+                raise InputError(
+                    "--grid baseline needs growth.bilateral that scales with the baseline "
+                    "(not 'reach'); combine it with --grid growth instead"
+                )
+            underlying = start * shape_path
+        return model.apply_events(underlying, bilateral_events, years)
+    projection = model.project(scenario, baseline=base)
+    return projection.bilateral[None, None, :]
+
+
+def _rest_paths(
+    scenario: Scenario,
+    base: model.ResolvedBaseline,
+    years: np.ndarray,
+    axes: dict[str, np.ndarray],
+    bilateral: np.ndarray,
+) -> Any:
+    t = (years - scenario.base_year).astype(float)
+    if "rest-growth" in axes:
+        underlying = base.rest_of_world * (1.0 + axes["rest-growth"][..., None]) ** t
+        return model.apply_events(
+            underlying, [e for e in scenario.events if e.flow == "rest_of_world"], years
+        )
+    _, rest, _, _ = model.paths(scenario, base, years)
+    if scenario.growth.other_flow == "total":  # rest = total − bilateral, with the grid's bilateral
+        total = rest + model.paths(scenario, base, years)[0]
+        return total[None, None, :] - bilateral
+    return rest[None, None, :]
