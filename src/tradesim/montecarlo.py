@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -241,13 +242,13 @@ def _draw(plan: _Plan, seed: np.random.SeedSequence, runs: int, space: _Workspac
     else:
         z_b.fill(0.0)
     z_r = None
-    if plan.sd_r > 0:
+    if plan.sd_r > 0:  # the other flow's log shocks, already scaled: sd_r · (√(1 − ρ²) z + ρ z_b)
         z_r = space.view(1, runs)
         rng.standard_normal(out=z_r)
+        z_r *= plan.sd_r * math.sqrt(1.0 - plan.correlation**2)
         if plan.correlation:
-            z_r *= math.sqrt(1.0 - plan.correlation**2)
             scaled = space.view(2, runs)
-            np.multiply(z_b, plan.correlation, out=scaled)
+            np.multiply(z_b, plan.sd_r * plan.correlation, out=scaled)
             z_r += scaled
     chancy = [e for e, _ in (*plan.events_b, *plan.events_r) if e.probability < 1.0]
     uniforms = rng.random((len(chancy), runs)) if chancy else np.empty((0, runs))
@@ -295,16 +296,26 @@ def _apply_linear(
 def _to_log_path(shocks: np.ndarray, sd: float, log_path: np.ndarray) -> None:
     """In place: standard normals → sd-scaled, cumulated over years, on the deterministic log path."""
     if sd > 0:
-        shocks *= sd
+        if sd != 1.0:
+            shocks *= sd
         for t in range(1, shocks.shape[0]):  # row by row: far faster than cumsum(axis=0) here
             shocks[t] += shocks[t - 1]
     shocks += log_path[:, None]
 
 
-def _chunk(plan: _Plan, seeds: list[np.random.SeedSequence], sizes: list[int]) -> _Totals:
-    """Simulate the blocks of one chunk; return its accumulators."""
-    totals = _Totals.empty(plan.years)
-    space = _Workspace(plan.years, max(sizes))
+class _Worker(threading.local):
+    """One workspace and one set of accumulators per thread, reused for every chunk the thread runs."""
+
+    def __init__(self, plan: _Plan, registry: list[_Totals], lock: threading.Lock) -> None:
+        self.space = _Workspace(plan.years, BLOCK)
+        self.totals = _Totals.empty(plan.years)
+        with lock:
+            registry.append(self.totals)
+
+
+def _chunk(plan: _Plan, worker: _Worker, seeds: list[np.random.SeedSequence], sizes: list[int]) -> int:
+    """Simulate the blocks of one chunk into this thread's accumulators; return the number of runs."""
+    totals, space = worker.totals, worker.space
     for seed, runs in zip(seeds, sizes, strict=True):
         log_b, z_r, uniforms = _draw(plan, seed, runs, space)
         happens = _happens(plan, uniforms)
@@ -314,7 +325,7 @@ def _chunk(plan: _Plan, seeds: list[np.random.SeedSequence], sizes: list[int]) -
             log_r[:] = plan.log_r[:, None]
         else:
             log_r = z_r
-            _to_log_path(log_r, plan.sd_r, plan.log_r)
+            _to_log_path(log_r, 1.0, plan.log_r)  # _draw scaled these shocks already
         if plan.fast:
             _apply_log(log_b, plan.events_b, 0, happens)
             _apply_log(log_r, plan.events_r, len(plan.events_b), happens)
@@ -328,17 +339,24 @@ def _chunk(plan: _Plan, seeds: list[np.random.SeedSequence], sizes: list[int]) -
             d = np.log(np.maximum(rest, 1e-300))
             d -= log_b
         _accumulate(totals, plan, log_b, d, space)
-    return totals
+    return sum(sizes)
 
 
-def _histogram(values: np.ndarray, scale: np.ndarray, shift: np.ndarray, space: _Workspace) -> np.ndarray:
-    """Counts per (year, bin); ``values · scale + shift`` is the bin index already offset by year."""
+def _histogram(
+    values: np.ndarray, scale: np.ndarray, shift: np.ndarray, space: _Workspace, inside: bool
+) -> np.ndarray:
+    """Counts per (year, bin); ``values · scale + shift`` is the bin index already offset by year.
+
+    ``inside``: every value is known to lie within the histogram's range (from the exact minimum and maximum),
+    so the clip can be skipped.
+    """
     runs = values.shape[1]
     position = space.view(2, runs)
     np.multiply(values, scale[:, None], out=position)
     position += shift[:, None]
     last = len(scale) * BINS - 1
-    np.clip(position, _FIRST[: len(scale), None], _LAST[: len(scale), None], out=position)
+    if not inside:
+        np.clip(position, _FIRST[: len(scale), None], _LAST[: len(scale), None], out=position)
     index = space.index[: position.size].reshape(position.shape)
     index[:] = position  # truncation toward zero: positions are ≥ 0 here
     return np.bincount(index.ravel(), minlength=last + 1).reshape(len(scale), BINS)
@@ -355,12 +373,15 @@ def _accumulate(totals: _Totals, plan: _Plan, log_b: np.ndarray, d: np.ndarray, 
     for t in range(1, above.shape[0]):  # reached by year t: at or above in any year up to t
         above[t] |= above[t - 1]
     totals.reached_by += np.count_nonzero(above, axis=1)
-    totals.hist_b += _histogram(log_b, plan.scale_b, plan.shift_b, space)
-    totals.hist_d += _histogram(d, plan.scale_d, plan.shift_d, space)
-    np.minimum(totals.min_b, log_b.min(axis=1), out=totals.min_b)
-    np.maximum(totals.max_b, log_b.max(axis=1), out=totals.max_b)
-    np.minimum(totals.min_d, d.min(axis=1), out=totals.min_d)
-    np.maximum(totals.max_d, d.max(axis=1), out=totals.max_d)
+    low_b, high_b, low_d, high_d = log_b.min(axis=1), log_b.max(axis=1), d.min(axis=1), d.max(axis=1)
+    inside_b = bool(np.all(low_b >= plan.lo_b) and np.all(high_b < plan.lo_b + (BINS - 1) * plan.width_b))
+    inside_d = bool(np.all(low_d >= plan.lo_d) and np.all(high_d < plan.lo_d + (BINS - 1) * plan.width_d))
+    totals.hist_b += _histogram(log_b, plan.scale_b, plan.shift_b, space, inside_b)
+    totals.hist_d += _histogram(d, plan.scale_d, plan.shift_d, space, inside_d)
+    np.minimum(totals.min_b, low_b, out=totals.min_b)
+    np.maximum(totals.max_b, high_b, out=totals.max_b)
+    np.minimum(totals.min_d, low_d, out=totals.min_d)
+    np.maximum(totals.max_d, high_d, out=totals.max_d)
 
 
 def _quantiles(
@@ -406,15 +427,17 @@ def simulate(
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
     per_chunk = max(1, -(-chunk_size // BLOCK))
     chunks = [(seeds[i : i + per_chunk], sizes[i : i + per_chunk]) for i in range(0, len(sizes), per_chunk)]
-    totals = _Totals.empty(plan.years)
-    workers = max(1, threads or os.cpu_count() or 1)
+    registry: list[_Totals] = []
+    worker = _Worker(plan, registry, threading.Lock())
     done = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for part, (_, chunk_sizes) in zip(pool.map(lambda c: _chunk(plan, *c), chunks), chunks, strict=True):
-            totals.add(part)
-            done += sum(chunk_sizes)
+    with ThreadPoolExecutor(max_workers=max(1, threads or os.cpu_count() or 1)) as pool:
+        for finished in pool.map(lambda chunk: _chunk(plan, worker, *chunk), chunks):
+            done += finished
             if progress is not None:
                 progress(done, runs)
+    totals = _Totals.empty(plan.years)
+    for part in registry:  # integer sums, minima and maxima: the order of threads does not matter
+        totals.add(part)
     return _summarise(plan, totals, runs, seed, target)
 
 
