@@ -21,6 +21,10 @@ COMMANDS = [
     "solve share",
     "solve rest-growth",
     "audit",
+    "check",
+    "simulate",
+    "sensitivity",
+    "plot",
 ]
 
 

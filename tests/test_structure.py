@@ -44,6 +44,19 @@ def test_help_does_not_import_pandas() -> None:
     assert done.stderr.strip() == "False"
 
 
+@pytest.mark.parametrize("output", ["table", "json", "markdown"])
+def test_project_does_not_import_pandas(output: str) -> None:
+    """The main job stays under the import floor of `import pandas, typer, rich` (benchmarks/run.py)."""
+    code = (
+        "import sys\nfrom tradesim.cli import app\n"
+        f"try:\n    app(['project', '--target', '20e9', '--format', '{output}'], prog_name='tradesim')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted({'pandas', 'scipy'} & set(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
 def test_installed_entry_point_and_module_run_from_anywhere(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("tradesim")
     for command in ([str(script)], [sys.executable, "-m", "tradesim"]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,7 +22,6 @@ from tradesim.errors import CheckFailed, InputError, TradesimError
 from tradesim.quantities import parse_amount, parse_rate
 
 if TYPE_CHECKING:
-    import pandas as pd
     from rich.console import Console
 
 
@@ -160,12 +160,15 @@ def _emit(text: str, output: Path | None) -> None:
     write_text_atomic(output, text)
 
 
-def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Any:
+def _rich_table(
+    rows: Sequence[Mapping[str, Any]], title: str | None = None, columns: Sequence[str] = ()
+) -> Any:
+    """A Rich table of formatted rows (dicts with the same keys)."""
     from rich import box
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-    for column in frame.columns:
+    for column in columns or (list(rows[0]) if rows else []):
         text = column in ("growth", "rest", "description", "file", "source", "what", "message", "input")
         table.add_column(
             str(column),
@@ -173,8 +176,8 @@ def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Any:
             no_wrap=not text,
             min_width=12 if column in ("growth", "description", "source") else None,
         )
-    for row in frame.itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
     return table
 
 
@@ -333,7 +336,8 @@ def data(
             ]
         ]
         console = _console(output)
-        console.print(_rich_table(shown.astype(str), f"{len(shown)} observations"))
+        records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
+        console.print(_rich_table(records, f"{len(shown)} observations"))
         if output is not None:
             _emit(console.export_text(), output)
 
@@ -344,7 +348,6 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
     """List the scenarios found: name, description, file."""
     if ctx.invoked_subcommand is not None:
         return
-    import pandas as pd
 
     from tradesim import scenario
 
@@ -356,9 +359,7 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
         except TradesimError as error:
             description = f"INVALID: {error.problems[0]}"
         rows.append({"scenario": name, "description": " ".join(description.split()), "file": str(path)})
-    _console().print(
-        _rich_table(pd.DataFrame(rows, columns=["scenario", "description", "file"]), str(directory))
-    )
+    _console().print(_rich_table(rows, str(directory), columns=("scenario", "description", "file")))
 
 
 @scenarios_app.command("validate")
@@ -419,11 +420,10 @@ def _solve_output(
         document = {"solve": kind, "solved": solved, "results": [dataclasses.asdict(a) for a in answers]}
         typer.echo(json.dumps(document, indent=2, allow_nan=False))
         return
-    import pandas as pd
 
     console = _console()
     console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
-    console.print(_rich_table(pd.DataFrame(rows)))
+    console.print(_rich_table(rows))
 
 
 SolveFormatOption = Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -658,7 +658,6 @@ def check(
 
 
 def _render_check(results: list[Any]) -> None:
-    import pandas as pd
 
     from tradesim import check as check_module
     from tradesim.quantities import format_money
@@ -692,7 +691,7 @@ def _render_check(results: list[Any]) -> None:
                         "relative": "—" if diff is None or not d.expected else f"{diff / d.expected:+.2e}",
                     }
                 )
-            console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: snapshot differences"))
+            console.print(_rich_table(rows, f"{r.scenario}: snapshot differences"))
         failing = [e for e in r.expectations if not e.holds]
         if failing:
             rows = [
@@ -705,7 +704,7 @@ def _render_check(results: list[Any]) -> None:
                 }
                 for e in failing
             ]
-            console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: failed expectations"))
+            console.print(_rich_table(rows, f"{r.scenario}: failed expectations"))
 
 
 # --------------------------------------------------------------------------------------------- simulate
@@ -806,7 +805,6 @@ def _progress(total: int) -> Any:
 
 
 def _render_simulation(console: Any, results: list[Any]) -> None:
-    import pandas as pd
 
     from tradesim.quantities import format_money, format_percent
 
@@ -831,7 +829,7 @@ def _render_simulation(console: Any, results: list[Any]) -> None:
                     "share p95": format_percent(s[95][i]),
                 }
             )
-        console.print(_rich_table(pd.DataFrame(rows), f"{r.scenario}: target {format_money(r.target)}"))
+        console.print(_rich_table(rows, f"{r.scenario}: target {format_money(r.target)}"))
         distribution = "  ".join(
             f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
         )
@@ -946,16 +944,14 @@ def _emit_grid(table: Any, format: GridFormat, output: Path | None) -> None:
             return "—"
         return str(int(value)) if table.metric == "reached_year" else format_percent(value, 1)
 
-    shown = pd.DataFrame(
-        [
-            [label(table.rows.name, r), *(cell(v) for v in row)]
-            for r, row in zip(table.rows.values, table.values, strict=True)
-        ],
-        columns=[
-            f"{table.rows.name} ↓ {table.columns.name} →",
-            *(label(table.columns.name, c) for c in table.columns.values),
-        ],
-    )
+    header = f"{table.rows.name} ↓ {table.columns.name} →"
+    column_labels = [label(table.columns.name, c) for c in table.columns.values]
+    if len(set(column_labels)) < len(column_labels):  # rounding made two labels equal: show raw values
+        column_labels = [f"{c:g}" for c in table.columns.values]
+    shown = [
+        dict(zip([header, *column_labels], [label(table.rows.name, r), *(cell(v) for v in row)], strict=True))
+        for r, row in zip(table.rows.values, table.values, strict=True)
+    ]
     what = "year the target is reached" if table.metric == "reached_year" else f"share in {table.year}"
     console = _console(output)
     console.print(_rich_table(shown, f"{table.scenario}: {what} (— = not by the horizon)"))
@@ -1019,7 +1015,7 @@ def _emit_tornados(tornados: list[Any], format: GridFormat, output: Path | None)
             f"{t.scenario}: reached {year(t.reached, t.horizon)}, share {format_percent(t.share_at_horizon)} "
             f"at {t.horizon}; each input moved down and up"
         )
-        console.print(_rich_table(pd.DataFrame(rows), title))
+        console.print(_rich_table(rows, title))
     if output is not None:
         _emit(console.export_text(), output)
 

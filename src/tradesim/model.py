@@ -221,24 +221,32 @@ class Projection:
             (y for y, o in self.actuals.items() if o.amount >= target * (1.0 - REACHED_RTOL)), default=None
         )
 
+    def rows(self, target: float | None = None) -> list[dict[str, float]]:
+        """The per-year rows: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual.
+
+        Plain floats (NaN where there is no value), without pandas: ``tradesim project`` never imports it.
+        """
+        columns = {
+            "bilateral": self.bilateral.tolist(),
+            "rest_of_world": self.rest_of_world.tolist(),
+            "total": self.total.tolist(),
+            "share": self.share.tolist(),
+            "growth": self.growth.tolist(),
+        }
+        rows = []
+        for i, year in enumerate(self.years.tolist()):
+            row: dict[str, float] = {"year": year, **{name: values[i] for name, values in columns.items()}}
+            row["gap_to_target"] = target - row["bilateral"] if target is not None else math.nan
+            observed = self.actuals.get(year)
+            row["actual"] = observed.amount if observed is not None else math.nan
+            rows.append(row)
+        return rows
+
     def frame(self, target: float | None = None) -> pd.DataFrame:
-        """The per-year table: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual."""
+        """:meth:`rows` as a DataFrame."""
         import pandas as pd
 
-        return pd.DataFrame(
-            {
-                "year": self.years,
-                "bilateral": self.bilateral,
-                "rest_of_world": self.rest_of_world,
-                "total": self.total,
-                "share": self.share,
-                "growth": self.growth,
-                "gap_to_target": (target - self.bilateral) if target is not None else math.nan,
-                "actual": [
-                    self.actuals[int(y)].amount if int(y) in self.actuals else math.nan for y in self.years
-                ],
-            }
-        )
+        return pd.DataFrame(self.rows(target))
 
 
 def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tuple[Any, Any, Any, Any]:

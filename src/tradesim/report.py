@@ -182,14 +182,15 @@ def summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     )
 
 
-def summary_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
-    """The summary formatted for people: money as $14.5B, shares and rates as percent.
+Rows = list[dict[str, str]]
+
+
+def summary_display(results: Sequence[ScenarioResult]) -> Rows:
+    """The summary formatted for people, one dict a row: money as $14.5B, shares and rates as percent.
 
     What all scenarios share (base year, target, horizon, ``by``) goes into the column headers or the title
     (:func:`title`) rather than into every row.
     """
-    import pandas as pd
-
     base_year = _common([r.scenario.base_year for r in results])
     horizon = _common([r.scenario.horizon_year for r in results])
     target = _common([r.target for r in results])
@@ -223,7 +224,7 @@ def summary_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
             needed = f"{format_percent(growth, 2, signed=True)}" if growth is not None else "—"
             row[f"need by {by}" if by else "need"] = needed if by or r.by is None else f"{needed} by {r.by}"
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def title(results: Sequence[ScenarioResult]) -> str:
@@ -275,10 +276,8 @@ def spread(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
     return out
 
 
-def spread_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+def spread_display(results: Sequence[ScenarioResult]) -> Rows:
     """The baseline spread formatted: one row per scenario, reached year and share then as min–max."""
-    import pandas as pd
-
     rows = []
     for entry in spread(results):
         low, high = entry["reached_year_min"], entry["reached_year_max"]
@@ -301,33 +300,29 @@ def spread_display(results: Sequence[ScenarioResult]) -> pd.DataFrame:
                 "share then": share,
             }
         )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def years_display(result: ScenarioResult) -> pd.DataFrame:
+def years_display(result: ScenarioResult) -> Rows:
     """The per-year table of one scenario, formatted."""
-    import pandas as pd
-
-    frame = result.projection.frame(result.target)
     currency = result.scenario.currency
 
     def money(value: float) -> str:
         return "—" if math.isnan(value) else format_money(value, currency, 2)
 
-    return pd.DataFrame(
+    return [
         {
-            "year": frame["year"].astype(str),
-            "bilateral": frame["bilateral"].map(money),
-            "rest of world": frame["rest_of_world"].map(money),
-            "total": frame["total"].map(money),
-            "share": frame["share"].map(lambda v: format_percent(v, 2)),
-            "growth": frame["growth"].map(
-                lambda v: "—" if math.isnan(v) else format_percent(v, 1, signed=True)
-            ),
-            "gap to target": frame["gap_to_target"].map(lambda v: "reached" if v <= 0 else money(v)),
-            "actual": frame["actual"].map(money),
+            "year": str(row["year"]),
+            "bilateral": money(row["bilateral"]),
+            "rest of world": money(row["rest_of_world"]),
+            "total": money(row["total"]),
+            "share": format_percent(row["share"], 2),
+            "growth": "—" if math.isnan(row["growth"]) else format_percent(row["growth"], 1, signed=True),
+            "gap to target": "reached" if row["gap_to_target"] <= 0 else money(row["gap_to_target"]),
+            "actual": money(row["actual"]),
         }
-    )
+        for row in result.projection.rows(result.target)
+    ]
 
 
 def long_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
@@ -373,7 +368,6 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     """The documented JSON contract of ``tradesim project --format json`` (README "JSON output")."""
     scenarios = []
     for r in results:
-        frame = r.projection.frame(r.target)
         baseline = r.projection.baseline
         scenarios.append(
             {
@@ -398,7 +392,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                 "warnings": list(r.warnings),
                 "years": [
                     {"year": int(row["year"]), **{k: _number(row[k]) for k in YEAR_COLUMNS[1:]}}
-                    for row in frame.to_dict("records")
+                    for row in r.projection.rows(r.target)
                 ],
             }
         )
@@ -410,12 +404,11 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     }
 
 
-def to_markdown(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table of a (formatted) frame."""
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
-    rows = [
-        "| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |"
-        for row in frame.itertuples(index=False)
+def to_markdown(rows: Rows) -> str:
+    """A GitHub-flavoured Markdown table of formatted rows."""
+    columns = list(rows[0]) if rows else []
+    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+    lines += [
+        "| " + " | ".join(str(row.get(c, "")).replace("|", "\\|") for c in columns) + " |" for row in rows
     ]
-    return "\n".join([header, rule, *rows]) + "\n"
+    return "\n".join(lines) + "\n"
