@@ -321,20 +321,8 @@ def data(
         _emit(frame.to_csv(index=False), output)
     else:
         shown = frame[
-            [
-                "kind",
-                "reporter",
-                "partner",
-                "flow",
-                "year",
-                "period",
-                "value",
-                "unit",
-                "status",
-                "reported_by",
-                "source",
-            ]
-        ]
+            [c for c in data_module.COLUMNS if c not in ("url", "note")]
+        ]  # provenance: `--format json`
         console = _console(output)
         records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
         console.print(_rich_table(records, f"{len(shown)} observations"))
@@ -911,7 +899,7 @@ def sensitivity(
 def _emit_grid(table: Any, format: GridFormat, output: Path | None) -> None:
     import pandas as pd
 
-    from tradesim.quantities import format_percent
+    from tradesim.quantities import format_money, format_percent
 
     frame = pd.DataFrame(table.values, index=table.rows.values, columns=table.columns.values)
     frame.index.name = f"{table.rows.name} \\\\ {table.columns.name}"
@@ -937,7 +925,7 @@ def _emit_grid(table: Any, format: GridFormat, output: Path | None) -> None:
     rate_like = {"growth", "rest-growth"}
 
     def label(name: str, value: float) -> str:
-        return format_percent(value, 1) if name in rate_like else _money(value)
+        return format_percent(value, 1) if name in rate_like else format_money(value)
 
     def cell(value: float) -> str:
         if math.isnan(value):
@@ -957,12 +945,6 @@ def _emit_grid(table: Any, format: GridFormat, output: Path | None) -> None:
     console.print(_rich_table(shown, f"{table.scenario}: {what} (— = not by the horizon)"))
     if output is not None:
         _emit(console.export_text(), output)
-
-
-def _money(value: float) -> str:
-    from tradesim.quantities import format_money
-
-    return format_money(value)
 
 
 def _emit_tornados(tornados: list[Any], format: GridFormat, output: Path | None) -> None:
