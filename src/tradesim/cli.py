@@ -483,12 +483,25 @@ def solve_year(
                 "baseline": format_money(answer.baseline),
                 "reached": str(answer.reached_year) if answer.reached_year else f"not by {answer.horizon}",
                 "crossing": "—" if crossing is None else f"{crossing:.2f} years after {item.base_year}",
+                "check": _year_check(answer),
             }
         )
     solved = (
         f"the first year bilateral trade reaches {format_money(amount)} (crossing: continuous compounding)"
     )
     _solve_output("year", solved, rows, answers, format, runs)
+
+
+def _year_check(answer: Any) -> str:
+    """``$20.34B in 2028, $19.01B in 2027``: the path at and just before the year reached."""
+    from tradesim.quantities import format_money
+
+    if answer.check is None:
+        return "—"
+    text = f"{format_money(answer.check, digits=2)} in {answer.reached_year}"
+    if answer.check_before is not None:
+        text += f", {format_money(answer.check_before, digits=2)} in {answer.reached_year - 1}"
+    return text
 
 
 @solve_app.command("share")
@@ -519,6 +532,7 @@ def solve_share(
             "year": str(a.year),
             "scenario total": format_money(a.reference_total),
             "change": f"{format_money(a.change)} ({format_percent(a.change_percent, signed=True)})",
+            "check": f"{format_money(a.amount)} / {format_money(a.total)} = {format_percent(a.check, 2)}",
         }
         for a in answers
     ]

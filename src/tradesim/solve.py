@@ -46,6 +46,10 @@ class YearAnswer:
     horizon: int
     reached_year: int | None
     crossing_years: float | None  # years after the base year, continuous compounding within the year
+    check: float | None  # bilateral trade in reached_year: at or above the target
+    check_before: (
+        float | None
+    )  # bilateral trade the year before: below it (None when reached in the base year)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,11 @@ class ShareAnswer:
     change_percent: float  # total / reference_total − 1
     base_year: int
     base_total: float
+
+    @property
+    def check(self) -> float:
+        """``amount / total``: the share the answer gives back."""
+        return self.amount / self.total
 
     def would_hold_if(self, reporter: str, currency: str = "USD") -> str:
         """``holds only if KAZ's total trade were $120.0B in 2027, 14% below 2023 ($139.8B)``."""
@@ -188,17 +197,26 @@ def reached(
     """
     projection = model.project(scenario, baseline=baseline)
     year = projection.reached_year(target)
-    crossing = None
+    crossing = check = check_before = None
     if year is not None:
         i = _index(scenario, year)
+        check = float(projection.bilateral[i])
         if i == 0:
             crossing = 0.0
         else:
             before, after = projection.bilateral[i - 1], projection.bilateral[i]
+            check_before = float(before)
             fraction = math.log(target / before) / math.log(after / before) if after > before else 1.0
             crossing = (i - 1) + min(max(fraction, 0.0), 1.0)
     return YearAnswer(
-        scenario.name, projection.baseline.bilateral, target, scenario.horizon_year, year, crossing
+        scenario.name,
+        projection.baseline.bilateral,
+        target,
+        scenario.horizon_year,
+        year,
+        crossing,
+        check,
+        check_before,
     )
 
 

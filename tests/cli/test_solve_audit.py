@@ -31,6 +31,7 @@ def test_solve_share_prints_120bn(run: Any) -> None:
     result = run("solve", "share", "--target", "20e9", "--share", "1/6")
     assert result.exit_code == 0
     assert "$120.0B" in result.stdout
+    assert "$20.0B / $120.0B = 16.67%" in result.stdout
     (answer,) = _json(run, "solve", "share", "--target", "20e9", "--share", "16.7%")["results"]
     assert answer["total"] == pytest.approx(20e9 / 0.167)
     assert {"total", "rest_of_world", "reference_total", "change"} <= answer.keys()
@@ -40,6 +41,8 @@ def test_solve_year(run: Any) -> None:
     (answer,) = _json(run, "solve", "year", "--target", "20B", "--growth", "7%")["results"]
     assert answer["reached_year"] == 2028
     assert round(answer["crossing_years"], 2) == 4.75
+    assert answer["check"] == pytest.approx(14.5e9 * 1.07**5)  # 20.34 ≥ 20
+    assert answer["check_before"] == pytest.approx(14.5e9 * 1.07**4)  # 19.01 < 20
 
 
 def test_solve_rest_growth_negative_answer(run: Any) -> None:
