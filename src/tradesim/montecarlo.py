@@ -101,13 +101,18 @@ class _Plan:
     """Everything a chunk needs, computed once: deterministic paths, shock sizes, histogram ranges."""
 
     years: int  # projected years after the base year
-    log_b: np.ndarray  # deterministic ln(underlying bilateral), years after base
+    log_b: np.ndarray  # deterministic ln(underlying bilateral) — of exports when split — years after base
     log_r: np.ndarray  # the same for rest of world (or total)
     sd_b: float
     sd_r: float
     correlation: float
     events_b: tuple[tuple[Event, np.ndarray], ...]  # (event, ramp per year)
     events_r: tuple[tuple[Event, np.ndarray], ...]
+    split: bool  # exports (the bilateral stream) and imports (a stream of its own) projected separately
+    log_m: np.ndarray | None
+    sd_m: float
+    events_x: tuple[tuple[Event, np.ndarray], ...]
+    events_m: tuple[tuple[Event, np.ndarray], ...]
     fast: bool  # log-space path: no amount events, rest of world driven directly, no split
     scenario: Scenario
     baseline: model.ResolvedBaseline
@@ -117,6 +122,11 @@ class _Plan:
     width_b: np.ndarray
     lo_d: np.ndarray
     width_d: np.ndarray
+
+    @property
+    def events(self) -> tuple[tuple[Event, np.ndarray], ...]:
+        """Every event in one order: bilateral, other flow, exports, imports (indices of `_happens`)."""
+        return (*self.events_b, *self.events_r, *self.events_x, *self.events_m)
 
     @property
     def scale_b(self) -> Any:
@@ -167,28 +177,31 @@ def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -
     after = all_years[1:]
     other = growth.other_flow
     fast = not growth.split and other == "rest_of_world" and all(e.amount is None for e in scenario.events)
-    if growth.split:
-        raise InputError(
-            f"scenario {scenario.name!r}: simulating an exports/imports split is not supported yet; "
-            "give growth.bilateral instead"
-        )
-    bilateral_model = growth.bilateral
+    split = growth.split and baseline.exports is not None and baseline.imports is not None
+    bilateral_model = growth.exports if split else growth.bilateral
     other_model = getattr(growth, other)
     assert bilateral_model is not None
     assert other_model is not None
     start_other = baseline.total if other == "total" else baseline.rest_of_world
-    path_b = model.underlying_path(bilateral_model, baseline.bilateral, scenario.base_year, all_years)[1:]
+    start_b = baseline.exports if split and baseline.exports is not None else baseline.bilateral
+    path_b = model.underlying_path(bilateral_model, start_b, scenario.base_year, all_years)[1:]
     path_r = model.underlying_path(other_model, start_other, scenario.base_year, all_years)[1:]
+    log_m, sd_m, centre = None, 0.0, path_b
+    if split:
+        assert growth.imports is not None
+        assert baseline.imports is not None
+        path_m = model.underlying_path(growth.imports, baseline.imports, scenario.base_year, all_years)[1:]
+        log_m, sd_m, centre = np.log(path_m), growth.imports.sd, path_b + path_m
 
     def ramps(flow: str) -> tuple[tuple[Event, np.ndarray], ...]:
         return tuple((e, model.event_ramp(e, after)) for e in scenario.events if e.flow == flow)
 
     events_b, events_r = ramps("bilateral"), ramps(other)
-    sd_b, sd_r, rho = bilateral_model.sd, other_model.sd, scenario.correlation
+    sd_b, sd_r, rho = max(bilateral_model.sd, sd_m), other_model.sd, scenario.correlation
     t = np.arange(1, len(after) + 1, dtype=float)
     low_b, high_b = _log_ranges(events_b, len(after))
     low_r, high_r = _log_ranges(events_r, len(after))
-    log_b, log_r = np.log(path_b), np.log(path_r)
+    log_b, log_r = np.log(centre), np.log(path_r)
     spread_b = SPAN * sd_b * np.sqrt(t)
     spread_d = SPAN * math.sqrt(max(sd_r**2 + sd_b**2 - 2 * rho * sd_r * sd_b, 0.0)) * np.sqrt(t)
     lo_b, hi_b = log_b + low_b - spread_b, log_b + high_b + spread_b
@@ -200,23 +213,28 @@ def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -
     width_b = np.maximum((hi_b - lo_b) / BINS, 1e-12)
     width_d = np.maximum((hi_d - lo_d) / BINS, 1e-12)
     return _Plan(
-        len(after),
-        log_b,
-        log_r,
-        sd_b,
-        sd_r,
-        rho,
-        events_b,
-        events_r,
-        fast,
-        scenario,
-        baseline,
-        all_years,
-        math.log(target) + REACHED_LOG_TOLERANCE,
-        lo_b,
-        width_b,
-        lo_d,
-        width_d,
+        years=len(after),
+        log_b=np.log(path_b),
+        log_r=log_r,
+        sd_b=bilateral_model.sd,
+        sd_r=sd_r,
+        correlation=rho,
+        events_b=events_b,
+        events_r=events_r,
+        split=split,
+        log_m=log_m,
+        sd_m=sd_m,
+        events_x=ramps("exports") if split else (),
+        events_m=ramps("imports") if split else (),
+        fast=fast,
+        scenario=scenario,
+        baseline=baseline,
+        all_years=all_years,
+        log_target=math.log(target) + REACHED_LOG_TOLERANCE,
+        lo_b=lo_b,
+        width_b=width_b,
+        lo_d=lo_d,
+        width_d=width_d,
     )
 
 
@@ -224,7 +242,7 @@ class _Workspace:
     """Buffers reused block after block: large temporaries would cost a page fault per page every time."""
 
     def __init__(self, years: int, runs: int) -> None:
-        self.flat = [np.empty(years * runs) for _ in range(3)]
+        self.flat = [np.empty(years * runs) for _ in range(4)]  # bilateral, other, scratch, imports
         self.index = np.empty(years * runs, np.intp)
         self.above = np.empty(years * runs, bool)
         self.years = years
@@ -233,8 +251,11 @@ class _Workspace:
         return self.flat[which][: self.years * runs].reshape(self.years, runs)
 
 
-def _draw(plan: _Plan, seed: np.random.SeedSequence, runs: int, space: _Workspace) -> tuple[Any, Any, Any]:
-    """One block's draws: bilateral normals, other-flow normals (None without sd), event uniforms."""
+def _draw(
+    plan: _Plan, seed: np.random.SeedSequence, runs: int, space: _Workspace
+) -> tuple[Any, Any, Any, Any]:
+    """One block's draws: bilateral (or exports) normals, other-flow shocks (None without sd), imports normals
+    (None unless split with sd), event uniforms."""
     rng = np.random.Generator(np.random.PCG64(seed))
     z_b = space.view(0, runs)
     if plan.sd_b > 0:
@@ -250,14 +271,18 @@ def _draw(plan: _Plan, seed: np.random.SeedSequence, runs: int, space: _Workspac
             scaled = space.view(2, runs)
             np.multiply(z_b, plan.sd_r * plan.correlation, out=scaled)
             z_r += scaled
-    chancy = [e for e, _ in (*plan.events_b, *plan.events_r) if e.probability < 1.0]
+    z_m = None
+    if plan.split and plan.sd_m > 0:  # imports: a stream of their own, independent of the others
+        z_m = space.view(3, runs)
+        rng.standard_normal(out=z_m)
+    chancy = [e for e, _ in plan.events if e.probability < 1.0]
     uniforms = rng.random((len(chancy), runs)) if chancy else np.empty((0, runs))
-    return z_b, z_r, uniforms
+    return z_b, z_r, z_m, uniforms
 
 
 def _happens(plan: _Plan, uniforms: np.ndarray) -> dict[int, np.ndarray]:
     """Event index (in plan order) → per-run indicator, for events with probability < 1."""
-    events = (*plan.events_b, *plan.events_r)
+    events = plan.events
     chancy = [i for i, (e, _) in enumerate(events) if e.probability < 1.0]
     return {i: uniforms[k] < events[i][0].probability for k, i in enumerate(chancy)}
 
@@ -317,7 +342,7 @@ def _chunk(plan: _Plan, worker: _Worker, seeds: list[np.random.SeedSequence], si
     """Simulate the blocks of one chunk into this thread's accumulators; return the number of runs."""
     totals, space = worker.totals, worker.space
     for seed, runs in zip(seeds, sizes, strict=True):
-        log_b, z_r, uniforms = _draw(plan, seed, runs, space)
+        log_b, z_r, z_m, uniforms = _draw(plan, seed, runs, space)
         happens = _happens(plan, uniforms)
         _to_log_path(log_b, plan.sd_b, plan.log_b)
         if z_r is None:
@@ -332,7 +357,21 @@ def _chunk(plan: _Plan, worker: _Worker, seeds: list[np.random.SeedSequence], si
             d = log_r
             d -= log_b
         else:
-            bilateral = np.maximum(_apply_linear(np.exp(log_b), plan.events_b, 0, happens), 1e-300)
+            if plan.split:
+                assert plan.log_m is not None
+                if z_m is None:
+                    log_m = space.view(3, runs)
+                    log_m[:] = plan.log_m[:, None]
+                else:
+                    log_m = z_m
+                    _to_log_path(log_m, plan.sd_m, plan.log_m)
+                offset = len(plan.events_b) + len(plan.events_r)
+                exports = _apply_linear(np.exp(log_b), plan.events_x, offset, happens)
+                imports = _apply_linear(np.exp(log_m), plan.events_m, offset + len(plan.events_x), happens)
+                level = np.maximum(exports, 0.0) + np.maximum(imports, 0.0)
+            else:
+                level = np.exp(log_b)
+            bilateral = np.maximum(_apply_linear(level, plan.events_b, 0, happens), 1e-300)
             other = _apply_linear(np.exp(log_r), plan.events_r, len(plan.events_b), happens)
             rest = other - bilateral if plan.scenario.growth.other_flow == "total" else other
             np.log(bilateral, out=log_b)

@@ -123,3 +123,33 @@ def test_total_driven_and_amount_events_take_the_general_path() -> None:
 def test_bad_runs(runs: int) -> None:
     with pytest.raises(InputError, match="runs must be a whole number > 0"):
         montecarlo.simulate(NOISY, target=20e9, runs=runs)
+
+
+def test_exports_imports_split_against_a_closed_form() -> None:
+    # imports deterministic (1.2B at 2%), exports lognormal: P(X_T ≥ target − M_T) is a normal tail
+    split = scenario(
+        baseline={"exports": "13.3B", "imports": "1.2B"},
+        growth={"exports": {"rate": 0.05, "sd": 0.15}, "imports": 0.02, "rest_of_world": 0.03},
+    )
+    runs = 100_000
+    result = montecarlo.simulate(split, target=20e9, runs=runs, rng=21)
+    t = np.arange(1, 13)
+    imports = 1.2e9 * 1.02**t
+    exact = norm.cdf((t * math.log(1.05) - np.log((20e9 - imports) / 13.3e9)) / (0.15 * np.sqrt(t)))
+    assert np.all(np.abs(result.p_at_or_above[1:] - exact) <= 4 * np.sqrt(exact * (1 - exact) / runs) + 1e-12)
+
+
+def test_split_with_zero_sd_reproduces_the_projection() -> None:
+    split = scenario(
+        baseline={"exports": "13.3B", "imports": "1.2B"},
+        growth={"exports": 0.05, "imports": 0.02, "rest_of_world": 0.03},
+        events=[
+            {"label": "oil", "year": 2026, "flow": "exports", "relative": "-20%"},
+            {"label": "machinery", "year": 2025, "flow": "imports", "amount": "0.3B"},
+            {"label": "deals", "year": 2027, "amount": "1B"},
+        ],
+    )
+    projection = model.project(split)
+    result = montecarlo.simulate(split, target=20e9, runs=2_000, rng=1)
+    np.testing.assert_allclose(result.bilateral_percentiles[50], projection.bilateral, rtol=1e-13)
+    np.testing.assert_allclose(result.share_percentiles[5], projection.share, rtol=1e-13)
