@@ -20,6 +20,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
     target = Path(path)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(temporary, _mode_for(target))  # mkstemp makes 0600; a user's file should not change mode
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -28,3 +29,13 @@ def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The target's current permission bits, or for a new file what the umask allows (0644 usually)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -189,3 +189,16 @@ def test_junit_xml_parses_with_the_right_counts(folder: Path) -> None:
 def test_expect_is_not_inherited(folder: Path) -> None:
     assert scenario.load(folder / "forum-deals.toml", directory=folder).expect == ()
     assert len(scenario.load(folder / "steady.toml", directory=folder).expect) == 2
+
+
+def test_atomic_writes_keep_or_set_ordinary_permissions(tmp_path: Path) -> None:
+    fresh = tmp_path / "new.csv"
+    atomic.write_text_atomic(fresh, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+    existing = tmp_path / "old.csv"
+    existing.write_text("y")
+    existing.chmod(0o640)
+    atomic.write_text_atomic(existing, "z")
+    assert existing.stat().st_mode & 0o777 == 0o640
