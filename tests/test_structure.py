@@ -20,6 +20,10 @@ CORE = [
     "tradesim.solve",
     "tradesim.audit",
     "tradesim.metrics",
+    "tradesim.check",
+    "tradesim.montecarlo",
+    "tradesim.sensitivity",
+    "tradesim.plot",
 ]
 
 

@@ -103,3 +103,14 @@ def test_unknown_data_filter(run: Any) -> None:
     result = run("data", "--partner", "XXX")
     assert result.exit_code == 2
     assert result.stderr.startswith("tradesim: error: --partner: no observation has 'XXX' (known: ")
+
+
+def test_ctrl_c_exits_130_quietly(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradesim import report
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "evaluate", interrupted)
+    result = run("project", "--target", "20B", "--scenarios", str(SCENARIOS))
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
