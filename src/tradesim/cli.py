@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,11 +17,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from tradesim import render
 from tradesim.errors import CheckFailed, InputError, TradesimError
 from tradesim.quantities import parse_amount, parse_rate
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    pass
 
 
 class _Boundary(TyperGroup):
@@ -134,60 +134,6 @@ Output = Annotated[
 ]
 
 
-def _console(output: Path | None = None, *, stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    if output is not None:
-        import io
-
-        return Console(record=True, width=160, file=io.StringIO(), color_system=None)
-    import os
-
-    # Not a terminal (a pipe, a CI log): 120 columns unless $COLUMNS says otherwise, not Rich's 80.
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-        return
-    from tradesim.atomic import write_text_atomic
-
-    if not output.parent.is_dir():
-        raise InputError(f"--output: folder {output.parent} does not exist")
-    write_text_atomic(output, text)
-
-
-def _rich_table(
-    rows: Sequence[Mapping[str, Any]], title: str | None = None, columns: Sequence[str] = ()
-) -> Any:
-    """A Rich table of formatted rows (dicts with the same keys)."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-    for column in columns or (list(rows[0]) if rows else []):
-        text = column in ("growth", "rest", "description", "file", "source", "what", "message", "input")
-        table.add_column(
-            str(column),
-            justify="left" if text or column == "scenario" else "right",
-            no_wrap=not text,
-            min_width=12 if column in ("growth", "description", "source") else None,
-        )
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    return table
-
-
-def _warn(notes: list[str]) -> None:
-    if notes:
-        console = _console(stderr=True)
-        for note in notes:
-            console.print(f"[yellow]note:[/yellow] {note}", highlight=False, markup=True, soft_wrap=True)
-
-
 def _chosen(
     names: list[str] | None,
     scenario_dir: Path | None,
@@ -260,25 +206,25 @@ def project(
         document = report.to_json(results)
         if all_baselines:
             document["spread"] = report.spread(results)
-        _emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
+        render.emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
     elif format is Format.csv:
-        _emit(report.long_frame(results).to_csv(index=False, float_format="%.10g"), output)
+        render.emit(report.long_frame(results).to_csv(index=False, float_format="%.10g"), output)
     elif format is Format.markdown:
-        _emit(report.to_markdown(report.summary_display(results)), output)
+        render.emit(report.to_markdown(report.summary_display(results)), output)
     else:
-        console = _console(output)
-        console.print(_rich_table(report.summary_display(results), report.title(results)))
+        console = render.make_console(output)
+        console.print(render.rich_table(report.summary_display(results), report.title(results)))
         if all_baselines:
             console.print(
-                _rich_table(report.spread_display(results), "Baseline spread: min–max over baselines")
+                render.rich_table(report.spread_display(results), "Baseline spread: min–max over baselines")
             )
         if detail:
             for result in results:
                 title = f"{result.scenario.name}: {result.scenario.description}"
-                console.print(_rich_table(report.years_display(result), title))
+                console.print(render.rich_table(report.years_display(result), title))
         if output is not None:
-            _emit(console.export_text(), output)
-    _warn(notes)
+            render.emit(console.export_text(), output)
+    render.print_notes(notes)
 
 
 # ------------------------------------------------------------------------------------------------- data
@@ -316,18 +262,18 @@ def data(
                 raise InputError(f"--{column}: no observation has {value!r} (known: {', '.join(known)})")
             frame = frame[frame[column] == value]
     if format is DataFormat.json:
-        _emit(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n", output)
+        render.emit(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n", output)
     elif format is DataFormat.csv:
-        _emit(frame.to_csv(index=False), output)
+        render.emit(frame.to_csv(index=False), output)
     else:
         shown = frame[
             [c for c in data_module.COLUMNS if c not in ("url", "note")]
         ]  # provenance: `--format json`
-        console = _console(output)
+        console = render.make_console(output)
         records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
-        console.print(_rich_table(records, f"{len(shown)} observations"))
+        console.print(render.rich_table(records, f"{len(shown)} observations"))
         if output is not None:
-            _emit(console.export_text(), output)
+            render.emit(console.export_text(), output)
 
 
 # -------------------------------------------------------------------------------------------- scenarios
@@ -347,7 +293,9 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
         except TradesimError as error:
             description = f"INVALID: {error.problems[0]}"
         rows.append({"scenario": name, "description": " ".join(description.split()), "file": str(path)})
-    _console().print(_rich_table(rows, str(directory), columns=("scenario", "description", "file")))
+    render.make_console().print(
+        render.rich_table(rows, str(directory), columns=("scenario", "description", "file"))
+    )
 
 
 @scenarios_app.command("validate")
@@ -393,27 +341,6 @@ def _solve_runs(
     return pairs
 
 
-def _solve_output(
-    kind: str,
-    solved: str,
-    rows: list[dict[str, str]],
-    answers: list[Any],
-    format: SolveFormat,
-    runs: list[Any],
-) -> None:
-    _warn(list(dict.fromkeys(w for _, baseline in runs for w in baseline.warnings)))
-    import dataclasses
-
-    if format is SolveFormat.json:
-        document = {"solve": kind, "solved": solved, "results": [dataclasses.asdict(a) for a in answers]}
-        typer.echo(json.dumps(document, indent=2, allow_nan=False))
-        return
-
-    console = _console()
-    console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
-    console.print(_rich_table(rows))
-
-
 SolveFormatOption = Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")]
 TargetOption = Annotated[str, typer.Option(help="Target amount: 20e9, 20B, $20bn, 500M.")]
 ShareOption = Annotated[str, typer.Option(help="The share: 1/6, 0.1667 or 16.7%.")]
@@ -452,7 +379,7 @@ def solve_growth(
         for a in answers
     ]
     solved = f"the constant annual growth of bilateral trade that reaches {format_money(amount)} in {by}"
-    _solve_output("growth", solved, rows, answers, format, runs)
+    render.solve_report("growth", solved, rows, answers, format, runs)
 
 
 @solve_app.command("year")
@@ -483,25 +410,13 @@ def solve_year(
                 "baseline": format_money(answer.baseline),
                 "reached": str(answer.reached_year) if answer.reached_year else f"not by {answer.horizon}",
                 "crossing": "—" if crossing is None else f"{crossing:.2f} years after {item.base_year}",
-                "check": _year_check(answer),
+                "check": render.year_check(answer),
             }
         )
     solved = (
         f"the first year bilateral trade reaches {format_money(amount)} (crossing: continuous compounding)"
     )
-    _solve_output("year", solved, rows, answers, format, runs)
-
-
-def _year_check(answer: Any) -> str:
-    """``$20.34B in 2028, $19.01B in 2027``: the path at and just before the year reached."""
-    from tradesim.quantities import format_money
-
-    if answer.check is None:
-        return "—"
-    text = f"{format_money(answer.check, digits=2)} in {answer.reached_year}"
-    if answer.check_before is not None:
-        text += f", {format_money(answer.check_before, digits=2)} in {answer.reached_year - 1}"
-    return text
+    render.solve_report("year", solved, rows, answers, format, runs)
 
 
 @solve_app.command("share")
@@ -537,7 +452,7 @@ def solve_share(
         for a in answers
     ]
     solved = f"the total trade at which {format_money(amount)} is {format_percent(fraction)} of it"
-    _solve_output("share", solved, rows, answers, format, runs)
+    render.solve_report("share", solved, rows, answers, format, runs)
 
 
 @solve_app.command("rest-growth")
@@ -569,7 +484,7 @@ def solve_rest_growth(
     solved = (
         f"the constant growth of the rest of trade that makes the share {format_percent(fraction)} in {by}"
     )
-    _solve_output("rest-growth", solved, rows, answers, format, runs)
+    render.solve_report("rest-growth", solved, rows, answers, format, runs)
 
 
 # ------------------------------------------------------------------------------------------------ audit
@@ -591,27 +506,10 @@ def audit(
     if format is SolveFormat.json:
         typer.echo(json.dumps(audit_module.to_json(verdicts), indent=2, allow_nan=False))
         return
-    from rich.markup import escape
-
-    from tradesim.quantities import format_money
-
-    console = _console()
-    if not verdicts:
-        console.print("no [[claims]] in the scenarios given", markup=False)
-    heading = None
-    for v in verdicts:
-        if (v.scenario, v.baseline) != heading:
-            heading = (v.scenario, v.baseline)
-            console.print(f"\n[bold]{escape(v.scenario)}[/bold] (baseline {format_money(v.baseline)})")
-        mark = "[green]holds[/green]" if v.holds else "[red]does not hold[/red]"
-        source = f" ({escape(v.claim.source)})" if v.claim.source else ""
-        console.print(f"  {mark}: “{escape(v.claim.quote)}”{source}", soft_wrap=True)
-        line = f"    {v.what}: claimed {v.claimed}, computed {v.computed_text}"
-        console.print(escape(line), soft_wrap=True)
-        for label, text in (("→ ", v.would_hold_if), ("actuals: ", v.actual), ("note: ", v.claim.note)):
-            if text:
-                console.print(escape(f"    {label}{text}"), soft_wrap=True)
-    _warn(list(dict.fromkeys(w for item in chosen for w in model.resolve_baseline(item).warnings)))
+    render.audit_report(verdicts)
+    render.print_notes(
+        list(dict.fromkeys(w for item in chosen for w in model.resolve_baseline(item).warnings))
+    )
 
 
 # ------------------------------------------------------------------------------------------------ check
@@ -630,7 +528,6 @@ def check(
     scenario_dir: ScenarioDir = None,
 ) -> None:
     """Fail (exit 1) when a computed path drifted from its snapshot or an [[expect]] does not hold."""
-    import math
 
     from tradesim import check as check_module
     from tradesim import scenario
@@ -650,7 +547,7 @@ def check(
     if format is SolveFormat.json:
         typer.echo(json.dumps(check_module.to_json(results, rtol, atol), indent=2, allow_nan=False))
     else:
-        _render_check(results)
+        render.check_report(results)
     failed = [r for r in results if not r.passed]
     if failed:
         raise CheckFailed(
@@ -659,57 +556,6 @@ def check(
         )
 
 
-def _render_check(results: list[Any]) -> None:
-
-    from tradesim import check as check_module
-    from tradesim.quantities import format_money
-
-    console = _console()
-    for r in results:
-        mark = "[green]ok[/green]" if r.passed else "[red]FAILED[/red]"
-        console.print(f"{mark} {check_module.summary_line(r)}", soft_wrap=True, highlight=False)
-        if r.snapshot.status == "drift":
-            rows = []
-            for d in r.snapshot.differences:
-                share = d.metric == "share"
-
-                def show(value: float | None, share: bool = share) -> str:
-                    return (
-                        "—" if value is None else f"{value:.4%}" if share else format_money(value, digits=3)
-                    )
-
-                diff = d.difference
-                rows.append(
-                    {
-                        "year": str(d.year),
-                        "metric": d.metric,
-                        "expected": show(d.expected),
-                        "actual": show(d.actual),
-                        "difference": "—"
-                        if diff is None
-                        else f"{diff * 100:+.4f} pp"
-                        if share
-                        else f"{'+' if diff >= 0 else ''}{format_money(diff, digits=3)}",
-                        "relative": "—" if diff is None or not d.expected else f"{diff / d.expected:+.2e}",
-                    }
-                )
-            console.print(_rich_table(rows, f"{r.scenario}: snapshot differences"))
-        failing = [e for e in r.expectations if not e.holds]
-        if failing:
-            rows = [
-                {
-                    "expect": f"[{e.index}]",
-                    "what": e.what,
-                    "expected": e.expected,
-                    "computed": e.computed_text,
-                    "message": e.expectation.message,
-                }
-                for e in failing
-            ]
-            console.print(_rich_table(rows, f"{r.scenario}: failed expectations"))
-
-
-# --------------------------------------------------------------------------------------------- simulate
 @app.command()
 def simulate(
     scenarios: Annotated[
@@ -763,7 +609,7 @@ def simulate(
     plain = report.evaluate(chosen, target=target_value)  # validates targets and paths; gives the notes
     fixed_seed = montecarlo.fresh_seed() if seed is None else seed
     results = []
-    with _progress(runs * len(chosen)) as advance:
+    with render.progress_bar(runs * len(chosen)) as advance:
         for item, result in zip(chosen, plain, strict=True):
             results.append(
                 montecarlo.simulate(
@@ -771,81 +617,15 @@ def simulate(
                 )
             )
     if format is SolveFormat.json:
-        _emit(json.dumps(montecarlo.to_json(results), indent=2, allow_nan=False) + "\n", output)
+        render.emit(json.dumps(montecarlo.to_json(results), indent=2, allow_nan=False) + "\n", output)
     else:
-        console = _console(output)
-        _render_simulation(console, results)
+        console = render.make_console(output)
+        render.simulation_report(console, results)
         if output is not None:
-            _emit(console.export_text(), output)
-    _warn(report.notes(plain))
+            render.emit(console.export_text(), output)
+    render.print_notes(report.notes(plain))
 
 
-def _progress(total: int) -> Any:
-    """A Rich progress bar on stderr for long runs in a terminal; otherwise a no-op."""
-    import contextlib
-
-    if total < 1_000_000 or not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-
-    @contextlib.contextmanager
-    def bar() -> Any:
-        from rich.progress import Progress
-
-        with Progress(console=_console(stderr=True), transient=True) as progress:
-            task = progress.add_task("simulating", total=total)
-            offset = [0, 0]  # runs finished in earlier scenarios, last `done` seen
-
-            def advance(done: int, runs: int) -> None:
-                if done < offset[1]:
-                    offset[0] += offset[1]
-                offset[1] = done
-                progress.update(task, completed=offset[0] + done)
-
-            yield advance
-
-    return bar()
-
-
-def _render_simulation(console: Any, results: list[Any]) -> None:
-
-    from tradesim.quantities import format_money, format_percent
-
-    first = results[0]
-    console.print(
-        f"{first.runs:,} runs, seed {first.seed} (rerun with --seed {first.seed} for the same output)"
-    )
-    for r in results:
-        rows = []
-        for i, year in enumerate(r.years):
-            b, s = r.bilateral_percentiles, r.share_percentiles
-            rows.append(
-                {
-                    "year": str(int(year)),
-                    "P(≥ target)": format_percent(r.p_at_or_above[i]),
-                    "P(reached by)": format_percent(r.p_reached_by[i]),
-                    "bilateral p5": format_money(b[5][i]),
-                    "p50": format_money(b[50][i]),
-                    "p95": format_money(b[95][i]),
-                    "share p5": format_percent(s[5][i]),
-                    "share p50": format_percent(s[50][i]),
-                    "share p95": format_percent(s[95][i]),
-                }
-            )
-        console.print(_rich_table(rows, f"{r.scenario}: target {format_money(r.target)}"))
-        distribution = "  ".join(
-            f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
-        )
-        console.print(f"  first reached: {distribution}", soft_wrap=True)
-        if r.median_reached_year is not None:
-            console.print(
-                f"  median path: reaches the target in {r.median_reached_year}, share then "
-                f"{format_percent(r.median_share_at_reached or 0.0)}"
-            )
-        else:
-            console.print(f"  median path: does not reach the target by {int(r.years[-1])}")
-
-
-# ------------------------------------------------------------------------------------------ sensitivity
 class GridFormat(StrEnum):
     table = "table"
     json = "json"
@@ -903,120 +683,13 @@ def sensitivity(
             metric=metric.value.replace("-", "_"),
             year=year,
         )
-        _emit_grid(table, format, output)
+        render.grid_report(table, format, output)
     else:
         tornados = [sens.tornado(r.scenario, r.target, swing=swing) for r in results]
-        _emit_tornados(tornados, format, output)
-    _warn(report.notes(results))
+        render.tornado_report(tornados, format, output)
+    render.print_notes(report.notes(results))
 
 
-def _emit_grid(table: Any, format: GridFormat, output: Path | None) -> None:
-    import pandas as pd
-
-    from tradesim.quantities import format_money, format_percent
-
-    frame = pd.DataFrame(table.values, index=table.rows.values, columns=table.columns.values)
-    frame.index.name = f"{table.rows.name} \\\\ {table.columns.name}"
-    if format is GridFormat.json:
-        document = {
-            "scenario": table.scenario,
-            "metric": table.metric,
-            "year": table.year,
-            "rows": {"name": table.rows.name, "values": table.rows.values.tolist()},
-            "columns": {"name": table.columns.name, "values": table.columns.values.tolist()},
-            "values": [[None if math.isnan(v) else float(v) for v in row] for row in table.values],
-        }
-        _emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
-        return
-    if format is GridFormat.csv:
-        _emit(frame.to_csv(float_format="%.10g"), output)
-        return
-    if frame.shape[0] > 60 or frame.shape[1] > 20:
-        raise InputError(
-            f"the grid is {frame.shape[0]} × {frame.shape[1]}: too large for a table; "
-            "use --format csv or json"
-        )
-    rate_like = {"growth", "rest-growth"}
-
-    def label(name: str, value: float) -> str:
-        return format_percent(value, 1) if name in rate_like else format_money(value)
-
-    def cell(value: float) -> str:
-        if math.isnan(value):
-            return "—"
-        return str(int(value)) if table.metric == "reached_year" else format_percent(value, 1)
-
-    header = f"{table.rows.name} ↓ {table.columns.name} →"
-    column_labels = [label(table.columns.name, c) for c in table.columns.values]
-    if len(set(column_labels)) < len(column_labels):  # rounding made two labels equal: show raw values
-        column_labels = [f"{c:g}" for c in table.columns.values]
-    shown = [
-        dict(zip([header, *column_labels], [label(table.rows.name, r), *(cell(v) for v in row)], strict=True))
-        for r, row in zip(table.rows.values, table.values, strict=True)
-    ]
-    what = "year the target is reached" if table.metric == "reached_year" else f"share in {table.year}"
-    console = _console(output)
-    console.print(_rich_table(shown, f"{table.scenario}: {what} (— = not by the horizon)"))
-    if output is not None:
-        _emit(console.export_text(), output)
-
-
-def _emit_tornados(tornados: list[Any], format: GridFormat, output: Path | None) -> None:
-    import pandas as pd
-
-    from tradesim.quantities import format_percent
-
-    def year(value: int | None, horizon: int) -> str:
-        return str(value) if value is not None else f"not by {horizon}"
-
-    if format is not GridFormat.table:
-        rows = [
-            {
-                "scenario": t.scenario,
-                "input": s.input,
-                "base": s.base,
-                "low": s.low,
-                "high": s.high,
-                "reached_low": s.reached_low,
-                "reached_high": s.reached_high,
-                "share_low": s.share_low,
-                "share_high": s.share_high,
-                "share_swing": s.share_swing,
-            }
-            for t in tornados
-            for s in t.swings
-        ]
-        if format is GridFormat.json:
-            clean = [
-                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-                for row in rows
-            ]
-            _emit(json.dumps({"tornado": clean}, indent=2, allow_nan=False) + "\n", output)
-        else:
-            _emit(pd.DataFrame(rows).to_csv(index=False, float_format="%.10g"), output)
-        return
-    console = _console(output)
-    for t in tornados:
-        rows = [
-            {
-                "input": s.input,
-                "down … up": f"{s.format_value(s.low)} … {s.format_value(s.high)}",
-                "reached": f"{year(s.reached_low, t.horizon)} … {year(s.reached_high, t.horizon)}",
-                f"share {t.horizon}": f"{format_percent(s.share_low)} … {format_percent(s.share_high)}",
-                "swing": "—" if math.isnan(s.share_swing) else f"{s.share_swing * 100:.1f} pp",
-            }
-            for s in t.swings
-        ]
-        title = (
-            f"{t.scenario}: reached {year(t.reached, t.horizon)}, share {format_percent(t.share_at_horizon)} "
-            f"at {t.horizon}; each input moved down and up"
-        )
-        console.print(_rich_table(rows, title))
-    if output is not None:
-        _emit(console.export_text(), output)
-
-
-# ------------------------------------------------------------------------------------------------- plot
 class PlotKind(StrEnum):
     paths = "paths"
     fan = "fan"
@@ -1052,7 +725,7 @@ def plot(
     else:
         written = plotting.tornado(sens.tornado(results[0].scenario, results[0].target, swing=swing), output)
     typer.echo(f"wrote {written}")
-    _warn(report.notes(results))
+    render.print_notes(report.notes(results))
 
 
 def main() -> None:
