@@ -240,6 +240,8 @@ def data(
     status: Annotated[
         str | None, typer.Option(help="reported, approximate, derived, unverified, ...")
     ] = None,
+    period: Annotated[str | None, typer.Option(help="FY, FY-as-stated, jan-nov, h1, ...")] = None,
+    reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
     format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output: Output = None,
 ) -> None:
@@ -254,12 +256,15 @@ def data(
         "kind": kind,
         "flow": flow,
         "status": status,
+        "period": period,
+        "reported_by": reported_by,
     }
     for column, value in criteria.items():
         if value is not None:
             known = sorted(map(str, frame[column].unique()))
             if str(value) not in known:
-                raise InputError(f"--{column}: no observation has {value!r} (known: {', '.join(known)})")
+                option = "--" + column.replace("_", "-")
+                raise InputError(f"{option}: no observation has {value!r} (known: {', '.join(known)})")
             frame = frame[frame[column] == value]
     if format is DataFormat.json:
         render.emit(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n", output)

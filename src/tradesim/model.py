@@ -222,7 +222,8 @@ class Projection:
         )
 
     def rows(self, target: float | None = None) -> list[dict[str, float]]:
-        """The per-year rows: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual.
+        """The per-year rows: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual
+        (and exports, imports for a split scenario).
 
         Plain floats (NaN where there is no value), without pandas: ``tradesim project`` never imports it.
         """
@@ -233,6 +234,9 @@ class Projection:
             "share": self.share.tolist(),
             "growth": self.growth.tolist(),
         }
+        if self.exports is not None and self.imports is not None:  # a split scenario: its two legs too
+            columns["exports"] = self.exports.tolist()
+            columns["imports"] = self.imports.tolist()
         rows = []
         for i, year in enumerate(self.years.tolist()):
             row: dict[str, float] = {"year": year, **{name: values[i] for name, values in columns.items()}}

@@ -317,6 +317,11 @@ def years_display(result: ScenarioResult) -> Rows:
             "rest of world": money(row["rest_of_world"]),
             "total": money(row["total"]),
             "share": format_percent(row["share"], 2),
+            **(
+                {"exports": money(row["exports"]), "imports": money(row["imports"])}
+                if "exports" in row
+                else {}
+            ),
             "growth": "—" if math.isnan(row["growth"]) else format_percent(row["growth"], 1, signed=True),
             "gap to target": "reached" if row["gap_to_target"] <= 0 else money(row["gap_to_target"]),
             "actual": money(row["actual"]),
@@ -391,7 +396,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                 "actual_reached_year": r.actual_reached_year,
                 "warnings": list(r.warnings),
                 "years": [
-                    {"year": int(row["year"]), **{k: _number(row[k]) for k in YEAR_COLUMNS[1:]}}
+                    {"year": int(row["year"]), **{k: _number(v) for k, v in row.items() if k != "year"}}
                     for row in r.projection.rows(r.target)
                 ],
             }

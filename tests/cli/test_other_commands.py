@@ -43,3 +43,13 @@ def test_scenarios_validate(run: Any) -> None:
 
 def test_version(run: Any) -> None:
     assert run("--version").stdout.startswith("tradesim ")
+
+
+def test_data_filters_by_period_and_reporter(run: Any) -> None:
+    records = json.loads(run("data", "--period", "jan-nov", "--reported-by", "KAZ", "-f", "json").stdout)
+    assert {(r["year"], r["value"]) for r in records} == {(2023, 14.5)}
+    bad = run("data", "--reported-by", "XX")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith(
+        "tradesim: error: --reported-by: no observation has 'XX' (known: CHN, ECB, ITA"
+    )

@@ -147,3 +147,13 @@ def test_report_summary_frame_matches_the_closed_form() -> None:
     frame = report.summary(results)
     assert frame.loc[0, "reached_year"] == 2028
     assert frame.loc[0, "required_growth"] == pytest.approx((20 / 14.5) ** 0.25 - 1)
+
+
+def test_split_scenario_shows_its_legs(run: Any) -> None:
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "valid" / "every-model.toml"
+    result = run("project", str(path), "--format", "json")
+    (entry,) = json.loads(result.stdout)["scenarios"]
+    for row in entry["years"]:
+        assert row["bilateral"] == pytest.approx(row["exports"] + row["imports"])
+    assert entry["years"][0]["exports"] == 13.3e9
+    assert "exports" in run("project", str(path), "--detail").stdout
