@@ -14,6 +14,7 @@ from tests.conftest import REPO
 CORE = [
     "tradesim.data",
     "tradesim.scenario",
+    "tradesim.schema",
     "tradesim.model",
     "tradesim.report",
     "tradesim.quantities",

@@ -11,7 +11,7 @@ from typing import Any
 
 from tradesim import data, metrics, model, solve
 from tradesim.quantities import format_money, format_percent
-from tradesim.scenario import Claim, Scenario
+from tradesim.schema import Claim, Scenario
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from tradesim import __version__, data, metrics, model
 from tradesim.atomic import write_text_atomic
 from tradesim.errors import Problem, SnapshotError
-from tradesim.scenario import Expectation, Scenario
+from tradesim.schema import Expectation, Scenario
 
 SNAPSHOT_FOLDER = "snapshots"
 SNAPSHOT_METRICS = ("bilateral", "rest_of_world", "total", "share")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tradesim import data, model, solve
 from tradesim.quantities import format_money, format_percent
-from tradesim.scenario import Assertion, Claim, Scenario
+from tradesim.schema import Assertion, Claim, Scenario
 
 DEFAULT_RTOL = 1e-9
 

@@ -21,7 +21,7 @@ import numpy as np
 from tradesim import data
 from tradesim.data import Observation
 from tradesim.errors import Problem, ScenarioError
-from tradesim.scenario import (
+from tradesim.schema import (
     ConstantGrowth,
     Event,
     GrowthModel,

@@ -32,7 +32,7 @@ import numpy as np
 
 from tradesim import model
 from tradesim.errors import InputError
-from tradesim.scenario import Event, Scenario
+from tradesim.schema import Event, Scenario
 
 BLOCK = 16_384  # runs per random stream
 BINS = 16_384  # histogram bins per year, per quantity

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tradesim import model
 from tradesim.errors import InputError, Problem
 from tradesim.quantities import format_money, format_percent
-from tradesim.scenario import (
+from tradesim.schema import (
     ConstantGrowth,
     GrowthModel,
     LinearGrowth,

@@ -24,7 +24,7 @@ import numpy as np
 from tradesim import model
 from tradesim.errors import InputError, TradesimError
 from tradesim.quantities import format_money, format_percent
-from tradesim.scenario import (
+from tradesim.schema import (
     ReachGrowth,
     Scenario,
     TableGrowth,

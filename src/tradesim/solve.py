@@ -21,7 +21,7 @@ import numpy as np
 from tradesim import model
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.quantities import format_money, format_percent
-from tradesim.scenario import ConstantGrowth, Scenario
+from tradesim.schema import ConstantGrowth, Scenario
 
 RATE_BRACKET = (-0.99, 10.0)  # (−99%, +1000%)
 RATE_RTOL = 1e-12

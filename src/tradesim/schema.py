@@ -1,0 +1,379 @@
+"""The scenario schema: frozen pydantic models, and the cross-field rules a schema cannot say.
+
+Reading files (TOML, error locations, ``extends``, discovery) is :mod:`tradesim.scenario`, which re-exports
+these names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+)
+
+from tradesim.errors import Problem, ScenarioError
+from tradesim.quantities import parse_amount, parse_rate, parse_share
+
+DEFAULT_HORIZON_YEARS = 12
+FLOWS = ("bilateral", "exports", "imports", "rest_of_world", "total")
+GROWTH_MODELS = ("constant", "linear", "table", "reach", "logistic", "piecewise")
+
+Rate = Annotated[float, BeforeValidator(lambda v: parse_rate(v, what=""))]
+Amount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what=""))]
+PositiveAmount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what="", positive=True))]
+Year = Annotated[int, Field(ge=1900, le=2300, strict=True)]
+YearKey = Annotated[int, Field(ge=1900, le=2300)]  # TOML table keys are strings: "2024" = 0.05
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Sd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Growth(_Frozen):
+    """Every growth model may carry ``sd``: the standard deviation of its annual log growth (Monte Carlo)."""
+
+    sd: Sd = 0.0
+
+
+class ConstantGrowth(_Growth):
+    """The same rate every year: ``x_t = x_0 (1 + rate)^t``."""
+
+    model: Literal["constant"] = "constant"
+    rate: Rate
+
+
+class LinearGrowth(_Growth):
+    """The same amount added every year: ``x_t = x_0 + amount · t``."""
+
+    model: Literal["linear"]
+    amount: Amount
+
+
+class TableGrowth(_Growth):
+    """An explicit rate per year; years not listed take ``default`` (an error if there is none)."""
+
+    model: Literal["table"]
+    rates: dict[YearKey, Rate]
+    default: Rate | None = None
+
+
+class PiecewiseGrowth(_Growth):
+    """Each rate applies from its year until the next listed year; the first must cover the first year."""
+
+    model: Literal["piecewise"]
+    rates: dict[YearKey, Rate]
+
+
+class ReachGrowth(_Growth):
+    """The constant rate that takes the baseline to ``value`` in ``year``; afterwards ``after`` (default: same)."""
+
+    model: Literal["reach"]
+    value: PositiveAmount
+    year: Year
+    after: Rate | None = None
+
+
+class LogisticGrowth(_Growth):
+    """Logistic growth toward ``ceiling``: ``x_t = K / (1 + (K / x_0 − 1) e^(−rate · t))``."""
+
+    model: Literal["logistic"]
+    rate: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    ceiling: PositiveAmount
+
+
+GrowthModel = Annotated[
+    ConstantGrowth | LinearGrowth | TableGrowth | PiecewiseGrowth | ReachGrowth | LogisticGrowth,
+    Field(discriminator="model"),
+]
+
+
+def _growth_shorthand(value: Any) -> Any:
+    """``bilateral = 0.05`` or ``"5%"`` means a constant rate; a table without ``model`` is constant too."""
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        return {"model": "constant", "rate": value}
+    if isinstance(value, dict) and "model" not in value:
+        return {"model": "constant", **value}
+    return value
+
+
+Growth_ = Annotated[GrowthModel, BeforeValidator(_growth_shorthand)]
+
+
+class Growth(_Frozen):
+    """Growth of bilateral trade (or of exports and imports), and of exactly one of rest_of_world or total."""
+
+    bilateral: Growth_ | None = None
+    exports: Growth_ | None = None
+    imports: Growth_ | None = None
+    rest_of_world: Growth_ | None = None
+    total: Growth_ | None = None
+
+    @property
+    def other_flow(self) -> Literal["rest_of_world", "total"]:
+        return "total" if self.total is not None else "rest_of_world"
+
+    @property
+    def split(self) -> bool:
+        return self.exports is not None
+
+
+class Baseline(_Frozen):
+    """Base-year values. Anything left out comes from the shipped data (see ``tradesim.data``)."""
+
+    bilateral: PositiveAmount | None = None
+    bilateral_period: str | None = None
+    total: PositiveAmount | None = None
+    rest_of_world: PositiveAmount | None = None
+    exports: PositiveAmount | None = None
+    imports: PositiveAmount | None = None
+
+
+class Event(_Frozen):
+    """A level change on one flow: an ``amount`` or a ``relative`` change, permanent or for one year."""
+
+    label: str
+    year: Year
+    flow: Literal["bilateral", "exports", "imports", "rest_of_world", "total"] = "bilateral"
+    amount: Amount | None = None
+    relative: Rate | None = None
+    kind: Literal["permanent", "one-off"] = "permanent"
+    ramp_years: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
+    probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
+
+
+class Target(_Frozen):
+    value: PositiveAmount
+    year: Year | None = None
+    label: str = ""
+
+
+METRICS = ("bilateral", "total", "rest_of_world", "share", "reached_year", "required_growth")
+Metric = Literal["bilateral", "total", "rest_of_world", "share", "reached_year", "required_growth"]
+
+
+def _metric_value(value: Any, info: ValidationInfo) -> Any:
+    """Parse ``value``/``min``/``max`` in the metric's own unit: an amount, a share, a rate or a year."""
+    if value is None:
+        return None
+    metric = info.data.get("metric")
+    if metric in ("bilateral", "total", "rest_of_world"):
+        return parse_amount(value, what="")
+    if metric == "share":
+        return parse_share(value, what="")
+    if metric == "required_growth":
+        return parse_rate(value, what="")
+    if metric == "reached_year":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a year (a whole number) for metric 'reached_year', got {value!r}")
+        return value
+    return value  # unknown metric: reported on `metric`
+
+
+class Assertion(_Frozen):
+    """A statement about one computed figure: a metric, when, and a value with tolerance or a range.
+
+    Shared by ``[[claims]]`` (``tradesim audit``) and ``[[expect]]`` (``tradesim check``).
+    """
+
+    metric: Metric
+    year: Year | None = None
+    at: Literal["target"] | None = None
+    value: float | None = None
+    rtol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    atol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    min: float | None = None
+    max: float | None = None
+
+    _parse = field_validator("value", "min", "max", mode="before")(_metric_value)
+
+
+class Claim(Assertion):
+    """A published statement to audit: who said it (``quote``, ``source``) and what it formally says.
+
+    ``against = "data"`` compares with the data's full-year figures instead of the scenario's projection.
+    """
+
+    quote: str
+    source: str = ""
+    against: Literal["scenario", "data"] = "scenario"
+    note: str = ""
+
+
+class Expectation(Assertion):
+    """A figure ``tradesim check`` must reproduce; ``message`` says why it matters."""
+
+    message: str = ""
+
+
+class Scenario(_Frozen):
+    """One validated scenario. ``path`` is the file it came from (``None`` for one built in code)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    reporter: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "KAZ"
+    partner: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "ITA"
+    currency: Literal["USD"] = "USD"
+    base_year: Year = 2023
+    horizon: Year | None = None
+    baseline: Baseline = Baseline()
+    growth: Growth
+    correlation: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)] = 0.0
+    events: tuple[Event, ...] = ()
+    targets: tuple[Target, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    expect: tuple[Expectation, ...] = ()
+
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def horizon_year(self) -> int:
+        return self.horizon if self.horizon is not None else self.base_year + DEFAULT_HORIZON_YEARS
+
+    @property
+    def target(self) -> Target | None:
+        return self.targets[0] if self.targets else None
+
+    def with_horizon(self, horizon: int) -> Scenario:
+        """A copy projecting to ``horizon`` (checked like a file's horizon)."""
+        return _with_path(self.model_copy(update={"horizon": horizon}), self.path, check=True)
+
+
+def _with_path(scenario: Scenario, path: Path | None, *, check: bool = False) -> Scenario:
+    if check:
+        problems = semantic_problems(scenario)
+        if problems:
+            raise ScenarioError([Problem(p.message, path, None, p.key) for p in problems])
+    scenario._path = path
+    return scenario
+
+
+# --------------------------------------------------------------------------------------------------- checks
+def semantic_problems(scenario: Scenario) -> list[Problem]:
+    """Cross-field rules a schema cannot say: years in order, exactly one driver per flow, consistent splits."""
+    problems: list[Problem] = []
+    base, horizon = scenario.base_year, scenario.horizon_year
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(message, key=key))
+
+    if horizon <= base:
+        bad("horizon", f"must be after base_year {base}, got {horizon}")
+    elif horizon - base > 200:
+        bad("horizon", f"must be at most 200 years after base_year {base}, got {horizon}")
+    growth, baseline = scenario.growth, scenario.baseline
+    if (growth.rest_of_world is None) == (growth.total is None):
+        bad("growth", "set exactly one of growth.rest_of_world and growth.total")
+    if growth.bilateral is not None and (growth.exports or growth.imports):
+        bad("growth", "set either growth.bilateral or growth.exports and growth.imports, not both")
+    elif growth.bilateral is None and (growth.exports is None or growth.imports is None):
+        bad("growth", "set growth.bilateral, or both growth.exports and growth.imports")
+    if (baseline.exports is None) != (baseline.imports is None):
+        bad("baseline", "set both baseline.exports and baseline.imports, or neither")
+    if growth.split and baseline.exports is None:
+        bad("baseline", "growth.exports and growth.imports need baseline.exports and baseline.imports")
+    if baseline.exports is not None and baseline.imports is not None and baseline.bilateral is not None:
+        total = baseline.exports + baseline.imports
+        if abs(total - baseline.bilateral) > 1e-9 * baseline.bilateral:
+            bad("baseline.bilateral", f"must equal exports + imports ({total:g}), got {baseline.bilateral:g}")
+    if baseline.bilateral is not None and baseline.bilateral_period is not None:
+        bad("baseline.bilateral_period", "set baseline.bilateral or baseline.bilateral_period, not both")
+    if baseline.total is not None and baseline.rest_of_world is not None:
+        bad("baseline", "set baseline.total or baseline.rest_of_world, not both")
+    for flow in FLOWS:
+        model = getattr(growth, flow)
+        key = f"growth.{flow}"
+        if isinstance(model, TableGrowth):
+            for year in model.rates:
+                if not base < year <= horizon:
+                    bad(f"{key}.rates.{year}", f"year must be in {base + 1}–{horizon}, got {year}")
+            missing = [y for y in range(base + 1, horizon + 1) if y not in model.rates]
+            if missing and model.default is None:
+                bad(f"{key}.default", f"required: the table has no rate for {_years(missing)}")
+        elif isinstance(model, PiecewiseGrowth):
+            if not model.rates:
+                bad(f"{key}.rates", "needs at least one year = rate entry")
+            elif min(model.rates) > base + 1:
+                bad(f"{key}.rates", f"the first year must be {base + 1} or earlier, got {min(model.rates)}")
+        elif isinstance(model, ReachGrowth) and model.year <= base:
+            bad(f"{key}.year", f"must be after base_year {base}, got {model.year}")
+    for i, event in enumerate(scenario.events):
+        key = f"events[{i}]"
+        if (event.amount is None) == (event.relative is None):
+            bad(key, f"event {event.label!r}: set exactly one of amount and relative")
+        if event.kind == "one-off" and event.ramp_years != 1:
+            bad(f"{key}.ramp_years", f"event {event.label!r}: only a permanent event can be ramped in")
+        if event.year <= base:
+            bad(f"{key}.year", f"event {event.label!r}: must be after base_year {base}, got {event.year}")
+        if event.flow in ("exports", "imports") and not growth.split:
+            bad(f"{key}.flow", f"event {event.label!r}: {event.flow} needs growth.exports and growth.imports")
+        if event.flow in ("rest_of_world", "total") and event.flow != growth.other_flow:
+            bad(
+                f"{key}.flow",
+                f"event {event.label!r}: this scenario grows {growth.other_flow}, so an event on "
+                f"{event.flow} is ambiguous; use flow = {growth.other_flow!r}",
+            )
+    for i, target in enumerate(scenario.targets):
+        if target.year is not None and target.year <= base:
+            bad(f"targets[{i}].year", f"must be after base_year {base}, got {target.year}")
+    for section, items in (("claims", scenario.claims), ("expect", scenario.expect)):
+        for i, item in enumerate(items):
+            problems.extend(_assertion_problems(f"{section}[{i}]", item, scenario))
+    return problems
+
+
+def _assertion_problems(key: str, item: Assertion, scenario: Scenario) -> list[Problem]:
+    problems = []
+    base, horizon = scenario.base_year, scenario.horizon_year
+    if item.metric == "reached_year":
+        if item.year is not None or item.at is not None:
+            problems.append(Problem("metric 'reached_year' takes neither year nor at", key=f"{key}.metric"))
+    elif (item.year is None) == (item.at is None):
+        problems.append(Problem(f"metric {item.metric!r}: set exactly one of year and at", key=key))
+    elif item.metric == "required_growth" and item.year is None:
+        problems.append(
+            Problem("metric 'required_growth' needs year (the year to reach the target by)", key=key)
+        )
+    if item.year is not None and not base <= item.year <= horizon:
+        problems.append(Problem(f"must be in {base}–{horizon}, got {item.year}", key=f"{key}.year"))
+    ranged = item.min is not None or item.max is not None
+    if (item.value is None) == (not ranged):
+        problems.append(Problem("set value (with optional rtol/atol) or min and/or max", key=key))
+    elif ranged and (item.rtol is not None or item.atol is not None):
+        problems.append(Problem("rtol and atol go with value, not with min/max", key=key))
+    elif item.min is not None and item.max is not None and item.min > item.max:
+        problems.append(Problem(f"min {item.min:g} is above max {item.max:g}", key=f"{key}.min"))
+    needs_target = item.at == "target" or item.metric in ("reached_year", "required_growth")
+    if needs_target and scenario.target is None:
+        problems.append(
+            Problem(f"metric {item.metric!r} needs the scenario's [[targets]]", key=f"{key}.metric")
+        )
+    if (
+        isinstance(item, Claim)
+        and item.against == "data"
+        and (item.metric not in ("bilateral", "total", "share") or item.year is None)
+    ):
+        problems.append(
+            Problem(
+                "against = 'data' works for bilateral, total and share in a given year", key=f"{key}.against"
+            )
+        )
+    return problems
+
+
+def _years(years: list[int]) -> str:
+    return ", ".join(map(str, years)) if len(years) <= 4 else f"{years[0]}–{years[-1]} ({len(years)} years)"
