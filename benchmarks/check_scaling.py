@@ -2,7 +2,8 @@
 
     python benchmarks/check_scaling.py [N ...]      (default: 10 100 1000)
 
-Each run writes N small scenario files (constant growth, one event) to a temporary folder, creates their
+Each run writes N small scenario files (one parent, the rest extending it with their own growth and an event)
+to a temporary folder, creates their
 snapshots with `--update`, then times a plain `check` of all of them in-process (no interpreter start-up).
 """
 
@@ -17,9 +18,12 @@ from tradesim import check, scenario
 
 
 def write(folder: Path, n: int) -> None:
-    for i in range(n):
+    # like a real folder: every file extends one parent (resolving `extends` must not rescan the folder)
+    (folder / "base.toml").write_text("[growth]\nbilateral = 0.05\nrest_of_world = 0.02\n")
+    for i in range(n - 1):
         (folder / f"s{i:05d}.toml").write_text(
             f"""
+extends = "base"
 [growth]
 bilateral = {0.01 + (i % 50) / 1000}
 rest_of_world = 0.02

@@ -291,10 +291,12 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
     from tradesim import scenario
 
     directory = scenario.scenario_directory(scenario_dir)
+    known = scenario.discover(directory)
+    catalogue = {directory: known}  # read the folder once, not once per `extends`
     rows = []
-    for name, path in scenario.discover(directory).items():
+    for name, path in known.items():
         try:
-            description = scenario.load(path, directory=directory).description
+            description = scenario.load(path, directory=directory, catalogue=catalogue).description
         except TradesimError as error:
             description = f"INVALID: {error.problems[0]}"
         rows.append({"scenario": name, "description": " ".join(description.split()), "file": str(path)})

@@ -223,7 +223,19 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _load_raw(path: Path, directory: Path | None, chain: tuple[Path, ...]) -> tuple[str, dict[str, Any]]:
+Catalogue = dict[Path, dict[str, Path]]  # folder → its scenarios by name; filled on first use, per load
+
+
+def _known(folder: Path, catalogue: Catalogue) -> dict[str, Path]:
+    """:func:`discover` once per folder per load: it reads every file in the folder."""
+    if folder not in catalogue:
+        catalogue[folder] = discover(folder)
+    return catalogue[folder]
+
+
+def _load_raw(
+    path: Path, directory: Path | None, chain: tuple[Path, ...], catalogue: Catalogue
+) -> tuple[str, dict[str, Any]]:
     """Read a file and resolve ``extends`` (a scenario name or a path relative to the file)."""
     text, raw = _read_toml(path)
     parent_ref = raw.pop("extends", None)
@@ -234,7 +246,7 @@ def _load_raw(path: Path, directory: Path | None, chain: tuple[Path, ...]) -> tu
         raise ScenarioError(
             [Problem(f"must be a scenario name or path, got {parent_ref!r}", path, line, "extends")]
         )
-    parent = _find_parent(parent_ref, path, directory)
+    parent = _find_parent(parent_ref, path, directory, catalogue)
     if parent is None:
         line = locate(text, ("extends",))
         raise ScenarioError([Problem(f"parent scenario {parent_ref!r} not found", path, line, "extends")])
@@ -243,28 +255,33 @@ def _load_raw(path: Path, directory: Path | None, chain: tuple[Path, ...]) -> tu
         raise ScenarioError(
             [Problem(f"inheritance cycle: {names}", path, locate(text, ("extends",)), "extends")]
         )
-    _, parent_raw = _load_raw(parent, directory, (*chain, path))
+    _, parent_raw = _load_raw(parent, directory, (*chain, path), catalogue)
     parent_raw.pop("name", None)  # a child is never named after its parent
     parent_raw.pop("expect", None)  # expectations pin the parent's own numbers: never inherited
     return text, _merge(parent_raw, raw)
 
 
-def _find_parent(ref: str, child: Path, directory: Path | None) -> Path | None:
+def _find_parent(ref: str, child: Path, directory: Path | None, catalogue: Catalogue) -> Path | None:
     as_path = (child.parent / ref) if not Path(ref).is_absolute() else Path(ref)
     if as_path.suffix == ".toml" or "/" in ref:
         return as_path if as_path.is_file() else None
     for folder in (child.parent, directory):
         if folder is not None:
-            found = discover(folder).get(ref)
+            found = _known(folder, catalogue).get(ref)
             if found is not None:
                 return found
     return None
 
 
-def load(path: str | os.PathLike[str], *, directory: Path | None = None) -> Scenario:
-    """Load and validate one scenario file; raise :class:`ScenarioError` listing every problem in it."""
+def load(
+    path: str | os.PathLike[str], *, directory: Path | None = None, catalogue: Catalogue | None = None
+) -> Scenario:
+    """Load and validate one scenario file; raise :class:`ScenarioError` listing every problem in it.
+
+    ``catalogue`` lets several loads share the discovery of folders (see :func:`load_many`).
+    """
     path = Path(path)
-    text, raw = _load_raw(path, directory, ())
+    text, raw = _load_raw(path, directory, (), {} if catalogue is None else catalogue)
     raw.setdefault("name", path.stem)
     try:
         scenario = Scenario.model_validate(raw)
@@ -331,14 +348,14 @@ def discover(directory: Path) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def resolve(reference: str, directory: Path) -> Path:
+def resolve(reference: str, directory: Path, catalogue: Catalogue | None = None) -> Path:
     """A scenario name (looked up in ``directory``) or a path to a file."""
     candidate = Path(reference)
     if candidate.suffix == ".toml" or os.sep in reference or candidate.is_file():
         if not candidate.is_file():
             raise ScenarioError([Problem("file not found", candidate)])
         return candidate
-    known = discover(directory)
+    known = _known(directory, {} if catalogue is None else catalogue)
     if reference in known:
         return known[reference]
     guess = difflib.get_close_matches(reference, list(known), n=1)
@@ -352,14 +369,19 @@ def resolve(reference: str, directory: Path) -> Path:
 def load_many(references: Iterable[str], directory: Path) -> list[Scenario]:
     """Load the scenarios named (or every scenario in ``directory`` if none), collecting all problems."""
     references = list(references)
-    paths = [resolve(r, directory) for r in references] if references else list(discover(directory).values())
+    catalogue: Catalogue = {}  # every folder is read once, however many files extend a parent in it
+    paths = (
+        [resolve(r, directory, catalogue) for r in references]
+        if references
+        else list(_known(directory, catalogue).values())
+    )
     if not paths:
         raise ScenarioError([Problem("no scenario files (*.toml) found", directory)])
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            scenarios.append(load(path, directory=directory))
+            scenarios.append(load(path, directory=directory, catalogue=catalogue))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -180,3 +180,22 @@ def test_ad_hoc_scenario() -> None:
     adhoc = scenario.ad_hoc(0.07, 0.0)
     assert adhoc.name == "ad-hoc"
     assert model.project(adhoc).reached_year(20e9) == 2028
+
+
+def test_load_many_reads_each_folder_once_however_many_files_extend(
+    write_scenario: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = write_scenario("base", "[growth]\nbilateral = 0.05\nrest_of_world = 0.03\n")
+    for i in range(20):
+        write_scenario(f"child{i:02d}", f'extends = "base"\n[growth]\nbilateral = 0.0{i % 9 + 1}\n')
+    scans: list[Path] = []
+    real = scenario.discover
+
+    def counted(folder: Path) -> dict[str, Path]:
+        scans.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(scenario, "discover", counted)
+    loaded = scenario.load_many([], base.parent)
+    assert len(loaded) == 21
+    assert scans == [base.parent]  # not once per `extends`: that made loading quadratic
