@@ -352,8 +352,8 @@ def _rest_paths(
         return model.apply_events(
             underlying, [e for e in scenario.events if e.flow == "rest_of_world"], years
         )
-    _, rest, _, _ = model.paths(scenario, base, years)
+    scenario_bilateral, rest, _, _ = model.paths(scenario, base, years)
     if scenario.growth.other_flow == "total":  # rest = total − bilateral, with the grid's bilateral
-        total = rest + model.paths(scenario, base, years)[0]
+        total = rest + scenario_bilateral
         return total[None, None, :] - bilateral
     return rest[None, None, :]

@@ -117,3 +117,16 @@ def test_share_metric_needs_a_year() -> None:
             target=20e9,
             metric="share",
         )
+
+
+def test_grid_share_of_a_total_driven_scenario() -> None:
+    # growth.total: the total is fixed by its own path, so the rest is what the grid's bilateral leaves of it
+    driven = Scenario.model_validate({"name": "t", "growth": {"bilateral": 0.05, "total": 0.02}})
+    rows = sensitivity.parse_axis("growth=0:0.1:0.05")
+    table = sensitivity.grid(
+        driven, rows, sensitivity.parse_axis("target=10e9:20e9:10e9"), target=20e9, metric="share", year=2030
+    )
+    total_2030 = 139.8e9 * 1.02**7
+    for i, g in enumerate(rows.values):
+        expected = 14.5e9 * (1 + g) ** 7 / total_2030
+        assert table.values[i] == pytest.approx([expected, expected])
