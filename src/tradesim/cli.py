@@ -620,7 +620,13 @@ def simulate(
         for item, result in zip(chosen, plain, strict=True):
             results.append(
                 montecarlo.simulate(
-                    item, target=result.target, runs=runs, rng=fixed_seed, threads=threads, progress=advance
+                    item,
+                    target=result.target,
+                    runs=runs,
+                    rng=fixed_seed,
+                    threads=threads,
+                    progress=advance,
+                    baseline=result.projection.baseline,  # resolved once, by report.evaluate
                 )
             )
     if format is SolveFormat.json:
@@ -727,7 +733,12 @@ def plot(
     if kind is PlotKind.paths:
         written = plotting.paths(results, output)
     elif kind is PlotKind.fan:
-        simulations = [montecarlo.simulate(r.scenario, target=r.target, runs=runs, rng=seed) for r in results]
+        simulations = [
+            montecarlo.simulate(
+                r.scenario, target=r.target, runs=runs, rng=seed, baseline=r.projection.baseline
+            )
+            for r in results
+        ]
         written = plotting.fan(simulations, output)
     else:
         written = plotting.tornado(sens.tornado(results[0].scenario, results[0].target, swing=swing), output)
