@@ -26,7 +26,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from tradesim.errors import DataError
+from tradesim.errors import DataError, Problem
 from tradesim.quantities import format_money
 
 if TYPE_CHECKING:
@@ -218,8 +218,13 @@ def bilateral_baseline(
     if found is None:
         which = f" for period {chosen!r}" if chosen else ""
         raise DataError(
-            f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}; "
-            "set baseline.bilateral in the scenario file"
+            [
+                Problem(
+                    f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}; "
+                    "set baseline.bilateral in the scenario file",
+                    key="baseline.bilateral",
+                )
+            ]
         )
     return found
 
@@ -229,8 +234,13 @@ def total_baseline(reporter: str, year: int, *, currency: str = "USD") -> Observ
     found = pick(reporter=reporter, partner="WLD", year=year, currency=currency)
     if found is None:
         raise DataError(
-            f"the data holds no {currency} figure for {reporter}'s total trade in {year}; "
-            "set baseline.total or baseline.rest_of_world in the scenario file"
+            [
+                Problem(
+                    f"the data holds no {currency} figure for {reporter}'s total trade in {year}; "
+                    "set baseline.total or baseline.rest_of_world in the scenario file",
+                    key="baseline.total",
+                )
+            ]
         )
     return found
 

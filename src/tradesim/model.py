@@ -20,7 +20,7 @@ import numpy as np
 
 from tradesim import data
 from tradesim.data import Observation
-from tradesim.errors import Problem, ScenarioError
+from tradesim.errors import DataError, Problem, ScenarioError
 from tradesim.schema import (
     ConstantGrowth,
     Event,
@@ -63,8 +63,20 @@ def resolve_baseline(
 ) -> ResolvedBaseline:
     """Fill what the scenario's ``[baseline]`` leaves out from the data, never mixing reporters.
 
-    ``observation`` replaces the data's default bilateral observation (used for the baseline spread).
+    ``observation`` replaces the data's default bilateral observation (used for the baseline spread). A
+    :class:`DataError` names the scenario's file and the key that would have supplied the missing figure.
     """
+    try:
+        return _resolve_baseline(scenario, full_year=full_year, observation=observation)
+    except DataError as error:
+        raise DataError(
+            [Problem(p.message, p.file or scenario.path, p.line, p.key) for p in error.problems]
+        ) from None
+
+
+def _resolve_baseline(
+    scenario: Scenario, *, full_year: bool, observation: Observation | None
+) -> ResolvedBaseline:
     spec, year = scenario.baseline, scenario.base_year
     warnings: list[str] = []
     bilateral_source = None

@@ -210,8 +210,8 @@ def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -
     if not fast:  # amounts and totals: the ranges above are a guide only; widen generously
         lo_b, hi_b = lo_b - 3.0, hi_b + 3.0
         lo_d, hi_d = lo_d - 6.0, hi_d + 6.0
-    width_b = np.maximum((hi_b - lo_b) / BINS, 1e-12)
-    width_d = np.maximum((hi_d - lo_d) / BINS, 1e-12)
+    width_b = _bin_width(lo_b, hi_b)
+    width_d = _bin_width(lo_d, hi_d)
     return _Plan(
         years=len(after),
         log_b=np.log(path_b),
@@ -236,6 +236,13 @@ def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -
         lo_d=lo_d,
         width_d=width_d,
     )
+
+
+def _bin_width(lo: np.ndarray, hi: np.ndarray) -> Any:
+    """Bin width per year. Never narrower than 1e-9 of the range's position: a bin index is computed as
+    ``value / width − lo / width``, and a width far below the spacing of floats near ``lo`` (a scenario without
+    uncertainty spans nothing) would make that difference noise that lands in another year's row."""
+    return np.maximum((hi - lo) / BINS, 1e-9 * np.maximum(1.0, np.abs(lo)))
 
 
 class _Workspace:
@@ -429,6 +436,9 @@ def _quantiles(
     """Per-year q-quantile from a histogram: the rank q·(n − 1), interpolated within its bin."""
     out = np.empty(hist.shape[0])
     for year, counts in enumerate(hist):
+        if low[year] == high[year]:  # every run has the same value (no uncertainty that year)
+            out[year] = low[year]
+            continue
         cumulative = np.cumsum(counts)
         rank = q * (cumulative[-1] - 1)
         i = int(np.searchsorted(cumulative, rank, side="right"))

@@ -34,6 +34,13 @@ _AMOUNT = re.compile(
 )
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€"}
 
+# The finite domain (README "Exit codes and errors"): what a trade model can meaningfully hold. World trade is
+# about 3e13 USD a year; an amount beyond 1e15 (a thousand trillion) or a rate beyond +1000%/yr is a typo, and
+# either would let a path overflow to infinity within the 200 years a scenario may span.
+MAX_AMOUNT = 1e15
+MIN_POSITIVE_AMOUNT = 1.0  # one currency unit: a smaller "positive" baseline or target is a unit mistake
+MAX_RATE = 10.0
+
 
 def _subject(what: str) -> str:
     return f"{what} " if what else ""
@@ -45,16 +52,36 @@ def _finite(value: float, text: object, what: str) -> float:
     return value
 
 
+def _as_float(value: float) -> float:
+    """``float(value)``, with an integer too large for a float (TOML allows them) as infinity."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(text: object) -> str:
+    """The bad input as the user wrote it: strings and numbers as they are, anything else by its TOML type."""
+    if isinstance(text, str | int | float):
+        return repr(text)
+    kinds = {dict: "a table", list: "a list", tuple: "a list"}
+    return kinds.get(type(text), f"a {type(text).__name__} value")
+
+
 def parse_amount(text: str | float | int, *, what: str = "amount", positive: bool = False) -> float:
     """Parse ``20e9``, ``20_000_000_000``, ``20B``, ``20bn``, ``$20B``, ``20 billion``, ``500M`` to a float.
 
     >>> parse_amount("$20B")
     20000000000.0
     """
-    if isinstance(text, bool):
-        raise InputError(f"{_subject(what)}must be a number like 20e9 or 20B, got {text!r}")
+    if not (_is_number(text) or isinstance(text, str)):
+        raise InputError(f"{_subject(what)}must be a number like 20e9 or 20B, got {_shown(text)}")
     if isinstance(text, int | float):
-        value = _finite(float(text), text, what)
+        value = _finite(_as_float(text), text, what)
     else:
         match = _AMOUNT.match(text.strip())
         scale = _SCALES.get(match.group("scale").lower()) if match else None
@@ -67,6 +94,10 @@ def parse_amount(text: str | float | int, *, what: str = "amount", positive: boo
         value = _finite(sign * number * scale, text, what)
     if positive and value <= 0:
         raise InputError(f"{_subject(what)}must be greater than zero, got {text!r}")
+    if abs(value) > MAX_AMOUNT:
+        raise InputError(f"{_subject(what)}must be at most 1e15 (a thousand trillion) in size, got {text!r}")
+    if positive and value < MIN_POSITIVE_AMOUNT:
+        raise InputError(f"{_subject(what)}must be at least 1 (one currency unit), got {text!r}")
     return value
 
 
@@ -76,10 +107,10 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
     >>> parse_rate("7%")
     0.07
     """
-    if isinstance(text, bool):
-        raise InputError(f"{_subject(what)}must be a rate like 0.07 or 7%, got {text!r}")
+    if not (_is_number(text) or isinstance(text, str)):
+        raise InputError(f"{_subject(what)}must be a rate like 0.07 or 7%, got {_shown(text)}")
     if isinstance(text, int | float):
-        value = float(text)
+        value = _as_float(text)
     else:
         raw = text.strip().replace("−", "-")
         try:
@@ -91,16 +122,18 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
         raise InputError(
             f"{_subject(what)}must be greater than -100% (a flow cannot fall below zero), got {text!r}"
         )
+    if value > MAX_RATE:
+        raise InputError(f"{_subject(what)}must be at most +1000% a year, got {text!r}")
     return value
 
 
 def parse_share(text: str | float | int, *, what: str = "share") -> float:
     """Parse a share strictly between 0 and 1: ``1/6``, ``0.1667`` or ``16.7%``."""
-    if isinstance(text, bool):
-        raise InputError(f"{_subject(what)}must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}")
+    if not (_is_number(text) or isinstance(text, str)):
+        raise InputError(f"{_subject(what)}must be a fraction like 1/6, 0.1667 or 16.7%, got {_shown(text)}")
     try:
         if isinstance(text, int | float):
-            value = float(text)
+            value = _as_float(text)
         elif "/" in text:
             numerator, denominator = text.split("/", 1)
             value = float(numerator) / float(denominator)
@@ -108,7 +141,7 @@ def parse_share(text: str | float | int, *, what: str = "share") -> float:
             value = float(text.strip()[:-1]) / 100
         else:
             value = float(text)
-    except (ValueError, ZeroDivisionError):
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise InputError(
             f"{_subject(what)}must be a fraction like 1/6, 0.1667 or 16.7%, got {text!r}"
         ) from None

@@ -7,6 +7,7 @@ lives in :mod:`tradesim.schema`; its names are re-exported here, so ``tradesim.s
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import re
@@ -156,6 +157,11 @@ def _problem_from_pydantic(error: Any, raw: Mapping[str, Any]) -> tuple[tuple[in
         guess = difflib.get_close_matches(str(got), GROWTH_MODELS, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         return (*path, "model"), f"unknown growth model {got!r}{hint} (allowed: {', '.join(GROWTH_MODELS)})"
+    if path == ("name",) and kind == "string_pattern_mismatch":
+        return path, (
+            "must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit "
+            f"(it names the snapshot file), got {error['input']!r}"
+        )
     message = _MESSAGES.get(kind) or str(error["msg"]).removeprefix("Value error, ").replace(
         "Input should", "must"
     )
@@ -203,9 +209,34 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         found = re.search(r"\(at line (\d+), column \d+\)$", message)
         line = int(found.group(1)) if found else None
         raise ScenarioError([Problem(f"TOML syntax error: {message}", path, line)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(_TOO_DEEP, path)]) from None
+    deepest = _deepest(raw)
+    if deepest is not None:
+        key_path = deepest
+        raise ScenarioError([Problem(_TOO_DEEP, path, locate(text, key_path), _dotted(key_path))])
     if not raw:
         raise ScenarioError([Problem("the file is empty; a scenario needs at least a [growth] table", path)])
     return text, raw
+
+
+MAX_DEPTH = 8  # the deepest a scenario file needs is 4 (growth.bilateral.rates.2024); see _deepest
+MAX_EXTENDS = 32  # the longest `extends` chain: far beyond what a readable set of scenarios uses
+_TOO_DEEP = f"tables and lists nested more than {MAX_DEPTH} levels deep; a scenario file needs at most 4"
+
+
+def _deepest(raw: Any) -> tuple[int | str, ...] | None:
+    """The key path of the first value nested deeper than :data:`MAX_DEPTH`, else ``None`` (no recursion)."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [((), raw)]
+    while stack:
+        path, node = stack.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in children:
+            if isinstance(value, dict | list):
+                if len(path) >= MAX_DEPTH:
+                    return (*path, key)
+                stack.append(((*path, key), value))
+    return None
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -216,8 +247,10 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value)
         elif isinstance(value, list) and any(isinstance(v, dict) and v.get("append") is True for v in value):
-            entries = [{k: v for k, v in e.items() if k != "append"} for e in value if isinstance(e, dict)]
-            merged[key] = [*merged.get(key, []), *entries]
+            # entries that are not tables stay, so that validation reports them where they are
+            entries = [{k: v for k, v in e.items() if k != "append"} if isinstance(e, dict) else e for e in value]
+            inherited = merged.get(key)
+            merged[key] = [*(inherited if isinstance(inherited, list) else []), *entries]
         else:
             merged[key] = value
     return merged
@@ -245,6 +278,17 @@ def _load_raw(
         line = locate(text, ("extends",))
         raise ScenarioError(
             [Problem(f"must be a scenario name or path, got {parent_ref!r}", path, line, "extends")]
+        )
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"`extends` chain longer than {MAX_EXTENDS} files (from {chain[0]})",
+                    path,
+                    locate(text, ("extends",)),
+                    "extends",
+                )
+            ]
         )
     parent = _find_parent(parent_ref, path, directory, catalogue)
     if parent is None:
@@ -282,19 +326,74 @@ def load(
     """
     path = Path(path)
     text, raw = _load_raw(path, directory, (), {} if catalogue is None else catalogue)
+    named = "name" in raw
     raw.setdefault("name", path.stem)
+    problems: list[Problem] = []
     try:
-        scenario = Scenario.model_validate(raw)
+        scenario: Scenario | None = Scenario.model_validate(raw)
     except ValidationError as exc:
-        problems = []
+        bad_paths: list[tuple[int | str, ...]] = []
         for error in exc.errors():
             key_path, message = _problem_from_pydantic(error, raw)
+            if key_path == ("name",) and not named:
+                message += " (the file name is used when the file sets no name = ...)"
             problems.append(Problem(message, path, locate(text, key_path), _dotted(key_path) or None))
-        raise ScenarioError(sorted(problems, key=lambda p: p.line or 0)) from None
-    found = semantic_problems(scenario)
-    if found:
-        raise ScenarioError([Problem(p.message, path, locate(text, _split_key(p.key)), p.key) for p in found])
+            bad_paths.append(key_path[:-1] if error["type"] == "missing" else key_path)
+        scenario = _without(raw, bad_paths)  # so that the cross-field rules can still be checked
+    found = semantic_problems(scenario) if scenario is not None else []
+    for problem in found:
+        if not _overlaps(_split_key(problem.key), problems):
+            key_path = _split_key(problem.key)
+            problems.append(Problem(problem.message, path, locate(text, key_path), problem.key))
+    if problems:
+        raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
+    assert scenario is not None
     return _with_path(scenario, path)
+
+
+def _without(raw: dict[str, Any], bad_paths: list[tuple[int | str, ...]]) -> Scenario | None:
+    """The scenario validated with the values at ``bad_paths`` left out (their defaults instead), or ``None``.
+
+    A bad value inside a list entry is left out first; if the entry then lacks a required key, the whole list
+    is (entries are never removed one by one: the indices in other messages must stay right).
+    """
+    pruned = copy.deepcopy(raw)
+    for _attempt in range(3):
+        for key_path in bad_paths:
+            _remove(pruned, key_path)
+        try:
+            return Scenario.model_validate(pruned)
+        except ValidationError as exc:
+            bad_paths = []
+            for error in exc.errors():
+                key_path = _key_path(tuple(error["loc"]))
+                cut = next((i for i, part in enumerate(key_path) if isinstance(part, int)), len(key_path))
+                bad_paths.append(key_path[:cut] if cut < len(key_path) else key_path[:-1] or key_path)
+    return None
+
+
+def _remove(raw: dict[str, Any], key_path: tuple[int | str, ...]) -> None:
+    node: Any = raw
+    for part in key_path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if key_path and isinstance(node, dict) and key_path[-1] != "name":
+        node.pop(key_path[-1], None)
+    elif key_path == ("name",):
+        node["name"] = "unnamed"
+
+
+def _overlaps(key_path: tuple[int | str, ...], problems: list[Problem]) -> bool:
+    """Whether a cross-field rule's key is (under) a key already reported, or above one: the field error
+    is then the cause, and the rule would only repeat it."""
+    for problem in problems:
+        reported = _split_key(problem.key)
+        shorter = min(len(reported), len(key_path))
+        if reported[:shorter] == key_path[:shorter]:
+            return True
+    return False
 
 
 _LISTS = ("events", "targets", "claims", "expect")
@@ -338,13 +437,26 @@ def scenario_directory(explicit: str | os.PathLike[str] | None = None) -> Path:
 def discover(directory: Path) -> dict[str, Path]:
     """Scenario name → file, for every ``*.toml`` directly in ``directory``, sorted by name."""
     found: dict[str, Path] = {}
+    problems: list[Problem] = []
     for path in sorted(directory.glob("*.toml")):
-        name = path.stem
         try:
             declared = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             declared = None  # reported when the file is loaded
-        found[declared if isinstance(declared, str) and declared else name] = path
+        name = declared if isinstance(declared, str) and declared else path.stem
+        if name in found:
+            problems.append(
+                Problem(
+                    f"scenario name {name!r} is also the name of {found[name]}; names must be unique in a "
+                    "folder (they name the snapshot)",
+                    path,
+                    None,
+                    "name",
+                )
+            )
+        found[name] = path
+    if problems:
+        raise ScenarioError(problems)
     return dict(sorted(found.items()))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,10 +20,13 @@ from pydantic import (
     field_validator,
 )
 
+from tradesim.codes import country_problem
 from tradesim.errors import Problem, ScenarioError
-from tradesim.quantities import parse_amount, parse_rate, parse_share
+from tradesim.quantities import MAX_RATE, parse_amount, parse_rate, parse_share
 
 DEFAULT_HORIZON_YEARS = 12
+# A scenario's name names its snapshot file: a slug, so that it can never point outside the snapshot folder.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 FLOWS = ("bilateral", "exports", "imports", "rest_of_world", "total")
 GROWTH_MODELS = ("constant", "linear", "table", "reach", "logistic", "piecewise")
 
@@ -37,7 +41,8 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-Sd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# An sd of 1 already means a one-sd year multiplies trade by e ≈ 2.7; beyond that the model means nothing.
+Sd = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Growth(_Frozen):
@@ -88,7 +93,7 @@ class LogisticGrowth(_Growth):
     """Logistic growth toward ``ceiling``: ``x_t = K / (1 + (K / x_0 − 1) e^(−rate · t))``."""
 
     model: Literal["logistic"]
-    rate: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    rate: Annotated[float, Field(gt=0, le=MAX_RATE, allow_inf_nan=False)]
     ceiling: PositiveAmount
 
 
@@ -216,13 +221,20 @@ class Expectation(Assertion):
     message: str = ""
 
 
+def _country(code: str) -> str:
+    problem = country_problem(code)
+    if problem is not None:
+        raise ValueError(problem)
+    return code
+
+
 class Scenario(_Frozen):
     """One validated scenario. ``path`` is the file it came from (``None`` for one built in code)."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
     description: str = ""
-    reporter: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "KAZ"
-    partner: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "ITA"
+    reporter: Annotated[str, AfterValidator(_country)] = "KAZ"
+    partner: Annotated[str, AfterValidator(_country)] = "ITA"
     currency: Literal["USD"] = "USD"
     base_year: Year = 2023
     horizon: Year | None = None
@@ -271,6 +283,8 @@ def semantic_problems(scenario: Scenario) -> list[Problem]:
     def bad(key: str, message: str) -> None:
         problems.append(Problem(message, key=key))
 
+    if scenario.reporter == scenario.partner:
+        bad("partner", f"must differ from reporter {scenario.reporter!r}: bilateral trade needs two countries")
     if horizon <= base:
         bad("horizon", f"must be after base_year {base}, got {horizon}")
     elif horizon - base > 200:
