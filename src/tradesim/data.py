@@ -81,8 +81,10 @@ class Observation:
 
     @property
     def amount(self) -> float:
+        if self.unit not in UNIT_SCALE:  # a rate, a share: as the source gives it
+            return self.value
         # rounded to a thousandth of a currency unit so 16.1 bn is 16_100_000_000.0, not ...000002
-        return round(self.value * UNIT_SCALE.get(self.unit, ("", 1.0))[1], 3)
+        return round(self.value * UNIT_SCALE[self.unit][1], 3)
 
     @property
     def is_full_year(self) -> bool:

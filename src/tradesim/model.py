@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 # A target counts as reached when the path is within this relative distance below it: floating point makes
 # 14.5e9 · (20/14.5) land a hair under 20e9.
 REACHED_RTOL = 1e-9
+# A projected flow beyond this is outside the finite domain: inputs are at most 1e15 (quantities.MAX_AMOUNT),
+# and only growth compounding over many years gets here; sums, shares and logs of it stay finite below it.
+MAX_PATH = 1e18
 
 
 @dataclass(frozen=True)
@@ -204,8 +207,12 @@ class Projection:
 
     @cached_property
     def growth(self) -> Any:
-        """Year-on-year growth of bilateral trade, events included (NaN in the base year)."""
-        return np.concatenate(([math.nan], self.bilateral[1:] / self.bilateral[:-1] - 1.0))
+        """Year-on-year growth of bilateral trade, events included (NaN in the base year, and after a year of
+        zero trade, where growth has no meaning)."""
+        before, after = self.bilateral[:-1], self.bilateral[1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = np.where(before > 0, after / np.where(before > 0, before, 1.0) - 1.0, math.nan)
+        return np.concatenate(([math.nan], rates))
 
     def value(self, metric: str, year: int) -> float:
         """``bilateral``, ``rest_of_world``, ``total`` or ``share`` in ``year``."""
@@ -300,7 +307,30 @@ def project(
     """
     base = baseline or resolve_baseline(scenario, full_year=full_year)
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)
-    bilateral, rest, exports, imports = paths(scenario, base, years)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # caught below, as an error
+        bilateral, rest, exports, imports = paths(scenario, base, years)
+    for name, values in (
+        ("bilateral", bilateral),
+        ("exports", exports),
+        ("imports", imports),
+        ("rest_of_world", rest),
+    ):
+        if values is None:
+            continue
+        bad = np.flatnonzero(~(np.abs(values) <= MAX_PATH))  # also NaN
+        if bad.size:
+            flow = name if getattr(scenario.growth, name, None) is not None else scenario.growth.other_flow
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: {name} trade leaves the finite domain in "
+                        f"{int(years[bad[0]])} (beyond 1e18; lower the growth or the horizon)",
+                        scenario.path,
+                        None,
+                        f"growth.{flow}",
+                    )
+                ]
+            )
     for name, values, limit in (
         ("bilateral", bilateral, "below zero"),
         ("exports", exports, "below zero"),

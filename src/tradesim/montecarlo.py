@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from tradesim import model
-from tradesim.errors import InputError
+from tradesim.errors import InputError, Problem, ScenarioError
 from tradesim.schema import Event, Scenario
 
 BLOCK = 16_384  # runs per random stream
@@ -186,12 +186,27 @@ def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -
     start_b = baseline.exports if split and baseline.exports is not None else baseline.bilateral
     path_b = model.underlying_path(bilateral_model, start_b, scenario.base_year, all_years)[1:]
     path_r = model.underlying_path(other_model, start_other, scenario.base_year, all_years)[1:]
-    log_m, sd_m, centre = None, 0.0, path_b
+    log_m, sd_m, centre, path_m = None, 0.0, path_b, None
     if split:
         assert growth.imports is not None
         assert baseline.imports is not None
         path_m = model.underlying_path(growth.imports, baseline.imports, scenario.base_year, all_years)[1:]
         log_m, sd_m, centre = np.log(path_m), growth.imports.sd, path_b + path_m
+
+    for flow, path in (("bilateral", path_b), (other, path_r), ("imports", path_m if split else None)):
+        if path is not None and not np.all(path > 0):
+            year = int(after[np.flatnonzero(~(path > 0))[0]])
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: the simulation works on log levels, and the growth "
+                        f"path of {flow} trade reaches zero in {year}",
+                        scenario.path,
+                        None,
+                        f"growth.{flow}",
+                    )
+                ]
+            )
 
     def ramps(flow: str) -> tuple[tuple[Event, np.ndarray], ...]:
         return tuple((e, model.event_ramp(e, after)) for e in scenario.events if e.flow == flow)

@@ -68,8 +68,11 @@ def _shown(text: object) -> str:
     """The bad input as the user wrote it: strings and numbers as they are, anything else by its TOML type."""
     if isinstance(text, str | int | float):
         return repr(text)
-    kinds = {dict: "a table", list: "a list", tuple: "a list"}
-    return kinds.get(type(text), f"a {type(text).__name__} value")
+    if isinstance(text, dict):
+        return "a table"
+    if isinstance(text, list | tuple):
+        return "a list"
+    return f"a {type(text).__name__} value"  # TOML dates and times
 
 
 def parse_amount(text: str | float | int, *, what: str = "amount", positive: bool = False) -> float:

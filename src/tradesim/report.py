@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from tradesim import model
-from tradesim.errors import InputError, Problem
+from tradesim.errors import InputError, Problem, SolveError
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
     ConstantGrowth,
@@ -56,13 +56,22 @@ class ScenarioResult:
     def share_at_horizon(self) -> float:
         return float(self.projection.share[-1])
 
-    @property
+    @cached_property
     def required_growth(self) -> float | None:
-        """Constant annual rate from the baseline to the target exactly in ``by`` (closed form)."""
+        """The constant annual bilateral rate that reaches the target exactly in ``by``, in this scenario (its
+        events and split included): :func:`tradesim.solve.required_growth`'s answer. ``None`` without ``by``,
+        or when no rate in (−99%, +1000%) does it."""
+        from tradesim import solve
+
         if self.by is None:
             return None
-        years = self.by - self.scenario.base_year
-        return model.required_growth(self.projection.baseline.bilateral, self.target, years)
+        try:
+            answer = solve.required_growth(
+                self.scenario, self.target, self.by, baseline=self.projection.baseline
+            )
+        except SolveError:
+            return None
+        return answer.required_growth
 
     @property
     def actual_reached_year(self) -> int | None:

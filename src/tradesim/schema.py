@@ -25,6 +25,7 @@ from tradesim.errors import Problem, ScenarioError
 from tradesim.quantities import MAX_RATE, parse_amount, parse_rate, parse_share
 
 DEFAULT_HORIZON_YEARS = 12
+MAX_YEARS = 200  # the longest projection: base_year to horizon
 # A scenario's name names its snapshot file: a slug, so that it can never point outside the snapshot folder.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 FLOWS = ("bilateral", "exports", "imports", "rest_of_world", "total")
@@ -287,8 +288,8 @@ def semantic_problems(scenario: Scenario) -> list[Problem]:
         bad("partner", f"must differ from reporter {scenario.reporter!r}: bilateral trade needs two countries")
     if horizon <= base:
         bad("horizon", f"must be after base_year {base}, got {horizon}")
-    elif horizon - base > 200:
-        bad("horizon", f"must be at most 200 years after base_year {base}, got {horizon}")
+    elif horizon - base > MAX_YEARS:
+        bad("horizon", f"must be at most {MAX_YEARS} years after base_year {base}, got {horizon}")
     growth, baseline = scenario.growth, scenario.baseline
     if (growth.rest_of_world is None) == (growth.total is None):
         bad("growth", "set exactly one of growth.rest_of_world and growth.total")

@@ -21,7 +21,7 @@ import numpy as np
 from tradesim import model
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.quantities import format_money, format_percent
-from tradesim.schema import ConstantGrowth, Scenario
+from tradesim.schema import MAX_YEARS, ConstantGrowth, Scenario
 
 RATE_BRACKET = (-0.99, 10.0)  # (−99%, +1000%)
 RATE_RTOL = 1e-12
@@ -96,6 +96,11 @@ def _within(scenario: Scenario, year: int) -> Scenario:
     if year <= scenario.base_year:
         raise InputError(
             f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
+        )
+    if year > scenario.base_year + MAX_YEARS:
+        raise InputError(
+            f"--by must be at most {MAX_YEARS} years after the base year {scenario.base_year} of "
+            f"{scenario.name!r}, got {year}"
         )
     return scenario if year <= scenario.horizon_year else scenario.with_horizon(year)
 
@@ -183,7 +188,9 @@ def required_growth(
             return float(bilateral[-1] / target - 1.0)
 
         rate, method = _root(gap, f"reaches {format_money(target)} in {by}", scenario), "brentq"
-    check = model.project(with_bilateral_rate(scenario, rate), baseline=base).value("bilateral", by)
+    # the check re-runs the scenario up to `by` only: what happens after it is not part of the answer
+    rerun = with_bilateral_rate(scenario, rate)
+    check = model.project(rerun.with_horizon(by), baseline=base).value("bilateral", by)
     return GrowthAnswer(scenario.name, base.bilateral, target, by, rate, method, check)
 
 
@@ -266,6 +273,16 @@ def required_rest_growth(
     needed = bilateral * (1.0 - share) / share
     if not any(e.flow in ("rest_of_world", "total") for e in scenario.events):
         rate, method = (needed / base.rest_of_world) ** (1.0 / (by - scenario.base_year)) - 1.0, "closed form"
+        if not RATE_BRACKET[0] < rate < RATE_BRACKET[1]:
+            raise SolveError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: a share of {format_percent(share)} in {by} takes rest-of-"
+                        f"trade growth of {format_percent(rate, signed=True)}/yr, outside (−99%, +1000%)",
+                        scenario.path,
+                    )
+                ]
+            )
     else:
 
         def gap(rate: float) -> float:

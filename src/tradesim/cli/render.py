@@ -6,6 +6,7 @@ the core computed and only formats them.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -26,14 +27,44 @@ def make_console(output: Path | None = None, *, stderr: bool = False) -> Console
     from rich.console import Console
 
     if output is not None:
-        import io
-
         return Console(record=True, width=160, file=io.StringIO(), color_system=None)
 
-    # Not a terminal (a pipe, a CI log): 120 columns unless $COLUMNS says otherwise, not Rich's 80.
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    if stream.isatty():
+        return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # Not a terminal (a pipe, a file, a CI log): 160 columns unless $COLUMNS says otherwise (not Rich's 80),
+    # and no trailing spaces (Rich pads every line to the table's width).
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else PIPE_WIDTH
+    return Console(file=_LinesStripped(stream), highlight=False, soft_wrap=False, width=width)
+
+
+PIPE_WIDTH = 160
+
+
+class _LinesStripped(io.StringIO):
+    """A text stream that passes each complete line on without its trailing spaces."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:  # only passes on: the StringIO base is for the type, not storage
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._stream.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending.rstrip())
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -61,6 +92,7 @@ def rich_table(
             str(column),
             justify="left" if text or column == "scenario" else "right",
             no_wrap=not text,
+            overflow="fold",  # wrapped text is never cut short with "…"
             min_width=12 if column in ("growth", "description", "source") else None,
         )
     for row in rows:
@@ -229,6 +261,13 @@ def simulation_report(console: Any, results: list[Any]) -> None:
 # ------------------------------------------------------------------------------------------ sensitivity
 
 
+def _grid_value(value: float, metric: str) -> float | int | None:
+    """A grid cell for JSON: a year as a whole number, a share as a fraction, "not reached" as null."""
+    if math.isnan(value):
+        return None
+    return int(value) if metric == "reached_year" else float(value)
+
+
 def grid_report(table: Any, format: str, output: Path | None) -> None:
     import pandas as pd
 
@@ -243,7 +282,7 @@ def grid_report(table: Any, format: str, output: Path | None) -> None:
             "year": table.year,
             "rows": {"name": table.rows.name, "values": table.rows.values.tolist()},
             "columns": {"name": table.columns.name, "values": table.columns.values.tolist()},
-            "values": [[None if math.isnan(v) else float(v) for v in row] for row in table.values],
+            "values": [[_grid_value(v, table.metric) for v in row] for row in table.values],
         }
         emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
         return

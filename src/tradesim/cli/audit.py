@@ -1,0 +1,36 @@
+"""`tradesim audit`: the claims of scenario files."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from tradesim.cli import render
+from tradesim.cli._app import app
+from tradesim.cli.options import Baselines, BaselinesOption, ScenarioDir, SolveFormat, SolveFormatOption
+
+
+@app.command()
+def audit(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    ] = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Check each scenario's [[claims]]: holds or not, and what would have to be true for it to hold."""
+    from tradesim import audit as audit_module
+    from tradesim import model, scenario
+
+    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all)
+    if format is SolveFormat.json:
+        typer.echo(json.dumps(audit_module.to_json(verdicts), indent=2, allow_nan=False))
+        return
+    render.audit_report(verdicts)
+    render.print_notes(
+        list(dict.fromkeys(w for item in chosen for w in model.resolve_baseline(item).warnings))
+    )

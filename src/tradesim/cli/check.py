@@ -1,0 +1,58 @@
+"""`tradesim check`: snapshots and expectations, for CI."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradesim.cli import render
+from tradesim.cli._app import app
+from tradesim.cli.options import ScenarioDir, SolveFormat, SolveFormatOption
+from tradesim.errors import CheckFailed, InputError
+
+
+@app.command()
+def check(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    ] = None,
+    rtol: Annotated[float, typer.Option(help="Relative tolerance for snapshot values.", min=0)] = 1e-9,
+    atol: Annotated[float, typer.Option(help="Absolute tolerance for snapshot values.", min=0)] = 0.0,
+    update: Annotated[
+        bool, typer.Option("--update", help="Write the snapshots (atomically) and say what changed.")
+    ] = False,
+    format: SolveFormatOption = SolveFormat.table,
+    junit: Annotated[Path | None, typer.Option(help="Also write JUnit XML to FILE, for CI systems.")] = None,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Fail (exit 1) when a computed path drifted from its snapshot or an [[expect]] does not hold."""
+
+    from tradesim import check as check_module
+    from tradesim import scenario
+
+    for name, value in (("--rtol", rtol), ("--atol", atol)):
+        if not math.isfinite(value):
+            raise InputError(f"{name} must be a finite number, got {value!r}")
+    if junit is not None and not junit.parent.is_dir():
+        raise InputError(f"--junit: folder {junit.parent} does not exist")
+    directory = scenario.scenario_directory(scenario_dir)
+    chosen = scenario.load_many(scenarios or [], directory)
+    results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update)
+    if junit is not None:
+        from tradesim.atomic import write_text_atomic
+
+        write_text_atomic(junit, check_module.junit_xml(results))
+    if format is SolveFormat.json:
+        typer.echo(json.dumps(check_module.to_json(results, rtol, atol), indent=2, allow_nan=False))
+    else:
+        render.check_report(results)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise CheckFailed(
+            f"{len(failed)} of {len(results)} scenario(s) failed the check: "
+            + ", ".join(r.scenario for r in failed)
+        )

@@ -1,0 +1,96 @@
+"""Options and arguments shared by several commands, and the choice of scenarios they share."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tradesim.errors import InputError
+from tradesim.quantities import parse_rate
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Baselines(StrEnum):
+    default = "default"
+    all = "all"
+
+
+class SolveFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class DataFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ScenarioDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenarios",
+        help="Folder of scenario files (default: $TRADESIM_SCENARIOS, ./scenarios, or the "
+        "reference scenarios shipped with tradesim).",
+        show_default=False,
+    ),
+]
+BaselinesOption = Annotated[
+    Baselines,
+    typer.Option(
+        help="'all': run against every published base-year baseline in the data and show the spread."
+    ),
+]
+GrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: bilateral growth, 0.07 or 7%.")]
+RestGrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: growth of the rest of trade.")]
+ScenarioArgs = Annotated[
+    list[str] | None,
+    typer.Argument(help="Scenario names or TOML files (default: the ad-hoc constant-growth scenario)."),
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
+]
+
+
+def chosen_scenarios(
+    names: list[str] | None,
+    scenario_dir: Path | None,
+    growth: str | None,
+    rest_growth: str | None,
+    *,
+    default_all: bool,
+) -> list[Any]:
+    """The scenarios named, or the ad-hoc one (``--growth``/``--rest-growth``), or all/ad-hoc by default."""
+    from tradesim import scenario
+
+    if growth is not None or rest_growth is not None:
+        if names:
+            raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
+        rates = (
+            parse_rate(growth or 0.0, what="--growth"),
+            parse_rate(rest_growth or 0.0, what="--rest-growth"),
+        )
+        return [scenario.ad_hoc(*rates)]
+    if not names and not default_all:
+        return [scenario.ad_hoc(0.0, 0.0)]
+    return scenario.load_many(names or [], scenario.scenario_directory(scenario_dir))
+
+
+SolveFormatOption = Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")]
+TargetOption = Annotated[str, typer.Option(help="Target amount: 20e9, 20B, $20bn, 500M.")]
+ShareOption = Annotated[str, typer.Option(help="The share: 1/6, 0.1667 or 16.7%.")]
+YearOption = Annotated[
+    int | None,
+    typer.Option(
+        help="Compare with the scenario's total in YEAR (default: the year reached, else the base year)."
+    ),
+]

@@ -1,0 +1,188 @@
+"""`tradesim solve growth|year|share|rest-growth`: goal seek."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tradesim.cli import render
+from tradesim.cli._app import Boundary, app
+from tradesim.cli.options import (
+    Baselines,
+    BaselinesOption,
+    GrowthOption,
+    RestGrowthOption,
+    ScenarioArgs,
+    ScenarioDir,
+    ShareOption,
+    SolveFormat,
+    SolveFormatOption,
+    TargetOption,
+    YearOption,
+    chosen_scenarios,
+)
+from tradesim.errors import InputError
+from tradesim.quantities import parse_amount
+
+solve_app = typer.Typer(
+    cls=Boundary,
+    help="Goal seek: required growth, the year reached, the share arithmetic.",
+    rich_markup_mode=None,
+)
+app.add_typer(solve_app, name="solve")
+
+
+def _solve_runs(
+    names: list[str] | None,
+    scenario_dir: Path | None,
+    growth: str | None,
+    rest_growth: str | None,
+    baselines: Baselines,
+) -> list[tuple[Any, Any]]:
+    """(scenario, baseline) pairs: one per scenario, or one per published baseline with ``--baselines all``."""
+    from tradesim import model
+
+    pairs: list[tuple[Any, Any]] = []
+    for item in chosen_scenarios(names, scenario_dir, growth, rest_growth, default_all=False):
+        variants = (
+            model.baseline_variants(item) if baselines is Baselines.all else [model.resolve_baseline(item)]
+        )
+        pairs.extend((item, variant) for variant in variants)
+    return pairs
+
+
+@solve_app.command("growth")
+def solve_growth(
+    target: TargetOption,
+    by: Annotated[int, typer.Option(help="The year the target is to be reached.")],
+    scenarios: ScenarioArgs = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The constant annual growth of bilateral trade that reaches the target exactly in --by."""
+    from tradesim import solve
+    from tradesim.quantities import format_money, format_percent
+
+    amount = parse_amount(target, what="--target", positive=True)
+    runs = _solve_runs(scenarios, scenario_dir, None, None, baselines)
+    answers = [solve.required_growth(s, amount, by, baseline=b) for s, b in runs]
+    rows = [
+        {
+            "scenario": a.scenario,
+            "baseline": format_money(a.baseline),
+            "required growth": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
+            "method": a.method,
+            f"check: bilateral {by}": f"{format_money(a.check, digits=3)} (error {abs(a.check / amount - 1):.0e})",
+        }
+        for a in answers
+    ]
+    solved = f"the constant annual growth of bilateral trade that reaches {format_money(amount)} in {by}"
+    render.solve_report("growth", solved, rows, answers, format, runs)
+
+
+@solve_app.command("year")
+def solve_year(
+    target: TargetOption,
+    scenarios: ScenarioArgs = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The first calendar year the target is reached, and the exact crossing time within that year."""
+    from tradesim import solve
+    from tradesim.quantities import format_money
+
+    if not scenarios and growth is None:
+        raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
+    amount = parse_amount(target, what="--target", positive=True)
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
+    answers = [solve.reached(s, amount, baseline=b) for s, b in runs]
+    rows = []
+    for answer, (item, _) in zip(answers, runs, strict=True):
+        crossing = answer.crossing_years
+        rows.append(
+            {
+                "scenario": answer.scenario,
+                "baseline": format_money(answer.baseline),
+                "reached": str(answer.reached_year) if answer.reached_year else f"not by {answer.horizon}",
+                "crossing": "—" if crossing is None else f"{crossing:.2f} years after {item.base_year}",
+                "check": render.year_check(answer),
+            }
+        )
+    solved = (
+        f"the first year bilateral trade reaches {format_money(amount)} (crossing: continuous compounding)"
+    )
+    render.solve_report("year", solved, rows, answers, format, runs)
+
+
+@solve_app.command("share")
+def solve_share(
+    target: TargetOption,
+    share: ShareOption,
+    scenarios: ScenarioArgs = None,
+    year: YearOption = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The total trade at which the target is SHARE of it, and how far that is from the scenario's total."""
+    from tradesim import solve
+    from tradesim.quantities import format_money, format_percent, parse_share
+
+    amount = parse_amount(target, what="--target", positive=True)
+    fraction = parse_share(share, what="--share")
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
+    answers = [solve.total_for_share(s, amount, fraction, year=year, baseline=b) for s, b in runs]
+    rows = [
+        {
+            "scenario": a.scenario,
+            "total needed": format_money(a.total),
+            "rest of world": format_money(a.rest_of_world),
+            "year": str(a.year),
+            "scenario total": format_money(a.reference_total),
+            "change": f"{format_money(a.change)} ({format_percent(a.change_percent, signed=True)})",
+            "check": f"{format_money(a.amount)} / {format_money(a.total)} = {format_percent(a.check, 2)}",
+        }
+        for a in answers
+    ]
+    solved = f"the total trade at which {format_money(amount)} is {format_percent(fraction)} of it"
+    render.solve_report("share", solved, rows, answers, format, runs)
+
+
+@solve_app.command("rest-growth")
+def solve_rest_growth(
+    share: ShareOption,
+    by: Annotated[int, typer.Option(help="The year the share is to hold.")],
+    scenarios: ScenarioArgs = None,
+    growth: GrowthOption = None,
+    baselines: BaselinesOption = Baselines.default,
+    format: SolveFormatOption = SolveFormat.table,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """The constant growth of the rest of the reporter's trade that makes the partner's share SHARE in --by."""
+    from tradesim import solve
+    from tradesim.quantities import format_percent, parse_share
+
+    fraction = parse_share(share, what="--share")
+    runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines)
+    answers = [solve.required_rest_growth(s, fraction, by, baseline=b) for s, b in runs]
+    rows = [
+        {
+            "scenario": a.scenario,
+            "required rest growth": f"{format_percent(a.required_rest_growth, 2, signed=True)}/yr",
+            "method": a.method,
+            f"check: share {by}": format_percent(a.check, 3),
+        }
+        for a in answers
+    ]
+    solved = (
+        f"the constant growth of the rest of trade that makes the share {format_percent(fraction)} in {by}"
+    )
+    render.solve_report("rest-growth", solved, rows, answers, format, runs)

@@ -1,0 +1,208 @@
+"""`tradesim simulate`, `sensitivity` and `plot`."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradesim.cli import render
+from tradesim.cli._app import app
+from tradesim.cli.options import (
+    GrowthOption,
+    Output,
+    RestGrowthOption,
+    ScenarioArgs,
+    ScenarioDir,
+    SolveFormat,
+    SolveFormatOption,
+    chosen_scenarios,
+)
+from tradesim.errors import InputError
+from tradesim.quantities import parse_amount, parse_rate
+
+
+@app.command()
+def simulate(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
+    runs: Annotated[int, typer.Option(help="Number of simulated paths.")] = 100_000,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed: the same seed gives the same output (default: fresh).")
+    ] = None,
+    growth: GrowthOption = None,
+    growth_sd: Annotated[
+        float, typer.Option(help="Ad-hoc scenario: sd of annual log growth of bilateral trade.")
+    ] = 0.0,
+    rest_growth: RestGrowthOption = None,
+    rest_sd: Annotated[
+        float, typer.Option(help="Ad-hoc scenario: sd of annual log growth of the rest.")
+    ] = 0.0,
+    correlation: Annotated[float, typer.Option(help="Ad-hoc scenario: correlation of the two shocks.")] = 0.0,
+    threads: Annotated[
+        int | None, typer.Option(help="Worker threads (default: all cores); results do not depend on it.")
+    ] = None,
+    format: SolveFormatOption = SolveFormat.table,
+    output: Output = None,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
+    from tradesim import montecarlo, report, scenario
+
+    if runs <= 0:
+        raise InputError(f"--runs must be a whole number > 0, got {runs}")
+    if seed is not None and seed < 0:
+        raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
+    if threads is not None and threads <= 0:
+        raise InputError(f"--threads must be > 0, got {threads}")
+    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    if growth is not None or rest_growth is not None:
+        if scenarios:
+            raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
+        chosen = [
+            scenario.ad_hoc(
+                parse_rate(growth or 0.0, what="--growth"),
+                parse_rate(rest_growth or 0.0, what="--rest-growth"),
+                growth_sd=growth_sd,
+                rest_sd=rest_sd,
+                correlation=correlation,
+            )
+        ]
+    else:
+        chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    plain = report.evaluate(chosen, target=target_value)  # validates targets and paths; gives the notes
+    fixed_seed = montecarlo.fresh_seed() if seed is None else seed
+    results = []
+    with render.progress_bar(runs * len(chosen)) as advance:
+        for item, result in zip(chosen, plain, strict=True):
+            results.append(
+                montecarlo.simulate(
+                    item,
+                    target=result.target,
+                    runs=runs,
+                    rng=fixed_seed,
+                    threads=threads,
+                    progress=advance,
+                    baseline=result.projection.baseline,  # resolved once, by report.evaluate
+                )
+            )
+    if format is SolveFormat.json:
+        render.emit(json.dumps(montecarlo.to_json(results), indent=2, allow_nan=False) + "\n", output)
+    else:
+        console = render.make_console(output)
+        render.simulation_report(console, results)
+        if output is not None:
+            render.emit(console.export_text(), output)
+    render.print_notes(report.notes(plain))
+
+
+class GridFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class GridMetric(StrEnum):
+    reached_year = "reached-year"
+    share = "share"
+
+
+@app.command()
+def sensitivity(
+    scenarios: ScenarioArgs = None,
+    target: Annotated[str | None, typer.Option(help="Target amount (default: the scenario's own).")] = None,
+    swing: Annotated[
+        float, typer.Option(help="Tornado: move inputs without sd by this fraction of their value.")
+    ] = 0.25,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Two-way grid, given twice: NAME=START:STOP:STEP with NAME in growth, rest-growth, "
+            "baseline, target."
+        ),
+    ] = None,
+    metric: Annotated[GridMetric, typer.Option(help="Grid metric.")] = GridMetric.reached_year,
+    year: Annotated[int | None, typer.Option(help="Grid: the year of --metric share.")] = None,
+    growth: GrowthOption = None,
+    rest_growth: RestGrowthOption = None,
+    format: Annotated[GridFormat, typer.Option("--format", "-f", help="Output format.")] = GridFormat.table,
+    output: Output = None,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Which assumption matters most: a tornado of one-at-a-time swings, or a two-way --grid."""
+    from tradesim import report
+    from tradesim import sensitivity as sens
+
+    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=False)
+    results = report.evaluate(
+        chosen,
+        target=target_value
+        if target_value is not None
+        else (None if any(s.target for s in chosen) else 20e9),
+    )
+    if grid:
+        if len(grid) != 2:
+            raise InputError(f"--grid must be given exactly twice (rows and columns), got {len(grid)}")
+        rows, columns = sens.parse_axis(grid[0]), sens.parse_axis(grid[1])
+        table = sens.grid(
+            results[0].scenario,
+            rows,
+            columns,
+            target=results[0].target,
+            metric=metric.value.replace("-", "_"),
+            year=year,
+        )
+        render.grid_report(table, format, output)
+    else:
+        tornados = [sens.tornado(r.scenario, r.target, swing=swing) for r in results]
+        render.tornado_report(tornados, format, output)
+    render.print_notes(report.notes(results))
+
+
+class PlotKind(StrEnum):
+    paths = "paths"
+    fan = "fan"
+    tornado = "tornado"
+
+
+@app.command()
+def plot(
+    kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands) or tornado.")],
+    scenarios: ScenarioArgs = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The image: FILE.png or FILE.svg.")] = ...,  # type: ignore[assignment]
+    target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
+    runs: Annotated[int, typer.Option(help="fan: simulated paths.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="fan: the seed.")] = 1,
+    swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
+    scenario_dir: ScenarioDir = None,
+) -> None:
+    """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim[plot])."""
+    from tradesim import montecarlo, report, scenario
+    from tradesim import plot as plotting
+    from tradesim import sensitivity as sens
+
+    if runs <= 0:
+        raise InputError(f"--runs must be a whole number > 0, got {runs}")
+    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    results = report.evaluate(chosen, target=target_value)
+    if kind is PlotKind.paths:
+        written = plotting.paths(results, output)
+    elif kind is PlotKind.fan:
+        simulations = [
+            montecarlo.simulate(
+                r.scenario, target=r.target, runs=runs, rng=seed, baseline=r.projection.baseline
+            )
+            for r in results
+        ]
+        written = plotting.fan(simulations, output)
+    else:
+        written = plotting.tornado(sens.tornado(results[0].scenario, results[0].target, swing=swing), output)
+    typer.echo(f"wrote {written}")
+    render.print_notes(report.notes(results))
