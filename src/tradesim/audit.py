@@ -191,6 +191,12 @@ def _actual(claim: Claim, projection: model.Projection) -> str:
     return f"{observed.label()} in {year}: the target was reached then ({observed.source})"
 
 
-def to_json(verdicts: Sequence[Verdict]) -> dict[str, Any]:
-    """``{"claims": [{"scenario", "quote", "source", "metric", "claimed", "computed", "holds", ...}]}``."""
-    return {"claims": [v.to_json() for v in verdicts]}
+def warnings(scenarios: Iterable[Scenario]) -> list[str]:
+    """The caveats of the baselines the claims were read against (partial-year, unverified), once each."""
+    return list(dict.fromkeys(w for item in scenarios for w in model.resolve_baseline(item).warnings))
+
+
+def to_json(verdicts: Sequence[Verdict], caveats: Sequence[str] = ()) -> dict[str, Any]:
+    """``{"claims": [{"scenario", "quote", "source", "metric", "claimed", "computed", "holds", ...}],
+    "warnings": [str]}``: the warnings are the notes the table prints on stderr."""
+    return {"claims": [v.to_json() for v in verdicts], "warnings": list(caveats)}

@@ -9,12 +9,16 @@ snapshot was written: the scenario, the data, or tradesim itself.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import glob
 import hashlib
 import io
 import itertools
 import json
 import math
+import shlex
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +35,7 @@ HEADER = "# tradesim snapshot"
 DEFAULT_RTOL = 1e-9
 SNAPSHOT_RTOL = 1e-11  # what counts as "changed" for --update: beyond the rounding of 12 digits
 DEFAULT_ATOL = 0.0
+STALE_SECONDS = 60  # a snapshot is written in milliseconds: a temporary this old was left by a killed update
 Status = Literal["ok", "drift", "missing", "created", "updated", "refreshed", "unchanged"]
 
 
@@ -79,6 +84,7 @@ class ScenarioCheck:
     file: Path | None
     snapshot: SnapshotResult
     expectations: tuple[ExpectationResult, ...] = field(default_factory=tuple)
+    update_command: str = ""  # what writes this snapshot, for messages
 
     @property
     def passed(self) -> bool:
@@ -129,7 +135,7 @@ def read_snapshot(path: Path) -> Snapshot:
 
     def bad(line: int | None, message: str) -> SnapshotError:
         return SnapshotError(
-            [Problem(f"{message}; regenerate it with `tradesim check --update`", path, line, "snapshot")]
+            [Problem(f"{message}; regenerate it with --update", path, line, "snapshot")]
         )
 
     try:
@@ -223,7 +229,16 @@ def check_one(
     """Check (or with ``update``, rewrite) one scenario's snapshot, and evaluate its expectations."""
     projection = model.project(scenario)
     path = snapshot_path(scenario, directory)
-    existing = read_snapshot(path) if path.exists() else None
+    _sweep_temporaries(path)
+    try:
+        existing = read_snapshot(path) if path.exists() else None
+    except SnapshotError as error:
+        if not update:  # say how to regenerate it, as a command that works as printed
+            hint = update_command(scenario, directory)
+            raise SnapshotError(
+                [Problem(f"{p.message}: `{hint}`", p.file, p.line, p.key) for p in error.problems]
+            ) from None
+        existing = None  # --update regenerates a corrupt snapshot
     if update:
         rendered = render_snapshot(scenario, projection)
         # changed beyond the 12 significant digits a snapshot keeps (rounding is at most 5e-12 relative)
@@ -245,7 +260,32 @@ def check_one(
             tuple(differences),
             causes(existing, scenario) if differences else (),
         )
-    return ScenarioCheck(scenario.name, scenario.path, snapshot, _expectations(scenario, projection))
+    return ScenarioCheck(
+        scenario.name,
+        scenario.path,
+        snapshot,
+        _expectations(scenario, projection),
+        update_command(scenario, directory),
+    )
+
+
+def update_command(scenario: Scenario, directory: Path) -> str:
+    """The command that writes this scenario's snapshot, as it can be pasted: the file (which always resolves)
+    and the folder (where its ``extends`` may point)."""
+    where = str(scenario.path) if scenario.path is not None else scenario.name
+    return f"tradesim check --scenarios {shlex.quote(str(directory))} {shlex.quote(where)} --update"
+
+
+def _sweep_temporaries(path: Path) -> None:
+    """Remove temporaries of this snapshot that an update killed mid-write left behind (``kill -9`` skips
+    the clean-up of :func:`~tradesim.atomic.write_text_atomic`). Only its own pattern, ``.NAME.csv.*.tmp``,
+    and only files older than :data:`STALE_SECONDS`: a younger one may be another update's, being written."""
+    if path.parent.is_dir():
+        now = time.time()
+        for stale in path.parent.glob(f"{glob.escape('.' + path.name)}.*.tmp"):
+            with contextlib.suppress(OSError):  # gone already, or not ours to remove: leave it
+                if now - stale.stat().st_mtime > STALE_SECONDS:
+                    stale.unlink()
 
 
 def check(
@@ -338,7 +378,7 @@ def summary_line(r: ScenarioCheck) -> str:
     """One line per scenario for people: what moved first, by how much, and why it might have."""
     snapshot = r.snapshot
     if snapshot.status == "missing":
-        return f"{r.scenario}: no snapshot at {snapshot.path}; create it with `tradesim check {r.scenario} --update`"
+        return f"{r.scenario}: no snapshot at {snapshot.path}; create it with `{r.update_command}`"
     if snapshot.status == "updated":
         first = snapshot.first_year
         return f"{r.scenario}: snapshot updated, {len(snapshot.differences)} value(s) changed from {first} ({snapshot.path})"

@@ -1,9 +1,10 @@
 """Which assumption matters most: a tornado of one-at-a-time swings, and a vectorised two-way grid.
 
 Tornado: every numeric input of a scenario — the bilateral and rest-of-world (or total) baselines, each growth
-parameter, each event's size — is moved down and up, one at a time: by its ``sd`` where the growth component
-has one, else by ``swing`` (default 25%) of its value; rates move by at least ``min_rate_step`` (1 percentage
-point), so a rate of 0 still swings. The effect is read on the year the target is reached and on the share at
+parameter, each event's size — is moved down and up, one at a time: a rate whose growth component has an
+``sd`` by one standard deviation of the mean annual log growth over the horizon (``sd / √T``, see
+:func:`_mean_rate_band`), anything else by ``swing`` (default 25%) of its value; rates move by at least
+``min_rate_step`` (1 percentage point), so a rate of 0 still swings. The effect is read on the year the target is reached and on the share at
 the horizon; inputs are sorted by the share swing, then by the reached-year swing.
 
 Grid: ``growth`` (constant bilateral growth replacing the scenario's), ``rest-growth`` (constant growth of the
@@ -170,6 +171,18 @@ def _replace_growth(scenario: Scenario, flow: str, component: Any) -> Scenario:
     return scenario.model_copy(update={"growth": scenario.growth.model_copy(update={flow: component})})
 
 
+def _mean_rate_band(rate: float, sd: float, years: int) -> tuple[float, float]:
+    """The rate held for ``years`` years, one standard deviation of its *mean* down and up.
+
+    ``sd`` is the sd of one year's log growth; the mean of ``years`` independent years has sd ``sd / √years``.
+    Swinging a rate held for the whole horizon by one *annual* sd would treat twelve bad years in a row as a
+    one-sd event (±15 points for twelve years moved the 2035 share from 2% to 42%). In log space, so the band
+    is not symmetric in the rate: ``(1 + rate) · e^(∓sd/√years) − 1``.
+    """
+    step = sd / math.sqrt(years)
+    return (1.0 + rate) * math.exp(-step) - 1.0, (1.0 + rate) * math.exp(step) - 1.0
+
+
 def tornado(
     scenario: Scenario,
     target: float,
@@ -184,15 +197,17 @@ def tornado(
     base = baseline or model.resolve_baseline(scenario)
     reference = model.project(scenario, baseline=base)
     swings = []
+    years = scenario.horizon_year - scenario.base_year
     for key, kind, value, sd, build in _inputs(scenario, base):
-        step = sd if sd else abs(value) * swing
+        if sd and kind == "rate":
+            low, high = _mean_rate_band(value, sd, years)
+        else:
+            step = abs(value) * swing
+            if step == 0 and kind != "rate":
+                continue
+            low, high = value - step, value + step
         if kind == "rate":
-            step = max(step, min_rate_step)
-        if step == 0:
-            continue
-        low, high = value - step, value + step
-        if kind == "rate":
-            low = max(low, -0.99)
+            low, high = max(min(low, value - min_rate_step), -0.99), max(high, value + min_rate_step)
         results: list[tuple[int | None, float]] = []
         for moved in (low, high):
             moved_scenario, moved_base = build(moved)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -68,12 +70,32 @@ def test_json_and_junit(run: Any, repo: Path, tmp_path: Path) -> None:
 def test_corrupt_snapshot_exits_2(run: Any, repo: Path) -> None:
     path = repo / "scenarios" / "snapshots" / "steady.csv"
     path.write_text("# tradesim snapshot\nyear,bilateral,rest_of_world,total,share\n2023,oops,1,1,1\n")
-    result = run("check", "steady", "--scenarios", str(repo / "scenarios"))
+    folder = repo / "scenarios"
+    result = run("check", "steady", "--scenarios", str(folder))
     assert result.exit_code == 2
+    command = f"tradesim check --scenarios {folder} {folder / 'steady.toml'} --update"
     assert result.stderr == (
         f"tradesim: error: {path}:3: snapshot: unreadable row '2023,oops,1,1,1' (could not convert string to float: "
-        "'oops'); regenerate it with `tradesim check --update`\n"
+        f"'oops'); regenerate it with --update: `{command}`\n"
     )
+    # the command works as printed, from another folder: it regenerates the corrupt snapshot
+    elsewhere = repo / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(shlex.split(command), cwd=elsewhere, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert run("check", "steady", "--scenarios", str(folder)).exit_code == 0
+
+
+def test_missing_snapshot_hint_works_as_printed_with_scenarios_folder(run: Any, repo: Path) -> None:
+    folder = repo / "scenarios"
+    (folder / "snapshots" / "oil-downside.csv").unlink()
+    result = run("check", "--scenarios", str(folder))
+    assert result.exit_code == 1
+    (command,) = re.findall(r"create it with `([^`]+)`", result.stdout)
+    assert command == f"tradesim check --scenarios {folder} {folder / 'oil-downside.toml'} --update"
+    done = subprocess.run(shlex.split(command), cwd=repo.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert run("check", "--scenarios", str(folder)).exit_code == 0
 
 
 def test_bad_tolerance_exits_2(run: Any) -> None:

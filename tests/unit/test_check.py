@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -70,7 +71,9 @@ def test_missing_snapshot_fails_with_the_command_to_create_it(folder: Path) -> N
     (folder / "snapshots" / "steady.csv").unlink()
     (result,) = _check(folder, "steady")
     assert (result.snapshot.status, result.passed) == ("missing", False)
-    assert check.summary_line(result).endswith("create it with `tradesim check steady --update`")
+    assert check.summary_line(result).endswith(
+        f"create it with `tradesim check --scenarios {folder} {folder / 'steady.toml'} --update`"
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,7 +107,28 @@ def test_corrupt_snapshot_is_a_clear_error(
     if line is not None:
         assert problem.line == line
     assert message in problem.message
-    assert problem.message.endswith("regenerate it with `tradesim check --update`")
+    command = f"tradesim check --scenarios {folder} {folder / 'steady.toml'} --update"
+    assert problem.message.endswith(f"regenerate it with --update: `{command}`")
+    # and --update does regenerate it
+    (result,) = _check(folder, "steady", update=True)
+    assert result.snapshot.status == "created"
+    assert all(r.passed for r in _check(folder, "steady"))
+
+
+def test_update_sweeps_temporaries_a_killed_update_left(folder: Path) -> None:
+    snapshots = folder / "snapshots"
+    stale = [snapshots / ".steady.csv.abc123.tmp", snapshots / ".steady.csv.x.tmp"]
+    others = [snapshots / ".article.csv.abc.tmp", snapshots / "notes.tmp", snapshots / ".steady.csv.keep"]
+    young = snapshots / ".steady.csv.beingwritten.tmp"
+    for path in (*stale, *others, young):
+        path.write_text("half a snapsh")
+    an_hour_ago = time.time() - 3600
+    for path in (*stale, *others):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    _check(folder, "steady")
+    assert [p.exists() for p in stale] == [False, False]
+    assert [p.exists() for p in others] == [True, True, True]  # not its pattern, or another scenario's
+    assert young.exists()  # may be another update's, being written
 
 
 def test_tolerance_boundaries(folder: Path) -> None:

@@ -26,18 +26,29 @@ def test_tornado_moves_each_input_and_sorts_by_swing() -> None:
     assert swings == sorted(swings, reverse=True)
 
 
-def test_zero_rates_still_swing_by_one_point_and_sd_is_used_where_given() -> None:
+def test_zero_rates_still_swing_by_one_point_and_sd_of_the_mean_rate_is_used_where_given() -> None:
     flat = Scenario.model_validate(
-        {"name": "f", "growth": {"bilateral": {"rate": 0.05, "sd": 0.02}, "rest_of_world": 0.0}}
+        {"name": "f", "growth": {"bilateral": {"rate": 0.05, "sd": 0.2}, "rest_of_world": 0.0}}
     )
     by_input = {s.input: s for s in sensitivity.tornado(flat, 20e9).swings}
     assert (by_input["growth.rest_of_world.rate"].low, by_input["growth.rest_of_world.rate"].high) == (
         -0.01,
         0.01,
     )
+    # 12 years (2023–2035): the mean annual log growth has sd 0.2 / √12 = 0.0577; 1.05·e^(∓0.0577) − 1
+    step = 0.2 / math.sqrt(12)
     assert (by_input["growth.bilateral.rate"].low, by_input["growth.bilateral.rate"].high) == pytest.approx(
-        (0.03, 0.07)
+        (1.05 * math.exp(-step) - 1, 1.05 * math.exp(step) - 1)
     )
+    assert by_input["growth.bilateral.rate"].low == pytest.approx(-0.0089, abs=1e-4)  # not 5% − 20% = −15%
+
+
+def test_a_small_sd_still_swings_the_rate_by_one_point() -> None:
+    flat = Scenario.model_validate(
+        {"name": "f", "growth": {"bilateral": {"rate": 0.05, "sd": 0.01}, "rest_of_world": 0.0}}
+    )
+    swing = {s.input: s for s in sensitivity.tornado(flat, 20e9).swings}["growth.bilateral.rate"]
+    assert (swing.low, swing.high) == pytest.approx((0.04, 0.06))
 
 
 def test_tornado_covers_events_and_reach_models() -> None:

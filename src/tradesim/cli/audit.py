@@ -12,7 +12,7 @@ from tradesim.cli._app import app
 from tradesim.cli.options import Baselines, BaselinesOption, ScenarioDir, SolveFormat, SolveFormatOption
 
 
-@app.command()
+@app.command(short_help="Check the [[claims]] of scenario files.")
 def audit(
     scenarios: Annotated[
         list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
@@ -23,14 +23,13 @@ def audit(
 ) -> None:
     """Check each scenario's [[claims]]: holds or not, and what would have to be true for it to hold."""
     from tradesim import audit as audit_module
-    from tradesim import model, scenario
+    from tradesim import scenario
 
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all)
+    caveats = audit_module.warnings(chosen)
     if format is SolveFormat.json:
-        typer.echo(json.dumps(audit_module.to_json(verdicts), indent=2, allow_nan=False))
-        return
-    render.audit_report(verdicts)
-    render.print_notes(
-        list(dict.fromkeys(w for item in chosen for w in model.resolve_baseline(item).warnings))
-    )
+        typer.echo(json.dumps(audit_module.to_json(verdicts, caveats), indent=2, allow_nan=False))
+    else:
+        render.audit_report(verdicts)
+    render.print_notes(caveats)

@@ -15,7 +15,7 @@ from tradesim.cli.options import ScenarioDir, SolveFormat, SolveFormatOption
 from tradesim.errors import CheckFailed, InputError
 
 
-@app.command()
+@app.command(short_help="CI: fail when a snapshot or expectation moved.")
 def check(
     scenarios: Annotated[
         list[str] | None, typer.Argument(help="Scenario names or files (default: all).")

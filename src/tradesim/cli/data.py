@@ -13,7 +13,7 @@ from tradesim.cli.options import DataFormat, Output
 from tradesim.errors import InputError
 
 
-@app.command()
+@app.command(short_help="The observations, with period, status, source.")
 def data(
     partner: Annotated[
         str | None, typer.Option(help="ISO 3166 alpha-3 partner, e.g. ITA (WLD: the world).")

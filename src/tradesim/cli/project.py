@@ -22,7 +22,7 @@ from tradesim.cli.options import (
 from tradesim.quantities import parse_amount
 
 
-@app.command()
+@app.command(short_help="Project scenarios and read them against a target.")
 def project(
     scenarios: Annotated[
         list[str] | None, typer.Argument(help="Scenario names or TOML files (default: every scenario found).")

@@ -40,7 +40,7 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
     )
 
 
-@scenarios_app.command("validate")
+@scenarios_app.command("validate", short_help="Check that scenario files load and project.")
 def scenarios_validate(
     paths: Annotated[
         list[str] | None, typer.Argument(help="Files or scenario names (default: all found).")

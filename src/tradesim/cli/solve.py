@@ -31,7 +31,7 @@ solve_app = typer.Typer(
     help="Goal seek: required growth, the year reached, the share arithmetic.",
     rich_markup_mode=None,
 )
-app.add_typer(solve_app, name="solve")
+app.add_typer(solve_app, name="solve", short_help="Goal seek: growth, year, share, rest growth.")
 
 
 def _solve_runs(
@@ -53,7 +53,7 @@ def _solve_runs(
     return pairs
 
 
-@solve_app.command("growth")
+@solve_app.command("growth", short_help="The growth that reaches the target by a year.")
 def solve_growth(
     target: TargetOption,
     by: Annotated[int, typer.Option(help="The year the target is to be reached.")],
@@ -83,7 +83,7 @@ def solve_growth(
     render.solve_report("growth", solved, rows, answers, format, runs)
 
 
-@solve_app.command("year")
+@solve_app.command("year", short_help="The year the target is reached.")
 def solve_year(
     target: TargetOption,
     scenarios: ScenarioArgs = None,
@@ -120,7 +120,7 @@ def solve_year(
     render.solve_report("year", solved, rows, answers, format, runs)
 
 
-@solve_app.command("share")
+@solve_app.command("share", short_help="The total trade at which the target is a share.")
 def solve_share(
     target: TargetOption,
     share: ShareOption,
@@ -156,7 +156,7 @@ def solve_share(
     render.solve_report("share", solved, rows, answers, format, runs)
 
 
-@solve_app.command("rest-growth")
+@solve_app.command("rest-growth", short_help="The rest-of-trade growth giving a share.")
 def solve_rest_growth(
     share: ShareOption,
     by: Annotated[int, typer.Option(help="The year the share is to hold.")],

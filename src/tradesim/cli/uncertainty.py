@@ -15,7 +15,6 @@ from tradesim.cli.options import (
     GrowthOption,
     Output,
     RestGrowthOption,
-    ScenarioArgs,
     ScenarioDir,
     SolveFormat,
     SolveFormatOption,
@@ -25,7 +24,7 @@ from tradesim.errors import InputError
 from tradesim.quantities import parse_amount, parse_rate
 
 
-@app.command()
+@app.command(short_help="Monte Carlo: P(target reached), percentiles.")
 def simulate(
     scenarios: Annotated[
         list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
@@ -112,9 +111,12 @@ class GridMetric(StrEnum):
     share = "share"
 
 
-@app.command()
+@app.command(short_help="Which assumption matters most: tornado or grid.")
 def sensitivity(
-    scenarios: ScenarioArgs = None,
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(help="Scenario names or TOML files (default: every scenario; --grid: name one)."),
+    ] = None,
     target: Annotated[str | None, typer.Option(help="Target amount (default: the scenario's own).")] = None,
     swing: Annotated[
         float, typer.Option(help="Tornado: move inputs without sd by this fraction of their value.")
@@ -139,13 +141,11 @@ def sensitivity(
     from tradesim import sensitivity as sens
 
     target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
-    chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=False)
-    results = report.evaluate(
-        chosen,
-        target=target_value
-        if target_value is not None
-        else (None if any(s.target for s in chosen) else 20e9),
-    )
+    chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
+    if grid and len(chosen) != 1:
+        names = ", ".join(s.name for s in chosen)
+        raise InputError(f"--grid works on one scenario: name one, or use --growth (got {len(chosen)}: {names})")
+    results = report.evaluate(chosen, target=target_value)
     if grid:
         if len(grid) != 2:
             raise InputError(f"--grid must be given exactly twice (rows and columns), got {len(grid)}")
@@ -171,10 +171,13 @@ class PlotKind(StrEnum):
     tornado = "tornado"
 
 
-@app.command()
+@app.command(short_help="Draw paths, a simulation fan or a tornado.")
 def plot(
     kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands) or tornado.")],
-    scenarios: ScenarioArgs = None,
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(help="Scenario names or TOML files (default: every scenario; tornado: name one)."),
+    ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The image: FILE.png or FILE.svg.")] = ...,  # type: ignore[assignment]
     target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
     runs: Annotated[int, typer.Option(help="fan: simulated paths.")] = 100_000,
@@ -191,6 +194,9 @@ def plot(
         raise InputError(f"--runs must be a whole number > 0, got {runs}")
     target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    if kind is PlotKind.tornado and len(chosen) != 1:
+        names = ", ".join(s.name for s in chosen)
+        raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
     results = report.evaluate(chosen, target=target_value)
     if kind is PlotKind.paths:
         written = plotting.paths(results, output)
