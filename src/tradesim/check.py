@@ -134,9 +134,7 @@ def read_snapshot(path: Path) -> Snapshot:
     """Parse a snapshot; raise :class:`SnapshotError` naming file and line if it is not one."""
 
     def bad(line: int | None, message: str) -> SnapshotError:
-        return SnapshotError(
-            [Problem(f"{message}; regenerate it with --update", path, line, "snapshot")]
-        )
+        return SnapshotError([Problem(f"{message}; regenerate it with --update", path, line, "snapshot")])
 
     try:
         text = path.read_text(encoding="utf-8")

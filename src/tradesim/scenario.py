@@ -230,7 +230,9 @@ def _deepest(raw: Any) -> tuple[int | str, ...] | None:
     stack: list[tuple[tuple[int | str, ...], Any]] = [((), raw)]
     while stack:
         path, node = stack.pop()
-        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        children = (
+            node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        )
         for key, value in children:
             if isinstance(value, dict | list):
                 if len(path) >= MAX_DEPTH:
@@ -248,7 +250,9 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
             merged[key] = _merge(merged[key], value)
         elif isinstance(value, list) and any(isinstance(v, dict) and v.get("append") is True for v in value):
             # entries that are not tables stay, so that validation reports them where they are
-            entries = [{k: v for k, v in e.items() if k != "append"} if isinstance(e, dict) else e for e in value]
+            entries = [
+                {k: v for k, v in e.items() if k != "append"} if isinstance(e, dict) else e for e in value
+            ]
             inherited = merged.get(key)
             merged[key] = [*(inherited if isinstance(inherited, list) else []), *entries]
         else:

@@ -285,7 +285,9 @@ def semantic_problems(scenario: Scenario) -> list[Problem]:
         problems.append(Problem(message, key=key))
 
     if scenario.reporter == scenario.partner:
-        bad("partner", f"must differ from reporter {scenario.reporter!r}: bilateral trade needs two countries")
+        bad(
+            "partner", f"must differ from reporter {scenario.reporter!r}: bilateral trade needs two countries"
+        )
     if horizon <= base:
         bad("horizon", f"must be after base_year {base}, got {horizon}")
     elif horizon - base > MAX_YEARS:

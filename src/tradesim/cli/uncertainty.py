@@ -144,7 +144,9 @@ def sensitivity(
     chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
     if grid and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
-        raise InputError(f"--grid works on one scenario: name one, or use --growth (got {len(chosen)}: {names})")
+        raise InputError(
+            f"--grid works on one scenario: name one, or use --growth (got {len(chosen)}: {names})"
+        )
     results = report.evaluate(chosen, target=target_value)
     if grid:
         if len(grid) != 2:
