@@ -189,8 +189,8 @@ def required_growth(
 
         rate, method = _root(gap, f"reaches {format_money(target)} in {by}", scenario), "brentq"
     # the check re-runs the scenario up to `by` only: what happens after it is not part of the answer
-    rerun = with_bilateral_rate(scenario, rate)
-    check = model.project(rerun.with_horizon(by), baseline=base).value("bilateral", by)
+    years = np.arange(scenario.base_year, by + 1)
+    check = float(model.paths(with_bilateral_rate(scenario, rate), base, years)[0][-1])
     return GrowthAnswer(scenario.name, base.bilateral, target, by, rate, method, check)
 
 
