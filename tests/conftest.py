@@ -8,6 +8,8 @@ import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=60, deadline=None)
+# `pytest --hypothesis-profile=long`: the long run of the hostile-input suite (README "Reliability")
+settings.register_profile("long", max_examples=3000, deadline=None)
 settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]

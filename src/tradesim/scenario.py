@@ -82,6 +82,7 @@ _TAGS = set(GROWTH_MODELS)
 _MESSAGES = {
     "missing": "required key is missing",
     "model_attributes_type": "must be a table",
+    "model_type": "must be a table",
     "dict_type": "must be a table",
     "tuple_type": "must be a list of tables ([[...]])",
     "int_type": "must be a whole number",

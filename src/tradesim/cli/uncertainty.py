@@ -136,7 +136,10 @@ def sensitivity(
     output: Output = None,
     scenario_dir: ScenarioDir = None,
 ) -> None:
-    """Which assumption matters most: a tornado of one-at-a-time swings, or a two-way --grid."""
+    """Which assumption matters most: a tornado of one-at-a-time swings, or a two-way --grid.
+
+    SCENARIOS: names or TOML files (default: every scenario found; --grid: name one, or use --growth).
+    """
     from tradesim import report
     from tradesim import sensitivity as sens
 
@@ -187,7 +190,10 @@ def plot(
     swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
     scenario_dir: ScenarioDir = None,
 ) -> None:
-    """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim[plot])."""
+    """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim[plot]).
+
+    SCENARIOS: names or TOML files (default: every scenario found; tornado: name one).
+    """
     from tradesim import montecarlo, report, scenario
     from tradesim import plot as plotting
     from tradesim import sensitivity as sens

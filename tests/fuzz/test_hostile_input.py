@@ -1,0 +1,256 @@
+"""The hostile-input suite: generated scenario files and command lines, every command.
+
+For every run: exit code 0, 1 or 2; no traceback (no exception escapes the CLI's boundary); no numpy or other
+warning (pytest turns warnings into errors, so one escapes as an exception; stderr is checked too); JSON
+parses without NaN or Infinity; every error line about a file names it; no file is created outside the
+scenario folder's snapshots/, and no existing file other than a snapshot changes.
+
+CI runs a few hundred examples; ``pytest tests/fuzz --hypothesis-profile=long`` runs 3,000 (README
+"Reliability").
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tests.strategies import any_documents, hostile_strings, to_toml
+from tradesim.cli import app
+
+PARENT = """\
+description = "a valid parent for `extends = \\"parent\\"`"
+[baseline]
+bilateral = "14.5B"
+total = "139.8B"
+[growth]
+bilateral = "5%"
+rest_of_world = "3%"
+[[targets]]
+value = "20B"
+"""
+
+
+def _arg(valid: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, bool]]:
+    """A command-line value and whether it is valid: mostly valid, sometimes hostile."""
+    return st.one_of(
+        valid.map(lambda v: (v, True)),
+        valid.map(lambda v: (v, True)),
+        hostile_strings.map(lambda v: (v, False)),
+    )
+
+
+targets = _arg(st.sampled_from(["20B", "20e9", "$25bn", "500M", "1e12"]))
+years = _arg(st.sampled_from(["2024", "2027", "2030", "2035", "2100"]))
+shares = _arg(st.sampled_from(["1/6", "10%", "0.2", "0.5"]))
+rates = _arg(st.sampled_from(["5%", "0.07", "-3%", "0", "50%"]))
+formats = st.sampled_from(["table", "json"])
+
+
+@st.composite
+def command_lines(draw: st.DrawFn, subject: str, folder: str) -> tuple[list[str], bool]:
+    """A command on the scenario ``subject``, and whether every option value in it is valid."""
+    valid = True
+
+    def take(strategy: st.SearchStrategy[tuple[str, bool]]) -> str:
+        nonlocal valid
+        value, ok = draw(strategy)
+        valid = valid and ok
+        return value
+
+    fmt = draw(formats)
+    where = ["--scenarios", folder]
+    kind = draw(
+        st.sampled_from(
+            [
+                "project",
+                "solve growth",
+                "solve year",
+                "solve share",
+                "solve rest-growth",
+                "audit",
+                "check",
+                "check --update",
+                "simulate",
+                "sensitivity",
+                "validate",
+                "list",
+                "ad-hoc project",
+                "ad-hoc simulate",
+                "grid",
+            ]
+        )
+    )
+    if kind == "project":
+        args = [
+            "project",
+            subject,
+            *where,
+            "--format",
+            draw(st.sampled_from(["table", "json", "csv", "markdown"])),
+        ]
+        if draw(st.booleans()):
+            args += ["--target", take(targets)]
+        if draw(st.booleans()):
+            args += ["--by", take(years)]
+        if draw(st.booleans()):
+            args += ["--detail"]
+    elif kind == "solve growth":
+        args = ["solve", "growth", subject, *where, "--target", take(targets), "--by", take(years), "-f", fmt]
+    elif kind == "solve year":
+        args = ["solve", "year", subject, *where, "--target", take(targets), "-f", fmt]
+    elif kind == "solve share":
+        args = [
+            "solve",
+            "share",
+            subject,
+            *where,
+            "--target",
+            take(targets),
+            "--share",
+            take(shares),
+            "-f",
+            fmt,
+        ]
+        if draw(st.booleans()):
+            args += ["--year", take(years)]
+    elif kind == "solve rest-growth":
+        args = [
+            "solve",
+            "rest-growth",
+            subject,
+            *where,
+            "--share",
+            take(shares),
+            "--by",
+            take(years),
+            "-f",
+            fmt,
+        ]
+    elif kind == "audit":
+        args = ["audit", subject, *where, "-f", fmt]
+    elif kind.startswith("check"):
+        args = ["check", subject, *where, "--format", fmt, *kind.split()[1:]]
+    elif kind == "simulate":
+        args = [
+            "simulate",
+            subject,
+            *where,
+            "--runs",
+            str(draw(st.integers(1, 3000))),
+            "--seed",
+            "1",
+            "-f",
+            fmt,
+        ]
+        if draw(st.booleans()):
+            args += ["--target", take(targets)]
+    elif kind == "sensitivity":
+        args = ["sensitivity", subject, *where, "--format", draw(st.sampled_from(["table", "json", "csv"]))]
+    elif kind == "validate":
+        args = ["scenarios", "validate", subject, *where]
+    elif kind == "list":
+        args = ["scenarios", *where]
+    elif kind == "ad-hoc project":
+        args = [
+            "project",
+            "--growth",
+            take(rates),
+            "--rest-growth",
+            take(rates),
+            "--target",
+            take(targets),
+            "-f",
+            fmt,
+        ]
+    elif kind == "ad-hoc simulate":
+        sd = take(_arg(st.sampled_from(["0", "0.1", "0.5"])))
+        args = [
+            "simulate",
+            "--growth",
+            take(rates),
+            "--growth-sd",
+            sd,
+            "--target",
+            take(targets),
+            "--runs",
+            "500",
+            "--seed",
+            "2",
+            "-f",
+            fmt,
+        ]
+    else:
+        axis = take(_arg(st.sampled_from(["growth=0:0.1:0.05", "rest-growth=0:0.04:0.02"])))
+        args = ["sensitivity", subject, *where, "--grid", axis, "--grid", "target=10e9:30e9:10e9", "-f", fmt]
+    return args, valid
+
+
+def _no_constants(name: str) -> Any:
+    raise AssertionError(f"JSON holds {name}")
+
+
+def _files(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _examples() -> settings:
+    """A few hundred examples in CI; the `long` profile's count when that is larger."""
+    return settings(
+        settings.default,
+        max_examples=max(250, settings.default.max_examples),
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
+
+
+@_examples()
+@given(data=st.data(), document=any_documents, chain=st.sampled_from([0, 0, 0, 3, 40]))
+def test_every_command_survives_hostile_files_and_arguments(
+    data: st.DataObject, document: dict[str, Any], chain: int
+) -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        folder = root / "deep" / "er" / "scenarios"
+        folder.mkdir(parents=True)
+        (folder / "parent.toml").write_text(PARENT, encoding="utf-8")
+        subject = folder / "subject.toml"
+        if chain:  # a chain of `extends`, 40 long is past the bound
+            document = {**document, "extends": "link1"}
+            for i in range(1, chain + 1):
+                parent = f'extends = "link{i + 1}"\n' if i < chain else 'extends = "parent"\n'
+                (folder / f"link{i}.toml").write_text(f'name = "link{i}"\n{parent}', encoding="utf-8")
+        subject.write_text(to_toml(document), encoding="utf-8")
+        before = _files(root)
+        args, valid_arguments = data.draw(command_lines(str(subject), str(folder)), label="command")
+        result = CliRunner().invoke(app, args, prog_name="tradesim", catch_exceptions=True)
+        output = result.stdout + result.stderr
+        event(f"{' '.join(a for a in args[:2] if not a.startswith(('/', '-')))}: exit {result.exit_code}")
+
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{args}: {result.exception!r}\n{to_toml(document)}"
+        )
+        assert result.exit_code in (0, 1, 2), (args, result.exit_code, output)
+        assert "Traceback" not in output
+        assert "Warning" not in result.stderr, (args, result.stderr)
+        if result.exit_code in (0, 1) and "json" in args:
+            json.loads(result.stdout, parse_constant=_no_constants)
+        if result.exit_code == 2 and valid_arguments:
+            for line in result.stderr.splitlines():
+                if line.startswith("tradesim: error: "):
+                    assert str(folder) in line or "tradesim " in line[17:27], (args, line, to_toml(document))
+        after = _files(root)
+        created = [p for p in after if p not in before]
+        assert all(p.parent == folder / "snapshots" for p in created), created
+        changed = [p for p in before if p in after and before[p] != after[p]]
+        assert all(p.parent == folder / "snapshots" for p in changed), changed
+        assert set(before) <= set(after)  # nothing was deleted either
