@@ -268,8 +268,18 @@ def required_rest_growth(
     """The constant growth of the rest of the reporter's trade making the partner's share ``share`` in ``by``."""
     scenario = _within(scenario, by)
     base = baseline or model.resolve_baseline(scenario)
+    bilateral = model.project(scenario, baseline=base).value("bilateral", by)  # a valid path, or an error
+    if bilateral <= 0:
+        raise SolveError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r}: bilateral trade is zero in {by}, so no growth of the rest of "
+                    f"trade makes it {format_percent(share)} of the total",
+                    scenario.path,
+                )
+            ]
+        )
     years = np.arange(scenario.base_year, by + 1)
-    bilateral = model.paths(scenario, base, years)[0][-1]
     needed = bilateral * (1.0 - share) / share
     if not any(e.flow in ("rest_of_world", "total") for e in scenario.events):
         rate, method = (needed / base.rest_of_world) ** (1.0 / (by - scenario.base_year)) - 1.0, "closed form"

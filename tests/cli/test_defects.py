@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, edit
 
 PLAIN = '[growth]\nbilateral = 0.05\nrest_of_world = 0.03\n[[targets]]\nvalue = "20B"\n'
 
@@ -373,3 +373,23 @@ def test_sensitivity_without_a_scenario_uses_every_scenario_not_a_zero_ad_hoc(ru
 def test_help_of_plot_and_sensitivity_names_the_default_used(run: Any) -> None:
     for command in ("plot", "sensitivity"):
         assert "default: every scenario" in run(command, "--help").stdout
+
+
+# found by the hostile-input suite ------------------------------------------------------------------------------
+def test_rest_growth_when_bilateral_trade_has_fallen_to_zero(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    path = write_scenario(
+        "fall",
+        "horizon = 2027\n[growth]\nbilateral = {model = 'linear', amount = '-3.625B'}\nrest_of_world = 0\n",
+    )
+    stderr = _error(run("solve", "rest-growth", str(path), "--share", "1/6", "--by", "2027"))
+    assert stderr == (  # 14.5B − 4 · 3.625B = 0
+        f"tradesim: error: {path}: scenario 'fall': bilateral trade is zero in 2027, so no growth of the rest "
+        "of trade makes it 16.7% of the total\n"
+    )
+    edit(path, "-3.625B", "-3.625000001B")  # below zero in 2027: the path itself is the error
+    stderr = _error(run("solve", "rest-growth", str(path), "--share", "1/6", "--by", "2027"))
+    assert stderr == (
+        f"tradesim: error: {path}: scenario 'fall': bilateral trade falls below zero in 2027 (-4)\n"
+    )
