@@ -286,11 +286,17 @@ def _toml_value(value: object) -> str:
 
 # A valid document at the edges of the domain, then a few of its values made hostile: files that get past the
 # first error reach the projection, the solver and the simulation with extreme numbers.
+# mostly ordinary values, so that many files reach the solver and the simulation; the edges often enough
 edge_rates = st.one_of(
-    st.floats(min_value=-0.99, max_value=10.0), st.sampled_from([-0.99, 0.0, 10.0, "1000%", "-99%"])
+    st.floats(min_value=-0.3, max_value=0.3),
+    st.floats(min_value=-0.3, max_value=0.3),
+    st.floats(min_value=-0.99, max_value=10.0),
+    st.sampled_from([-0.99, 0.0, 10.0, "1000%", "-99%"]),
 )
 edge_amounts = st.one_of(
-    st.floats(min_value=1.0, max_value=1e15), st.sampled_from([1, 1e15, "1000T", "1", "14.5B", "139.8B"])
+    st.floats(min_value=1e8, max_value=1e12),
+    st.floats(min_value=1.0, max_value=1e15),
+    st.sampled_from([1, 1e15, "1000T", "1", "14.5B", "139.8B"]),
 )
 edge_growth = st.one_of(
     edge_rates,
@@ -349,7 +355,7 @@ edge_assertions = st.one_of(
 )
 edge_documents = st.fixed_dictionaries(
     {
-        "growth": st.fixed_dictionaries({"bilateral": edge_growth, "rest_of_world": edge_growth}),
+        "growth": st.fixed_dictionaries({"bilateral": edge_growth, "rest_of_world": edge_rates}),
         "targets": st.lists(
             st.fixed_dictionaries({"value": edge_amounts}, optional={"year": st.integers(2024, 2060)}),
             min_size=1,
@@ -373,7 +379,7 @@ edge_documents = st.fixed_dictionaries(
 def mutated_documents(draw: st.DrawFn) -> dict[str, object]:
     """An edge document with up to two values replaced by hostile ones (anywhere in it)."""
     document = draw(edge_documents)
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):
         node: object = document
         while True:  # walk down to a random place
             children = (

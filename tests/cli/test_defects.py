@@ -344,8 +344,10 @@ def test_grid_years_are_whole_numbers_in_json(run: Any) -> None:
         "--format",
         "json",
     )
-    assert _json(result.stdout)["values"] == [[2024, 2032], [2024, 2029]]
-    assert '"2024.0' not in result.stdout
+    values = _json(result.stdout)["values"]
+    assert values == [[2024, 2032], [2024, 2029]]
+    assert all(type(v) is int for row in values for v in row)
+    assert "2024.0" not in result.stdout
 
 
 def test_data_json_keeps_slashes_and_rates(run: Any) -> None:
