@@ -144,7 +144,8 @@ def _growth_input(
 ) -> tuple[str, str, float, float | None, Variant]:
     if name == "rates":  # table or piecewise: all rates shift together; the value shown is their mean
         rates = component.rates
-        mean = float(np.mean(list(rates.values())))
+        default = getattr(component, "default", None)  # a table may hold no year at all, only its default
+        mean = float(np.mean([*rates.values(), *([default] if default is not None else [])]))
 
         def build(v: float) -> tuple[Scenario, model.ResolvedBaseline]:
             shifted = {y: r + (v - mean) for y, r in rates.items()}

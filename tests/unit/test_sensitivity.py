@@ -141,3 +141,17 @@ def test_grid_share_of_a_total_driven_scenario() -> None:
     for i, g in enumerate(rows.values):
         expected = 14.5e9 * (1 + g) ** 7 / total_2030
         assert table.values[i] == pytest.approx([expected, expected])
+
+
+def test_a_table_of_no_year_swings_its_default() -> None:
+    """Found by the hostile-input suite: the mean of no rates was a numpy warning."""
+    table = Scenario.model_validate(
+        {
+            "name": "t",
+            "growth": {"bilateral": {"model": "table", "rates": {}, "default": 0.05}, "rest_of_world": 0.0},
+        }
+    )
+    (swing,) = [s for s in sensitivity.tornado(table, 20e9).swings if s.input.startswith("growth.bilateral")]
+    assert (swing.base, swing.low, swing.high) == pytest.approx((0.05, 0.0375, 0.0625))
+    rising = 14.5e9 * 1.0625**12
+    assert swing.share_high == pytest.approx(rising / (rising + 125.3e9))
