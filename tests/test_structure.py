@@ -101,5 +101,5 @@ def test_wheel_carries_the_scenarios_and_the_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"tradesim/scenarios/{p.name}" for p in (REPO / "scenarios").glob("*.toml")}
     assert shipped <= names
-    assert "tradesim/_data/kazakhstan_trade_sources.csv" in names
+    assert "tradesim/data/shipped/kazakhstan_trade_sources.csv" in names
     assert "tradesim/py.typed" in names

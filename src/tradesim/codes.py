@@ -1,12 +1,16 @@
 """Country codes: ISO 3166-1 alpha-3 from the ``iso3166`` package, plus the aggregates the data uses.
 
 Codes come from the standard, not from a list typed here (STYLE.md 18). The only aggregate is ``WLD``, the
-world, the partner of a reporter's total trade; it is never a scenario's reporter or partner.
+world, the partner of a reporter's total trade, and ``CENTRAL_ASIA``, a regional target's partner in the
+data; neither is ever a scenario's reporter or partner.
 """
 
 from __future__ import annotations
 
-AGGREGATES = {"WLD": "the world (a reporter's total trade)"}
+AGGREGATES = {
+    "WLD": "the world (a reporter's total trade)",
+    "CENTRAL_ASIA": "Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan (a regional target)",
+}
 
 
 def _countries() -> dict[str, str]:

@@ -205,13 +205,16 @@ def summary_display(results: Sequence[ScenarioResult]) -> Rows:
     target = _common([r.target for r in results])
     by = _common([r.by for r in results])
     spread = len({r.scenario.name for r in results}) < len(results)
+    mixed = _common([(r.scenario.reporter, r.scenario.partner) for r in results]) is None
     rows = []
     for r in results:
         currency = r.scenario.currency
         baseline = format_money(r.projection.baseline.bilateral, currency)
         share_end = format_percent(r.share_at_horizon)
-        row = {
-            "scenario": r.scenario.name,
+        row = {"scenario": r.scenario.name}
+        if mixed:  # the title cannot name one pair: each row does
+            row["pair"] = f"{r.scenario.reporter}–{r.scenario.partner}"
+        row |= {
             f"base {base_year}" if base_year else "baseline": baseline
             if base_year
             else (f"{baseline} ({r.scenario.base_year})"),
@@ -340,16 +343,29 @@ def years_display(result: ScenarioResult) -> Rows:
 
 
 def long_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
-    """Every scenario's per-year rows in long form with a ``scenario`` column (the CSV output)."""
+    """Every scenario's per-year rows in long form with ``scenario``, ``reporter``, ``partner`` and ``currency``
+    columns (the CSV output)."""
     import pandas as pd
 
-    frames = [r.projection.frame(r.target).assign(scenario=r.scenario.name) for r in results]
-    return pd.concat(frames, ignore_index=True)[["scenario", *YEAR_COLUMNS]]
+    pair = ("reporter", "partner", "currency")
+    frames = [
+        r.projection.frame(r.target).assign(
+            scenario=r.scenario.name,
+            reporter=r.scenario.reporter,
+            partner=r.scenario.partner,
+            currency=r.scenario.currency,
+        )
+        for r in results
+    ]
+    return pd.concat(frames, ignore_index=True)[["scenario", *pair, *YEAR_COLUMNS]]
 
 
 def notes(results: Sequence[ScenarioResult]) -> list[str]:
     """Warnings (partial-year or unverified baselines) and actuals, each once, in order."""
     seen: dict[str, None] = {}
+    for r in results:
+        for note in r.scenario.notes:
+            seen.setdefault(note, None)
     for r in results:
         for warning in r.warnings:
             seen.setdefault(warning, None)
@@ -386,6 +402,9 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
         scenarios.append(
             {
                 "name": r.scenario.name,
+                "reporter": r.scenario.reporter,
+                "partner": r.scenario.partner,
+                "currency": r.scenario.currency,
                 "description": r.scenario.description,
                 "file": str(r.scenario.path) if r.scenario.path else None,
                 "base_year": r.scenario.base_year,
@@ -413,7 +432,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     return {
         "target": _common([r.target for r in results]),
         "by": _common([r.by for r in results]),
-        "currency": _common([r.scenario.currency for r in results]) or "USD",
+        "currency": _common([r.scenario.currency for r in results]),  # null when scenarios differ
         "scenarios": scenarios,
     }
 

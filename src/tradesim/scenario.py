@@ -272,7 +272,7 @@ def _known(folder: Path, catalogue: Catalogue) -> dict[str, Path]:
 
 
 def _load_raw(
-    path: Path, directory: Path | None, chain: tuple[Path, ...], catalogue: Catalogue
+    path: Path, directory: Path | None, chain: tuple[Path, ...], catalogue: Catalogue, notes: list[str]
 ) -> tuple[str, dict[str, Any]]:
     """Read a file and resolve ``extends`` (a scenario name or a path relative to the file)."""
     text, raw = _read_toml(path)
@@ -295,7 +295,7 @@ def _load_raw(
                 )
             ]
         )
-    parent = _find_parent(parent_ref, path, directory, catalogue)
+    parent = _find_parent(parent_ref, path, directory, catalogue, notes)
     if parent is None:
         line = locate(text, ("extends",))
         raise ScenarioError([Problem(f"parent scenario {parent_ref!r} not found", path, line, "extends")])
@@ -304,13 +304,23 @@ def _load_raw(
         raise ScenarioError(
             [Problem(f"inheritance cycle: {names}", path, locate(text, ("extends",)), "extends")]
         )
-    _, parent_raw = _load_raw(parent, directory, (*chain, path), catalogue)
+    _, parent_raw = _load_raw(parent, directory, (*chain, path), catalogue, notes)
     parent_raw.pop("name", None)  # a child is never named after its parent
     parent_raw.pop("expect", None)  # expectations pin the parent's own numbers: never inherited
     return text, _merge(parent_raw, raw)
 
 
-def _find_parent(ref: str, child: Path, directory: Path | None, catalogue: Catalogue) -> Path | None:
+SHIPPED_PREFIX = "shipped:"  # `extends = "shipped:steady"`: the reference scenario shipped with tradesim
+
+
+def _find_parent(
+    ref: str, child: Path, directory: Path | None, catalogue: Catalogue, notes: list[str]
+) -> Path | None:
+    """The parent file: a path (relative to the child), a name in the child's folder or the scenario folder,
+    ``shipped:NAME``, or — with a note — a name found only among the shipped reference scenarios."""
+    shipped = shipped_directory()
+    if ref.startswith(SHIPPED_PREFIX):
+        return _known(shipped, catalogue).get(ref.removeprefix(SHIPPED_PREFIX))
     as_path = (child.parent / ref) if not Path(ref).is_absolute() else Path(ref)
     if as_path.suffix == ".toml" or "/" in ref:
         return as_path if as_path.is_file() else None
@@ -319,7 +329,13 @@ def _find_parent(ref: str, child: Path, directory: Path | None, catalogue: Catal
             found = _known(folder, catalogue).get(ref)
             if found is not None:
                 return found
-    return None
+    found = _known(shipped, catalogue).get(ref)
+    if found is not None:
+        notes.append(
+            f"{child}: extends {ref!r}: no scenario of that name in {child.parent}, so the reference scenario "
+            f'shipped with tradesim is used (write extends = "{SHIPPED_PREFIX}{ref}" to say so)'
+        )
+    return found
 
 
 def load(
@@ -330,7 +346,8 @@ def load(
     ``catalogue`` lets several loads share the discovery of folders (see :func:`load_many`).
     """
     path = Path(path)
-    text, raw = _load_raw(path, directory, (), {} if catalogue is None else catalogue)
+    notes: list[str] = []
+    text, raw = _load_raw(path, directory, (), {} if catalogue is None else catalogue, notes)
     named = "name" in raw
     raw.setdefault("name", path.stem)
     problems: list[Problem] = []
@@ -353,7 +370,9 @@ def load(
     if problems:
         raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
     assert scenario is not None
-    return _with_path(scenario, path)
+    loaded = _with_path(scenario, path)
+    loaded._notes = tuple(notes)
+    return loaded
 
 
 def _without(raw: dict[str, Any], bad_paths: list[tuple[int | str, ...]]) -> Scenario | None:

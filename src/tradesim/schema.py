@@ -248,6 +248,11 @@ class Scenario(_Frozen):
     expect: tuple[Expectation, ...] = ()
 
     _path: Path | None = PrivateAttr(default=None)
+    _notes: tuple[str, ...] = PrivateAttr(default=())  # what loading the file wants the reader to know
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
 
     @property
     def path(self) -> Path | None:

@@ -9,7 +9,14 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import Baselines, BaselinesOption, ScenarioDir, SolveFormat, SolveFormatOption
+from tradesim.cli.options import (
+    Baselines,
+    BaselinesOption,
+    DataDir,
+    ScenarioDir,
+    SolveFormat,
+    SolveFormatOption,
+)
 
 
 @app.command(short_help="Check the [[claims]] of scenario files.")
@@ -20,6 +27,7 @@ def audit(
     baselines: BaselinesOption = Baselines.default,
     format: SolveFormatOption = SolveFormat.table,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Check each scenario's [[claims]]: holds or not, and what would have to be true for it to hold."""
     from tradesim import audit as audit_module

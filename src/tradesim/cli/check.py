@@ -11,7 +11,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import ScenarioDir, SolveFormat, SolveFormatOption
+from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat, SolveFormatOption
 from tradesim.errors import CheckFailed, InputError
 
 
@@ -28,6 +28,7 @@ def check(
     format: SolveFormatOption = SolveFormat.table,
     junit: Annotated[Path | None, typer.Option(help="Also write JUnit XML to FILE, for CI systems.")] = None,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Fail (exit 1) when a computed path drifted from its snapshot or an [[expect]] does not hold."""
 

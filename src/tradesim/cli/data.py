@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataFormat, Output
+from tradesim.cli.options import DataDir, DataFormat, Output
 from tradesim.errors import InputError
 
 
@@ -29,8 +29,9 @@ def data(
     reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
     format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output: Output = None,
+    data_dir: DataDir = None,
 ) -> None:
-    """Print the shipped observations with period, status and source."""
+    """Print the observations in use (shipped, and your data folder's) with period, status, source and origin."""
     from tradesim import data as data_module
 
     frame = data_module.load_observations()
@@ -57,9 +58,8 @@ def data(
     elif format is DataFormat.csv:
         render.emit(frame.to_csv(index=False), output)
     else:
-        shown = frame[
-            [c for c in data_module.COLUMNS if c not in ("url", "note")]
-        ]  # provenance: `--format json`
+        # url, note and published: `--format json` or csv; origin says which file a row came from
+        shown = frame[[*(c for c in data_module.COLUMNS if c not in ("url", "note")), "origin"]]
         console = render.make_console(output)
         records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
         console.print(render.rich_table(records, f"{len(shown)} observations"))

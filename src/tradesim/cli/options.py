@@ -94,3 +94,23 @@ YearOption = Annotated[
         help="Compare with the scenario's total in YEAR (default: the year reached, else the base year)."
     ),
 ]
+
+
+def _use_data(value: Path | None) -> Path | None:
+    """Every command that reads data makes the dataset (shipped + the data folder) the one in use."""
+    from tradesim import data
+
+    data.use(data.load(value))
+    return value
+
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Folder of your own data (CSV files in tradesim's columns; default: $TRADESIM_DATA, or ./data "
+        "when it exists). Its rows supersede the shipped ones.",
+        show_default=False,
+        callback=_use_data,
+    ),
+]

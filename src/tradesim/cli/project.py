@@ -12,6 +12,7 @@ from tradesim.cli._app import app
 from tradesim.cli.options import (
     Baselines,
     BaselinesOption,
+    DataDir,
     Format,
     GrowthOption,
     Output,
@@ -54,6 +55,7 @@ def project(
     detail: Annotated[bool, typer.Option("--detail", help="Add a per-year table for each scenario.")] = False,
     baselines: BaselinesOption = Baselines.default,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Project every scenario year by year and read it against the target."""
     from tradesim import report

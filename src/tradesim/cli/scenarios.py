@@ -8,7 +8,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import ScenarioDir
+from tradesim.cli.options import DataDir, ScenarioDir
 from tradesim.errors import ScenarioError, TradesimError
 
 scenarios_app = typer.Typer(
@@ -46,6 +46,7 @@ def scenarios_validate(
         list[str] | None, typer.Argument(help="Files or scenario names (default: all found).")
     ] = None,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Validate scenario files: each must load and project; every problem in every file, one line each."""
     from tradesim import scenario

@@ -12,6 +12,7 @@ from tradesim.cli._app import Boundary, app
 from tradesim.cli.options import (
     Baselines,
     BaselinesOption,
+    DataDir,
     GrowthOption,
     RestGrowthOption,
     ScenarioArgs,
@@ -61,6 +62,7 @@ def solve_growth(
     baselines: BaselinesOption = Baselines.default,
     format: SolveFormatOption = SolveFormat.table,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The constant annual growth of bilateral trade that reaches the target exactly in --by."""
     from tradesim import solve
@@ -92,6 +94,7 @@ def solve_year(
     baselines: BaselinesOption = Baselines.default,
     format: SolveFormatOption = SolveFormat.table,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The first calendar year the target is reached, and the exact crossing time within that year."""
     from tradesim import solve
@@ -131,6 +134,7 @@ def solve_share(
     baselines: BaselinesOption = Baselines.default,
     format: SolveFormatOption = SolveFormat.table,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The total trade at which the target is SHARE of it, and how far that is from the scenario's total."""
     from tradesim import solve
@@ -165,6 +169,7 @@ def solve_rest_growth(
     baselines: BaselinesOption = Baselines.default,
     format: SolveFormatOption = SolveFormat.table,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The constant growth of the rest of the reporter's trade that makes the partner's share SHARE in --by."""
     from tradesim import solve

@@ -12,6 +12,7 @@ import typer
 from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
+    DataDir,
     GrowthOption,
     Output,
     RestGrowthOption,
@@ -49,6 +50,7 @@ def simulate(
     format: SolveFormatOption = SolveFormat.table,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
     from tradesim import montecarlo, report, scenario
@@ -135,6 +137,7 @@ def sensitivity(
     format: Annotated[GridFormat, typer.Option("--format", "-f", help="Output format.")] = GridFormat.table,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Which assumption matters most: a tornado of one-at-a-time swings, or a two-way --grid.
 
@@ -189,6 +192,7 @@ def plot(
     seed: Annotated[int, typer.Option(help="fan: the seed.")] = 1,
     swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
     scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim[plot]).
 

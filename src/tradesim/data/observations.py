@@ -1,4 +1,4 @@
-"""The sourced observations tradesim ships, and the rule that picks one value per year.
+"""Observations with their provenance, the dataset in use, and the rule that picks one value per year.
 
 Every number keeps its provenance: ``source``, ``url``, ``period``, ``status``, ``reported_by`` and ``note``
 travel with it as an :class:`Observation`.
@@ -21,9 +21,11 @@ One exception, asked for by the users: the default 2023 Kazakhstan–Italy basel
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradesim.errors import DataError, Problem
@@ -48,18 +50,36 @@ COLUMNS = (
     "url",
     "note",
 )
+OPTIONAL_COLUMNS = (
+    "published",
+)  # when the figure was first released (ISO date), for first-vintage backtests
 STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}
 PERIOD_RANK = {"FY": 0, "FY-as-stated": 1}  # any other period is a part year: rank 2
 FULL_YEAR = "FY"
-UNIT_SCALE = {"USD_bn": ("USD", 1e9), "EUR_bn": ("EUR", 1e9)}
+SCALES = {"bn": 1e9, "mn": 1e6}
+SHIPPED = "shipped"
 
 # (reporter, partner, year) -> period preferred by default over the plain rule. See the module docstring.
 DEFAULT_PERIOD_OVERRIDES: dict[tuple[str, str, int], str] = {("KAZ", "ITA", 2023): "FY-as-stated"}
 
 
+def money_unit(unit: str) -> tuple[str, float] | None:
+    """``USD_bn`` → ``("USD", 1e9)``, ``EUR_mn`` → ``("EUR", 1e6)``, ``KZT`` → ``("KZT", 1.0)``; ``None`` for
+    units that are not money (``percent``, ``USD_per_EUR``)."""
+    currency, _, scale = unit.partition("_")
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        return None
+    if not scale:
+        return currency, 1.0
+    return (currency, SCALES[scale]) if scale in SCALES else None
+
+
 @dataclass(frozen=True)
 class Observation:
-    """One sourced figure. ``amount`` is in currency units (``1.45e10``); ``value`` as the source gives it."""
+    """One sourced figure. ``amount`` is in currency units (``1.45e10``); ``value`` as the source gives it.
+
+    ``origin`` is where the row came from: ``shipped`` or ``FILE:LINE`` of the user's data folder.
+    """
 
     kind: str
     reporter: str
@@ -74,48 +94,68 @@ class Observation:
     source: str
     url: str
     note: str
+    published: str = ""
+    origin: str = SHIPPED
 
     @property
     def currency(self) -> str:
-        return UNIT_SCALE.get(self.unit, (self.unit, 1.0))[0]
+        money = money_unit(self.unit)
+        return money[0] if money else self.unit
 
     @property
     def amount(self) -> float:
-        if self.unit not in UNIT_SCALE:  # a rate, a share: as the source gives it
+        money = money_unit(self.unit)
+        if money is None:  # a rate, a share: as the source gives it
             return self.value
         # rounded to a thousandth of a currency unit so 16.1 bn is 16_100_000_000.0, not ...000002
-        return round(self.value * UNIT_SCALE[self.unit][1], 3)
+        return round(self.value * money[1], 3)
+
+    @property
+    def key(self) -> tuple[str, str, str, str, int, str, str]:
+        """What a user row shares with the shipped row it supersedes."""
+        return (self.kind, self.reporter, self.partner, self.flow, self.year, self.period, self.reported_by)
 
     @property
     def is_full_year(self) -> bool:
         return self.period == FULL_YEAR
 
     def label(self) -> str:
-        """``$14.5B (2023 FY-as-stated, reported, KAZ statistics)``."""
+        """``$14.5B (2023 FY-as-stated, reported, KAZ statistics)``, and the file when it is the user's."""
+        where = "" if self.origin == SHIPPED else f", {self.origin}"
         return (
             f"{format_money(self.amount, self.currency)} ({self.year} {self.period}, {self.status}, "
-            f"{self.reported_by} statistics)"
+            f"{self.reported_by} statistics{where})"
         )
 
     def provenance(self) -> dict[str, Any]:
-        """The provenance columns, for JSON output."""
+        """The provenance columns, for JSON output (``origin`` names the file a user's figure came from)."""
         record = asdict(self)
         record["amount"] = self.amount
         return record
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The observations in use: the shipped file, superseded row by row by the user's data folder.
+
+    ``digest`` changes when any of the files does (``tradesim check`` reads it to tell a data change).
+    """
+
+    observations: tuple[Observation, ...]
+    folder: Path | None = None
+    files: tuple[Path, ...] = ()
+    digest: str = ""
+    superseded: tuple[Observation, ...] = ()  # shipped rows a user row replaced
+
+
 @cache
 def _csv_bytes() -> bytes:
-    return files("tradesim").joinpath("_data", DATA_FILE).read_bytes()
-
-
-def data_hash() -> str:
-    """SHA-256 of the shipped data file: lets ``tradesim check`` tell a data change from a model change."""
-    return hashlib.sha256(_csv_bytes()).hexdigest()
+    return files("tradesim.data").joinpath("shipped", DATA_FILE).read_bytes()
 
 
 @cache
-def _observations() -> tuple[Observation, ...]:
+def shipped() -> Dataset:
+    """The shipped observations alone."""
     import csv
     import io
 
@@ -132,20 +172,46 @@ def _observations() -> tuple[Observation, ...]:
             )
         except (KeyError, ValueError) as exc:  # pragma: no cover - guards the shipped file
             raise DataError(f"{DATA_FILE}:{line}: unreadable row ({exc})") from None
-    return tuple(result)
+    return Dataset(tuple(result), digest=hashlib.sha256(_csv_bytes()).hexdigest())
+
+
+_ACTIVE: ContextVar[Dataset | None] = ContextVar("tradesim_dataset", default=None)
+
+
+def use(dataset: Dataset | None) -> None:
+    """Make ``dataset`` the one every lookup reads (``None``: back to the default of :func:`current`)."""
+    _ACTIVE.set(dataset)
+
+
+def current() -> Dataset:
+    """The dataset in use: the one given to :func:`use`, else the shipped file plus the default data folder
+    (``$TRADESIM_DATA``, else ``./data`` when it exists), read once."""
+    dataset = _ACTIVE.get()
+    if dataset is None:
+        from tradesim.data.folders import load
+
+        dataset = load(None)
+        _ACTIVE.set(dataset)
+    return dataset
+
+
+def data_hash() -> str:
+    """SHA-256 of the data in use: lets ``tradesim check`` tell a data change from a model change."""
+    return current().digest
 
 
 def observations() -> tuple[Observation, ...]:
-    """All shipped observations, in file order."""
-    return _observations()
+    """All observations in use, in order: shipped (less what the user superseded), then the user's."""
+    return current().observations
 
 
 def load_observations() -> pd.DataFrame:
-    """All shipped observations as a DataFrame with every provenance column, plus ``amount``."""
+    """The observations in use as a DataFrame with every provenance column, ``origin`` and ``amount``."""
     import pandas as pd
 
-    frame = pd.DataFrame([asdict(o) for o in _observations()], columns=list(COLUMNS))
-    frame["amount"] = [o.amount for o in _observations()]
+    rows = observations()
+    frame = pd.DataFrame([asdict(o) for o in rows], columns=[*COLUMNS, *OPTIONAL_COLUMNS, "origin"])
+    frame["amount"] = [o.amount for o in rows]
     return frame
 
 
@@ -172,7 +238,7 @@ def select(
         "status": status,
     }
     criteria = {key: value for key, value in wanted.items() if value is not None}
-    return [o for o in _observations() if all(getattr(o, k) == v for k, v in criteria.items())]
+    return [o for o in observations() if all(getattr(o, k) == v for k, v in criteria.items())]
 
 
 def _rank(observation: Observation) -> tuple[int, int]:

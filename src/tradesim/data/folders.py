@@ -1,0 +1,210 @@
+"""The user's data folder: every ``*.csv`` in it, validated strictly, superseding shipped rows.
+
+Where the folder is: ``--data DIR``, else ``$TRADESIM_DATA``, else ``./data`` when it exists (else none: the
+shipped data alone). Every CSV has the shipped file's columns (:data:`~tradesim.data.observations.COLUMNS`),
+in any order, plus optionally ``published``. Every problem of every file is reported at once, each as
+``FILE:LINE: column: message`` (exit 2). A user row supersedes the shipped rows with the same kind, reporter,
+partner, flow, year, period and reported_by; two user rows with the same key are an error naming both.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import os
+import re
+from pathlib import Path
+
+from tradesim.codes import AGGREGATES, country_problem
+from tradesim.data.observations import (
+    COLUMNS,
+    OPTIONAL_COLUMNS,
+    SHIPPED,
+    Dataset,
+    Observation,
+    money_unit,
+    shipped,
+)
+from tradesim.errors import DataError, Problem
+
+ENV_DATA = "TRADESIM_DATA"
+KINDS = ("trade", "share", "target", "fx")
+FLOWS = {
+    "trade": ("total", "export", "import", "re-export", "re-import"),
+    "share": ("total", "export", "import"),
+    "target": ("total", "export", "import"),
+    "fx": ("rate",),
+}
+STATUSES = (
+    "reported",
+    "approximate",
+    "derived",
+    "unverified",
+    "doubtful_unit",
+    "computed",
+    "partial",
+    "stated",
+)
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# FY, FY-as-stated, `by` (a target's year), h1/h2, q1–q4, one month (mar), months so far (jan-aug)
+PERIOD = re.compile(rf"^(FY|FY-as-stated|by|h[12]|q[1-4]|{'|'.join(MONTHS)}|jan-({'|'.join(MONTHS[1:])}))$")
+REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, ...)
+
+
+def data_directory(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """``--data DIR``, else ``$TRADESIM_DATA``, else ``./data`` if present, else ``None`` (shipped data only)."""
+    if explicit is not None:
+        chosen, what = Path(explicit), "--data"
+    elif os.environ.get(ENV_DATA):
+        chosen, what = Path(os.environ[ENV_DATA]), ENV_DATA
+    elif Path("data").is_dir():
+        return Path("data")
+    else:
+        return None
+    if not chosen.is_dir():
+        raise DataError([Problem(f"{what}: data folder not found", chosen)])
+    return chosen
+
+
+def load(folder: str | os.PathLike[str] | None) -> Dataset:
+    """The shipped data superseded by every CSV in ``folder`` (``None``: the default folder, if any)."""
+    directory = data_directory(folder)
+    base = shipped()
+    if directory is None:
+        return base
+    paths = sorted(directory.glob("*.csv"))
+    problems: list[Problem] = []
+    rows: list[Observation] = []
+    for path in paths:
+        found, wrong = read(path)
+        problems.extend(wrong)
+        if not wrong:  # a file with a problem adds no row: nothing half-read is ever used
+            rows.extend(found)
+    first: dict[tuple[object, ...], Observation] = {}
+    for row in rows:
+        if row.key in first:
+            file, line = row.origin.rsplit(":", 1)
+            problems.append(
+                Problem(f"duplicate row: the same figure as {first[row.key].origin}", Path(file), int(line))
+            )
+        first.setdefault(row.key, row)
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
+    digest = hashlib.sha256(base.digest.encode())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    kept = tuple(o for o in base.observations if o.key not in first)
+    superseded = tuple(o for o in base.observations if o.key in first)
+    return Dataset((*kept, *rows), directory, tuple(paths), digest.hexdigest(), superseded)
+
+
+def read(path: Path) -> tuple[list[Observation], list[Problem]]:
+    """The observations of one CSV and every problem in it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if header is None:
+        return [], [Problem("the file is empty; the first line names the columns", path)]
+    header = [name.strip() for name in header]
+    problems = []
+    allowed = (*COLUMNS, *OPTIONAL_COLUMNS)
+    for name in header:
+        if name not in allowed:
+            problems.append(
+                Problem(f"unknown column (allowed: {', '.join(allowed)})", path, 1, name or "(empty)")
+            )
+    for name in COLUMNS:
+        if name not in header:
+            problems.append(Problem("required column is missing", path, 1, name))
+    if len(set(header)) != len(header):
+        problems.append(Problem("a column is named twice", path, 1))
+    if any(p.message == "required column is missing" for p in problems) or len(set(header)) != len(header):
+        return [], problems  # rows cannot be read; unknown columns alone do not stop the row checks
+    rows = []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue  # a blank line
+        if len(values) != len(header):
+            problems.append(Problem(f"{len(values)} fields, the header has {len(header)}", path, line))
+            continue
+        row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+        found, wrong = _observation(row, path, line)
+        problems.extend(wrong)
+        if found is not None:
+            rows.append(found)
+    return rows, problems
+
+
+def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observation | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(column: str, message: str) -> None:
+        problems.append(Problem(f"{message}, got {row.get(column, '')!r}", path, line, column))
+
+    kind = row["kind"]
+    if kind not in KINDS:
+        bad("kind", f"must be one of {', '.join(KINDS)}")
+    for column in ("reporter", "partner"):
+        code = row[column]
+        if kind == "fx":
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                bad(column, "must be an ISO 4217 currency code such as EUR or USD (kind fx)")
+        elif code not in AGGREGATES and (problem := country_problem(code)) is not None:
+            problems.append(
+                Problem(f"{problem} (or an aggregate: {', '.join(AGGREGATES)})", path, line, column)
+            )
+    if kind in FLOWS and row["flow"] not in FLOWS[kind]:
+        bad("flow", f"must be one of {', '.join(FLOWS[kind])} for kind {kind}")
+    year = None
+    try:
+        year = int(row["year"])
+        if not 1900 <= year <= 2300:
+            bad("year", "must be a year in 1900–2300")
+    except ValueError:
+        bad("year", "must be a whole number")
+    if not PERIOD.match(row["period"]):
+        bad("period", "must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug)")
+    value = math.nan
+    try:
+        value = float(row["value"])
+    except ValueError:
+        bad("value", "must be a number")
+    else:
+        if not math.isfinite(value):
+            bad("value", "must be a finite number")
+    unit = row["unit"]
+    if kind == "fx":
+        if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", unit):
+            bad("unit", "must be CUR_per_CUR for kind fx, e.g. USD_per_EUR")
+    elif kind == "share":
+        if unit != "percent":
+            bad("unit", "must be percent for kind share")
+    elif money_unit(unit) is None:
+        bad("unit", "must be a currency code, optionally with _bn or _mn: USD_bn, EUR_mn, KZT")
+    if row["status"] not in STATUSES:
+        bad("status", f"must be one of {', '.join(STATUSES)}")
+    if not REPORTED_BY.match(row["reported_by"]):
+        bad(
+            "reported_by",
+            "must name whose statistics these are: a country code (KAZ) or an institution (ECB)",
+        )
+    if not row["source"]:
+        problems.append(Problem("every figure needs its source", path, line, "source"))
+    published = row.get("published", "")
+    if published:
+        try:
+            dt.date.fromisoformat(published)
+        except ValueError:
+            bad("published", "must be a date, YYYY-MM-DD")
+    if problems or year is None:
+        return None, problems
+    fields = {name: row[name] for name in COLUMNS if name not in ("year", "value")}
+    return Observation(**fields, year=year, value=value, published=published, origin=f"{path}:{line}"), []
+
+
+__all__ = ["ENV_DATA", "SHIPPED", "data_directory", "load", "read"]

@@ -1,0 +1,116 @@
+"""Bring your own data: a pair the shipped data lacks, from a data folder, with provenance in every output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SCENARIOS
+
+HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+DEU = (
+    HEADER
+    + "trade,KAZ,DEU,total,2023,FY,4.2,USD_bn,reported,KAZ,My office,https://example.org,\n"
+    + "trade,KAZ,DEU,total,2024,FY,4.9,USD_bn,reported,KAZ,My office,https://example.org,\n"
+)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "deu.csv").write_text(DEU)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "deu.toml").write_text(
+        'partner = "DEU"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "5B"\n'
+    )
+    return tmp_path
+
+
+def test_a_pair_from_the_data_folder_projects_with_its_provenance(run: Any, workspace: Path) -> None:
+    args = ["deu", "--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")]
+    result = run("project", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["scenarios"]
+    assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "DEU", "USD")
+    assert entry["baseline"] == 4.2e9
+    assert entry["baseline_sources"]["bilateral"]["origin"] == f"{workspace / 'data' / 'deu.csv'}:2"
+    assert entry["years"][1]["actual"] == 4.9e9
+    # 4.2 · 1.05^t ≥ 5 ⇔ t ≥ ln(5 / 4.2) / ln 1.05 = 3.57: 2027
+    assert entry["reached_year"] == 2027
+    rows = list(csv.DictReader(io.StringIO(run("project", *args, "--format", "csv").stdout)))
+    assert {(r["reporter"], r["partner"], r["currency"]) for r in rows} == {("KAZ", "DEU", "USD")}
+
+
+def test_the_default_data_folder_and_the_origin_column(
+    run: Any, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace)
+    table = run("data", "--partner", "DEU").stdout
+    assert "data/deu.csv:2" in table
+    assert "data/deu.csv:3" in table
+    records = json.loads(run("data", "--partner", "DEU", "--format", "json").stdout)
+    assert [r["origin"] for r in records] == ["data/deu.csv:2", "data/deu.csv:3"]
+
+
+def test_a_bad_data_file_is_exit_2_with_file_line_and_column(run: Any, workspace: Path) -> None:
+    (workspace / "data" / "bad.csv").write_text(
+        HEADER + "trade,KAZ,DEU,total,2025,FY,x,USD_bn,reported,KAZ,s,,\n"
+    )
+    result = run(
+        "project", "deu", "--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")
+    )
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"tradesim: error: {workspace / 'data' / 'bad.csv'}:2: value: must be a number, got 'x'\n"
+    )
+
+
+def test_extends_falls_back_to_the_shipped_reference_scenarios(run: Any, workspace: Path) -> None:
+    folder = workspace / "scenarios"
+    (folder / "mine.toml").write_text('extends = "steady"\n[growth.bilateral]\nrate = "6%"\n')
+    (folder / "explicit.toml").write_text('extends = "shipped:steady"\n')
+    result = run("project", "mine", "explicit", "--scenarios", str(folder), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    entries = {e["name"]: e for e in json.loads(result.stdout)["scenarios"]}
+    assert entries["mine"]["years"][1]["bilateral"] == pytest.approx(14.5e9 * 1.06)
+    assert entries["explicit"]["years"][1]["bilateral"] == pytest.approx(14.5e9 * 1.05)
+    assert (
+        f"note: {folder / 'mine.toml'}: extends 'steady': no scenario of that name in {folder}, so the reference "
+        'scenario shipped with tradesim is used (write extends = "shipped:steady" to say so)'
+    ) in " ".join(result.stderr.split())
+    assert "explicit.toml: extends" not in result.stderr
+
+
+def test_one_run_mixing_pairs_names_each_pair(run: Any, workspace: Path) -> None:
+    result = run(
+        "project",
+        "deu",
+        str(SCENARIOS / "steady.toml"),
+        "--scenarios",
+        str(workspace / "scenarios"),
+        "--data",
+        str(workspace / "data"),
+    )
+    assert result.stdout.startswith("Bilateral trade against each target")
+    assert "KAZ–DEU" in result.stdout
+    assert "KAZ–ITA" in result.stdout
+    document = json.loads(
+        run(
+            "project",
+            "deu",
+            str(SCENARIOS / "steady.toml"),
+            "--scenarios",
+            str(workspace / "scenarios"),
+            "--data",
+            str(workspace / "data"),
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert [(s["reporter"], s["partner"]) for s in document["scenarios"]] == [("KAZ", "DEU"), ("KAZ", "ITA")]

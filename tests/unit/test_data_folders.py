@@ -1,0 +1,104 @@
+"""The user's data folder: strict validation, precedence over shipped rows, provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tradesim import data
+from tradesim.errors import DataError
+
+HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+
+
+def _folder(tmp_path: Path, **files: str) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, body in files.items():
+        (folder / f"{name}.csv").write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_a_user_row_supersedes_the_shipped_rows_with_its_key(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path, totals=HEADER + "trade,KAZ,WLD,total,2023,FY,141.0,USD_bn,reported,KAZ,Mine,,\n"
+    )
+    dataset = data.load(folder)
+    data.use(dataset)
+    try:
+        total = data.total_baseline("KAZ", 2023)
+        assert (total.amount, total.origin, total.status) == (141e9, f"{folder / 'totals.csv'}:2", "reported")
+        (replaced,) = dataset.superseded
+        assert (replaced.value, replaced.status) == (139.8, "unverified")
+        assert len(dataset.observations) == len(data.shipped().observations)  # one out, one in
+        assert dataset.digest != data.shipped().digest
+    finally:
+        data.use(None)
+
+
+def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        a=HEADER
+        + "trade,KAZ,EUR,total,20x3,Q5,abc,USD_bn,maybe,kaz,,,\ntrade,KAZ,ITA,total,2023,FY,inf,USD,reported,KAZ,s,,\n",
+        b="kind,reporter\n",
+    )
+    with pytest.raises(DataError) as caught:
+        data.load(folder)
+    a, b = folder / "a.csv", folder / "b.csv"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{a}:2: partner: must be an ISO 3166-1 alpha-3 country code such as KAZ or ITA, got 'EUR' (or an "
+        "aggregate: WLD, CENTRAL_ASIA)",
+        f"{a}:2: year: must be a whole number, got '20x3'",
+        f"{a}:2: period: must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug), "
+        "got 'Q5'",
+        f"{a}:2: value: must be a number, got 'abc'",
+        f"{a}:2: status: must be one of reported, approximate, derived, unverified, doubtful_unit, computed, "
+        "partial, stated, got 'maybe'",
+        f"{a}:2: reported_by: must name whose statistics these are: a country code (KAZ) or an institution "
+        "(ECB), got 'kaz'",
+        f"{a}:2: source: every figure needs its source",
+        f"{a}:3: value: must be a finite number, got 'inf'",
+        *(f"{b}:1: {column}: required column is missing" for column in data.COLUMNS[2:]),
+    ]
+
+
+def test_unknown_columns_and_duplicates(tmp_path: Path) -> None:
+    row = "trade,KAZ,DEU,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,\n"
+    folder = _folder(tmp_path, one=HEADER + row + row, two=HEADER.strip() + ",extra\n" + row.strip() + ",x\n")
+    with pytest.raises(DataError) as caught:
+        data.load(folder)
+    one, two = folder / "one.csv", folder / "two.csv"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{one}:3: duplicate row: the same figure as {one}:2",
+        f"{two}:1: extra: unknown column (allowed: {', '.join((*data.COLUMNS, 'published'))})",
+    ]
+
+
+def test_where_the_folder_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(data.ENV_DATA, raising=False)
+    assert data.data_directory() is None
+    (tmp_path / "data").mkdir()
+    assert data.data_directory() == Path("data")
+    monkeypatch.setenv(data.ENV_DATA, str(tmp_path / "elsewhere"))
+    with pytest.raises(DataError, match=r"TRADESIM_DATA: data folder not found"):
+        data.data_directory()
+    with pytest.raises(DataError, match=r"--data: data folder not found"):
+        data.data_directory(tmp_path / "nope")
+
+
+def test_published_dates_are_checked_and_kept(tmp_path: Path) -> None:
+    header = HEADER.strip() + ",published\n"
+    folder = _folder(
+        tmp_path,
+        a=header + "trade,KAZ,DEU,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,2024-02-01\n",
+    )
+    (row,) = [o for o in data.load(folder).observations if o.partner == "DEU"]
+    assert row.published == "2024-02-01"
+    (folder / "a.csv").write_text(
+        header + "trade,KAZ,DEU,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,soon\n"
+    )
+    with pytest.raises(DataError, match=r"published: must be a date, YYYY-MM-DD, got 'soon'"):
+        data.load(folder)
