@@ -7,16 +7,24 @@ data; neither is ever a scenario's reporter or partner.
 
 from __future__ import annotations
 
+from functools import cache
+
 AGGREGATES = {
     "WLD": "the world (a reporter's total trade)",
     "CENTRAL_ASIA": "Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan (a regional target)",
 }
 
 
+@cache
 def _countries() -> dict[str, str]:
     import iso3166  # imported on first use: `tradesim --help` stays light
 
     return {code: country.name for code, country in iso3166.countries_by_alpha3.items()}
+
+
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 country code."""
+    return frozenset(_countries())
 
 
 def country_name(code: str) -> str | None:

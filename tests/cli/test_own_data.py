@@ -114,3 +114,57 @@ def test_one_run_mixing_pairs_names_each_pair(run: Any, workspace: Path) -> None
         ).stdout
     )
     assert [(s["reporter"], s["partner"]) for s in document["scenarios"]] == [("KAZ", "DEU"), ("KAZ", "ITA")]
+
+
+def test_import_comtrade_then_project_with_no_baseline_numbers_in_the_file(run: Any, tmp_path: Path) -> None:
+    from tests.unit.test_importers import line, write
+
+    raw = write(
+        tmp_path,
+        line(partner="DEU", flow="X", value=3.0e9, year=2023),
+        line(partner="DEU", flow="M", value=1.2e9, year=2023),
+        line(partner="W00", flow="X", value=78e9, year=2023, desc="World"),
+        line(partner="W00", flow="M", value=60e9, year=2023, desc="World"),
+        name="TradeData_KAZ_2023.csv",
+    )
+    (tmp_path / "data").mkdir()
+    out = tmp_path / "data" / "kaz.csv"
+    result = run("data", "import", "comtrade", str(raw), "--reporter", "KAZ", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote {out}: 6 observations\n"
+    scenario = tmp_path / "deu.toml"
+    scenario.write_text(
+        'partner = "DEU"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "5B"\n'
+    )
+    document = json.loads(
+        run("project", str(scenario), "--data", str(tmp_path / "data"), "--format", "json").stdout
+    )
+    (entry,) = document["scenarios"]
+    assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "DEU", "USD")
+    assert (entry["baseline"], entry["baseline_total"]) == (4.2e9, 138e9)  # 3.0 + 1.2; 78 + 60
+    bilateral = entry["baseline_sources"]["bilateral"]
+    assert bilateral["source"] == "UN Comtrade+ (TradeData_KAZ_2023.csv, comtrade format)"
+    assert bilateral["origin"].startswith(f"{out}:")
+    assert (bilateral["status"], bilateral["reported_by"]) == ("derived", "KAZ")
+    assert entry["share_at_reached"] is not None
+
+
+def test_a_failed_import_writes_nothing(run: Any, tmp_path: Path) -> None:
+    from tests.unit.test_importers import line, write
+
+    raw = write(tmp_path, line(flow="X", value=1e9), line(flow="X", value=2e9))  # the same key, two values
+    out = tmp_path / "kaz.csv"
+    out.write_text("precious")
+    result = run("data", "import", "comtrade", str(raw), "--output", str(out))
+    assert result.exit_code == 2
+    assert "twice with different values" in result.stderr
+    assert out.read_text() == "precious"
+    assert set(tmp_path.iterdir()) == {raw, out}  # no temporary left behind
+    nothing = run(
+        "data", "import", "comtrade", str(raw), "--reporter", "ITA", "--output", str(tmp_path / "n.csv")
+    )
+    assert (nothing.exit_code, nothing.stderr) == (
+        2,
+        f"tradesim: error: {raw}: no row matches (nothing written)\n",
+    )
+    assert not (tmp_path / "n.csv").exists()

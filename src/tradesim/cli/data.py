@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import Boundary, app
 from tradesim.cli.options import DataDir, DataFormat, Output
 from tradesim.errors import InputError
 
+data_app = typer.Typer(
+    cls=Boundary,
+    help="The observations in use, with their provenance; import official statistics.",
+    rich_markup_mode=None,
+)
+app.add_typer(data_app, name="data", short_help="The observations, with period, status, source.")
 
-@app.command(short_help="The observations, with period, status, source.")
+
+@data_app.callback(invoke_without_command=True)
 def data(
+    ctx: typer.Context,
     partner: Annotated[
         str | None, typer.Option(help="ISO 3166 alpha-3 partner, e.g. ITA (WLD: the world).")
     ] = None,
@@ -31,7 +41,12 @@ def data(
     output: Output = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Print the observations in use (shipped, and your data folder's) with period, status, source and origin."""
+    """Print the observations in use (shipped, and your data folder's) with period, status, source and origin.
+
+    `tradesim data import FORMAT FILE --output PATH` turns official statistics into a data folder's CSV.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from tradesim import data as data_module
 
     frame = data_module.load_observations()
@@ -65,3 +80,68 @@ def data(
         console.print(render.rich_table(records, f"{len(shown)} observations"))
         if output is not None:
             render.emit(console.export_text(), output)
+
+
+class ImportFormat(StrEnum):
+    comtrade = "comtrade"
+    wide = "wide"
+
+
+@data_app.command("import", short_help="Official statistics into a data folder's CSV.")
+def data_import(
+    format: Annotated[
+        ImportFormat, typer.Argument(help="comtrade (UN Comtrade+ CSV, plain or .gz) or wide.")
+    ],
+    file: Annotated[Path, typer.Argument(help="The file to import.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The CSV to write (atomically), e.g. data/kaz.csv.")
+    ] = ...,  # type: ignore[assignment]
+    reporter: Annotated[str | None, typer.Option(help="Keep this reporter (ISO 3166 alpha-3).")] = None,
+    partner: Annotated[str | None, typer.Option(help="Keep this partner (WLD: the world).")] = None,
+    year: Annotated[int | None, typer.Option(help="Keep this year.")] = None,
+    commodity: Annotated[
+        str, typer.Option(help="comtrade: the cmdCode to keep: TOTAL, or an HS chapter such as 27.")
+    ] = "TOTAL",
+    cumulate: Annotated[
+        bool, typer.Option("--cumulate", help="comtrade monthly data: also the jan-<mon> sums.")
+    ] = False,
+    flow: Annotated[
+        str | None, typer.Option(help="wide: the flow of every row (else rows are flows).")
+    ] = None,
+    unit: Annotated[
+        str, typer.Option(help="wide: the unit of the values, e.g. USD_mn, EUR_bn, KZT.")
+    ] = "USD_mn",
+    source: Annotated[str | None, typer.Option(help="wide: who published the table.")] = None,
+    url: Annotated[str, typer.Option(help="wide: where you downloaded it.")] = "",
+) -> None:
+    """Turn official statistics into a CSV in tradesim's columns, for a data folder (every row status reported
+    or derived, source the file's name and format). An import that fails writes nothing."""
+    from tradesim.data import importers
+
+    if not output.parent.is_dir():
+        raise InputError(f"--output: folder {output.parent} does not exist")
+    if output.suffix != ".csv":
+        raise InputError(f"--output must name a .csv file (a data folder reads *.csv), got {str(output)!r}")
+    if format is ImportFormat.comtrade:
+        from tradesim.data.importers import comtrade
+
+        rows, summary = comtrade.read(file, comtrade.Filters(commodity, reporter, partner, year, cumulate))
+        skipped = [
+            *(f"{n:,} rows of flow {code}" for code, n in sorted(summary.skipped_flows.items())),
+            *(
+                f"{n:,} rows with partner or reporter {code} (not a country)"
+                for code, n in sorted(summary.skipped_partners.items())
+            ),
+        ]
+    else:
+        from tradesim.data.importers import wide
+
+        rows = wide.read(
+            file, reporter=reporter, partner=partner, flow=flow, unit=unit, source=source, url=url, year=year
+        )
+        skipped = []
+    if not rows:
+        raise InputError(f"{file}: no row matches (nothing written)")
+    importers.write(rows, output)
+    typer.echo(f"wrote {output}: {len(rows):,} observations")
+    render.print_notes([f"left out: {', '.join(skipped)}"] if skipped else [])

@@ -97,10 +97,10 @@ YearOption = Annotated[
 
 
 def _use_data(value: Path | None) -> Path | None:
-    """Every command that reads data makes the dataset (shipped + the data folder) the one in use."""
+    """Every command that reads data names its data folder (shipped data + that folder are then in use)."""
     from tradesim import data
 
-    data.use(data.load(value))
+    data.use_folder(value)  # read when first needed
     return value
 
 

@@ -32,6 +32,7 @@ from tradesim.data.observations import (
     shipped,
     total_baseline,
     use,
+    use_folder,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "shipped",
     "total_baseline",
     "use",
+    "use_folder",
 ]

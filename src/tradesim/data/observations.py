@@ -176,6 +176,7 @@ def shipped() -> Dataset:
 
 
 _ACTIVE: ContextVar[Dataset | None] = ContextVar("tradesim_dataset", default=None)
+_FOLDER: ContextVar[Path | None] = ContextVar("tradesim_data_folder", default=None)
 
 
 def use(dataset: Dataset | None) -> None:
@@ -183,14 +184,21 @@ def use(dataset: Dataset | None) -> None:
     _ACTIVE.set(dataset)
 
 
+def use_folder(folder: Path | None) -> None:
+    """Read the data folder ``folder`` (``None``: the default one) when data is first needed, not before:
+    a command that reads no data never fails on a data file."""
+    _FOLDER.set(folder)
+    _ACTIVE.set(None)
+
+
 def current() -> Dataset:
-    """The dataset in use: the one given to :func:`use`, else the shipped file plus the default data folder
-    (``$TRADESIM_DATA``, else ``./data`` when it exists), read once."""
+    """The dataset in use: the one given to :func:`use`, else the shipped file plus the data folder of
+    :func:`use_folder` (default: ``$TRADESIM_DATA``, else ``./data`` when it exists), read once."""
     dataset = _ACTIVE.get()
     if dataset is None:
         from tradesim.data.folders import load
 
-        dataset = load(None)
+        dataset = load(_FOLDER.get())
         _ACTIVE.set(dataset)
     return dataset
 

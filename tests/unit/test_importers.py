@@ -1,0 +1,192 @@
+"""Importers against small files whose every figure is written out here, so results can be checked by hand."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tradesim.data.importers import comtrade, to_csv, wide
+from tradesim.errors import DataError, InputError
+
+HEADER = (
+    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
+    "flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,"
+    "classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
+    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,"
+    "isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,"
+    "legacyEstimationFlag,isReported,isAggregate"
+)
+
+
+def line(
+    reporter: str = "KAZ",
+    partner: str = "DEU",
+    flow: str = "X",
+    value: float = 1e9,
+    *,
+    year: int = 2023,
+    freq: str = "A",
+    month: int = 52,
+    cmd: str = "TOTAL",
+    partner2: str = "0",
+    desc: str = "Germany",
+) -> str:
+    return (
+        f"C,{freq},{year}0101,{year},{month},{year},398,{reporter},Kazakhstan,{flow},Flow,276,{partner},{desc},"
+        f"{partner2},W00,World,H6,HS,True,{cmd},All Commodities,0,False,C00,TOTAL CPC,0,0,TOTAL MOT,-1,N/A,0,"
+        f"False,-1,N/A,0,False,0,False,0,False,{value},{value},{value},0,True,True"
+    )
+
+
+def write(tmp_path: Path, *lines: str, name: str = "ct.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def by_key(rows: list[comtrade.Row]) -> dict[tuple[str, str, str, int, str], comtrade.Row]:
+    return {(r[1], r[2], r[3], r[4], r[5]): r for r in rows}
+
+
+def test_annual_flows_derived_total_and_what_is_left_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        line(flow="X", value=3.3e9),
+        line(flow="M", value=0.9e9),
+        line(flow="RX", value=0.2e9),  # kept apart
+        line(flow="DX", value=3.0e9),  # domestic exports: counted, skipped
+        line(flow="X", value=9e9, partner2="380"),  # a breakdown by second partner: would count twice
+        line(flow="X", value=7e9, cmd="27"),  # a chapter, not the total
+        line(partner="W00", flow="X", value=60e9, desc="World"),
+        line(partner="W00", flow="M", value=40e9, desc="World"),
+        line(partner="_X", flow="X", value=1e6, desc='"Areas, nes"'),  # quoted field with a comma
+        line(reporter="CHN", partner="KAZ", flow="M", value=3.1e9),  # another reporter
+    )
+    rows, summary = comtrade.read(path, comtrade.Filters(reporter="KAZ"))
+    found = by_key(rows)
+    assert set(found) == {
+        ("KAZ", "DEU", "export", 2023, "FY"),
+        ("KAZ", "DEU", "import", 2023, "FY"),
+        ("KAZ", "DEU", "re-export", 2023, "FY"),
+        ("KAZ", "DEU", "total", 2023, "FY"),
+        ("KAZ", "WLD", "export", 2023, "FY"),
+        ("KAZ", "WLD", "import", 2023, "FY"),
+        ("KAZ", "WLD", "total", 2023, "FY"),
+    }
+    total = found[("KAZ", "DEU", "total", 2023, "FY")]
+    assert total[6] == 3.3e9 + 0.9e9  # export + import; the re-export is not added
+    assert (total[8], total[9]) == ("derived", "KAZ")
+    assert found[("KAZ", "DEU", "export", 2023, "FY")][6:10] == (3.3e9, "USD", "reported", "KAZ")
+    assert found[("KAZ", "WLD", "total", 2023, "FY")][6] == 100e9
+    assert summary.skipped_flows == {"DX": 1}
+    assert summary.skipped_partners == {"_X": 1}
+    chapter, _ = comtrade.read(path, comtrade.Filters(reporter="KAZ", commodity="27"))
+    assert [(r[3], r[6]) for r in chapter] == [("export", 7e9)]
+    mirror, _ = comtrade.read(path, comtrade.Filters(partner="KAZ"))
+    assert [(r[1], r[2], r[9], r[6]) for r in mirror] == [("CHN", "KAZ", "CHN", 3.1e9)]  # a mirror stays one
+
+
+def test_monthly_figures_and_their_cumulation(tmp_path: Path) -> None:
+    months = [line(freq="M", month=m, year=2024, value=m * 1e8) for m in (1, 2, 3, 5)]
+    path = write(tmp_path, *months)
+    rows, _ = comtrade.read(path, comtrade.Filters(cumulate=True))
+    found = by_key(rows)
+    assert found[("KAZ", "DEU", "export", 2024, "mar")][6] == 3e8
+    assert found[("KAZ", "DEU", "export", 2024, "jan-feb")][6] == pytest.approx(3e8)
+    assert found[("KAZ", "DEU", "export", 2024, "jan-mar")][6] == pytest.approx(6e8)
+    assert ("KAZ", "DEU", "export", 2024, "jan-may") not in found  # April is missing: no sum through May
+    plain, _ = comtrade.read(path)
+    assert {r[5] for r in plain} == {"jan", "feb", "mar", "may"}
+
+
+def test_gzip_and_parallel_reads_give_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [
+        line(partner=p, flow=f, value=v)
+        for p in ("DEU", "ITA", "FRA", "W00")
+        for f, v in (("X", 2e9), ("M", 1e9))
+    ]
+    path = write(tmp_path, *lines * 1)
+    packed = tmp_path / "ct.csv.gz"
+    with path.open("rb") as source, gzip.open(packed, "wb") as target:
+        shutil.copyfileobj(source, target)
+    single, _ = comtrade.read(path, workers=1)
+    monkeypatch.setattr(comtrade, "PARALLEL_BYTES", 0)
+    parallel, _ = comtrade.read(path, workers=3)
+    assert sorted(parallel) == sorted(single)
+    unpacked = [(*r[:10], r[10].replace("ct.csv.gz", "ct.csv"), *r[11:]) for r in comtrade.read(packed)[0]]
+    assert sorted(unpacked) == sorted(single)
+    assert len(single) == 12  # 4 partners × (export, import, total)
+
+
+def test_bad_lines_name_their_line_number(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        line(flow="X", value=2e9),
+        line(flow="M", value=1e9),
+        "C,A,20230101,2023,52,2023,398,KAZ,TOTAL,too,few",  # could match (holds ,TOTAL,): checked
+        line(flow="X", value=2e9),  # the same figure again: counted once
+        line(flow="X", value=2.5e9),  # a different figure for the same key
+    )
+    with pytest.raises(DataError) as caught:
+        comtrade.read(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:4: 11 fields, the header has 47",
+        f"{path}:6: KAZ–DEU export 2023 FY twice with different values: line 2 has 2e+09, this line 2.5e+09",
+    ]
+    other = tmp_path / "other.csv"
+    other.write_text(HEADER.replace("cmdCode", "commodity") + "\n")
+    with pytest.raises(DataError, match="not a Comtrade\\+ CSV: no column cmdCode"):
+        comtrade.read(other)
+
+
+def test_the_csv_has_the_data_folders_columns(tmp_path: Path) -> None:
+    rows, _ = comtrade.read(write(tmp_path, line(flow="X", value=0.1 + 0.2)))
+    text = to_csv(rows)
+    assert text.splitlines()[0] == (
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,published"
+    )
+    assert "0.30000000000000004" in text  # full precision
+
+
+def test_wide_tables(tmp_path: Path) -> None:
+    table = tmp_path / "kaz.csv"
+    table.write_text(
+        "Partner,Indicator,2022,2023 [YR2023],2024\n"
+        'ITA,Export,"13,500.5",..,16 000\n'
+        "Germany,Export,1000,1100,\n"
+        "World,Export,84000,78000,-\n",
+        encoding="utf-8",
+    )
+    rows = wide.read(
+        table,
+        reporter="KAZ",
+        partner=None,
+        flow="export",
+        unit="USD_mn",
+        source="BNS",
+        url="https://stat.gov.kz",
+    )
+    values = {(r[2], r[4]): r[6] for r in rows}
+    assert values == {
+        ("ITA", 2022): 13500.5,
+        ("ITA", 2024): 16000.0,
+        ("DEU", 2022): 1000.0,
+        ("DEU", 2023): 1100.0,
+        ("WLD", 2022): 84000.0,
+        ("WLD", 2023): 78000.0,
+    }
+    assert {(r[3], r[5], r[7], r[8], r[9], r[10]) for r in rows} == {
+        ("export", "FY", "USD_mn", "reported", "KAZ", "BNS")
+    }
+    flows = tmp_path / "flows.csv"
+    flows.write_text("Flow,2023\nExports,13.3\nImports,1.2\nTurnover,14.5\nSomething,1\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        wide.read(flows, reporter="KAZ", partner="ITA", flow=None, unit="USD_bn", source=None, url="")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{flows}:5: Flow: not a flow (export, import, total): 'Something'"
+    ]
+    with pytest.raises(InputError, match="--reporter"):
+        wide.read(flows, reporter=None, partner="ITA", flow=None, unit="USD_bn", source=None, url="")
