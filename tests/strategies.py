@@ -400,3 +400,35 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, object]:
 
 
 any_documents = st.one_of(mutated_documents(), mutated_documents(), scenario_documents)
+
+
+# Data folder rows and Comtrade-like lines: valid values mostly, hostile ones often enough.
+_DATA_VALID = {
+    "kind": st.sampled_from(["trade", "share", "target", "fx"]),
+    "reporter": st.sampled_from(["KAZ", "ITA", "EUR", "USD", "WLD"]),
+    "partner": st.sampled_from(["ITA", "DEU", "WLD", "USD", "CENTRAL_ASIA"]),
+    "flow": st.sampled_from(["total", "export", "import", "rate", "re-export"]),
+    "year": st.integers(1990, 2030).map(str),
+    "period": st.sampled_from(["FY", "FY-as-stated", "jan-nov", "h1", "q3", "mar", "by"]),
+    "value": st.one_of(st.floats(0.001, 1e6).map(repr), st.sampled_from(["14.5", "1e308", "0", "-3"])),
+    "unit": st.sampled_from(["USD_bn", "EUR_mn", "KZT", "percent", "USD_per_EUR"]),
+    "status": st.sampled_from(["reported", "approximate", "derived", "unverified", "stated"]),
+    "reported_by": st.sampled_from(["KAZ", "ITA", "ECB"]),
+    "source": st.sampled_from(["My office", ""]),
+    "url": st.just("https://example.org"),
+    "note": st.text(max_size=5),
+}
+data_rows = st.fixed_dictionaries(
+    {column: st.one_of(valid, valid, valid, hostile_strings) for column, valid in _DATA_VALID.items()}
+)
+comtrade_fields = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["A", "M", "KAZ", "ITA", "W00", "X", "M", "RX", "TOTAL", "0", "C00", "2023", "52", "3"]
+        ),
+        st.floats(0, 1e12).map(repr),
+        hostile_strings,
+    ),
+    min_size=0,
+    max_size=50,
+)

@@ -11,6 +11,7 @@ CI runs a few hundred examples; ``pytest tests/fuzz --hypothesis-profile=long`` 
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 from pathlib import Path
@@ -20,7 +21,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.strategies import any_documents, hostile_strings, to_toml
+from tests.strategies import any_documents, comtrade_fields, data_rows, hostile_strings, to_toml
+from tests.unit.test_importers import HEADER as COMTRADE_HEADER
 from tradesim.cli import app
 
 PARENT = """\
@@ -53,7 +55,9 @@ formats = st.sampled_from(["table", "json"])
 
 
 @st.composite
-def command_lines(draw: st.DrawFn, subject: str, folder: str) -> tuple[list[str], bool]:
+def command_lines(
+    draw: st.DrawFn, subject: str, folder: str, data_folder: str, comtrade_file: str
+) -> tuple[list[str], bool]:
     """A command on the scenario ``subject``, and whether every option value in it is valid."""
     valid = True
 
@@ -83,6 +87,10 @@ def command_lines(draw: st.DrawFn, subject: str, folder: str) -> tuple[list[str]
                 "ad-hoc project",
                 "ad-hoc simulate",
                 "grid",
+                "data",
+                "data project",
+                "import comtrade",
+                "import wide",
             ]
         )
     )
@@ -156,6 +164,33 @@ def command_lines(draw: st.DrawFn, subject: str, folder: str) -> tuple[list[str]
         args = ["scenarios", "validate", subject, *where]
     elif kind == "list":
         args = ["scenarios", *where]
+    elif kind == "data":
+        args = ["data", "--data", data_folder, "--format", draw(st.sampled_from(["table", "json", "csv"]))]
+    elif kind == "data project":
+        args = ["project", subject, *where, "--data", data_folder, "-f", fmt]
+    elif kind == "import comtrade":
+        out = str(Path(data_folder).parent / "out" / "x.csv")
+        args = ["data", "import", "comtrade", comtrade_file, "--output", out]
+        if draw(st.booleans()):
+            args += ["--reporter", take(_arg(st.sampled_from(["KAZ", "ITA"])))]
+        if draw(st.booleans()):
+            args += ["--cumulate"]
+    elif kind == "import wide":
+        out = str(Path(data_folder).parent / "out" / "x.csv")
+        unit = take(_arg(st.sampled_from(["USD_mn", "EUR_bn"])))
+        args = [
+            "data",
+            "import",
+            "wide",
+            comtrade_file,
+            "--output",
+            out,
+            "--reporter",
+            "KAZ",
+            "--flow",
+            "export",
+        ]
+        args += ["--unit", unit]
     elif kind == "ad-hoc project":
         args = [
             "project",
@@ -189,6 +224,12 @@ def command_lines(draw: st.DrawFn, subject: str, folder: str) -> tuple[list[str]
         axis = take(_arg(st.sampled_from(["growth=0:0.1:0.05", "rest-growth=0:0.04:0.02"])))
         args = ["sensitivity", subject, *where, "--grid", axis, "--grid", "target=10e9:30e9:10e9", "-f", fmt]
     return args, valid
+
+
+def data_rows_columns() -> tuple[str, ...]:
+    from tradesim.data import COLUMNS
+
+    return COLUMNS
 
 
 def _no_constants(name: str) -> Any:
@@ -230,8 +271,26 @@ def test_every_command_survives_hostile_files_and_arguments(
                 parent = f'extends = "link{i + 1}"\n' if i < chain else 'extends = "parent"\n'
                 (folder / f"link{i}.toml").write_text(f'name = "link{i}"\n{parent}', encoding="utf-8")
         subject.write_text(to_toml(document), encoding="utf-8")
+        data_folder = root / "deep" / "data"
+        data_folder.mkdir()
+        (root / "deep" / "out").mkdir()
+        rows = data.draw(st.lists(data_rows, max_size=4), label="data rows")
+        with (data_folder / "mine.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(data_rows_columns()))
+            writer.writeheader()
+            writer.writerows(rows)
+        comtrade_file = root / "deep" / "TradeData.csv"
+        lines = data.draw(st.lists(comtrade_fields, max_size=6), label="comtrade lines")
+        header = data.draw(
+            st.sampled_from([COMTRADE_HEADER, "Partner,2022,2023 [YR2023]", "a,b"]), label="header"
+        )
+        with comtrade_file.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(header + "\n")
+            csv.writer(handle).writerows(lines)
         before = _files(root)
-        args, valid_arguments = data.draw(command_lines(str(subject), str(folder)), label="command")
+        args, valid_arguments = data.draw(
+            command_lines(str(subject), str(folder), str(data_folder), str(comtrade_file)), label="command"
+        )
         result = CliRunner().invoke(app, args, prog_name="tradesim", catch_exceptions=True)
         output = result.stdout + result.stderr
         event(f"{' '.join(a for a in args[:2] if not a.startswith(('/', '-')))}: exit {result.exit_code}")
@@ -247,10 +306,11 @@ def test_every_command_survives_hostile_files_and_arguments(
         if result.exit_code == 2 and valid_arguments:
             for line in result.stderr.splitlines():
                 if line.startswith("tradesim: error: "):
-                    assert str(folder) in line or "tradesim " in line[17:27], (args, line, to_toml(document))
+                    named = (str(folder), str(root / "deep"), "tradesim ")
+                    assert any(n in line[:400] for n in named), (args, line, to_toml(document))
         after = _files(root)
         created = [p for p in after if p not in before]
-        assert all(p.parent == folder / "snapshots" for p in created), created
+        assert all(p.parent in (folder / "snapshots", root / "deep" / "out") for p in created), created
         changed = [p for p in before if p in after and before[p] != after[p]]
         assert all(p.parent == folder / "snapshots" for p in changed), changed
         assert set(before) <= set(after)  # nothing was deleted either
