@@ -96,7 +96,7 @@ def would_hold_if(claim: Claim, result: metrics.Evaluation, projection: model.Pr
     """What would have to be true for a claim that does not hold, in a sentence (via :mod:`tradesim.solve`)."""
     scenario, base = projection.scenario, projection.baseline
     currency, reporter = scenario.currency, scenario.reporter
-    target = metrics.target_of(scenario)
+    target = metrics.target_of(scenario, assertion=claim)
     bound = _bound(claim, result.computed)
     money = format_money(target, currency) if target is not None else "the target"
 
@@ -181,7 +181,7 @@ def _data_explanation(claim: Claim, scenario: Scenario, bound: float, result: me
 
 def _actual(claim: Claim, projection: model.Projection) -> str:
     """For claims about reaching the target: when the actuals reached it, if they did."""
-    target = metrics.target_of(projection.scenario)
+    target = metrics.target_of(projection.scenario, assertion=claim)
     if target is None or not (claim.metric == "reached_year" or claim.at == "target"):
         return ""
     year = projection.actual_reached_year(target)

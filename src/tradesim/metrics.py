@@ -44,16 +44,21 @@ def holds(assertion: Assertion, computed: float | None) -> bool:
     return low <= computed <= high
 
 
-def target_of(scenario: Scenario, target: float | None = None) -> float | None:
+def target_of(
+    scenario: Scenario, target: float | None = None, assertion: Assertion | None = None
+) -> float | None:
+    """The target an assertion is read against: given, else its own ``target``, else the scenario's first."""
     if target is not None:
         return target
+    if assertion is not None and assertion.target is not None:
+        return assertion.target
     return scenario.target.value if scenario.target is not None else None
 
 
 def evaluate(assertion: Assertion, projection: model.Projection, target: float | None = None) -> Evaluation:
     """Compute ``assertion``'s metric on ``projection`` (or on the data, for a claim ``against = "data"``)."""
     scenario = projection.scenario
-    goal = target_of(scenario, target)
+    goal = target_of(scenario, target, assertion)
     year = assertion.year
     if assertion.at == "target":
         year = projection.reached_year(goal) if goal is not None else None
@@ -131,7 +136,7 @@ def format_claimed(assertion: Assertion, currency: str = "USD") -> str:
 
 def describe(assertion: Assertion, scenario: Scenario, year: int | None, target: float | None = None) -> str:
     """What the metric is, in words: ``KAZ–ITA share of KAZ's trade when $20.0B is reached (2027)``."""
-    goal = target_of(scenario, target)
+    goal = target_of(scenario, target, assertion)
     money = format_money(goal, scenario.currency) if goal is not None else "the target"
     pair = f"{scenario.reporter}–{scenario.partner}"
     when = (

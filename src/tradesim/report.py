@@ -38,6 +38,7 @@ class ScenarioResult:
     projection: model.Projection
     target: float
     by: int | None = None
+    own_target: bool = False  # the target is the scenario's first [[targets]] entry (no --target given)
 
     @property
     def scenario(self) -> Scenario:
@@ -72,6 +73,26 @@ class ScenarioResult:
         except SolveError:
             return None
         return answer.required_growth
+
+    def targets(self) -> list[dict[str, Any]]:
+        """Every ``[[targets]]`` entry of the scenario read against this projection (none with ``--target``):
+        value, year, label, the year reached, the share then, and the growth needed by its year."""
+        if not self.own_target:
+            return []
+        found = []
+        for target in self.scenario.targets:
+            result = ScenarioResult(self.projection, target.value, target.year, own_target=True)
+            found.append(
+                {
+                    "value": target.value,
+                    "year": target.year,
+                    "label": target.label,
+                    "reached_year": result.reached_year,
+                    "share_at_reached": result.share_at_reached,
+                    "required_growth": result.required_growth,
+                }
+            )
+        return found
 
     @property
     def actual_reached_year(self) -> int | None:
@@ -118,7 +139,7 @@ def evaluate(
         baselines = model.baseline_variants(scenario) if all_baselines else [None]
         for baseline in baselines:
             projection = model.project(scenario, full_year=full_year, baseline=baseline)
-            results.append(ScenarioResult(projection, chosen, year))
+            results.append(ScenarioResult(projection, chosen, year, own_target=target is None))
     return results
 
 
@@ -235,8 +256,20 @@ def summary_display(results: Sequence[ScenarioResult]) -> Rows:
             growth = r.required_growth
             needed = f"{format_percent(growth, 2, signed=True)}" if growth is not None else "—"
             row[f"need by {by}" if by else "need"] = needed if by or r.by is None else f"{needed} by {r.by}"
+        others = r.targets()[1:]
+        if any(len(x.targets()) > 1 for x in results):
+            row["other targets"] = (
+                "; ".join(_other_target(t, currency, r.scenario.horizon_year) for t in others) or "—"
+            )
         rows.append(row)
     return rows
+
+
+def _other_target(target: dict[str, Any], currency: str, horizon: int) -> str:
+    """``$40.0B by 2030: reached 2031`` (or ``not by 2035``)."""
+    by = f" by {target['year']}" if target["year"] else ""
+    reached = f"reached {target['reached_year']}" if target["reached_year"] else f"not by {horizon}"
+    return f"{format_money(target['value'], currency)}{by}: {reached}"
 
 
 def title(results: Sequence[ScenarioResult]) -> str:
@@ -423,6 +456,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                 "required_growth": r.required_growth,
                 "actual_reached_year": r.actual_reached_year,
                 "warnings": list(r.warnings),
+                "targets": r.targets(),  # every [[targets]] entry; [] with --target
                 "years": [
                     {"year": int(row["year"]), **{k: _number(v) for k, v in row.items() if k != "year"}}
                     for row in r.projection.rows(r.target)

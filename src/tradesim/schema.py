@@ -200,6 +200,7 @@ class Assertion(_Frozen):
     atol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     min: float | None = None
     max: float | None = None
+    target: PositiveAmount | None = None  # its own target (default: the scenario's first [[targets]] entry)
 
     _parse = field_validator("value", "min", "max", mode="before")(_metric_value)
 
@@ -382,9 +383,12 @@ def _assertion_problems(key: str, item: Assertion, scenario: Scenario) -> list[P
     elif item.min is not None and item.max is not None and item.min > item.max:
         problems.append(Problem(f"min {item.min:g} is above max {item.max:g}", key=f"{key}.min"))
     needs_target = item.at == "target" or item.metric in ("reached_year", "required_growth")
-    if needs_target and scenario.target is None:
+    if needs_target and scenario.target is None and item.target is None:
         problems.append(
-            Problem(f"metric {item.metric!r} needs the scenario's [[targets]]", key=f"{key}.metric")
+            Problem(
+                f"metric {item.metric!r} needs a target: its own target = ... or the scenario's [[targets]]",
+                key=f"{key}.metric",
+            )
         )
     if (
         isinstance(item, Claim)
