@@ -90,7 +90,7 @@ def _resolve_baseline(
     else:
         period = spec.bilateral_period or ("FY" if full_year else None)
         bilateral_source = observation or data.bilateral_baseline(
-            scenario.reporter, scenario.partner, year, period=period
+            scenario.reporter, scenario.partner, year, period=period, currency=scenario.currency
         )
         bilateral = bilateral_source.amount
         warnings += data.caveats(bilateral_source, "bilateral baseline")
@@ -101,7 +101,7 @@ def _resolve_baseline(
         if spec.total is not None:
             total = spec.total
         else:
-            total_source = data.total_baseline(scenario.reporter, year)
+            total_source = data.total_baseline(scenario.reporter, year, currency=scenario.currency)
             total = total_source.amount
             warnings += data.caveats(total_source, f"{scenario.reporter} total trade")
         rest = total - bilateral

@@ -84,7 +84,11 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
         int(min(r.projection.years[0] for r in results)),
         int(max(r.projection.years[-1] for r in results)) + 1,
     )
-    actuals = [(y, o) for y in years if (o := data.actual(first.reporter, first.partner, y)) is not None]
+    actuals = [
+        (y, o)
+        for y in years
+        if (o := data.actual(first.reporter, first.partner, y, currency=first.currency)) is not None
+    ]
     if actuals:
         ax.scatter(
             [y for y, _ in actuals],

@@ -28,11 +28,13 @@ _SCALES = {
     "trillion": 1e12,
 }
 _AMOUNT = re.compile(
-    r"^(?P<sign>[-+−]?)\s*\$?\s*(?P<number>[0-9][0-9_,]*(?:\.[0-9_]+)?(?:e[-+]?[0-9]+)?|\.[0-9_]+)"
-    r"\s*(?P<scale>[a-z]*)$",
+    r"^(?P<sign>[-+−]?)\s*(?:(?P<symbol>[$€£])|(?P<prefix>[A-Z]{3})\s)?\s*"
+    r"(?P<number>[0-9][0-9_,]*(?:\.[0-9_]+)?(?:e[-+]?[0-9]+)?|\.[0-9_]+)"
+    r"\s*(?P<scale>[a-z]*)(?:\s+(?P<suffix>[A-Z]{3}))?$",
     re.IGNORECASE,
 )
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€"}
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 
 # The finite domain (README "Exit codes and errors"): what a trade model can meaningfully hold. World trade is
 # about 3e13 USD a year; an amount beyond 1e15 (a thousand trillion) or a rate beyond +1000%/yr is a typo, and
@@ -78,20 +80,45 @@ def _shown(text: object) -> str:
 def parse_amount(text: str | float | int, *, what: str = "amount", positive: bool = False) -> float:
     """Parse ``20e9``, ``20_000_000_000``, ``20B``, ``20bn``, ``$20B``, ``20 billion``, ``500M`` to a float.
 
+    A currency other than ``$`` is refused here: only targets carry one (:func:`parse_money`).
+
     >>> parse_amount("$20B")
     20000000000.0
     """
+    value, currency = parse_money(text, what=what, positive=positive)
+    if currency not in (None, "USD"):
+        raise InputError(
+            f"{_subject(what)}takes no currency but the scenario's (only a target may be in another), got {text!r}"
+        )
+    return value
+
+
+def parse_money(
+    text: str | float | int, *, what: str = "amount", positive: bool = False
+) -> tuple[float, str | None]:
+    """An amount and its currency, if written: ``€20B``, ``20B EUR``, ``EUR 20bn``, ``$20B`` (USD), ``20e9``
+    (none). Codes are three letters (ISO 4217).
+
+    >>> parse_money("EUR 20bn")
+    (20000000000.0, 'EUR')
+    """
     if not (_is_number(text) or isinstance(text, str)):
         raise InputError(f"{_subject(what)}must be a number like 20e9 or 20B, got {_shown(text)}")
+    currency = None
     if isinstance(text, int | float):
         value = _finite(_as_float(text), text, what)
     else:
         match = _AMOUNT.match(text.strip())
-        scale = _SCALES.get(match.group("scale").lower()) if match else None
-        if match is None or scale is None:
+        word = match.group("scale") if match else ""
+        codes = [c.upper() for c in (match.group("prefix"), match.group("suffix")) if c] if match else []
+        if word.lower() not in _SCALES and len(word) == 3 and not codes:  # `20 EUR`: a code, not a scale
+            word, codes = "", [word.upper()]
+        scale = _SCALES.get(word.lower()) if match else None
+        if match is None or scale is None or len(codes) > 1 or (codes and match.group("symbol")):
             raise InputError(
                 f"{_subject(what)}must be a number like 20e9, 20_000_000_000, 20B, $20bn or 500M, got {text!r}"
             )
+        currency = codes[0] if codes else _SYMBOL_CURRENCY.get(match.group("symbol") or "")
         number = float(match.group("number").replace("_", "").replace(",", ""))
         sign = -1.0 if match.group("sign") in ("-", "−") else 1.0
         value = _finite(sign * number * scale, text, what)
@@ -101,7 +128,7 @@ def parse_amount(text: str | float | int, *, what: str = "amount", positive: boo
         raise InputError(f"{_subject(what)}must be at most 1e15 (a thousand trillion) in size, got {text!r}")
     if positive and value < MIN_POSITIVE_AMOUNT:
         raise InputError(f"{_subject(what)}must be at least 1 (one currency unit), got {text!r}")
-    return value
+    return value, currency
 
 
 def parse_rate(text: str | float | int, *, what: str = "rate") -> float:

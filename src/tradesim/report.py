@@ -39,6 +39,7 @@ class ScenarioResult:
     target: float
     by: int | None = None
     own_target: bool = False  # the target is the scenario's first [[targets]] entry (no --target given)
+    target_note: str | None = None  # how a target in another currency was converted
 
     @property
     def scenario(self) -> Scenario:
@@ -81,10 +82,11 @@ class ScenarioResult:
             return []
         found = []
         for target in self.scenario.targets:
-            result = ScenarioResult(self.projection, target.value, target.year, own_target=True)
+            value, _ = in_currency(target.value, target.currency, self.scenario, target.year)
+            result = ScenarioResult(self.projection, value, target.year, own_target=True)
             found.append(
                 {
-                    "value": target.value,
+                    "value": value,  # in the scenario's currency
                     "year": target.year,
                     "label": target.label,
                     "reached_year": result.reached_year,
@@ -111,11 +113,14 @@ def evaluate(
     horizon: int | None = None,
     full_year: bool = False,
     all_baselines: bool = False,
+    target_currency: str | None = None,
 ) -> list[ScenarioResult]:
     """Project every scenario and read it against ``target`` (default: the scenario's own first target).
 
     ``by`` defaults to the year of the scenario's own target when that target is used. With
-    ``all_baselines`` each scenario is run once per published base-year baseline (the baseline spread).
+    ``all_baselines`` each scenario is run once per published base-year baseline (the baseline spread). A
+    target in another currency (``target_currency``, or a ``[[targets]]`` entry's) is converted at the rate of
+    its year (``by``), else of the last full year, held (:func:`tradesim.data.currency.annual_rate`).
     """
     results = []
     for given in scenarios:
@@ -132,6 +137,8 @@ def evaluate(
             )
         chosen = target if target is not None else own.value  # type: ignore[union-attr]
         year = by if by is not None else (own.year if target is None and own is not None else None)
+        written_in = target_currency if target is not None else own.currency  # type: ignore[union-attr]
+        chosen, converted = in_currency(chosen, written_in, scenario, year)
         if year is not None and year <= scenario.base_year:
             raise InputError(
                 f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
@@ -139,8 +146,36 @@ def evaluate(
         baselines = model.baseline_variants(scenario) if all_baselines else [None]
         for baseline in baselines:
             projection = model.project(scenario, full_year=full_year, baseline=baseline)
-            results.append(ScenarioResult(projection, chosen, year, own_target=target is None))
+            results.append(ScenarioResult(projection, chosen, year, target is None, converted))
     return results
+
+
+def in_currency(
+    amount: float, currency: str | None, scenario: Scenario, year: int | None
+) -> tuple[float, str | None]:
+    """``amount`` (in ``currency``; ``None``: the scenario's) in the scenario's currency, at the annual rate of
+    ``year`` — a future year's is the last full year's, held; without a year, the horizon's (the same) — and
+    the note saying so (``None`` when nothing was converted)."""
+    from tradesim.data.currency import annual_rate
+
+    if currency is None or currency == scenario.currency:
+        return amount, None
+    rate = annual_rate(currency, scenario.currency, year or scenario.horizon_year)
+    if rate is None:
+        raise InputError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r} is in {scenario.currency}: no {currency}→{scenario.currency} rate "
+                    f"converts a target of {format_money(amount, currency)} (add a kind = fx row to your data)",
+                    scenario.path,
+                )
+            ]
+        )
+    note = (
+        f"{scenario.name}: target {format_money(amount, currency)} = "
+        f"{format_money(amount * rate.value, scenario.currency)} at {rate.describe()}"
+    )
+    return amount * rate.value, note
 
 
 # ------------------------------------------------------------------------------------------------ describe
@@ -397,7 +432,7 @@ def notes(results: Sequence[ScenarioResult]) -> list[str]:
     """Warnings (partial-year or unverified baselines) and actuals, each once, in order."""
     seen: dict[str, None] = {}
     for r in results:
-        for note in r.scenario.notes:
+        for note in (*r.scenario.notes, *([r.target_note] if r.target_note else [])):
             seen.setdefault(note, None)
     for r in results:
         for warning in r.warnings:

@@ -18,11 +18,12 @@ from pydantic import (
     PrivateAttr,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from tradesim.codes import country_problem
 from tradesim.errors import Problem, ScenarioError
-from tradesim.quantities import MAX_RATE, parse_amount, parse_rate, parse_share
+from tradesim.quantities import MAX_RATE, parse_amount, parse_money, parse_rate, parse_share
 
 DEFAULT_HORIZON_YEARS = 12
 MAX_YEARS = 200  # the longest projection: base_year to horizon
@@ -159,9 +160,24 @@ class Event(_Frozen):
 
 
 class Target(_Frozen):
+    """A target: ``value`` may carry its own currency (``€20B``, ``20B EUR``), converted when it is read."""
+
     value: PositiveAmount
     year: Year | None = None
     label: str = ""
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None  # from the value's text, or given
+
+    @model_validator(mode="before")
+    @classmethod
+    def _currency_from_value(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("value"), str):
+            try:
+                amount, currency = parse_money(data["value"], what="", positive=True)
+            except ValueError:
+                return data  # the field validator reports it
+            if currency is not None:
+                return {**data, "value": amount, "currency": data.get("currency", currency)}
+        return data
 
 
 METRICS = ("bilateral", "total", "rest_of_world", "share", "reached_year", "required_growth")
@@ -237,7 +253,9 @@ class Scenario(_Frozen):
     description: str = ""
     reporter: Annotated[str, AfterValidator(_country)] = "KAZ"
     partner: Annotated[str, AfterValidator(_country)] = "ITA"
-    currency: Literal["USD"] = "USD"
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = (
+        "USD"  # ISO 4217; needs rates unless the data has it
+    )
     base_year: Year = 2023
     horizon: Year | None = None
     baseline: Baseline = Baseline()

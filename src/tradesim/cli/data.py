@@ -145,3 +145,96 @@ def data_import(
     importers.write(rows, output)
     typer.echo(f"wrote {output}: {len(rows):,} observations")
     render.print_notes([f"left out: {', '.join(skipped)}"] if skipped else [])
+
+
+@data_app.command("mirror", short_help="What each side reports for the same trade.")
+def data_mirror(
+    reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")],
+    partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")],
+    currency: Annotated[str, typer.Option(help="Show both sides in this currency.")] = "USD",
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    data_dir: DataDir = None,
+) -> None:
+    """Mirror statistics: the reporter's figure and the partner's for the same trade, year by year, in one
+    currency (converted at annual average rates), and their ratio. Never added, never averaged."""
+    from tradesim.codes import country_problem
+    from tradesim.data.mirror import mirror
+    from tradesim.quantities import format_money
+
+    for option, code in (("--reporter", reporter), ("--partner", partner)):
+        if (problem := country_problem(code)) is not None:
+            raise InputError(f"{option}: {problem}")
+    rows = mirror(reporter, partner, currency=currency)
+    if not rows:
+        raise InputError(f"the data holds no full-year figure of {reporter}–{partner} trade from either side")
+    if format is not DataFormat.table:
+        records = [
+            {
+                "year": r.year,
+                "flow": r.flow,
+                "currency": currency,
+                "reported": r.reported.amount if r.reported else None,
+                "reported_by": reporter,
+                "mirror": r.mirror.amount if r.mirror else None,
+                "mirror_by": partner,
+                "ratio": r.ratio,
+                "reported_source": r.reported.provenance() if r.reported else None,
+                "mirror_source": r.mirror.provenance() if r.mirror else None,
+            }
+            for r in rows
+        ]
+        if format is DataFormat.json:
+            typer.echo(
+                json.dumps(
+                    {"reporter": reporter, "partner": partner, "currency": currency, "rows": records},
+                    indent=2,
+                    ensure_ascii=False,
+                    allow_nan=False,
+                )
+            )
+        else:
+            import csv
+            import io
+
+            out = io.StringIO()
+            writer = csv.DictWriter(
+                out,
+                fieldnames=[k for k in records[0] if not k.endswith("_source")],
+                extrasaction="ignore",
+                lineterminator="\n",
+            )
+            writer.writeheader()
+            writer.writerows(records)
+            typer.echo(out.getvalue(), nl=False)
+        return
+
+    def show(o: Any) -> str:
+        if o is None:
+            return "—"
+        converted = " *" if o.fx else ""
+        return f"{format_money(o.amount, currency, 2)}{converted} ({o.status})"
+
+    mirrored = {"total": "total", "export": "import", "import": "export"}
+    table = [
+        {
+            "year": str(r.year),
+            "flow": r.flow,
+            f"{reporter} reports": show(r.reported),
+            f"{partner}'s flow": mirrored[r.flow],
+            f"{partner} reports": show(r.mirror),
+            "ratio": f"×{r.ratio:.2f}" if r.ratio is not None else "—",
+        }
+        for r in rows
+    ]
+    render.make_console().print(
+        render.rich_table(table, f"{reporter}–{partner} trade as each side reports it, {currency}")
+    )
+    notes = sorted(
+        {
+            f"* {o.origin if o.origin != 'shipped' else o.source}: {o.fx}"
+            for r in rows
+            for o in (r.reported, r.mirror)
+            if o is not None and o.fx
+        }
+    )
+    render.print_notes(notes)

@@ -20,7 +20,7 @@ from tradesim.cli.options import (
     ScenarioDir,
     chosen_scenarios,
 )
-from tradesim.quantities import parse_amount
+from tradesim.quantities import parse_money
 
 
 @app.command(short_help="Project scenarios and read them against a target.")
@@ -60,11 +60,19 @@ def project(
     """Project every scenario year by year and read it against the target."""
     from tradesim import report
 
-    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    target_value, target_currency = (
+        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
+    )
     chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
     all_baselines = baselines is Baselines.all
     results = report.evaluate(
-        chosen, target=target_value, by=by, horizon=horizon, full_year=full_year, all_baselines=all_baselines
+        chosen,
+        target=target_value,
+        target_currency=target_currency,
+        by=by,
+        horizon=horizon,
+        full_year=full_year,
+        all_baselines=all_baselines,
     )
     notes = report.notes(results)
     if format is Format.json:

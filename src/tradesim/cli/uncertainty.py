@@ -22,7 +22,7 @@ from tradesim.cli.options import (
     chosen_scenarios,
 )
 from tradesim.errors import InputError
-from tradesim.quantities import parse_amount, parse_rate
+from tradesim.quantities import parse_money, parse_rate
 
 
 @app.command(short_help="Monte Carlo: P(target reached), percentiles.")
@@ -61,7 +61,9 @@ def simulate(
         raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
     if threads is not None and threads <= 0:
         raise InputError(f"--threads must be > 0, got {threads}")
-    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    target_value, target_currency = (
+        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
+    )
     if growth is not None or rest_growth is not None:
         if scenarios:
             raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
@@ -76,7 +78,9 @@ def simulate(
         ]
     else:
         chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
-    plain = report.evaluate(chosen, target=target_value)  # validates targets and paths; gives the notes
+    plain = report.evaluate(
+        chosen, target=target_value, target_currency=target_currency
+    )  # validates targets and paths; gives the notes
     fixed_seed = montecarlo.fresh_seed() if seed is None else seed
     results = []
     with render.progress_bar(runs * len(chosen)) as advance:
@@ -146,14 +150,16 @@ def sensitivity(
     from tradesim import report
     from tradesim import sensitivity as sens
 
-    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    target_value, target_currency = (
+        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
+    )
     chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
     if grid and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
         raise InputError(
             f"--grid works on one scenario: name one, or use --growth (got {len(chosen)}: {names})"
         )
-    results = report.evaluate(chosen, target=target_value)
+    results = report.evaluate(chosen, target=target_value, target_currency=target_currency)
     if grid:
         if len(grid) != 2:
             raise InputError(f"--grid must be given exactly twice (rows and columns), got {len(grid)}")
@@ -204,12 +210,14 @@ def plot(
 
     if runs <= 0:
         raise InputError(f"--runs must be a whole number > 0, got {runs}")
-    target_value = parse_amount(target, what="--target", positive=True) if target is not None else None
+    target_value, target_currency = (
+        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
+    )
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     if kind is PlotKind.tornado and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
         raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
-    results = report.evaluate(chosen, target=target_value)
+    results = report.evaluate(chosen, target=target_value, target_currency=target_currency)
     if kind is PlotKind.paths:
         written = plotting.paths(results, output)
     elif kind is PlotKind.fan:

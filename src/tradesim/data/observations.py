@@ -96,6 +96,7 @@ class Observation:
     note: str
     published: str = ""
     origin: str = SHIPPED
+    fx: str = ""  # for a figure converted from another currency: from what, at which rate, from where
 
     @property
     def currency(self) -> str:
@@ -277,9 +278,16 @@ def pick(
             reported_by=reported_by or reporter,
             period=period,
         )
-        if o.status in STATUS_RANK and o.currency == currency and (o.is_full_year or not full_year_only)
+        if o.status in STATUS_RANK and money_unit(o.unit) and (o.is_full_year or not full_year_only)
     ]
-    return min(candidates, key=_rank, default=None)  # min() is stable: file order breaks ties
+    native = min((o for o in candidates if o.currency == currency), key=_rank, default=None)
+    if native is not None or kind == "fx":
+        return native  # min() is stable: file order breaks ties
+    from tradesim.data.currency import convert
+
+    # no figure in the currency asked for: the best in another, at its year's annual average rate
+    converted = (convert(o, currency) for o in sorted(candidates, key=_rank))
+    return next((o for o in converted if o is not None), None)
 
 
 def bilateral_baseline(
@@ -344,10 +352,16 @@ def baseline_alternatives(
                 year=year,
                 reported_by=reporter,
             )
-            if o.status in STATUS_RANK and o.currency == currency and o.period in PERIOD_RANK
+            if o.status in STATUS_RANK and money_unit(o.unit) and o.period in PERIOD_RANK
         ),
         key=_rank,
     )
+    native = [o for o in candidates if o.currency == currency]
+    if not native:  # converted at the year's annual average, as pick() does
+        from tradesim.data.currency import convert
+
+        native = [c for o in candidates if (c := convert(o, currency)) is not None]
+    candidates = native
     seen: dict[float, Observation] = {}
     for observation in candidates:
         seen.setdefault(observation.amount, observation)
@@ -393,6 +407,8 @@ def caveats(observation: Observation, what: str) -> list[str]:
         warnings.append(
             f"{what} {money} ({observation.year}) covers {observation.period} only, not the full year"
         )
+    if observation.fx:
+        warnings.append(f"{what} {money} ({observation.year}) was {observation.fx}")
     if observation.status == "unverified":
         warnings.append(f"{what} {money} ({observation.year}) is unverified: {observation.source}")
     elif observation.status in ("approximate", "derived"):

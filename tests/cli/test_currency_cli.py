@@ -1,0 +1,77 @@
+"""Scenarios in euros, targets in another currency, mirror statistics."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SCENARIOS
+from tests.unit.test_currency import _usd_per_eur
+
+EURO = 'currency = "EUR"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "€18B"\n'
+
+
+def test_a_euro_scenario_converts_kazakh_dollars_at_annual_averages(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    path = write_scenario("eur", EURO)
+    result = run("project", str(path), "--full-year", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    (entry,) = document["scenarios"]
+    rate = _usd_per_eur(2023)
+    assert (document["currency"], entry["currency"]) == ("EUR", "EUR")
+    assert entry["baseline"] == pytest.approx(16.1e9 / rate, rel=1e-9)
+    assert entry["baseline_total"] == pytest.approx(139.8e9 / rate, rel=1e-9)
+    assert entry["years"][1]["actual"] == pytest.approx(20e9 / _usd_per_eur(2024), rel=1e-9)
+    assert entry["target"] == 18e9  # already in euros
+    assert "converted from USD at" in entry["baseline_sources"]["bilateral"]["fx"]
+    assert "bilateral baseline €14.9B (2023) was converted from USD at 0.92484 EUR per USD" in result.stderr
+
+
+def test_a_target_in_another_currency(run: Any) -> None:
+    args = ["steady", "--scenarios", str(SCENARIOS), "--target", "€20B", "--by", "2024", "--format", "json"]
+    result = run("project", *args)
+    assert result.exit_code == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["scenarios"]
+    assert entry["target"] == pytest.approx(20e9 * _usd_per_eur(2024), rel=1e-9)
+    assert "steady: target €20.0B = $21.6B at 1.08" in result.stderr
+    for text in ("20B EUR", "EUR 20bn"):
+        same = json.loads(run("project", *args[:4], text, *args[5:]).stdout)
+        assert same["scenarios"][0]["target"] == entry["target"]
+
+
+def test_mirror_statistics(run: Any) -> None:
+    document = json.loads(
+        run("data", "mirror", "--reporter", "KAZ", "--partner", "ITA", "--format", "json").stdout
+    )
+    (row,) = [r for r in document["rows"] if (r["year"], r["flow"]) == (2022, "total")]
+    assert row["reported"] == 14.9e9  # Kazakh statistics
+    assert row["mirror"] == pytest.approx(4.5e9 * _usd_per_eur(2022), rel=1e-9)  # ISTAT, €4.5B
+    assert row["ratio"] == pytest.approx(14.9 / (4.5 * _usd_per_eur(2022)), rel=1e-9)  # about ×3
+    assert row["mirror_source"]["reported_by"] == "ITA"
+    table = run("data", "mirror", "--reporter", "KAZ", "--partner", "ITA").stdout
+    assert "×3.14" in table
+
+
+def test_an_italian_side_scenario_runs_on_istat_figures(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    path = write_scenario(
+        "istat",
+        'reporter = "ITA"\npartner = "KAZ"\ncurrency = "EUR"\nbase_year = 2022\n'
+        '[baseline]\ntotal = "1300B"   # a test figure, not a sourced one\n'
+        '[growth]\nbilateral = "5%"\nrest_of_world = "2%"\n[[targets]]\nvalue = "€6B"\n',
+    )
+    result = run("project", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["scenarios"]
+    source = entry["baseline_sources"]["bilateral"]
+    assert entry["baseline"] == 4.5e9
+    assert (source["reported_by"], source["unit"], source["fx"]) == ("ITA", "EUR_bn", "")
+    # 4.5 · 1.05^t ≥ 6 ⇔ t ≥ ln(6/4.5)/ln 1.05 = 5.9: 2028
+    assert entry["reached_year"] == 2028
