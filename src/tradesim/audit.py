@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tradesim import data, metrics, model, solve
+from tradesim.errors import TradesimError
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Claim, Scenario
 
@@ -101,7 +102,15 @@ def would_hold_if(claim: Claim, result: metrics.Evaluation, projection: model.Pr
     money = format_money(target, currency) if target is not None else "the target"
 
     def growth_to(amount: float, year: int) -> str:
-        answer = solve.required_growth(scenario, amount, year, baseline=base)
+        if year <= scenario.base_year:
+            return (
+                f"holds only if bilateral trade were {format_money(amount, currency)} already in "
+                f"{scenario.base_year}; it was {format_money(base.bilateral, currency)}"
+            )
+        try:
+            answer = solve.required_growth(scenario, amount, year, baseline=base)
+        except TradesimError as error:  # no rate in the solver's range, or a year past the longest projection
+            return f"no constant growth reaches {format_money(amount, currency)} in {year}: {error.problems[0].message}"
         return (
             f"holds only if bilateral trade grew {format_percent(answer.required_growth, 2, signed=True)}/yr from "
             f"{format_money(base.bilateral, currency)} ({scenario.base_year}), reaching "

@@ -398,3 +398,24 @@ def test_rest_growth_when_bilateral_trade_has_fallen_to_zero(
     assert stderr == (
         f"tradesim: error: {path}: scenario 'fall': bilateral trade falls below zero in 2027 (-4)\n"
     )
+
+
+def test_audit_of_a_claim_reached_in_the_base_year_explains_itself(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    """Found by the hostile-input suite: `would have to be true` asked the solver for growth to the base year."""
+    path = write_scenario(
+        "early",
+        '[growth]\nbilateral = 0.0\nrest_of_world = 0.0\n[[targets]]\nvalue = "15B"\n'
+        '[[claims]]\nquote = "already there"\nmetric = "reached_year"\nvalue = 2023\n'
+        '[[claims]]\nquote = "far later"\nmetric = "reached_year"\nvalue = 2400\n',
+    )
+    result = run("audit", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    first, second = json.loads(result.stdout)["claims"]
+    assert first["would_hold_if"] == (
+        "$15.0B is not reached by 2035; holds only if bilateral trade were $15.0B already in 2023; it was $14.5B"
+    )
+    assert second["would_hold_if"].startswith(
+        "$15.0B is not reached by 2035; no constant growth reaches $15.0B in 2400: "
+    )

@@ -304,13 +304,31 @@ def bilateral_baseline(
         raise DataError(
             [
                 Problem(
-                    f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}; "
-                    "set baseline.bilateral in the scenario file",
+                    f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}"
+                    f"{_no_rate(reporter, partner, year, currency)}; set baseline.bilateral in the scenario file",
                     key="baseline.bilateral",
                 )
             ]
         )
     return found
+
+
+def _no_rate(reporter: str, partner: str, year: int, currency: str) -> str:
+    """``, and no rate converts its USD figure (...)`` when a figure exists in a currency without a rate."""
+    others = sorted(
+        {
+            o.currency
+            for o in select(kind="trade", reporter=reporter, partner=partner, year=year)
+            if money_unit(o.unit)
+        }
+        - {currency}
+    )
+    if not others:
+        return ""
+    return (
+        f", and no rate converts its {'/'.join(others)} figure to {currency} (add a kind = fx row to your data "
+        "folder, e.g. from the central bank)"
+    )
 
 
 def total_baseline(reporter: str, year: int, *, currency: str = "USD") -> Observation:
@@ -320,7 +338,8 @@ def total_baseline(reporter: str, year: int, *, currency: str = "USD") -> Observ
         raise DataError(
             [
                 Problem(
-                    f"the data holds no {currency} figure for {reporter}'s total trade in {year}; "
+                    f"the data holds no {currency} figure for {reporter}'s total trade in {year}"
+                    f"{_no_rate(reporter, 'WLD', year, currency)}; "
                     "set baseline.total or baseline.rest_of_world in the scenario file",
                     key="baseline.total",
                 )
