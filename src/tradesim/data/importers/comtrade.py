@@ -361,20 +361,34 @@ def _line_numbers(path: Path, offsets: set[int]) -> dict[int, int]:
     return numbers
 
 
-def _rows(
-    figures: dict[tuple[str, str, str, int, str], tuple[float, int]], filters: Filters, path: Path
-) -> list[Row]:
+def _rows(figures: dict[Key, tuple[float, int]], filters: Filters, path: Path) -> list[Row]:
     """Rows in the data folder's columns (plain tuples: a bulk import can yield a few hundred thousand)."""
     source = f"UN Comtrade+ ({path.name}, comtrade format)"
     what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
+
+    def row(key: Key, value: float, status: str, note: str) -> Row:
+        reporter, partner, flow, year, period = key
+        return (
+            "trade",
+            reporter,
+            partner,
+            flow,
+            year,
+            period,
+            value,
+            "USD",
+            status,
+            reporter,
+            source,
+            URL,
+            note,
+            "",
+        )
+
     reported = f"{what}, primaryValue"
-    out: list[Row] = [
-        ("trade", r, p, f, y, period, v, "USD", "reported", r, source, URL, reported, "")
-        for (r, p, f, y, period), (v, _offset) in sorted(figures.items())
-    ]
+    out = [row(key, value, "reported", reported) for key, (value, _offset) in sorted(figures.items())]
     if filters.cumulate:
-        months = sorted({k[:4] for k in figures if k[4] in MONTHS})
-        for reporter, partner, flow, year in months:
+        for reporter, partner, flow, year in sorted({k[:4] for k in figures if k[4] in MONTHS}):
             running = 0.0
             for n, month in enumerate(MONTHS, start=1):
                 found = figures.get((reporter, partner, flow, year, month))
@@ -383,47 +397,14 @@ def _rows(
                 running += found[0]
                 if n > 1:
                     note = f"{what}: derived here, the sum of the monthly figures jan–{month}"
-                    out.append(
-                        (
-                            "trade",
-                            reporter,
-                            partner,
-                            flow,
-                            year,
-                            f"jan-{month}",
-                            running,
-                            "USD",
-                            "derived",
-                            reporter,
-                            source,
-                            URL,
-                            note,
-                            "",
-                        )
-                    )
+                    out.append(row((reporter, partner, flow, year, f"jan-{month}"), running, "derived", note))
     legs: dict[tuple[str, str, int, str], dict[str, float]] = {}
-    for row in out:
-        if row[3] in ("export", "import"):
-            legs.setdefault((row[1], row[2], row[4], row[5]), {})[row[3]] = row[6]
+    for kept in out:
+        if kept[3] in ("export", "import"):
+            legs.setdefault((kept[1], kept[2], kept[4], kept[5]), {})[kept[3]] = kept[6]
     for (reporter, partner, year, period), pair in sorted(legs.items()):
         if len(pair) == 2:
             note = f"{what}: derived here, export + import ({pair['export']:.0f} + {pair['import']:.0f})"
-            out.append(
-                (
-                    "trade",
-                    reporter,
-                    partner,
-                    "total",
-                    year,
-                    period,
-                    pair["export"] + pair["import"],
-                    "USD",
-                    "derived",
-                    reporter,
-                    source,
-                    URL,
-                    note,
-                    "",
-                )
-            )
+            total = pair["export"] + pair["import"]
+            out.append(row((reporter, partner, "total", year, period), total, "derived", note))
     return out
