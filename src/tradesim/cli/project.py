@@ -46,8 +46,8 @@ def project(
         bool,
         typer.Option(
             "--full-year",
-            help="Default baseline: the full-year 2023 figure ($16.1B, QazTrade) "
-            "instead of the article's $14.5B (Jan–Nov 2023).",
+            help="Default baseline: the data's full-year (FY) figure for the base year, even where a "
+            "figure stated as the year's is the default (KAZ–ITA 2023: $14.5B, really Jan–Nov).",
         ),
     ] = False,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
