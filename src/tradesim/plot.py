@@ -19,7 +19,7 @@ from tradesim.report import ScenarioResult
 from tradesim.sensitivity import Tornado
 
 SUFFIXES = (".png", ".svg")
-SOURCE = "Source: tradesim; Kazakh statistics as compiled in its data set (period, status and source: `tradesim data`)"
+SOURCE = "Source: tradesim; each reporter's own statistics as compiled in its data (period, status, source: `tradesim data`)"
 
 
 def _pyplot() -> Any:
@@ -79,27 +79,33 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
             xytext=(2, 4),
             fontsize=8,
         )
-    first = results[0].scenario
     years = range(
         int(min(r.projection.years[0] for r in results)),
         int(max(r.projection.years[-1] for r in results)) + 1,
     )
-    actuals = [
-        (y, o)
-        for y in years
-        if (o := data.actual(first.reporter, first.partner, y, currency=first.currency)) is not None
-    ]
-    if actuals:
-        ax.scatter(
-            [y for y, _ in actuals],
-            [o.amount / 1e9 for _, o in actuals],
-            color="crimson",
-            zorder=5,
-            label="actual (full year, Kazakh statistics)",
-        )
-    ax.set_title(f"{first.reporter}–{first.partner} trade: scenarios against the target")
+    pairs = list(
+        dict.fromkeys((r.scenario.reporter, r.scenario.partner, r.scenario.currency) for r in results)
+    )
+    for (reporter, partner, currency), colour in zip(
+        pairs, ("crimson", "darkorange", "purple", "brown"), strict=False
+    ):
+        actuals = [
+            (y, o) for y in years if (o := data.actual(reporter, partner, y, currency=currency)) is not None
+        ]
+        if actuals:
+            ax.scatter(
+                [y for y, _ in actuals],
+                [o.amount / 1e9 for _, o in actuals],
+                color=colour,
+                zorder=5,
+                label=f"actual {reporter}–{partner} (full year, {reporter} statistics)",
+            )
+    currencies = {currency for _, _, currency in pairs}
+    pair = f"{pairs[0][0]}–{pairs[0][1]}" if len({p[:2] for p in pairs}) == 1 else "Bilateral"
+    ax.set_title(f"{pair} trade: scenarios against {'the target' if len(targets) == 1 else 'their targets'}")
     ax.set_xlabel("year")
-    ax.set_ylabel("bilateral trade, $B (current USD)")
+    unit = f"billions of {currencies.pop()}" if len(currencies) == 1 else "billions, each scenario's currency"
+    ax.set_ylabel(f"bilateral trade, {unit} (current prices)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -130,7 +136,7 @@ def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
             fontsize=10,
         )
         ax.set_xlabel("year")
-        ax.set_ylabel("bilateral trade, $B")
+        ax.set_ylabel("bilateral trade, billions")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
     fig.suptitle("Simulated bilateral trade: percentile fan", fontsize=12)
