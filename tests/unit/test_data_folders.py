@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tradesim import data
+from tradesim.data import folders
 from tradesim.errors import DataError
 
 HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
@@ -102,3 +103,13 @@ def test_published_dates_are_checked_and_kept(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"published: must be a date, YYYY-MM-DD, got 'soon'"):
         data.load(folder)
+
+
+def test_the_shipped_file_passes_the_rules_a_data_folder_must() -> None:
+    """One set of rules: what a user's file must satisfy, the shipped file does too."""
+    from importlib.resources import files
+
+    shipped = Path(str(files("tradesim.data").joinpath("shipped", data.DATA_FILE)))
+    rows, problems = folders.read(shipped)
+    assert problems == []
+    assert len(rows) == len(data.shipped().observations)

@@ -48,8 +48,13 @@ STATUSES = (
     "stated",
 )
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# FY, FY-as-stated, `by` (a target's year), h1/h2, q1–q4, one month (mar), months so far (jan-aug)
+# FY, FY-as-stated, `by` (a target's year), h1/h2, q1–q4, one month (mar), months so far (jan-aug); for fx a
+# range of days (Jan02-May09: a partial year's mean); for a target without a year, `coming years`
 PERIOD = re.compile(rf"^(FY|FY-as-stated|by|h[12]|q[1-4]|{'|'.join(MONTHS)}|jan-({'|'.join(MONTHS[1:])}))$")
+DAY_RANGE = re.compile(
+    rf"^({'|'.join(m.title() for m in MONTHS)})\d\d-({'|'.join(m.title() for m in MONTHS)})\d\d$"
+)
+UNDATED_TARGET = "coming years"
 REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, ...)
 
 
@@ -161,13 +166,14 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     if kind in FLOWS and row["flow"] not in FLOWS[kind]:
         bad("flow", f"must be one of {', '.join(FLOWS[kind])} for kind {kind}")
     year = None
+    undated = kind == "target" and row["period"] == UNDATED_TARGET and not row["year"]
     try:
-        year = int(row["year"])
-        if not 1900 <= year <= 2300:
+        year = 0 if undated else int(row["year"])
+        if not undated and not 1900 <= year <= 2300:
             bad("year", "must be a year in 1900–2300")
     except ValueError:
         bad("year", "must be a whole number")
-    if not PERIOD.match(row["period"]):
+    if not (PERIOD.match(row["period"]) or undated or (kind == "fx" and DAY_RANGE.match(row["period"]))):
         bad("period", "must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug)")
     value = math.nan
     try:
