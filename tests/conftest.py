@@ -30,8 +30,9 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(autouse=True)
 def _isolated_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's $TRADESIM_SCENARIOS."""
+    """No test sees the developer's $TRADESIM_SCENARIOS or $TRADESIM_DATA."""
     monkeypatch.delenv("TRADESIM_SCENARIOS", raising=False)
+    monkeypatch.delenv("TRADESIM_DATA", raising=False)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -168,3 +168,16 @@ def test_a_failed_import_writes_nothing(run: Any, tmp_path: Path) -> None:
         f"tradesim: error: {raw}: no row matches (nothing written)\n",
     )
     assert not (tmp_path / "n.csv").exists()
+
+
+def test_a_commands_data_folder_stays_in_that_command(run: Any, workspace: Path) -> None:
+    import shutil
+
+    from tradesim import data
+
+    (workspace / "data" / "total.csv").write_text(
+        HEADER + "trade,KAZ,WLD,total,2023,FY,141,USD_bn,reported,KAZ,Mine,,\n"
+    )
+    assert run("data", "--data", str(workspace / "data")).exit_code == 0
+    shutil.rmtree(workspace / "data")
+    assert data.total_baseline("KAZ", 2023).origin == "shipped"  # the next caller in this process

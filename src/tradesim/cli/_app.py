@@ -22,8 +22,11 @@ class Boundary(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        from tradesim.data.observations import scope
+
         try:
-            code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
+            with scope():  # the --data folder of this invocation stays in it
+                code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
         except TradesimError as error:
             if "--traceback" in argv:
                 raise

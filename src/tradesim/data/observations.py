@@ -21,6 +21,8 @@ One exception, asked for by the users: the default 2023 Kazakhstan–Italy basel
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -190,6 +192,18 @@ def use_folder(folder: Path | None) -> None:
     a command that reads no data never fails on a data file."""
     _FOLDER.set(folder)
     _ACTIVE.set(None)
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """Whatever :func:`use` or :func:`use_folder` set inside stays inside: one CLI invocation's data folder
+    never leaks into the next call in the same process (a notebook, a test run)."""
+    active, folder = _ACTIVE.set(_ACTIVE.get()), _FOLDER.set(_FOLDER.get())
+    try:
+        yield
+    finally:
+        _FOLDER.reset(folder)
+        _ACTIVE.reset(active)
 
 
 def current() -> Dataset:
