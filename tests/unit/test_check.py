@@ -264,3 +264,25 @@ def test_each_reference_assumption_is_pinned_by_an_expectation(
     edit(folder / f"{name}.toml", old, new)
     (after,) = _check(folder, name)
     assert not all(e.holds for e in after.expectations)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("china", 'rate = "5%"', 'rate = "5.1%"'),
+        ("china", 'rate = "3%"', 'rate = "3.1%"'),
+        ("turkiye", 'rate = "5%"', 'rate = "5.1%"'),
+    ],
+)
+def test_the_other_pairs_reference_scenarios_hold_and_are_pinned(
+    tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    """scenarios/pairs: Kazakhstan–China and Kazakhstan–Türkiye against their targets, on the shipped data."""
+    folder = tmp_path / "pairs"
+    shutil.copytree(SCENARIOS / "pairs", folder)
+    (before,) = _check(folder, name)
+    assert before.passed
+    assert before.snapshot.status == "ok"
+    edit(folder / f"{name}.toml", old, new)
+    (after,) = _check(folder, name)
+    assert not all(e.holds for e in after.expectations)
