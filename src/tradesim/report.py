@@ -160,7 +160,18 @@ def in_currency(
 
     if currency is None or currency == scenario.currency:
         return amount, None
-    rate = annual_rate(currency, scenario.currency, year or scenario.horizon_year)
+    when = year or scenario.horizon_year
+    path = scenario.fx.get(currency)
+    if path:  # the scenario's own assumption for future rates
+        chosen = max((y for y in path if y <= when), default=min(path))
+        value = path[chosen]
+        note = (
+            f"{scenario.name}: target {format_money(amount, currency)} = "
+            f"{format_money(amount * value, scenario.currency)} at {value:.6g} {scenario.currency} per {currency} "
+            f"({when}: the scenario's [fx] path, its {chosen} entry)"
+        )
+        return amount * value, note
+    rate = annual_rate(currency, scenario.currency, when)
     if rate is None:
         raise InputError(
             [

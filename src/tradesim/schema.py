@@ -265,6 +265,12 @@ class Scenario(_Frozen):
     targets: tuple[Target, ...] = ()
     claims: tuple[Claim, ...] = ()
     expect: tuple[Expectation, ...] = ()
+    # an exchange-rate path for future years: {EUR = {2026 = 1.10, 2030 = 1.15}} — units of the scenario's
+    # currency per unit of EUR; a year between two entries takes the earlier one (default: the last full year's)
+    fx: dict[
+        Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
+        dict[YearKey, Annotated[float, Field(gt=0, allow_inf_nan=False)]],
+    ] = {}
 
     _path: Path | None = PrivateAttr(default=None)
     _notes: tuple[str, ...] = PrivateAttr(default=())  # what loading the file wants the reader to know

@@ -75,3 +75,18 @@ def test_an_italian_side_scenario_runs_on_istat_figures(
     assert (source["reported_by"], source["unit"], source["fx"]) == ("ITA", "EUR_bn", "")
     # 4.5 · 1.05^t ≥ 6 ⇔ t ≥ ln(6/4.5)/ln 1.05 = 5.9: 2028
     assert entry["reached_year"] == 2028
+
+
+def test_a_scenarios_fx_path_converts_its_targets(run: Any, write_scenario: Callable[..., Path]) -> None:
+    path = write_scenario(
+        "path",
+        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "€20B"\nyear = 2030\n'
+        "[fx.EUR]\n2026 = 1.10\n2029 = 1.20\n",
+    )
+    result = run("project", str(path), "--format", "json")
+    assert json.loads(result.stdout)["scenarios"][0]["target"] == pytest.approx(24e9)  # 2030: the 2029 entry
+    assert "at 1.2 USD per EUR (2030: the scenario's [fx] path, its 2029 entry)" in " ".join(
+        result.stderr.split()
+    )
+    early = run("project", str(path), "--by", "2027", "--target", "€20B", "--format", "json")
+    assert json.loads(early.stdout)["scenarios"][0]["target"] == pytest.approx(22e9)  # 2027: the 2026 entry

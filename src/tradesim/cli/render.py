@@ -102,9 +102,13 @@ def rich_table(
 
 def print_notes(notes: list[str]) -> None:
     if notes:
+        from rich.markup import escape
+
         console = make_console(stderr=True)
-        for note in notes:
-            console.print(f"[yellow]note:[/yellow] {note}", highlight=False, markup=True, soft_wrap=True)
+        for note in notes:  # a note's own brackets ([fx], [[targets]]) are text, not markup
+            console.print(
+                f"[yellow]note:[/yellow] {escape(note)}", highlight=False, markup=True, soft_wrap=True
+            )
 
 
 def solve_report(
@@ -141,6 +145,7 @@ def year_check(answer: Any) -> str:
 
 
 def check_report(results: list[Any]) -> None:
+    from rich.markup import escape
 
     from tradesim import check as check_module
     from tradesim.quantities import format_money
@@ -148,7 +153,7 @@ def check_report(results: list[Any]) -> None:
     console = make_console()
     for r in results:
         mark = "[green]ok[/green]" if r.passed else "[red]FAILED[/red]"
-        console.print(f"{mark} {check_module.summary_line(r)}", soft_wrap=True, highlight=False)
+        console.print(f"{mark} {escape(check_module.summary_line(r))}", soft_wrap=True, highlight=False)
         if r.snapshot.status == "drift":
             rows = []
             for d in r.snapshot.differences:
