@@ -238,6 +238,12 @@ scenario_documents = st.fixed_dictionaries(
         "claims": st.one_of(st.lists(assertions, max_size=2), hostile_values),
         "expect": st.one_of(st.lists(assertions, max_size=2), hostile_values),
         "extends": st.one_of(st.sampled_from(["steady", "parent", "missing", "../x.toml"]), hostile_values),
+        "fx": st.one_of(
+            st.fixed_dictionaries(
+                {"EUR": st.dictionaries(st.sampled_from(["2026", "2030", "x"]), hostile_numbers)}
+            ),
+            hostile_values,
+        ),
         "bogus_key": hostile_values,
     },
 )
