@@ -90,3 +90,16 @@ def test_a_scenarios_fx_path_converts_its_targets(run: Any, write_scenario: Call
     )
     early = run("project", str(path), "--by", "2027", "--target", "€20B", "--format", "json")
     assert json.loads(early.stdout)["scenarios"][0]["target"] == pytest.approx(22e9)  # 2027: the 2026 entry
+
+
+def test_nowcast_json_and_evaluation(run: Any) -> None:
+    document = json.loads(run("nowcast", "--year", "2023", "--from", "jan-nov", "--format", "json").stdout)
+    assert set(document) >= {"reporter", "partner", "year", "from_period", "partial", "estimate", "low", "high",
+                             "interval", "method", "used", "warnings"}  # fmt: skip
+    assert (document["year"], document["from_period"], document["partial"]) == (2023, "jan-nov", 14.5e9)
+    assert document["used"][0]["period"] == "jan-nov"
+    record = json.loads(run("nowcast", "--evaluate", "--format", "json").stdout)["evaluations"]
+    assert {(e["year"], e["from_period"]) for e in record} >= {(2023, "jan-nov"), (2024, "jan-sep")}
+    bad = run("nowcast", "--from", "q3")
+    assert bad.exit_code == 2
+    assert "--from must be a period starting in January" in bad.stderr

@@ -91,6 +91,7 @@ def command_lines(
                 "data project",
                 "import comtrade",
                 "import wide",
+                "nowcast",
             ]
         )
     )
@@ -168,6 +169,18 @@ def command_lines(
         args = ["data", "--data", data_folder, "--format", draw(st.sampled_from(["table", "json", "csv"]))]
     elif kind == "data project":
         args = ["project", subject, *where, "--data", data_folder, "-f", fmt]
+    elif kind == "nowcast":
+        args = ["nowcast", "--data", data_folder, "-f", fmt]
+        args += [
+            "--reporter",
+            take(_arg(st.sampled_from(["KAZ", "ITA"]))),
+            "--partner",
+            take(_arg(st.sampled_from(["ITA", "DEU"]))),
+        ]
+        if draw(st.booleans()):
+            args += ["--from", take(_arg(st.sampled_from(["h1", "jan-aug", "jan-nov"])))]
+        if draw(st.booleans()):
+            args += ["--evaluate"]
     elif kind == "import comtrade":
         out = str(Path(data_folder).parent / "out" / "x.csv")
         args = ["data", "import", "comtrade", comtrade_file, "--output", out]

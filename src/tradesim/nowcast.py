@@ -1,0 +1,212 @@
+"""The full year from a part of it: a ratio estimator with a prediction interval, and its own track record.
+
+For a partial-year figure ``P`` of year ``Y`` covering ``m`` months (``h1``: 6, ``jan-aug``: 8, ``q1``: 3,
+``jan-nov``: 11, a single month: 1 of 12 only when it is ``jan``), the full year is estimated as
+``P · exp(μ)``, where ``μ`` is the mean of ``ln(FY_y / P_y)`` over the other years ``y`` that have both the same
+period's figure and the full year:
+
+1. ``pair``: from the pair's own history (reporter, partner, one reporter's statistics);
+2. ``reporter total``: else from the reporter's total trade (partner WLD) for that period;
+3. ``months``: else ``ln(12 / m)``, the year assumed flat, with a wide band (``sd = 0.2 · (12 − m) / 12``) and a
+   warning.
+
+The 90% interval is ``P · exp(μ ± t · s · √(1 + 1/n))`` with ``s`` the standard deviation of the ``n`` log
+ratios and ``t`` Student's 0.95 quantile with ``n − 1`` degrees of freedom (for ``n = 1``, the fallback's band).
+The full-year figure of the year estimated is never used. :func:`evaluate` is the leave-one-out record: every
+year with a partial figure and a full year, nowcast without that year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tradesim import data
+from tradesim.data import Observation
+from tradesim.errors import DataError, Problem
+
+INTERVAL = 0.9
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+CUMULATIVE = {"h1": 6, "q1": 3, "jan": 1} | {f"jan-{m}": i for i, m in enumerate(MONTHS, start=1) if i > 1}
+
+
+def months(period: str) -> int | None:
+    """How many months from January a period covers (``None`` for a period that does not start in January)."""
+    return CUMULATIVE.get(period)
+
+
+@dataclass(frozen=True)
+class Nowcast:
+    reporter: str
+    partner: str
+    year: int
+    from_period: str
+    partial: Observation
+    estimate: float
+    low: float
+    high: float
+    method: str  # "pair", "reporter total" or "months"
+    used: tuple[Observation, ...]  # every observation the estimate rests on (the partial figure first)
+    warnings: tuple[str, ...] = ()
+    ratios: tuple[tuple[int, float], ...] = field(default=())  # (year, FY / partial) of the history used
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "reporter": self.reporter,
+            "partner": self.partner,
+            "year": self.year,
+            "from_period": self.from_period,
+            "partial": self.partial.amount,
+            "estimate": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "interval": INTERVAL,
+            "method": self.method,
+            "ratios": [{"year": y, "full_over_partial": r} for y, r in self.ratios],
+            "used": [o.provenance() for o in self.used],
+            "warnings": list(self.warnings),
+        }
+
+
+def _figure(reporter: str, partner: str, year: int, period: str) -> Observation | None:
+    return data.pick(reporter=reporter, partner=partner, year=year, period=period)
+
+
+def _history(
+    reporter: str, partner: str, period: str, skip: int
+) -> list[tuple[int, Observation, Observation]]:
+    """(year, partial, full year) for every year but ``skip`` that has both, one reporter's statistics."""
+    years = sorted(
+        {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period=period)}
+    )
+    found = []
+    for year in years:
+        if year == skip:
+            continue
+        partial, full = _figure(reporter, partner, year, period), _figure(reporter, partner, year, "FY")
+        if partial is not None and full is not None and partial.amount > 0 and full.amount > 0:
+            found.append((year, partial, full))
+    return found
+
+
+def latest_partial(reporter: str, partner: str, year: int | None = None) -> Observation:
+    """The partial-year figure covering the most months of ``year`` (default: the latest year that has one)."""
+    candidates = [
+        o
+        for o in data.select(
+            kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
+        )
+        if months(o.period) and (year is None or o.year == year)
+    ]
+    if not candidates:
+        which = f" in {year}" if year is not None else ""
+        raise DataError(
+            [
+                Problem(
+                    f"the data holds no partial-year figure of {reporter}–{partner} trade{which} (h1, jan-aug, ...)"
+                )
+            ]
+        )
+    latest = max(o.year for o in candidates)
+    chosen = year if year is not None else latest
+    period = max((o.period for o in candidates if o.year == chosen), key=lambda p: months(p) or 0)
+    found = _figure(reporter, partner, chosen, period)
+    assert found is not None
+    return found
+
+
+def nowcast(reporter: str, partner: str, year: int | None = None, period: str | None = None) -> Nowcast:
+    """The full year ``year`` (default: the latest with a partial figure) from its ``period`` figure (default:
+    the one covering the most months). Module docstring for the method."""
+    if period is not None:
+        if months(period) is None:
+            allowed = ", ".join(["h1", "q1", "jan", *(f"jan-{m}" for m in MONTHS[1:])])
+            raise DataError(
+                [Problem(f"--from must be a period starting in January ({allowed}), got {period!r}")]
+            )
+        chosen_year = year if year is not None else latest_partial(reporter, partner).year
+        partial = _figure(reporter, partner, chosen_year, period)
+        if partial is None:
+            raise DataError(
+                [Problem(f"the data holds no {period} {chosen_year} figure of {reporter}–{partner} trade")]
+            )
+    else:
+        partial = latest_partial(reporter, partner, year)
+    m = months(partial.period)
+    assert m is not None
+    warnings: list[str] = []
+    history, method = _history(reporter, partner, partial.period, partial.year), "pair"
+    if not history:
+        history, method = _history(reporter, "WLD", partial.period, partial.year), "reporter total"
+    logs = [math.log(full.amount / part.amount) for _, part, full in history]
+    fallback_sd = 0.2 * (12 - m) / 12
+    if not logs:
+        method, centre, spread = "months", math.log(12 / m), 1.6448536269514722 * fallback_sd
+        warnings.append(
+            f"no year of {reporter}–{partner} or of {reporter}'s total trade has both a {partial.period} figure and "
+            f"the full year: the estimate assumes the rest of the year runs at the same pace ({m} months → 12), "
+            "with a wide band"
+        )
+    else:
+        centre = sum(logs) / len(logs)
+        if len(logs) == 1:
+            spread = 1.6448536269514722 * fallback_sd
+            warnings.append(
+                f"one year of history ({history[0][0]}): the band is the fallback's, not measured"
+            )
+        else:
+            from scipy.stats import t
+
+            sd = math.sqrt(sum((x - centre) ** 2 for x in logs) / (len(logs) - 1))
+            spread = float(t.ppf(0.5 + INTERVAL / 2, len(logs) - 1)) * sd * math.sqrt(1 + 1 / len(logs))
+    if partial.status != "reported":
+        warnings.append(f"the {partial.period} {partial.year} figure is {partial.status}")
+    used = (partial, *(o for _, part, full in history for o in (part, full)))
+    return Nowcast(
+        reporter,
+        partner,
+        partial.year,
+        partial.period,
+        partial,
+        partial.amount * math.exp(centre),
+        partial.amount * math.exp(centre - spread),
+        partial.amount * math.exp(centre + spread),
+        method,
+        tuple(used),
+        tuple(warnings),
+        tuple((y, full.amount / part.amount) for y, part, full in history),
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    year: int
+    period: str
+    nowcast: Nowcast
+    actual: float
+
+    @property
+    def error(self) -> float:
+        """Relative error of the estimate: estimate / actual − 1."""
+        return self.nowcast.estimate / self.actual - 1
+
+    @property
+    def held(self) -> bool:
+        return self.nowcast.low <= self.actual <= self.nowcast.high
+
+
+def evaluate(reporter: str, partner: str) -> list[Evaluation]:
+    """Leave-one-out: every year with a full-year figure and a partial one, nowcast without that year's FY."""
+    results = []
+    partials = data.select(
+        kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
+    )
+    for year, period in sorted({(o.year, o.period) for o in partials if months(o.period)}):
+        actual = _figure(reporter, partner, year, "FY")
+        if actual is None:
+            continue
+        results.append(Evaluation(year, period, nowcast(reporter, partner, year, period), actual.amount))
+    return results
+
+
+__all__ = ["INTERVAL", "Evaluation", "Nowcast", "evaluate", "latest_partial", "months", "nowcast"]
