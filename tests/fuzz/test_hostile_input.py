@@ -92,6 +92,7 @@ def command_lines(
                 "import comtrade",
                 "import wide",
                 "nowcast",
+                "backtest",
             ]
         )
     )
@@ -181,6 +182,18 @@ def command_lines(
             args += ["--from", take(_arg(st.sampled_from(["h1", "jan-aug", "jan-nov"])))]
         if draw(st.booleans()):
             args += ["--evaluate"]
+    elif kind == "backtest":
+        args = [
+            "backtest",
+            "--data",
+            data_folder,
+            "--format",
+            draw(st.sampled_from(["table", "json", "csv"])),
+        ]
+        args += ["--method", take(_arg(st.sampled_from(["cagr:1", "cagr:3"])))]
+        args += ["--horizons", take(_arg(st.sampled_from(["1,2", "1,2,3,5", "3"])))]
+        if draw(st.booleans()):
+            args = [*args[:1], subject, *where, *args[1:], "--method", "scenario", "--calibrate"]
     elif kind == "import comtrade":
         out = str(Path(data_folder).parent / "out" / "x.csv")
         args = ["data", "import", "comtrade", comtrade_file, "--output", out]

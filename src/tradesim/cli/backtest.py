@@ -1,0 +1,116 @@
+"""`tradesim backtest`: how good would such projections have been?"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from tradesim.cli import render
+from tradesim.cli._app import app
+from tradesim.cli.options import DataDir, DataFormat, ScenarioDir
+from tradesim.errors import InputError
+
+
+@app.command(short_help="How good past projections would have been.")
+def backtest(
+    scenario_name: Annotated[
+        str | None, typer.Argument(metavar="[SCENARIO]", help="For --method scenario: its bilateral growth.")
+    ] = None,
+    reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")] = "KAZ",
+    partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")] = "ITA",
+    method: Annotated[str, typer.Option(help="cagr:K (the trailing K-year growth) or scenario.")] = "cagr:3",
+    start: Annotated[int | None, typer.Option("--from", help="The first origin year.")] = None,
+    horizons: Annotated[str, typer.Option(help="Years ahead, comma-separated.")] = "1,2,3,5",
+    vintage: Annotated[str, typer.Option(help="first (as first published) or latest.")] = "latest",
+    sd: Annotated[
+        float | None,
+        typer.Option(help="Annual log-growth sd of the bands (default: the scenario's, else 0.15)."),
+    ] = None,
+    calibrate: Annotated[
+        bool, typer.Option("--calibrate", help="Also print the sd the errors imply.")
+    ] = False,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Project from each past year with what was known then (a trailing growth, or a scenario's growth) and
+    score against what happened: per horizon the mean error, bias, MAPE, RMSE of the log error, and the coverage
+    of the simulation model's 50% and 90% bands (README "Backtest")."""
+    import math
+
+    from tradesim import backtest as core
+    from tradesim import scenario
+    from tradesim.codes import country_problem
+    from tradesim.quantities import format_money, format_percent
+
+    for option, code in (("--reporter", reporter), ("--partner", partner)):
+        if (problem := country_problem(code)) is not None:
+            raise InputError(f"{option}: {problem}")
+    try:
+        steps = [int(h) for h in horizons.split(",")]
+    except ValueError:
+        raise InputError(f"--horizons must be whole numbers separated by commas, got {horizons!r}") from None
+    if sd is not None and not (math.isfinite(sd) and 0 <= sd <= 1):
+        raise InputError(f"--sd must be from 0 to 1, got {sd!r}")
+    chosen = None
+    if scenario_name is not None:
+        chosen = scenario.load_many([scenario_name], scenario.scenario_directory(scenario_dir))[0]
+    result = core.run(
+        reporter, partner, method=method, horizons=steps, start=start, vintage=vintage, scenario=chosen, sd=sd
+    )
+    implied = result.calibrated_sd()
+    if format is not DataFormat.table:
+        scores = [vars(s) for s in result.scores]
+        if format is DataFormat.json:
+            document = {
+                "reporter": reporter,
+                "partner": partner,
+                "method": method,
+                "vintage": vintage,
+                "sd": result.sd,
+                "calibrated_sd": implied,
+                "horizons": scores,
+                "forecasts": [vars(f) for f in result.forecasts],
+                "warnings": list(result.warnings),
+            }
+            typer.echo(json.dumps(document, indent=2, allow_nan=False))
+        else:
+            import csv
+            import io
+
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=list(scores[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(scores)
+            typer.echo(out.getvalue(), nl=False)
+        render.print_notes(list(result.warnings))
+        return
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else format_percent(value, 1, signed=True)
+
+    rows = [
+        {
+            "horizon": f"{s.horizon} yr",
+            "n": str(s.n),
+            "mean error": "—" if s.mean_error is None else format_money(s.mean_error),
+            "bias": pct(s.bias),
+            "MAPE": "—" if s.mape is None else format_percent(s.mape, 1),
+            "RMSE log": "—" if s.rmse_log is None else f"{s.rmse_log:.3f}",
+            "50% band held": "—" if s.coverage_50 is None else format_percent(s.coverage_50, 0),
+            "90% band held": "—" if s.coverage_90 is None else format_percent(s.coverage_90, 0),
+        }
+        for s in result.scores
+    ]
+    title = f"{reporter}–{partner}, {method}, bands at sd {result.sd:g}: {len(result.forecasts)} projections scored"
+    render.make_console().print(render.rich_table(rows, title))
+    notes = list(result.warnings)
+    if calibrate:
+        notes.append(
+            f"calibrated: the errors imply an annual log-growth sd of {implied:.3f} (√mean(ln(actual/forecast)²/h))"
+            if implied is not None
+            else "calibrated: no projection to score"
+        )
+    render.print_notes(notes)

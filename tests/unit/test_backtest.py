@@ -1,0 +1,76 @@
+"""Backtests against a trailing growth and coverage counts worked out by hand."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tradesim import backtest, data
+from tradesim.cli import app
+
+HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+SERIES = {2015: 1.0, 2016: 1.1, 2017: 1.21, 2018: 1.4, 2019: 1.3}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "deu.csv").write_text(
+        HEADER
+        + "".join(f"trade,KAZ,DEU,total,{y},FY,{v},USD_bn,reported,KAZ,Test,,\n" for y, v in SERIES.items())
+    )
+    data.use(data.load(folder))
+    yield folder
+    data.use(None)
+
+
+def test_a_trailing_one_year_growth_scored_by_hand(folder: Path) -> None:
+    result = backtest.run("KAZ", "DEU", method="cagr:1", horizons=(1, 2), sd=0.15)
+    x = SERIES
+    hand = {  # (origin, horizon): forecast, in $B
+        (2016, 1): x[2016] * (x[2016] / x[2015]),
+        (2016, 2): x[2016] * (x[2016] / x[2015]) ** 2,
+        (2017, 1): x[2017] * (x[2017] / x[2016]),
+        (2017, 2): x[2017] * (x[2017] / x[2016]) ** 2,
+        (2018, 1): x[2018] * (x[2018] / x[2017]),
+    }
+    assert {(f.origin, f.horizon): f.forecast for f in result.forecasts} == pytest.approx(
+        {k: v * 1e9 for k, v in hand.items()}
+    )
+    one = result.scores[0]
+    pairs = [(hand[(o, 1)], x[o + 1]) for o in (2016, 2017, 2018)]
+    assert one.n == 3
+    assert one.bias == pytest.approx(sum(f / a - 1 for f, a in pairs) / 3)
+    assert one.mape == pytest.approx(sum(abs(f / a - 1) for f, a in pairs) / 3)
+    assert one.rmse_log == pytest.approx(math.sqrt(sum(math.log(f / a) ** 2 for f, a in pairs) / 3))
+    # |ln(f/a)|: 0, 0.050, 0.220 — within 0.674·0.15 = 0.101 twice, within 1.645·0.15 = 0.247 three times
+    assert (one.coverage_50, one.coverage_90) == (pytest.approx(2 / 3), 1.0)
+    logs = [(math.log(hand[k] / x[k[0] + k[1]]), k[1]) for k in hand]
+    assert result.calibrated_sd() == pytest.approx(math.sqrt(sum(e**2 / h for e, h in logs) / len(logs)))
+
+
+def test_the_cli_table_json_and_bad_input(folder: Path) -> None:
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(app, ["backtest", *args], catch_exceptions=False, prog_name="tradesim")
+
+    args = ["--partner", "DEU", "--method", "cagr:1", "--horizons", "1,2", "--data", str(folder)]
+    document = json.loads(run(*args, "--format", "json").stdout)
+    assert [h["n"] for h in document["horizons"]] == [3, 2]
+    assert document["calibrated_sd"] is not None
+    assert "3 yr" not in run(*args).stdout
+    assert run(*args, "--method", "cagr:0").exit_code == 2
+    assert run(*args[:-2], "--method", "scenario").stderr == (
+        "tradesim: error: --method scenario needs a scenario: name one\n"
+    )
+    assert run(*args, "--horizons", "1,x").exit_code == 2
+    first = run(*args, "--vintage", "first", "--format", "json")
+    assert "no KAZ–DEU figure has a `published` date" in json.loads(first.stdout)["warnings"][0]
