@@ -103,7 +103,7 @@ def latest_partial(reporter: str, partner: str, year: int | None = None) -> Obse
         raise DataError(
             [
                 Problem(
-                    f"the data holds no partial-year figure of {reporter}–{partner} trade{which} (h1, jan-aug, ...)"
+                    f"{data.in_use()} hold no partial-year figure of {reporter}–{partner} trade{which} (h1, jan-aug, ...)"
                 )
             ]
         )
@@ -128,7 +128,11 @@ def nowcast(reporter: str, partner: str, year: int | None = None, period: str | 
         partial = _figure(reporter, partner, chosen_year, period)
         if partial is None:
             raise DataError(
-                [Problem(f"the data holds no {period} {chosen_year} figure of {reporter}–{partner} trade")]
+                [
+                    Problem(
+                        f"{data.in_use()} hold no {period} {chosen_year} figure of {reporter}–{partner} trade"
+                    )
+                ]
             )
     else:
         partial = latest_partial(reporter, partner, year)

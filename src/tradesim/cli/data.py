@@ -166,7 +166,11 @@ def data_mirror(
             raise InputError(f"{option}: {problem}")
     rows = mirror(reporter, partner, currency=currency)
     if not rows:
-        raise InputError(f"the data holds no full-year figure of {reporter}–{partner} trade from either side")
+        from tradesim.data import in_use
+
+        raise InputError(
+            f"{in_use()} hold no full-year figure of {reporter}–{partner} trade from either side"
+        )
     if format is not DataFormat.table:
         records = [
             {

@@ -218,6 +218,12 @@ def current() -> Dataset:
     return dataset
 
 
+def in_use() -> str:
+    """What the data in use is, for messages: ``the shipped data`` or ``the shipped data and data/``."""
+    folder = current().folder
+    return "the shipped data" + (f" and the data folder {folder}" if folder is not None else "")
+
+
 def data_hash() -> str:
     """SHA-256 of the data in use: lets ``tradesim check`` tell a data change from a model change."""
     return current().digest
