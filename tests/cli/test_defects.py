@@ -303,12 +303,12 @@ def test_audit_json_carries_the_warnings(run: Any) -> None:
 def test_tornado_on_steady_moves_the_rate_by_the_sd_of_its_mean(run: Any) -> None:
     result = run("sensitivity", "steady", "--scenarios", str(SCENARIOS), "--format", "json")
     rows = {row["input"]: row for row in _json(result.stdout)["tornado"]}
-    step = 0.15 / math.sqrt(12)
+    step = 0.25 / math.sqrt(12)  # steady's sd (0.25, calibrated by the backtest) over its 12 years
     growth = rows["growth.bilateral.rate"]
     assert (growth["low"], growth["high"]) == pytest.approx(
         (1.05 * math.exp(-step) - 1, 1.05 * math.exp(step) - 1)
     )
-    assert growth["share_high"] < 0.25  # one annual sd held for 12 years gave 42%
+    assert growth["share_high"] < 0.3  # one annual sd held for 12 years: 42% at sd 0.15, more at 0.25
 
 
 # 14 -----------------------------------------------------------------------------------------------------------
