@@ -1,4 +1,5 @@
-"""Charts with matplotlib (the optional extra ``tradesim[plot]``): paths, simulation fans, tornado bars.
+"""Charts with matplotlib (the optional extra ``tradesim[plot]``): paths, simulation fans, tornado bars,
+backtests.
 
 Each function writes one file (PNG or SVG, by the suffix) and returns its path. Every chart has a title, units
 on its axes and a source line.
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tradesim import data
+from tradesim.backtest import Backtest
 from tradesim.errors import InputError
 from tradesim.montecarlo import SimulationResult
 from tradesim.quantities import format_money, format_percent
@@ -180,4 +182,52 @@ def tornado(result: Tornado, output: Path) -> Path:
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return _save(fig, output)
+
+
+def backtest(result: Backtest, output: Path) -> Path:
+    """The actual path, and the projection made from each past origin fanning out from it."""
+    _check_output(output)
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    years = sorted(result.actuals)
+    runs: list[list[int]] = []  # consecutive years: a gap in the data is not drawn as a line
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    for i, run in enumerate(runs):
+        ax.plot(
+            run,
+            [result.actuals[y] / 1e9 for y in run],
+            color="black",
+            marker="o",
+            linewidth=1.8,
+            label=f"actual (full year, {result.reporter} statistics; gaps: no figure)" if i == 0 else None,
+        )
+    by_origin: dict[int, list[tuple[int, float]]] = {}
+    for forecast in result.forecasts:
+        by_origin.setdefault(forecast.origin, []).append(
+            (forecast.origin + forecast.horizon, forecast.forecast)
+        )
+    colours = plt.get_cmap("viridis")
+    for i, (origin, ahead) in enumerate(sorted(by_origin.items())):
+        path = [(origin, result.actuals[origin]), *sorted(ahead)]
+        ax.plot(
+            [y for y, _ in path],
+            [v / 1e9 for _, v in path],
+            color=colours(i / max(len(by_origin) - 1, 1)),
+            linestyle="--",
+            linewidth=1.1,
+            label="projected from that year, with what was known then" if i == 0 else None,
+        )
+    ax.set_title(
+        f"{result.reporter}–{result.partner}: projections ({result.method}) from each past year against the actuals"
+    )
+    ax.set_xlabel("year")
+    ax.set_ylabel("bilateral trade, billions of USD")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return _save(fig, output)

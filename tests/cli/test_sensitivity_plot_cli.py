@@ -90,6 +90,23 @@ def test_plots_are_valid_images(run: Any, tmp_path: Path) -> None:
     assert run("plot", "tornado", "forum-deals", "-o", str(svg), "--scenarios", str(SCENARIOS)).exit_code == 0
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
+    backtest = tmp_path / "backtest.png"
+    result = run(
+        "plot",
+        "backtest",
+        "steady",
+        "--method",
+        "scenario",
+        "-o",
+        str(backtest),
+        "--scenarios",
+        str(SCENARIOS),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert _png_size(backtest) == (1080, 624)
+    none = run("plot", "backtest", "--partner", "DEU", "-o", str(tmp_path / "none.png"))
+    assert none.exit_code == 2
+    assert "no past projection to draw" in none.stderr
 
 
 def test_plot_without_matplotlib_says_how_to_install(

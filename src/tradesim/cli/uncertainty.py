@@ -183,11 +183,12 @@ class PlotKind(StrEnum):
     paths = "paths"
     fan = "fan"
     tornado = "tornado"
+    backtest = "backtest"
 
 
 @app.command(short_help="Draw paths, a simulation fan or a tornado.")
 def plot(
-    kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands) or tornado.")],
+    kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands), tornado or backtest.")],
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(help="Scenario names or TOML files (default: every scenario; tornado: name one)."),
@@ -197,6 +198,11 @@ def plot(
     runs: Annotated[int, typer.Option(help="fan: simulated paths.")] = 100_000,
     seed: Annotated[int, typer.Option(help="fan: the seed.")] = 1,
     swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
+    reporter: Annotated[str, typer.Option(help="backtest: the reporter.")] = "KAZ",
+    partner: Annotated[str, typer.Option(help="backtest: the partner.")] = "ITA",
+    method: Annotated[
+        str, typer.Option(help="backtest: cagr:K or scenario (as in `tradesim backtest`).")
+    ] = "cagr:3",
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -213,6 +219,23 @@ def plot(
     target_value, target_currency = (
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )
+    if kind is PlotKind.backtest:
+        from tradesim import backtest
+
+        model_scenario = None
+        if scenarios:
+            if len(scenarios) != 1:
+                raise InputError(f"plot backtest takes at most one scenario, got {len(scenarios)}")
+            model_scenario = scenario.load_many(scenarios, scenario.scenario_directory(scenario_dir))[0]
+        result = backtest.run(
+            reporter, partner, method=method, horizons=(1, 2, 3, 4, 5), scenario=model_scenario
+        )
+        if not result.forecasts:
+            raise InputError(
+                f"{reporter}–{partner}: no past projection to draw ({'; '.join(result.warnings)})"
+            )
+        typer.echo(f"wrote {plotting.backtest(result, output)}")
+        return
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     if kind is PlotKind.tornado and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
