@@ -93,6 +93,7 @@ def command_lines(
                 "import wide",
                 "nowcast",
                 "backtest",
+                "targets",
             ]
         )
     )
@@ -182,6 +183,19 @@ def command_lines(
             args += ["--from", take(_arg(st.sampled_from(["h1", "jan-aug", "jan-nov"])))]
         if draw(st.booleans()):
             args += ["--evaluate"]
+    elif kind == "targets":
+        args = [
+            "targets",
+            "--data",
+            data_folder,
+            *where,
+            "--format",
+            draw(st.sampled_from(["table", "json", "csv", "markdown"])),
+        ]
+        if draw(st.booleans()):
+            args += ["--as-of", take(years)]
+        if draw(st.booleans()):
+            args += ["--total-growth", take(rates)]
     elif kind == "backtest":
         args = [
             "backtest",

@@ -1,0 +1,304 @@
+"""Every announced target, tracked: where the pair stands, what growth is still needed, how likely it is.
+
+One row per target — the data's ``kind = target`` rows and the scenario files' ``[[targets]]`` — with:
+
+- ``announced``: the year the target was stated, read from the row's source or note (``(2023-05-17)``,
+  ``stated Jan 2024``); the target's ``year`` is its deadline when it comes after that, and otherwise, or for
+  "coming years", the announcement year + :data:`DEFAULT_YEARS` (an assumption, flagged ``year_assumed``);
+- ``at_announcement``: the latest full-year figure known when it was stated (a year before the announcement);
+- ``latest_actual``: the latest full-year figure; ``nowcast``: the full year after it from a partial figure;
+- ``achieved_growth`` since the announcement and ``required_growth`` still needed to meet it in its year;
+- ``p_reach``: the probability of reaching it by its year under the simulation model calibrated by the
+  backtest: ``ln X_T ~ Normal(ln x + T·ln(1 + g), σ²·T)`` from the latest actual ``x``, ``T`` years ahead, with
+  ``g`` the pair's trailing 3-year growth (else the growth since the announcement, else 0) and ``σ`` the sd the
+  pair's ``cagr:3`` backtest implies (at least three scored projections), else 0.25 (the reference scenarios');
+- ``status``: **met** (a full-year actual at or above it), else **on track** (``p_reach`` ≥ 0.5), **behind**
+  (0.2–0.5) or **off track** (< 0.2; also a deadline passed); ``unknown`` when there is no actual to judge from.
+
+The portfolio: if every partner's largest target were met, the sum of those partners' trade against the
+reporter's total trade grown at a stated rate to the latest deadline; it is flagged **implausible** when it
+would take those partners' share of the total up by more than :data:`PLAUSIBLE_SHARE_RISE` (15 percentage points)
+— the article's "about 1/6", at portfolio scale.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tradesim import data
+from tradesim.data import Observation
+from tradesim.schema import Scenario
+
+DEFAULT_YEARS = 5
+DEFAULT_SD = 0.25
+PLAUSIBLE_SHARE_RISE = 0.15
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    partner: str
+    value: float
+    currency: str
+    year: int | None
+    year_assumed: bool
+    announced: int | None
+    source: str
+    origin: str
+    at_announcement: Observation | None
+    latest_actual: Observation | None
+    nowcast: object | None  # tradesim.nowcast.Nowcast
+    achieved_growth: float | None
+    required_growth: float | None
+    p_reach: float | None
+    status: str
+
+    @property
+    def progress(self) -> float | None:
+        return None if self.latest_actual is None else self.latest_actual.amount / self.value
+
+    def to_json(self) -> dict[str, object]:
+        def figure(o: Observation | None) -> dict[str, object] | None:
+            return (
+                None
+                if o is None
+                else {"year": o.year, "value": o.amount, "source": o.source, "origin": o.origin}
+            )
+
+        nowcast = self.nowcast
+        return {
+            "partner": self.partner,
+            "value": self.value,
+            "currency": self.currency,
+            "year": self.year,
+            "year_assumed": self.year_assumed,
+            "announced": self.announced,
+            "source": self.source,
+            "origin": self.origin,
+            "at_announcement": figure(self.at_announcement),
+            "latest_actual": figure(self.latest_actual),
+            "nowcast": nowcast.to_json() if nowcast is not None else None,  # type: ignore[attr-defined]
+            "progress": self.progress,
+            "required_growth": self.required_growth,
+            "achieved_growth": self.achieved_growth,
+            "status": self.status,
+            "p_reach": self.p_reach,
+        }
+
+
+def announced_year(row: Observation) -> int | None:
+    """The year a target was stated: the first year in its source, else in its note."""
+    for text in (row.source, row.note):
+        found = _YEAR.search(text or "")
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _full_years(reporter: str, partner: str, as_of: int | None) -> list[Observation]:
+    years = sorted(
+        {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period="FY")}
+    )
+    found = []
+    for year in years:
+        if as_of is not None and year > as_of:
+            continue
+        o = data.pick(reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True)
+        if o is not None:
+            found.append(o)
+    return found
+
+
+def _sigma(reporter: str, partner: str) -> float:
+    from tradesim import backtest
+
+    result = backtest.run(reporter, partner, method="cagr:3", horizons=(1, 2, 3, 5))
+    implied = result.calibrated_sd()
+    return implied if implied is not None and len(result.forecasts) >= 3 else DEFAULT_SD
+
+
+def track(
+    reporter: str,
+    partner: str,
+    value: float,
+    currency: str,
+    deadline: int | None,
+    announced: int | None,
+    source: str,
+    origin: str,
+    as_of: int | None = None,
+) -> TargetStatus:
+    """One target's row (module docstring)."""
+    from tradesim import nowcast as nowcasting
+    from tradesim.errors import TradesimError
+
+    assumed = False
+    year = deadline
+    if announced is not None and (deadline is None or deadline <= announced):
+        year, assumed = announced + DEFAULT_YEARS, True
+    history = _full_years(reporter, partner, as_of)
+    latest = history[-1] if history else None
+    before = [o for o in history if announced is not None and o.year < announced]
+    at_announcement = before[-1] if before else None
+    now = None
+    if latest is not None:
+        try:
+            partial = nowcasting.latest_partial(reporter, partner)
+            if partial.year > latest.year and (as_of is None or partial.year <= as_of):
+                now = nowcasting.nowcast(reporter, partner, partial.year)
+        except TradesimError:
+            now = None
+    achieved = None
+    if latest is not None and at_announcement is not None and latest.year > at_announcement.year:
+        achieved = (latest.amount / at_announcement.amount) ** (1 / (latest.year - at_announcement.year)) - 1
+    required = p_reach = None
+    if latest is None:
+        status = "unknown"
+    elif latest.amount >= value * (1 - 1e-9):
+        status, p_reach = "met", 1.0
+    elif year is None:
+        status = "unknown"
+    elif year <= latest.year:
+        status, p_reach = "off track", 0.0  # the deadline has passed without it
+    else:
+        ahead = year - latest.year
+        required = (value / latest.amount) ** (1 / ahead) - 1
+        trailing = [o for o in history if o.year == latest.year - 3]
+        growth = (
+            (latest.amount / trailing[0].amount) ** (1 / 3) - 1
+            if trailing
+            else achieved
+            if achieved is not None
+            else 0.0
+        )
+        sigma = _sigma(reporter, partner)
+        z = (math.log(value / latest.amount) - ahead * math.log1p(growth)) / (sigma * math.sqrt(ahead))
+        p_reach = 0.5 * math.erfc(z / math.sqrt(2))
+        status = "on track" if p_reach >= 0.5 else "behind" if p_reach >= 0.2 else "off track"
+    return TargetStatus(
+        partner, value, currency, year, assumed, announced, source, origin, at_announcement, latest, now,
+        achieved, required, p_reach, status,
+    )  # fmt: skip
+
+
+def tracked(
+    reporter: str,
+    partners: Sequence[str] = (),
+    *,
+    as_of: int | None = None,
+    scenarios: Sequence[Scenario] = (),
+) -> list[TargetStatus]:
+    """Every target of ``reporter`` (optionally for some partners), from the data and from ``scenarios``."""
+    rows = []
+    for row in data.select(kind="target", reporter=reporter, flow="total"):
+        if partners and row.partner not in partners:
+            continue
+        announced = announced_year(row)
+        if as_of is not None and announced is not None and announced > as_of:
+            continue
+        deadline = row.year or None
+        rows.append(
+            track(
+                reporter,
+                row.partner,
+                row.amount,
+                row.currency,
+                deadline,
+                announced,
+                row.source,
+                row.origin,
+                as_of,
+            )
+        )
+    seen = {(r.partner, r.value, r.currency) for r in rows}
+    for scenario in scenarios:
+        if scenario.reporter != reporter or (partners and scenario.partner not in partners):
+            continue
+        for target in scenario.targets:
+            if (scenario.partner, target.value, scenario.currency) in seen:
+                continue  # the same target as the data's (the reference scenarios carry the announced ones)
+            seen.add((scenario.partner, target.value, scenario.currency))
+            label = target.label or "scenario target"
+            rows.append(
+                track(
+                    reporter,
+                    scenario.partner,
+                    target.value,
+                    scenario.currency,
+                    target.year,
+                    None,
+                    f"{label} (scenario {scenario.name})",
+                    str(scenario.path),
+                    as_of,
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    partners: tuple[str, ...]
+    sum_of_targets: float
+    year: int
+    total_latest: Observation | None
+    total_growth: float
+    total_then: float | None
+    share_then: float | None
+    share_now: float | None
+    implausible: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "partners": list(self.partners),
+            "sum_of_targets": self.sum_of_targets,
+            "year": self.year,
+            "total_latest": None
+            if self.total_latest is None
+            else {
+                "year": self.total_latest.year,
+                "value": self.total_latest.amount,
+                "status": self.total_latest.status,
+            },
+            "total_growth": self.total_growth,
+            "total_then": self.total_then,
+            "share_then": self.share_then,
+            "share_now": self.share_now,
+            "implausible": self.implausible,
+        }
+
+
+def portfolio(reporter: str, rows: Sequence[TargetStatus], total_growth: float = 0.03) -> Portfolio | None:
+    """If every partner's largest target were met by the latest deadline (aggregates such as CENTRAL_ASIA left
+    out: they overlap the countries in them)."""
+    from tradesim.codes import AGGREGATES
+
+    largest: dict[str, TargetStatus] = {}
+    for row in rows:
+        if row.partner in AGGREGATES or row.currency != "USD":
+            continue
+        if row.partner not in largest or row.value > largest[row.partner].value:
+            largest[row.partner] = row
+    if not largest:
+        return None
+    year = max((r.year for r in largest.values() if r.year is not None), default=None)
+    totals = _full_years(reporter, "WLD", None)
+    total = totals[-1] if totals else None
+    if year is None or total is None:
+        return Portfolio(tuple(largest), sum(r.value for r in largest.values()), year or 0, total, total_growth,
+                         None, None, None, False)  # fmt: skip
+    target_sum = sum(r.value for r in largest.values())
+    then = total.amount * (1 + total_growth) ** max(year - total.year, 0)
+    # the rise is measured on the partners with an actual: their targets' share then against their share now
+    known = [r for r in largest.values() if r.latest_actual is not None]
+    actuals = [r.latest_actual.amount for r in known if r.latest_actual is not None]
+    share_now = sum(actuals) / total.amount if actuals else None
+    share_then = target_sum / then
+    share_known_then = sum(r.value for r in known) / then
+    implausible = share_then > 1 or (
+        share_now is not None and share_known_then - share_now > PLAUSIBLE_SHARE_RISE
+    )
+    return Portfolio(tuple(sorted(largest)), target_sum, year, total, total_growth, then, share_then, share_now,
+                     implausible)  # fmt: skip

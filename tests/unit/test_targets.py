@@ -1,0 +1,90 @@
+"""Targets tracked, against growth rates and probabilities worked out by hand."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tradesim import data, targets
+from tradesim.cli import app
+
+
+def _row(
+    rows: list[targets.TargetStatus], partner: str, value: float, year: int | None = None
+) -> targets.TargetStatus:
+    (found,) = [
+        r for r in rows if r.partner == partner and r.value == value and (year is None or r.year == year)
+    ]
+    return found
+
+
+def test_kazakhstan_italy_20bn_is_met_and_china_is_judged_by_its_own_history() -> None:
+    rows = targets.tracked("KAZ")
+    italy = [r for r in rows if r.partner == "ITA"]
+    assert italy
+    assert all(r.status == "met" for r in italy)  # 2024: $20.0B
+    china = _row(rows, "CHN", 40e9)
+    assert (china.year, china.year_assumed, china.announced) == (2030, False, 2023)
+    assert china.latest_actual is not None
+    assert china.latest_actual.amount == 31.4e9
+    assert china.required_growth == pytest.approx((40 / 31.4) ** (1 / 7) - 1)
+    # trailing 3-year growth 2020→2023 (15.3 → 31.4); σ 0.25 (too short a history for its own backtest)
+    growth = (31.4 / 15.3) ** (1 / 3) - 1
+    z = (math.log(40 / 31.4) - 7 * math.log1p(growth)) / (0.25 * math.sqrt(7))
+    assert china.p_reach == pytest.approx(0.5 * math.erfc(z / math.sqrt(2)))
+    assert china.status == "on track"
+
+
+def test_a_passed_deadline_and_an_assumed_year() -> None:
+    rows = targets.tracked("KAZ", ["TUR"])
+    old = _row(rows, "TUR", 10e9, 2023)  # stated 2018 with no deadline: 2018 + 5, assumed
+    assert (old.announced, old.year_assumed, old.status, old.p_reach) == (2018, True, "off track", 0.0)
+    fifteen = _row(rows, "TUR", 15e9)
+    assert fifteen.required_growth == pytest.approx((15 / 6) ** (1 / 6) - 1)  # 2023 → 2029
+
+
+def test_the_portfolio_arithmetic() -> None:
+    rows = targets.tracked("KAZ")
+    book = targets.portfolio("KAZ", rows, 0.03)
+    assert book is not None
+    largest = {"BLR": 1, "CHN": 40, "ITA": 20, "KGZ": 3, "RUS": 30, "TUR": 15, "UZB": 10}
+    assert book.partners == tuple(sorted(largest))  # CENTRAL_ASIA left out: it overlaps KGZ and UZB
+    assert book.sum_of_targets == pytest.approx(sum(largest.values()) * 1e9)
+    assert book.year == 2030
+    assert book.share_then == pytest.approx(119 / (139.8 * 1.03**7))
+    assert book.implausible is False
+
+
+def test_the_cli_on_an_imported_pair(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "deu.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+        "trade,KAZ,DEU,total,2020,FY,3.0,USD_bn,reported,KAZ,Test,,\n"
+        "trade,KAZ,DEU,total,2023,FY,4.0,USD_bn,reported,KAZ,Test,,\n"
+        "target,KAZ,DEU,total,2030,by,8.0,USD_bn,stated,KAZ,A minister (2022-05-01),,\n"
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["targets", "--partner", "DEU", "--data", str(folder), "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    (row,) = document["targets"]
+    assert set(row) >= {"partner", "value", "currency", "year", "announced", "source", "at_announcement",
+                        "latest_actual", "nowcast", "required_growth", "achieved_growth", "status", "p_reach"}  # fmt: skip
+    assert (row["year"], row["announced"], row["latest_actual"]) == (
+        2030,
+        2022,
+        {"year": 2023, "value": 4e9, "source": "Test", "origin": f"{folder / 'deu.csv'}:3"},
+    )
+    assert row["at_announcement"]["year"] == 2020  # the latest full year before 2022
+    assert row["achieved_growth"] == pytest.approx((4 / 3) ** (1 / 3) - 1)
+    assert row["required_growth"] == pytest.approx(2 ** (1 / 7) - 1)
+    assert data.current() is not None
