@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, DataFormat, ScenarioDir
+from tradesim.cli.options import DataDir, DataFormat, ScenarioDir, check_countries
 from tradesim.errors import InputError
 
 
@@ -42,12 +42,9 @@ def backtest(
 
     from tradesim import backtest as core
     from tradesim import scenario
-    from tradesim.codes import country_problem
     from tradesim.quantities import format_money, format_percent
 
-    for option, code in (("--reporter", reporter), ("--partner", partner)):
-        if (problem := country_problem(code)) is not None:
-            raise InputError(f"{option}: {problem}")
+    check_countries(reporter=reporter, partner=partner)
     try:
         steps = [int(h) for h in horizons.split(",")]
     except ValueError:

@@ -11,7 +11,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, DataFormat, Output
+from tradesim.cli.options import DataDir, DataFormat, Output, check_countries
 from tradesim.errors import InputError
 
 data_app = typer.Typer(
@@ -157,13 +157,10 @@ def data_mirror(
 ) -> None:
     """Mirror statistics: the reporter's figure and the partner's for the same trade, year by year, in one
     currency (converted at annual average rates), and their ratio. Never added, never averaged."""
-    from tradesim.codes import country_problem
     from tradesim.data.mirror import mirror
     from tradesim.quantities import format_money
 
-    for option, code in (("--reporter", reporter), ("--partner", partner)):
-        if (problem := country_problem(code)) is not None:
-            raise InputError(f"{option}: {problem}")
+    check_countries(reporter=reporter, partner=partner)
     rows = mirror(reporter, partner, currency=currency)
     if not rows:
         from tradesim.data import in_use

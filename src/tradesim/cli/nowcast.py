@@ -9,8 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, SolveFormat, SolveFormatOption
-from tradesim.errors import InputError
+from tradesim.cli.options import DataDir, SolveFormat, SolveFormatOption, check_countries
 
 
 @app.command(short_help="The full year from a partial-year figure.")
@@ -36,12 +35,9 @@ def nowcast(
     """Estimate a full year of a pair's trade from its latest partial-year figure, with a 90% interval, from the
     history of that period's share of the full year (README "Nowcast")."""
     from tradesim import nowcast as core
-    from tradesim.codes import country_problem
     from tradesim.quantities import format_money, format_percent
 
-    for option, code in (("--reporter", reporter), ("--partner", partner)):
-        if (problem := country_problem(code)) is not None:
-            raise InputError(f"{option}: {problem}")
+    check_countries(reporter=reporter, partner=partner)
     if evaluate:
         results = core.evaluate(reporter, partner)
         if format is SolveFormat.json:

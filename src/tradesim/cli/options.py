@@ -114,3 +114,12 @@ DataDir = Annotated[
         callback=_use_data,
     ),
 ]
+
+
+def check_countries(**codes: str) -> None:
+    """``--reporter``/``--partner`` values must be ISO 3166 alpha-3 country codes: bad input otherwise."""
+    from tradesim.codes import country_problem
+
+    for option, code in codes.items():
+        if (problem := country_problem(code)) is not None:
+            raise InputError(f"--{option}: {problem}")

@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, Format, ScenarioDir
+from tradesim.cli.options import DataDir, Format, ScenarioDir, check_countries
 from tradesim.errors import InputError
 from tradesim.quantities import parse_rate
 
@@ -31,12 +31,10 @@ def targets(
     portfolio of the reporter's targets (README "Targets")."""
     from tradesim import scenario
     from tradesim import targets as core
-    from tradesim.codes import country_problem
     from tradesim.errors import TradesimError
     from tradesim.quantities import format_money, format_percent
 
-    if (problem := country_problem(reporter)) is not None:
-        raise InputError(f"--reporter: {problem}")
+    check_countries(reporter=reporter)
     growth = parse_rate(total_growth, what="--total-growth")
     try:
         scenarios = scenario.load_many([], scenario.scenario_directory(scenario_dir))
