@@ -216,9 +216,9 @@ def test_rest_growth_on_a_degenerate_scenario_is_a_solve_error(
 
 # 7 ------------------------------------------------------------------------------------------------------------
 def test_data_errors_name_the_scenario_file(run: Any, write_scenario: Callable[..., Path]) -> None:
-    path = write_scenario("fra", 'partner = "FRA"\n' + PLAIN)
+    path = write_scenario("esp", 'partner = "ESP"\n' + PLAIN)
     assert _error(run("project", str(path))) == (
-        f"tradesim: error: {path}: baseline.bilateral: the data holds no USD trade figure for KAZ–FRA in 2023; "
+        f"tradesim: error: {path}: baseline.bilateral: the data holds no USD trade figure for KAZ–ESP in 2023; "
         "set baseline.bilateral in the scenario file\n"
     )
 

@@ -13,56 +13,56 @@ import pytest
 from tests.conftest import SCENARIOS
 
 HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
-FRA = (
+ESP = (
     HEADER
-    + "trade,KAZ,FRA,total,2023,FY,4.2,USD_bn,reported,KAZ,My office,https://example.org,\n"
-    + "trade,KAZ,FRA,total,2024,FY,4.9,USD_bn,reported,KAZ,My office,https://example.org,\n"
+    + "trade,KAZ,ESP,total,2023,FY,4.2,USD_bn,reported,KAZ,My office,https://example.org,\n"
+    + "trade,KAZ,ESP,total,2024,FY,4.9,USD_bn,reported,KAZ,My office,https://example.org,\n"
 )
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "fra.csv").write_text(FRA)
+    (tmp_path / "data" / "esp.csv").write_text(ESP)
     (tmp_path / "scenarios").mkdir()
-    (tmp_path / "scenarios" / "fra.toml").write_text(
-        'partner = "FRA"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "5B"\n'
+    (tmp_path / "scenarios" / "esp.toml").write_text(
+        'partner = "ESP"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "5B"\n'
     )
     return tmp_path
 
 
 def test_a_pair_from_the_data_folder_projects_with_its_provenance(run: Any, workspace: Path) -> None:
-    args = ["fra", "--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")]
+    args = ["esp", "--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")]
     result = run("project", *args, "--format", "json")
     assert result.exit_code == 0, result.stderr
     (entry,) = json.loads(result.stdout)["scenarios"]
-    assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "FRA", "USD")
+    assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "ESP", "USD")
     assert entry["baseline"] == 4.2e9
-    assert entry["baseline_sources"]["bilateral"]["origin"] == f"{workspace / 'data' / 'fra.csv'}:2"
+    assert entry["baseline_sources"]["bilateral"]["origin"] == f"{workspace / 'data' / 'esp.csv'}:2"
     assert entry["years"][1]["actual"] == 4.9e9
     # 4.2 · 1.05^t ≥ 5 ⇔ t ≥ ln(5 / 4.2) / ln 1.05 = 3.57: 2027
     assert entry["reached_year"] == 2027
     rows = list(csv.DictReader(io.StringIO(run("project", *args, "--format", "csv").stdout)))
-    assert {(r["reporter"], r["partner"], r["currency"]) for r in rows} == {("KAZ", "FRA", "USD")}
+    assert {(r["reporter"], r["partner"], r["currency"]) for r in rows} == {("KAZ", "ESP", "USD")}
 
 
 def test_the_default_data_folder_and_the_origin_column(
     run: Any, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(workspace)
-    table = run("data", "--partner", "FRA").stdout
-    assert "data/fra.csv:2" in table
-    assert "data/fra.csv:3" in table
-    records = json.loads(run("data", "--partner", "FRA", "--format", "json").stdout)
-    assert [r["origin"] for r in records] == ["data/fra.csv:2", "data/fra.csv:3"]
+    table = run("data", "--partner", "ESP").stdout
+    assert "data/esp.csv:2" in table
+    assert "data/esp.csv:3" in table
+    records = json.loads(run("data", "--partner", "ESP", "--format", "json").stdout)
+    assert [r["origin"] for r in records] == ["data/esp.csv:2", "data/esp.csv:3"]
 
 
 def test_a_bad_data_file_is_exit_2_with_file_line_and_column(run: Any, workspace: Path) -> None:
     (workspace / "data" / "bad.csv").write_text(
-        HEADER + "trade,KAZ,FRA,total,2025,FY,x,USD_bn,reported,KAZ,s,,\n"
+        HEADER + "trade,KAZ,ESP,total,2025,FY,x,USD_bn,reported,KAZ,s,,\n"
     )
     result = run(
-        "project", "fra", "--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")
+        "project", "esp", "--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")
     )
     assert result.exit_code == 2
     assert (
@@ -90,7 +90,7 @@ def test_extends_falls_back_to_the_shipped_reference_scenarios(run: Any, workspa
 def test_one_run_mixing_pairs_names_each_pair(run: Any, workspace: Path) -> None:
     result = run(
         "project",
-        "fra",
+        "esp",
         str(SCENARIOS / "steady.toml"),
         "--scenarios",
         str(workspace / "scenarios"),
@@ -98,12 +98,12 @@ def test_one_run_mixing_pairs_names_each_pair(run: Any, workspace: Path) -> None
         str(workspace / "data"),
     )
     assert result.stdout.startswith("Bilateral trade against each target")
-    assert "KAZ–FRA" in result.stdout
+    assert "KAZ–ESP" in result.stdout
     assert "KAZ–ITA" in result.stdout
     document = json.loads(
         run(
             "project",
-            "fra",
+            "esp",
             str(SCENARIOS / "steady.toml"),
             "--scenarios",
             str(workspace / "scenarios"),
@@ -113,7 +113,7 @@ def test_one_run_mixing_pairs_names_each_pair(run: Any, workspace: Path) -> None
             "json",
         ).stdout
     )
-    assert [(s["reporter"], s["partner"]) for s in document["scenarios"]] == [("KAZ", "FRA"), ("KAZ", "ITA")]
+    assert [(s["reporter"], s["partner"]) for s in document["scenarios"]] == [("KAZ", "ESP"), ("KAZ", "ITA")]
 
 
 def test_import_comtrade_then_project_with_no_baseline_numbers_in_the_file(run: Any, tmp_path: Path) -> None:
@@ -121,8 +121,8 @@ def test_import_comtrade_then_project_with_no_baseline_numbers_in_the_file(run: 
 
     raw = write(
         tmp_path,
-        line(partner="FRA", flow="X", value=3.0e9, year=2023),
-        line(partner="FRA", flow="M", value=1.2e9, year=2023),
+        line(partner="ESP", flow="X", value=3.0e9, year=2023),
+        line(partner="ESP", flow="M", value=1.2e9, year=2023),
         line(partner="W00", flow="X", value=78e9, year=2023, desc="World"),
         line(partner="W00", flow="M", value=60e9, year=2023, desc="World"),
         name="TradeData_KAZ_2023.csv",
@@ -132,15 +132,15 @@ def test_import_comtrade_then_project_with_no_baseline_numbers_in_the_file(run: 
     result = run("data", "import", "comtrade", str(raw), "--reporter", "KAZ", "--output", str(out))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"wrote {out}: 6 observations\n"
-    scenario = tmp_path / "fra.toml"
+    scenario = tmp_path / "esp.toml"
     scenario.write_text(
-        'partner = "FRA"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "5B"\n'
+        'partner = "ESP"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "5B"\n'
     )
     document = json.loads(
         run("project", str(scenario), "--data", str(tmp_path / "data"), "--format", "json").stdout
     )
     (entry,) = document["scenarios"]
-    assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "FRA", "USD")
+    assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "ESP", "USD")
     assert (entry["baseline"], entry["baseline_total"]) == (4.2e9, 138e9)  # 3.0 + 1.2; 78 + 60
     bilateral = entry["baseline_sources"]["bilateral"]
     assert bilateral["source"] == "UN Comtrade+ (TradeData_KAZ_2023.csv, comtrade format)"

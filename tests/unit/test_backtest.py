@@ -22,9 +22,9 @@ SERIES = {2015: 1.0, 2016: 1.1, 2017: 1.21, 2018: 1.4, 2019: 1.3}
 def folder(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "fra.csv").write_text(
+    (folder / "esp.csv").write_text(
         HEADER
-        + "".join(f"trade,KAZ,FRA,total,{y},FY,{v},USD_bn,reported,KAZ,Test,,\n" for y, v in SERIES.items())
+        + "".join(f"trade,KAZ,ESP,total,{y},FY,{v},USD_bn,reported,KAZ,Test,,\n" for y, v in SERIES.items())
     )
     data.use(data.load(folder))
     yield folder
@@ -32,7 +32,7 @@ def folder(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_trailing_one_year_growth_scored_by_hand(folder: Path) -> None:
-    result = backtest.run("KAZ", "FRA", method="cagr:1", horizons=(1, 2), sd=0.15)
+    result = backtest.run("KAZ", "ESP", method="cagr:1", horizons=(1, 2), sd=0.15)
     x = SERIES
     hand = {  # (origin, horizon): forecast, in $B
         (2016, 1): x[2016] * (x[2016] / x[2015]),
@@ -62,7 +62,7 @@ def test_the_cli_table_json_and_bad_input(folder: Path) -> None:
     def run(*args: str) -> Any:
         return runner.invoke(app, ["backtest", *args], catch_exceptions=False, prog_name="tradesim")
 
-    args = ["--partner", "FRA", "--method", "cagr:1", "--horizons", "1,2", "--data", str(folder)]
+    args = ["--partner", "ESP", "--method", "cagr:1", "--horizons", "1,2", "--data", str(folder)]
     document = json.loads(run(*args, "--format", "json").stdout)
     assert [h["n"] for h in document["horizons"]] == [3, 2]
     assert document["calibrated_sd"] is not None
@@ -73,4 +73,4 @@ def test_the_cli_table_json_and_bad_input(folder: Path) -> None:
     )
     assert run(*args, "--horizons", "1,x").exit_code == 2
     first = run(*args, "--vintage", "first", "--format", "json")
-    assert "no KAZ–FRA figure has a `published` date" in json.loads(first.stdout)["warnings"][0]
+    assert "no KAZ–ESP figure has a `published` date" in json.loads(first.stdout)["warnings"][0]

@@ -66,7 +66,7 @@ def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
 
 
 def test_unknown_columns_and_duplicates(tmp_path: Path) -> None:
-    row = "trade,KAZ,FRA,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,\n"
+    row = "trade,KAZ,ESP,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,\n"
     folder = _folder(tmp_path, one=HEADER + row + row, two=HEADER.strip() + ",extra\n" + row.strip() + ",x\n")
     with pytest.raises(DataError) as caught:
         data.load(folder)
@@ -94,12 +94,12 @@ def test_published_dates_are_checked_and_kept(tmp_path: Path) -> None:
     header = HEADER.strip() + ",published\n"
     folder = _folder(
         tmp_path,
-        a=header + "trade,KAZ,FRA,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,2024-02-01\n",
+        a=header + "trade,KAZ,ESP,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,2024-02-01\n",
     )
-    (row,) = [o for o in data.load(folder).observations if o.partner == "FRA"]
+    (row,) = [o for o in data.load(folder).observations if o.partner == "ESP"]
     assert row.published == "2024-02-01"
     (folder / "a.csv").write_text(
-        header + "trade,KAZ,FRA,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,soon\n"
+        header + "trade,KAZ,ESP,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,soon\n"
     )
     with pytest.raises(DataError, match=r"published: must be a date, YYYY-MM-DD, got 'soon'"):
         data.load(folder)

@@ -62,16 +62,16 @@ def test_the_portfolio_arithmetic() -> None:
 def test_the_cli_on_an_imported_pair(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "fra.csv").write_text(
+    (folder / "esp.csv").write_text(
         "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
-        "trade,KAZ,FRA,total,2020,FY,3.0,USD_bn,reported,KAZ,Test,,\n"
-        "trade,KAZ,FRA,total,2023,FY,4.0,USD_bn,reported,KAZ,Test,,\n"
-        "target,KAZ,FRA,total,2030,by,8.0,USD_bn,stated,KAZ,A minister (2022-05-01),,\n"
+        "trade,KAZ,ESP,total,2020,FY,3.0,USD_bn,reported,KAZ,Test,,\n"
+        "trade,KAZ,ESP,total,2023,FY,4.0,USD_bn,reported,KAZ,Test,,\n"
+        "target,KAZ,ESP,total,2030,by,8.0,USD_bn,stated,KAZ,A minister (2022-05-01),,\n"
     )
     runner = CliRunner()
     result = runner.invoke(
         app,
-        ["targets", "--partner", "FRA", "--data", str(folder), "--format", "json"],
+        ["targets", "--partner", "ESP", "--data", str(folder), "--format", "json"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
@@ -82,7 +82,7 @@ def test_the_cli_on_an_imported_pair(tmp_path: Path) -> None:
     assert (row["year"], row["announced"], row["latest_actual"]) == (
         2030,
         2022,
-        {"year": 2023, "value": 4e9, "source": "Test", "origin": f"{folder / 'fra.csv'}:3"},
+        {"year": 2023, "value": 4e9, "source": "Test", "origin": f"{folder / 'esp.csv'}:3"},
     )
     assert row["at_announcement"]["year"] == 2020  # the latest full year before 2022
     assert row["achieved_growth"] == pytest.approx((4 / 3) ** (1 / 3) - 1)
