@@ -13,7 +13,8 @@ One row per target — the data's ``kind = target`` rows and the scenario files'
   ``g`` the pair's trailing 3-year growth (else the growth since the announcement, else 0) and ``σ`` the sd the
   pair's ``cagr:3`` backtest implies (at least three scored projections), else 0.25 (the reference scenarios');
 - ``status``: **met** (a full-year actual at or above it), else **on track** (``p_reach`` ≥ 0.5), **behind**
-  (0.2–0.5) or **off track** (< 0.2; also a deadline passed); ``unknown`` when there is no actual to judge from.
+  (0.2–0.5) or **off track** (< 0.2; also a deadline passed); ``unknown`` when there is no actual to judge from
+  (none at all, or a deadline already past — as of the latest year in the data — with no actual for it).
 
 The portfolio: if every partner's largest target were met, the sum of those partners' trade against the
 reporter's total trade grown at a stated rate to the latest deadline; it is flagged **implausible** when it
@@ -159,8 +160,8 @@ def track(
         status = "unknown"
     elif latest.amount >= value * (1 - 1e-9):
         status, p_reach = "met", 1.0
-    elif year is None:
-        status = "unknown"
+    elif year is None or (as_of is not None and year <= as_of and latest.year < year):
+        status = "unknown"  # no deadline, or a deadline already past with no actual for it in the data
     elif year <= latest.year:
         status, p_reach = "off track", 0.0  # the deadline has passed without it
     else:
@@ -191,7 +192,11 @@ def tracked(
     as_of: int | None = None,
     scenarios: Sequence[Scenario] = (),
 ) -> list[TargetStatus]:
-    """Every target of ``reporter`` (optionally for some partners), from the data and from ``scenarios``."""
+    """Every target of ``reporter`` (optionally for some partners), from the data and from ``scenarios``.
+
+    ``as_of`` defaults to the latest year any trade figure in the data is for."""
+    if as_of is None:
+        as_of = max((o.year for o in data.select(kind="trade")), default=None)
     rows = []
     for row in data.select(kind="target", reporter=reporter, flow="total"):
         if partners and row.partner not in partners:
