@@ -88,3 +88,14 @@ def test_the_cli_on_an_imported_pair(tmp_path: Path) -> None:
     assert row["achieved_growth"] == pytest.approx((4 / 3) ** (1 / 3) - 1)
     assert row["required_growth"] == pytest.approx(2 ** (1 / 7) - 1)
     assert data.current() is not None
+
+
+def test_a_deadline_past_with_no_actual_for_it_is_unknown() -> None:
+    """Belarus: $1B stated in 2018 (deadline assumed 2023); the data's latest full year is 2017."""
+    (belarus,) = targets.tracked("KAZ", ["BLR"])
+    assert (belarus.year, belarus.year_assumed) == (2023, True)
+    assert belarus.latest_actual is not None
+    assert belarus.latest_actual.year == 2017
+    assert (belarus.status, belarus.p_reach) == ("unknown", None)
+    judged_then = targets.tracked("KAZ", ["BLR"], as_of=2018)[0]  # seen from 2018 the deadline is ahead
+    assert judged_then.status in ("on track", "behind", "off track")
