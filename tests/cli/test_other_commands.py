@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import SCENARIOS
@@ -53,3 +54,44 @@ def test_data_filters_by_period_and_reporter(run: Any) -> None:
     assert bad.stderr.startswith(
         "tradesim: error: --reported-by: no observation has 'XX' (known: CHN, ECB, ITA"
     )
+
+
+def test_scenarios_and_validate_as_json(run: Any, tmp_path: Path) -> None:
+    listing = json.loads(run("scenarios", "--scenarios", str(SCENARIOS), "--format", "json").stdout)
+    names = [s["name"] for s in listing["scenarios"]]
+    assert names == ["article", "forum-deals", "full-year-2023", "oil-downside", "steady"]
+    assert all(s["valid"] and (s["reporter"], s["partner"]) == ("KAZ", "ITA") for s in listing["scenarios"])
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[growth]\nbilateral = "x"\nrest_of_world = 0\n')
+    result = run("scenarios", "validate", "--scenarios", str(tmp_path), "--format", "json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "valid": [],
+        "problems": [
+            {
+                "file": str(bad),
+                "line": 2,
+                "key": "growth.bilateral",
+                "message": "must be a rate like 0.07 or 7%, got 'x'",
+            }
+        ],
+    }
+    listed = json.loads(run("scenarios", "--scenarios", str(tmp_path), "--format", "json").stdout)
+    assert listed["scenarios"][0]["valid"] is False
+    assert listed["scenarios"][0]["problems"][0]["key"] == "growth.bilateral"
+
+
+def test_bash_completion_offers_scenario_names() -> None:
+    import os
+    import subprocess
+    import sys
+
+    tradesim = str(Path(sys.executable).with_name("tradesim"))
+    env = {**os.environ, "_TRADESIM_COMPLETE": "complete_bash", "COMP_WORDS": "tradesim project st", "COMP_CWORD": "2",
+           "TRADESIM_SCENARIOS": str(SCENARIOS)}  # fmt: skip
+    done = subprocess.run([tradesim], env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["steady"]
+    script = subprocess.run(
+        [tradesim, "--show-completion", "bash"], capture_output=True, text=True, check=False
+    )
+    assert "_TRADESIM_COMPLETE=complete_bash" in script.stdout

@@ -164,9 +164,9 @@ def command_lines(
     elif kind == "sensitivity":
         args = ["sensitivity", subject, *where, "--format", draw(st.sampled_from(["table", "json", "csv"]))]
     elif kind == "validate":
-        args = ["scenarios", "validate", subject, *where]
+        args = ["scenarios", "validate", subject, *where, "--format", fmt]
     elif kind == "list":
-        args = ["scenarios", *where]
+        args = ["scenarios", *where, "--format", fmt]
     elif kind == "data":
         args = ["data", "--data", data_folder, "--format", draw(st.sampled_from(["table", "json", "csv"]))]
     elif kind == "data project":

@@ -49,7 +49,7 @@ app = typer.Typer(
     cls=Boundary,
     help="Model a country's trade against a political trade target, from sourced data and scenario files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tradesim.errors import InputError
+from tradesim.errors import InputError, TradesimError
 from tradesim.quantities import parse_rate
 
 
@@ -52,9 +52,25 @@ BaselinesOption = Annotated[
 ]
 GrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: bilateral growth, 0.07 or 7%.")]
 RestGrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: growth of the rest of trade.")]
+
+
+def complete_scenarios(incomplete: str) -> list[str]:
+    """Shell completion: the names of the scenarios in the scenario folder that start with what was typed."""
+    from tradesim import scenario
+
+    try:
+        names = scenario.discover(scenario.scenario_directory(None))
+    except TradesimError:
+        return []
+    return [name for name in names if name.startswith(incomplete)]
+
+
 ScenarioArgs = Annotated[
     list[str] | None,
-    typer.Argument(help="Scenario names or TOML files (default: the ad-hoc constant-growth scenario)."),
+    typer.Argument(
+        help="Scenario names or TOML files (default: the ad-hoc constant-growth scenario).",
+        autocompletion=complete_scenarios,
+    ),
 ]
 Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")

@@ -19,6 +19,7 @@ from tradesim.cli.options import (
     RestGrowthOption,
     ScenarioDir,
     chosen_scenarios,
+    complete_scenarios,
 )
 from tradesim.quantities import parse_money
 
@@ -26,7 +27,11 @@ from tradesim.quantities import parse_money
 @app.command(short_help="Project scenarios and read them against a target.")
 def project(
     scenarios: Annotated[
-        list[str] | None, typer.Argument(help="Scenario names or TOML files (default: every scenario found).")
+        list[str] | None,
+        typer.Argument(
+            help="Scenario names or TOML files (default: every scenario found).",
+            autocompletion=complete_scenarios,
+        ),
     ] = None,
     target: Annotated[
         str | None,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, ScenarioDir
-from tradesim.errors import ScenarioError, TradesimError
+from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat
+from tradesim.errors import Problem, ScenarioError, TradesimError
 
 scenarios_app = typer.Typer(
     cls=Boundary, help="List the scenarios found, or validate scenario files.", rich_markup_mode=None
@@ -18,8 +19,13 @@ app.add_typer(scenarios_app, name="scenarios")
 
 
 @scenarios_app.callback(invoke_without_command=True)
-def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None:
-    """List the scenarios found: name, description, file."""
+def scenarios_list(
+    ctx: typer.Context,
+    scenario_dir: ScenarioDir = None,
+    format: Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")] = SolveFormat.table,
+) -> None:
+    """List the scenarios found: name, description, file (JSON: also pair, currency, and the problems of an
+    invalid file)."""
     if ctx.invoked_subcommand is not None:
         return
 
@@ -28,16 +34,34 @@ def scenarios_list(ctx: typer.Context, scenario_dir: ScenarioDir = None) -> None
     directory = scenario.scenario_directory(scenario_dir)
     known = scenario.discover(directory)
     catalogue = {directory: known}  # read the folder once, not once per `extends`
-    rows = []
+    rows, records = [], []
     for name, path in known.items():
+        record: dict[str, object] = {"name": name, "file": str(path)}
         try:
-            description = scenario.load(path, directory=directory, catalogue=catalogue).description
+            loaded = scenario.load(path, directory=directory, catalogue=catalogue)
+            description = loaded.description
+            record |= {"reporter": loaded.reporter, "partner": loaded.partner, "currency": loaded.currency,
+                       "description": " ".join(description.split()), "valid": True, "problems": []}  # fmt: skip
         except TradesimError as error:
             description = f"INVALID: {error.problems[0]}"
+            record |= {"valid": False, "problems": [_problem(p) for p in error.problems]}
+        records.append(record)
         rows.append({"scenario": name, "description": " ".join(description.split()), "file": str(path)})
+    if format is SolveFormat.json:
+        typer.echo(json.dumps({"folder": str(directory), "scenarios": records}, indent=2, ensure_ascii=False))
+        return
     render.make_console().print(
         render.rich_table(rows, str(directory), columns=("scenario", "description", "file"))
     )
+
+
+def _problem(problem: Problem) -> dict[str, object]:
+    return {
+        "file": None if problem.file is None else str(problem.file),
+        "line": problem.line,
+        "key": problem.key,
+        "message": problem.message,
+    }
 
 
 @scenarios_app.command("validate", short_help="Check that scenario files load and project.")
@@ -47,12 +71,23 @@ def scenarios_validate(
     ] = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
+    format: Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")] = SolveFormat.table,
 ) -> None:
-    """Validate scenario files: each must load and project; every problem in every file, one line each."""
+    """Validate scenario files: each must load and project; every problem in every file, one line each (JSON:
+    every problem with file, line, key and message; exit 2 all the same when there is one)."""
     from tradesim import scenario
     from tradesim.validate import validate
 
     valid, problems = validate(paths or [], scenario.scenario_directory(scenario_dir))
+    if format is SolveFormat.json:
+        document = {
+            "valid": [{"name": item.name, "file": str(item.path)} for item in valid],
+            "problems": [_problem(p) for p in problems],
+        }
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        if problems:
+            raise typer.Exit(2)
+        return
     for item in valid:
         typer.echo(f"ok: {item.name} ({item.path})")
     if problems:
