@@ -103,7 +103,7 @@ def command_lines(
             subject,
             *where,
             "--format",
-            draw(st.sampled_from(["table", "json", "csv", "markdown"])),
+            draw(st.sampled_from(["table", "json", "csv", "markdown", "iamc"])),
         ]
         if draw(st.booleans()):
             args += ["--target", take(targets)]

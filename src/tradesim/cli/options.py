@@ -17,6 +17,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    iamc = "iamc"
 
 
 class Baselines(StrEnum):
@@ -27,6 +28,12 @@ class Baselines(StrEnum):
 class SolveFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+class SimulateFormat(StrEnum):
+    table = "table"
+    json = "json"
+    iamc = "iamc"
 
 
 class DataFormat(StrEnum):

@@ -89,6 +89,10 @@ def project(
         render.emit(report.long_frame(results).to_csv(index=False, float_format="%.10g"), output)
     elif format is Format.markdown:
         render.emit(report.to_markdown(report.summary_display(results)), output)
+    elif format is Format.iamc:
+        from tradesim import iamc
+
+        render.emit(iamc.to_csv(iamc.projection_rows(results)), output)
     else:
         console = render.make_console(output)
         console.print(render.rich_table(report.summary_display(results), report.title(results)))

@@ -17,8 +17,7 @@ from tradesim.cli.options import (
     Output,
     RestGrowthOption,
     ScenarioDir,
-    SolveFormat,
-    SolveFormatOption,
+    SimulateFormat,
     chosen_scenarios,
 )
 from tradesim.errors import InputError
@@ -47,7 +46,9 @@ def simulate(
     threads: Annotated[
         int | None, typer.Option(help="Worker threads (default: all cores); results do not depend on it.")
     ] = None,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[
+        SimulateFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SimulateFormat.table,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
@@ -96,8 +97,12 @@ def simulate(
                     baseline=result.projection.baseline,  # resolved once, by report.evaluate
                 )
             )
-    if format is SolveFormat.json:
+    if format is SimulateFormat.json:
         render.emit(json.dumps(montecarlo.to_json(results), indent=2, allow_nan=False) + "\n", output)
+    elif format is SimulateFormat.iamc:
+        from tradesim import iamc
+
+        render.emit(iamc.to_csv(iamc.simulation_rows(results, chosen)), output)
     else:
         console = render.make_console(output)
         render.simulation_report(console, results)
