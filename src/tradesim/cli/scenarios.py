@@ -92,3 +92,12 @@ def scenarios_validate(
         typer.echo(f"ok: {item.name} ({item.path})")
     if problems:
         raise ScenarioError(problems)
+
+
+@scenarios_app.command("schema", short_help="The JSON Schema of scenario files, for editors.")
+def scenarios_schema() -> None:
+    """Print the JSON Schema of scenario files (README "Editors"): the same field rules as validation, with
+    descriptions. Cross-field rules are checked by `tradesim scenarios validate`."""
+    from tradesim.jsonschema import scenario_schema
+
+    typer.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
