@@ -53,10 +53,12 @@ def test_every_valid_scenario_passes(path: Path) -> None:
     assert list(VALIDATOR.iter_errors(tomllib.loads(path.read_text()))) == []
 
 
-@pytest.mark.parametrize("path", sorted(INVALID.glob("*.toml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in INVALID.glob("*.toml") if p.stem not in NOT_TOML),  # not TOML: the parser says so first
+    ids=lambda p: p.stem,
+)
 def test_invalid_fixtures_fail_at_the_keys_validate_names(path: Path) -> None:
-    if path.stem in NOT_TOML:
-        pytest.skip("not TOML: an editor's TOML parser says so before any schema")
     errors = list(VALIDATOR.iter_errors(tomllib.loads(path.read_text())))
     if path.stem in CROSS_FIELD:
         assert errors == []
