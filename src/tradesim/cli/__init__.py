@@ -11,7 +11,7 @@ from tradesim.cli._app import app
 # Importing a command module registers its commands; the order here is the order of `tradesim --help`.
 # isort: off
 from tradesim.cli import project, data, audit, check, uncertainty  # noqa: F401
-from tradesim.cli import targets, nowcast, backtest, scenarios, solve  # noqa: F401
+from tradesim.cli import targets, nowcast, backtest, htmlreport, scenarios, solve  # noqa: F401
 # isort: on
 
 __all__ = ["app", "main"]

@@ -1,0 +1,98 @@
+"""`tradesim report`: a self-contained HTML page to send."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradesim.cli import render
+from tradesim.cli._app import app
+from tradesim.cli.options import DataDir, ScenarioDir
+from tradesim.errors import InputError
+from tradesim.quantities import parse_money
+
+
+@app.command("report", short_help="One self-contained HTML page: tables, charts, sources.")
+def report_page(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenario names or TOML files (default: every scenario found).")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The page: FILE.html (written atomically).")
+    ] = ...,  # type: ignore[assignment]
+    target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
+    simulate: Annotated[
+        bool, typer.Option("--simulate", help="Add the simulation fan and the reach-year distribution.")
+    ] = False,
+    runs: Annotated[int, typer.Option(help="--simulate: simulated paths.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="--simulate: the seed.")] = 1,
+    scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write one HTML file with the question, the summary table, each scenario's path against the target, the
+    audit verdicts, the reporter's targets, every number's source, period and status (unverified ones marked),
+    and how to reproduce it. No script; charts are inline SVG; nothing is fetched when it is viewed."""
+    from tradesim import audit, htmlreport, montecarlo, report, scenario, targets
+    from tradesim.atomic import write_text_atomic
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--output must end in .html, got {output.name!r}")
+    if not output.parent.is_dir():
+        raise InputError(f"--output: folder {output.parent} does not exist")
+    if runs <= 0 or runs > 10_000_000:
+        raise InputError(f"--runs must be from 1 to 10,000,000, got {runs}")
+    if seed < 0:
+        raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
+    target_value, target_currency = (
+        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
+    )
+    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    results = report.evaluate(chosen, target=target_value, target_currency=target_currency)
+    simulations = (
+        [
+            montecarlo.simulate(
+                r.scenario, target=r.target, runs=runs, rng=seed, baseline=r.projection.baseline
+            )
+            for r in results
+        ]
+        if simulate
+        else []
+    )
+    reporter = chosen[0].reporter
+    page = htmlreport.render(
+        results,
+        command=_command_line(scenarios or [], output, target, simulate, runs, seed, scenario_dir, data_dir),
+        verdicts=audit.audit(chosen),
+        tracked=targets.tracked(reporter, scenarios=chosen),
+        simulations=simulations,
+        notes=report.notes(results),
+    )
+    write_text_atomic(output, page)
+    typer.echo(f"wrote {output}")
+    render.print_notes(report.notes(results))
+
+
+def _command_line(
+    scenarios: list[str],
+    output: Path,
+    target: str | None,
+    simulate: bool,
+    runs: int,
+    seed: int,
+    scenario_dir: Path | None,
+    data_dir: Path | None,
+) -> str:
+    """The command that writes this page again, rebuilt from the parsed options (not from argv)."""
+    words = ["tradesim", "report", *scenarios, "--output", str(output)]
+    if target is not None:
+        words += ["--target", target]
+    if simulate:
+        words += ["--simulate", "--runs", str(runs), "--seed", str(seed)]
+    if scenario_dir is not None:
+        words += ["--scenarios", str(scenario_dir)]
+    if data_dir is not None:
+        words += ["--data", str(data_dir)]
+    return shlex.join(words)
