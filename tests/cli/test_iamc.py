@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -65,3 +66,16 @@ def test_simulate_percentiles_are_variables(run: Any) -> None:
         "value"
     ]
     assert p95.iloc[0] == pytest.approx(14.5e9 * 1.05**3, rel=1e-9)
+
+
+def test_pyam_reads_the_file(run: Any, tmp_path: Path) -> None:
+    """pyam itself, where installed (it is not a test dependency: it pulls in ixmp4, a database stack)."""
+    pyam = pytest.importorskip(
+        "pyam", reason="pyam-iamc is not installed (checked by hand: README 'IAMC export')"
+    )
+    out = tmp_path / "out.csv"
+    out.write_text(run("project", "steady", "--scenarios", str(SCENARIOS), "--format", "iamc").stdout)
+    frame = pyam.IamDataFrame(str(out))
+    assert frame.region == ["KAZ"]
+    value = frame.filter(variable="Trade|Bilateral|KAZ-ITA", year=2030).timeseries().iloc[0, 0]
+    assert value == pytest.approx(14.5e9 * 1.05**7, rel=1e-11)

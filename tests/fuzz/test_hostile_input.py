@@ -94,6 +94,7 @@ def command_lines(
                 "nowcast",
                 "backtest",
                 "targets",
+                "report",
             ]
         )
     )
@@ -208,6 +209,13 @@ def command_lines(
         args += ["--horizons", take(_arg(st.sampled_from(["1,2", "1,2,3,5", "3"])))]
         if draw(st.booleans()):
             args = [*args[:1], subject, *where, *args[1:], "--method", "scenario", "--calibrate"]
+    elif kind == "report":
+        out = str(Path(data_folder).parent / "out" / "r.html")
+        args = ["report", subject, *where, "--data", data_folder, "--output", out]
+        if draw(st.booleans()):
+            args += ["--target", take(targets)]
+        if draw(st.booleans()):
+            args += ["--simulate", "--runs", "300", "--seed", "3"]
     elif kind == "import comtrade":
         out = str(Path(data_folder).parent / "out" / "x.csv")
         args = ["data", "import", "comtrade", comtrade_file, "--output", out]
