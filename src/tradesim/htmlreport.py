@@ -20,8 +20,8 @@ STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1a1a1a}
 h1{font-size:1.5rem;margin:.3rem 0 .8rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem}th,td{padding:.25rem .55rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
-figure{margin:.6rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#444}
+th{background:#f4f4f4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
+caption{text-align:left;font-weight:600;padding:.2rem 0}figure{margin:.6rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#444}
 .unverified{color:#a40000;font-weight:600}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:.35rem .6rem;margin:.3rem 0;font-size:.9rem}
 .holds{color:#116611;font-weight:600}.fails{color:#a40000;font-weight:600}code{background:#f4f4f4;padding:0 .2rem}
 @media print{body{max-width:none}.scroll{overflow:visible}h2{break-after:avoid}figure,table{break-inside:avoid}}
