@@ -37,18 +37,29 @@ def _esc(value: object) -> str:
 
 
 def table(rows: Sequence[dict[str, Any]], caption: str = "") -> str:
-    """A real table: a caption, header cells with scope, numbers right-aligned."""
+    """A real table: a caption, header cells with scope; a column whose every cell is one figure right-aligned
+    (a column mixing figures and words, like `growth`, stays left-aligned so it reads as one column)."""
     if not rows:
         return "<p>—</p>"
     columns = list(rows[0])
-    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in columns)
+    numeric = {
+        c
+        for c in columns
+        if c not in ("scenario", "partner", "pair")
+        and all(NUMBER.match(str(row.get(c, ""))) or str(row.get(c, "")) in ("", "—") for row in rows)
+    }
+    head = "".join(
+        f'<th scope="col" class="n">{_esc(c)}</th>' if c in numeric else f'<th scope="col">{_esc(c)}</th>'
+        for c in columns
+    )
     body = []
     for row in rows:
-        cells = []
-        for c in columns:
-            text = str(row.get(c, ""))
-            numeric = bool(NUMBER.match(text)) and c not in ("scenario", "partner", "pair")
-            cells.append(f'<td class="n">{_esc(text)}</td>' if numeric else f"<td>{_esc(text)}</td>")
+        cells = [
+            f'<td class="n">{_esc(row.get(c, ""))}</td>'
+            if c in numeric
+            else f"<td>{_esc(row.get(c, ''))}</td>"
+            for c in columns
+        ]
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
     return f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'

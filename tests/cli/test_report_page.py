@@ -167,3 +167,13 @@ def test_reach_year_quantile_is_the_first_year_the_cumulative_share_reaches_q(q:
 
     # cumulative: 2027 0.1, 2028 0.5, 2029 0.8; a fifth never reach the target by the 2035 horizon
     assert reach_year_quantile({"2027": 0.1, "2028": 0.4, "2029": 0.3, "never": 0.2}, q, 2035) == year
+
+
+def test_a_column_is_right_aligned_only_when_every_cell_is_a_figure() -> None:
+    from tradesim.htmlreport import table
+
+    mixed = table([{"growth": "+5.0%/yr"}, {"growth": "to $20.0B in 2027, then held"}])
+    assert 'class="n"' not in mixed
+    figures = table([{"reached": "2030", "share": "11.7%"}, {"reached": "—", "share": "13.8%"}])
+    assert figures.count('<td class="n">') == 4
+    assert figures.count('<th scope="col" class="n">') == 2
