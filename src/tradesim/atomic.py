@@ -9,6 +9,17 @@ import os
 import tempfile
 from pathlib import Path
 
+from tradesim.errors import InputError
+
+
+def check_destination(path: Path, option: str = "--output", suffixes: tuple[str, ...] = ()) -> None:
+    """Bad input unless ``path`` can be written: its suffix one of ``suffixes`` (any case; any suffix when
+    empty) and its folder existing. Best called before the work, so a bad path costs nothing."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise InputError(f"{option} must end in {' or '.join(suffixes)}, got {path.name!r}")
+    if not path.parent.is_dir():
+        raise InputError(f"{option}: folder {path.parent} does not exist")
+
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) atomically; the folder must exist."""

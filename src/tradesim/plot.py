@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tradesim import data
+from tradesim.atomic import check_destination
 from tradesim.backtest import Backtest
 from tradesim.errors import InputError
 from tradesim.montecarlo import SimulationResult
@@ -44,13 +45,6 @@ def _short(label: str, width: int = 44) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _check_output(output: Path) -> None:
-    if output.suffix.lower() not in SUFFIXES:
-        raise InputError(f"--output must end in .png or .svg, got {output.name!r}")
-    if not output.parent.is_dir():
-        raise InputError(f"--output: folder {output.parent} does not exist")
-
-
 def _save(fig: Any, output: Path) -> Path:
     import io
 
@@ -65,7 +59,7 @@ def _save(fig: Any, output: Path) -> Path:
 
 def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     """Each scenario's bilateral trade ($B) by year, the target line, and full-year actuals as points."""
-    _check_output(output)
+    check_destination(output, suffixes=SUFFIXES)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 5.2))
     for r in results:
@@ -116,7 +110,7 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
 
 def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
     """The 5–95 and 25–75 percentile bands and the median of simulated bilateral trade, one panel a scenario."""
-    _check_output(output)
+    check_destination(output, suffixes=SUFFIXES)
     plt = _pyplot()
     fig, axes = plt.subplots(len(simulations), 1, figsize=(9, 3.6 * len(simulations)), squeeze=False)
     for ax, sim in zip(axes[:, 0], simulations, strict=True):
@@ -149,7 +143,7 @@ def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
 
 def tornado(result: Tornado, output: Path) -> Path:
     """Horizontal bars: the share at the horizon with each input moved down and up, largest swing on top."""
-    _check_output(output)
+    check_destination(output, suffixes=SUFFIXES)
     plt = _pyplot()
     swings = [s for s in result.swings if not (math.isnan(s.share_low) or math.isnan(s.share_high))][:12][
         ::-1
@@ -187,7 +181,7 @@ def tornado(result: Tornado, output: Path) -> Path:
 
 def backtest(result: Backtest, output: Path) -> Path:
     """The actual path, and the projection made from each past origin fanning out from it."""
-    _check_output(output)
+    check_destination(output, suffixes=SUFFIXES)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 5.2))
     years = sorted(result.actuals)

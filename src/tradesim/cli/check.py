@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from tradesim.atomic import check_destination
 from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat, SolveFormatOption
@@ -38,8 +39,8 @@ def check(
     for name, value in (("--rtol", rtol), ("--atol", atol)):
         if not math.isfinite(value):
             raise InputError(f"{name} must be a finite number, got {value!r}")
-    if junit is not None and not junit.parent.is_dir():
-        raise InputError(f"--junit: folder {junit.parent} does not exist")
+    if junit is not None:
+        check_destination(junit, "--junit")
     directory = scenario.scenario_directory(scenario_dir)
     chosen = scenario.load_many(scenarios or [], directory)
     results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update)

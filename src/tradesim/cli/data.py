@@ -116,11 +116,11 @@ def data_import(
 ) -> None:
     """Turn official statistics into a CSV in tradesim's columns, for a data folder (every row status reported
     or derived, source the file's name and format). An import that fails writes nothing."""
+    from tradesim.atomic import check_destination
     from tradesim.data import importers
 
-    if not output.parent.is_dir():
-        raise InputError(f"--output: folder {output.parent} does not exist")
-    if output.suffix != ".csv":
+    check_destination(output)
+    if output.suffix != ".csv":  # exactly: a data folder reads *.csv
         raise InputError(f"--output must name a .csv file (a data folder reads *.csv), got {str(output)!r}")
     if format is ImportFormat.comtrade:
         from tradesim.data.importers import comtrade

@@ -36,12 +36,9 @@ def report_page(
     audit verdicts, the reporter's targets, every number's source, period and status (unverified ones marked),
     and how to reproduce it. No script; charts are inline SVG; nothing is fetched when it is viewed."""
     from tradesim import audit, htmlreport, montecarlo, report, scenario, targets
-    from tradesim.atomic import write_text_atomic
+    from tradesim.atomic import check_destination, write_text_atomic
 
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"--output must end in .html, got {output.name!r}")
-    if not output.parent.is_dir():
-        raise InputError(f"--output: folder {output.parent} does not exist")
+    check_destination(output, suffixes=(".html", ".htm"))
     if runs <= 0 or runs > 10_000_000:
         raise InputError(f"--runs must be from 1 to 10,000,000, got {runs}")
     if seed < 0:

@@ -71,10 +71,9 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    from tradesim.atomic import write_text_atomic
+    from tradesim.atomic import check_destination, write_text_atomic
 
-    if not output.parent.is_dir():
-        raise InputError(f"--output: folder {output.parent} does not exist")
+    check_destination(output)
     write_text_atomic(output, text)
 
 
