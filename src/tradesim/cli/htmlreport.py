@@ -59,17 +59,18 @@ def report_page(
         else []
     )
     reporter = chosen[0].reporter
+    notes = report.notes(results)
     page = htmlreport.render(
         results,
         command=_command_line(scenarios or [], output, target, simulate, runs, seed, scenario_dir, data_dir),
         verdicts=audit.audit(chosen),
         tracked=targets.tracked(reporter, scenarios=chosen),
         simulations=simulations,
-        notes=report.notes(results),
+        notes=notes,
     )
     write_text_atomic(output, page)
     typer.echo(f"wrote {output}")
-    render.print_notes(report.notes(results))
+    render.print_notes(notes)
 
 
 def _command_line(
