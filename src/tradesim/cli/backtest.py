@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, DataFormat, ScenarioDir, check_countries
+from tradesim.cli.options import DataDir, ScenarioDir, TableFormat, check_countries
 from tradesim.errors import InputError
 
 
@@ -31,7 +31,7 @@ def backtest(
     calibrate: Annotated[
         bool, typer.Option("--calibrate", help="Also print the sd the errors imply.")
     ] = False,
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -58,9 +58,9 @@ def backtest(
         reporter, partner, method=method, horizons=steps, start=start, vintage=vintage, scenario=chosen, sd=sd
     )
     implied = result.calibrated_sd()
-    if format is not DataFormat.table:
+    if format is not TableFormat.table:
         scores = [vars(s) for s in result.scores]
-        if format is DataFormat.json:
+        if format is TableFormat.json:
             document = {
                 "reporter": reporter,
                 "partner": partner,

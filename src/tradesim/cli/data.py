@@ -11,7 +11,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, DataFormat, Output, check_countries
+from tradesim.cli.options import DataDir, Output, TableFormat, check_countries
 from tradesim.errors import InputError
 
 data_app = typer.Typer(
@@ -37,7 +37,7 @@ def data(
     ] = None,
     period: Annotated[str | None, typer.Option(help="FY, FY-as-stated, jan-nov, h1, ...")] = None,
     reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     output: Output = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -67,10 +67,10 @@ def data(
                 option = "--" + column.replace("_", "-")
                 raise InputError(f"{option}: no observation has {value!r} (known: {', '.join(known)})")
             frame = frame[frame[column] == value]
-    if format is DataFormat.json:
+    if format is TableFormat.json:
         native = frame.to_dict("records")  # native ints and floats: 1.3257 stays 1.3257, "/" stays "/"
         render.emit(json.dumps(native, indent=2, ensure_ascii=False, allow_nan=False) + "\n", output)
-    elif format is DataFormat.csv:
+    elif format is TableFormat.csv:
         render.emit(frame.to_csv(index=False), output)
     else:
         # url, note and published: `--format json` or csv; origin says which file a row came from
@@ -152,7 +152,7 @@ def data_mirror(
     reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")],
     partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")],
     currency: Annotated[str, typer.Option(help="Show both sides in this currency.")] = "USD",
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     data_dir: DataDir = None,
 ) -> None:
     """Mirror statistics: the reporter's figure and the partner's for the same trade, year by year, in one
@@ -168,7 +168,7 @@ def data_mirror(
         raise InputError(
             f"{in_use()} hold no full-year figure of {reporter}–{partner} trade from either side"
         )
-    if format is not DataFormat.table:
+    if format is not TableFormat.table:
         records = [
             {
                 "year": r.year,
@@ -184,7 +184,7 @@ def data_mirror(
             }
             for r in rows
         ]
-        if format is DataFormat.json:
+        if format is TableFormat.json:
             typer.echo(
                 json.dumps(
                     {"reporter": reporter, "partner": partner, "currency": currency, "rows": records},

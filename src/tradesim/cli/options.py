@@ -36,7 +36,9 @@ class SimulateFormat(StrEnum):
     iamc = "iamc"
 
 
-class DataFormat(StrEnum):
+class TableFormat(StrEnum):
+    """table, json or csv: data, backtest and the sensitivity grid."""
+
     table = "table"
     json = "json"
     csv = "csv"

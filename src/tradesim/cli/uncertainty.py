@@ -18,6 +18,7 @@ from tradesim.cli.options import (
     RestGrowthOption,
     ScenarioDir,
     SimulateFormat,
+    TableFormat,
     chosen_scenarios,
 )
 from tradesim.errors import InputError
@@ -111,12 +112,6 @@ def simulate(
     render.print_notes(report.notes(plain))
 
 
-class GridFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 class GridMetric(StrEnum):
     reached_year = "reached-year"
     share = "share"
@@ -143,7 +138,7 @@ def sensitivity(
     year: Annotated[int | None, typer.Option(help="Grid: the year of --metric share.")] = None,
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
-    format: Annotated[GridFormat, typer.Option("--format", "-f", help="Output format.")] = GridFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
