@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tradesim import locations
 from tradesim.errors import Problem, ScenarioError
 from tradesim.schema import (
     DEFAULT_HORIZON_YEARS,
@@ -445,14 +446,10 @@ def shipped_directory() -> Path:
 
 def scenario_directory(explicit: str | os.PathLike[str] | None = None) -> Path:
     """``--scenarios DIR``, else ``$TRADESIM_SCENARIOS``, else ``./scenarios`` if present, else shipped."""
-    if explicit is not None:
-        chosen, what = Path(explicit), "--scenarios"
-    elif os.environ.get(ENV_SCENARIOS):
-        chosen, what = Path(os.environ[ENV_SCENARIOS]), ENV_SCENARIOS
-    elif Path("scenarios").is_dir():
-        return Path("scenarios")
-    else:
+    found = locations.choose(explicit, "--scenarios", ENV_SCENARIOS, "scenarios")
+    if found is None:
         return shipped_directory()
+    chosen, what = found
     if not chosen.is_dir():
         raise ScenarioError([Problem(f"{what}: scenario directory not found", chosen)])
     return chosen

@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+from tradesim import locations
 from tradesim.codes import AGGREGATES, country_problem
 from tradesim.data.observations import (
     COLUMNS,
@@ -60,14 +61,10 @@ REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an inst
 
 def data_directory(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """``--data DIR``, else ``$TRADESIM_DATA``, else ``./data`` if present, else ``None`` (shipped data only)."""
-    if explicit is not None:
-        chosen, what = Path(explicit), "--data"
-    elif os.environ.get(ENV_DATA):
-        chosen, what = Path(os.environ[ENV_DATA]), ENV_DATA
-    elif Path("data").is_dir():
-        return Path("data")
-    else:
+    found = locations.choose(explicit, "--data", ENV_DATA, "data")
+    if found is None:
         return None
+    chosen, what = found
     if not chosen.is_dir():
         raise DataError([Problem(f"{what}: data folder not found", chosen)])
     return chosen
