@@ -9,7 +9,6 @@ import html
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +77,6 @@ def figure(svg: str, title: str, description: str) -> str:
     """A chart with a title and a text alternative (``role="img"`` and ``aria-label`` on the SVG)."""
     labelled = svg.replace("<svg", f'<svg role="img" aria-label="{_esc(title + ". " + description)}"', 1)
     return f"<figure>{labelled}<figcaption><strong>{_esc(title)}.</strong> {_esc(description)}</figcaption></figure>"
-
-
-@dataclass(frozen=True)
-class Page:
-    title: str
-    sections: tuple[tuple[str, str], ...]  # (heading, html)
 
 
 def reach_year_quantile(distribution: dict[str, float], q: float, horizon: int) -> str:
