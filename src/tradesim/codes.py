@@ -27,11 +27,6 @@ def country_codes() -> frozenset[str]:
     return frozenset(_countries())
 
 
-def country_name(code: str) -> str | None:
-    """The country's ISO name for an alpha-3 code, the aggregate's description, or ``None``."""
-    return _countries().get(code) or AGGREGATES.get(code)
-
-
 def country_problem(code: str) -> str | None:
     """Why ``code`` is not an ISO 3166-1 alpha-3 country code, or ``None`` if it is one.
 
