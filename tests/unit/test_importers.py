@@ -58,7 +58,8 @@ def test_annual_flows_derived_total_and_what_is_left_out(tmp_path: Path) -> None
         line(partner="_X", flow="X", value=1e6, desc='"Areas, nes"'),  # quoted field with a comma
         line(reporter="CHN", partner="KAZ", flow="M", value=3.1e9),  # another reporter
     )
-    rows, summary = comtrade.read(path, comtrade.Filters(reporter="KAZ"))
+    imported = comtrade.read(path, comtrade.Filters(reporter="KAZ"))
+    rows, summary = imported.rows(), imported.summary
     found = by_key(rows)
     assert set(found) == {
         ("KAZ", "DEU", "export", 2023, "FY"),
@@ -76,22 +77,22 @@ def test_annual_flows_derived_total_and_what_is_left_out(tmp_path: Path) -> None
     assert found[("KAZ", "WLD", "total", 2023, "FY")][6] == 100e9
     assert summary.skipped_flows == {"DX": 1}
     assert summary.skipped_partners == {"_X": 1}
-    chapter, _ = comtrade.read(path, comtrade.Filters(reporter="KAZ", commodity="27"))
+    chapter = comtrade.read(path, comtrade.Filters(reporter="KAZ", commodity="27")).rows()
     assert [(r[3], r[6]) for r in chapter] == [("export", 7e9)]
-    mirror, _ = comtrade.read(path, comtrade.Filters(partner="KAZ"))
+    mirror = comtrade.read(path, comtrade.Filters(partner="KAZ")).rows()
     assert [(r[1], r[2], r[9], r[6]) for r in mirror] == [("CHN", "KAZ", "CHN", 3.1e9)]  # a mirror stays one
 
 
 def test_monthly_figures_and_their_cumulation(tmp_path: Path) -> None:
     months = [line(freq="M", month=m, year=2024, value=m * 1e8) for m in (1, 2, 3, 5)]
     path = write(tmp_path, *months)
-    rows, _ = comtrade.read(path, comtrade.Filters(cumulate=True))
+    rows = comtrade.read(path, comtrade.Filters(cumulate=True)).rows()
     found = by_key(rows)
     assert found[("KAZ", "DEU", "export", 2024, "mar")][6] == 3e8
     assert found[("KAZ", "DEU", "export", 2024, "jan-feb")][6] == pytest.approx(3e8)
     assert found[("KAZ", "DEU", "export", 2024, "jan-mar")][6] == pytest.approx(6e8)
     assert ("KAZ", "DEU", "export", 2024, "jan-may") not in found  # April is missing: no sum through May
-    plain, _ = comtrade.read(path)
+    plain = comtrade.read(path).rows()
     assert {r[5] for r in plain} == {"jan", "feb", "mar", "may"}
 
 
@@ -105,11 +106,13 @@ def test_gzip_and_parallel_reads_give_the_same_rows(tmp_path: Path, monkeypatch:
     packed = tmp_path / "ct.csv.gz"
     with path.open("rb") as source, gzip.open(packed, "wb") as target:
         shutil.copyfileobj(source, target)
-    single, _ = comtrade.read(path, workers=1)
+    single = comtrade.read(path, workers=1).rows()
     monkeypatch.setattr(comtrade, "PARALLEL_BYTES", 0)
-    parallel, _ = comtrade.read(path, workers=3)
+    parallel = comtrade.read(path, workers=3).rows()
     assert sorted(parallel) == sorted(single)
-    unpacked = [(*r[:10], r[10].replace("ct.csv.gz", "ct.csv"), *r[11:]) for r in comtrade.read(packed)[0]]
+    unpacked = [
+        (*r[:10], r[10].replace("ct.csv.gz", "ct.csv"), *r[11:]) for r in comtrade.read(packed).rows()
+    ]
     assert sorted(unpacked) == sorted(single)
     assert len(single) == 12  # 4 partners × (export, import, total)
 
@@ -136,12 +139,30 @@ def test_bad_lines_name_their_line_number(tmp_path: Path) -> None:
 
 
 def test_the_csv_has_the_data_folders_columns(tmp_path: Path) -> None:
-    rows, _ = comtrade.read(write(tmp_path, line(flow="X", value=0.1 + 0.2)))
+    rows = comtrade.read(write(tmp_path, line(flow="X", value=0.1 + 0.2))).rows()
     text = to_csv(rows)
     assert text.splitlines()[0] == (
         "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,published"
     )
     assert "0.30000000000000004" in text  # full precision
+
+
+def test_the_fast_csv_text_is_what_the_csv_module_writes(tmp_path: Path) -> None:
+    """csv_text() formats rows itself (a bulk import writes a few hundred thousand); it must equal csv.writer's
+    output, quoting included: a file name holding a comma and quotes, a chapter, monthly sums, totals."""
+    months = [
+        line(freq="M", month=m, year=2024, flow=f, value=m * 1e8 + 0.1, cmd="27")
+        for m in (1, 2, 3)
+        for f in ("X", "M")
+    ]
+    path = write(tmp_path, *months, line(flow="X", value=1 / 3, cmd="27"), name='kaz, "raw".csv')
+    imported = comtrade.read(path, comtrade.Filters(commodity="27", cumulate=True))
+    rows = imported.rows()
+    assert len(imported) == len(rows) == 1 + 6 + 4 + 5  # FY export; 6 months; 2 sums × 2 flows; 5 totals
+    assert imported.csv_text() == to_csv(rows)
+    assert by_key(rows)[("KAZ", "DEU", "total", 2024, "jan-mar")][6] == pytest.approx(2 * (6e8 + 0.3))
+    with pytest.raises(InputError, match="commodity"):
+        comtrade.read(path, comtrade.Filters(commodity='27,"x"'))
 
 
 def test_wide_tables(tmp_path: Path) -> None:

@@ -116,7 +116,7 @@ def data_import(
 ) -> None:
     """Turn official statistics into a CSV in tradesim's columns, for a data folder (every row status reported
     or derived, source the file's name and format). An import that fails writes nothing."""
-    from tradesim.atomic import check_destination
+    from tradesim.atomic import check_destination, write_text_atomic
     from tradesim.data import importers
 
     check_destination(output)
@@ -125,7 +125,8 @@ def data_import(
     if format is ImportFormat.comtrade:
         from tradesim.data.importers import comtrade
 
-        rows, summary = comtrade.read(file, comtrade.Filters(commodity, reporter, partner, year, cumulate))
+        imported = comtrade.read(file, comtrade.Filters(commodity, reporter, partner, year, cumulate))
+        summary = imported.summary
         skipped = [
             *(f"{n:,} rows of flow {code}" for code, n in sorted(summary.skipped_flows.items())),
             *(
@@ -133,17 +134,18 @@ def data_import(
                 for code, n in sorted(summary.skipped_partners.items())
             ),
         ]
+        count, text = len(imported), imported.csv_text() if imported else ""
     else:
         from tradesim.data.importers import wide
 
         rows = wide.read(
             file, reporter=reporter, partner=partner, flow=flow, unit=unit, source=source, url=url, year=year
         )
-        skipped = []
-    if not rows:
+        count, text, skipped = len(rows), importers.to_csv(rows), []
+    if not count:
         raise InputError(f"{file}: no row matches (nothing written)")
-    importers.write(rows, output)
-    typer.echo(f"wrote {output}: {len(rows):,} observations")
+    write_text_atomic(output, text)
+    typer.echo(f"wrote {output}: {count:,} observations")
     render.print_notes([f"left out: {', '.join(skipped)}"] if skipped else [])
 
 

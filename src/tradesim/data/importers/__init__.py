@@ -1,8 +1,8 @@
 """Importers: official statistics in the formats they are published, into the one observation schema.
 
 Each format is one small reader (``read(path, ...) -> (observations, summary)``); :data:`FORMATS` maps the
-names ``tradesim data import`` takes to them, and :func:`write` turns observations into a CSV of the data
-folder's columns, written atomically (an import that fails writes nothing).
+names ``tradesim data import`` takes to them, and :func:`to_csv` turns observations into a CSV of the data
+folder's columns (the command writes it atomically: an import that fails writes nothing).
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from tradesim.atomic import write_text_atomic
 from tradesim.data.observations import COLUMNS, OPTIONAL_COLUMNS
 
 FORMATS = {
@@ -29,8 +27,3 @@ def to_csv(rows: Iterable[Sequence[object]]) -> str:
     writer.writerow([*COLUMNS, *OPTIONAL_COLUMNS])
     writer.writerows(rows)
     return out.getvalue()
-
-
-def write(rows: Iterable[Sequence[object]], output: Path) -> None:
-    """Write ``rows`` to ``output`` atomically: an import that fails leaves no file, or the old one whole."""
-    write_text_atomic(output, to_csv(rows))

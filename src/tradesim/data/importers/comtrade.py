@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import gzip
 import itertools
+import math
 import operator
 import os
 import re
@@ -39,13 +40,14 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from tradesim.codes import country_codes
-from tradesim.errors import DataError, Problem
+from tradesim.data.observations import COLUMNS, OPTIONAL_COLUMNS
+from tradesim.errors import DataError, InputError, Problem
 
-BLOCK = 1 << 24
+BLOCK = 1 << 20  # the search runs in the CPU's cache
 PARALLEL_BYTES = 64 * 2**20  # below this, starting worker processes costs more than it saves
 FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# The columns of a Comtrade+ CSV download, in order (the reader needs only REQUIRED, wherever they stand)
+# The columns of a Comtrade+ CSV download, in order (the reader needs only READ, wherever they stand)
 LAYOUT = [
     "typeCode",
     "freqCode",
@@ -95,7 +97,7 @@ LAYOUT = [
     "isReported",
     "isAggregate",
 ]
-REQUIRED = (
+READ = (  # the columns the reader uses, in the order _parse takes them
     "freqCode",
     "refYear",
     "refMonth",
@@ -164,6 +166,90 @@ class Layout:
 
 
 @dataclass
+class Imported:
+    """What an import kept: the reported figures, in key order, and what is derived from them (``jan-<mon>``
+    sums, then export + import totals), as rows or as CSV text in the data folder's columns."""
+
+    reported: list[tuple[Key, float]]
+    derived: list[tuple[Key, float, str]]  # key, value, note with the formula
+    source: str
+    note: str  # of every reported figure: what it is
+    summary: Summary
+
+    @classmethod
+    def of(cls, part: Part, filters: Filters, path: Path) -> Imported:
+        what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
+        figures = part.figures
+        reported = [(key, figures[key][0]) for key in sorted(figures)]
+        values = dict(reported)
+        derived: list[tuple[Key, float, str]] = []
+        if filters.cumulate:
+            for reporter, partner, flow, year in sorted({k[:4] for k, _ in reported if k[4] in MONTHS}):
+                running = 0.0
+                for n, month in enumerate(MONTHS, start=1):
+                    found = values.get((reporter, partner, flow, year, month))
+                    if found is None:
+                        break
+                    running += found
+                    if n > 1:
+                        note = f"{what}: derived here, the sum of the monthly figures jan–{month}"
+                        derived.append(((reporter, partner, flow, year, f"jan-{month}"), running, note))
+            values.update((key, value) for key, value, _ in derived)
+        totals = []
+        for (reporter, partner, flow, year, period), export in values.items():
+            imported = values.get((reporter, partner, "import", year, period)) if flow == "export" else None
+            if imported is not None:
+                note = f"{what}: derived here, export + import ({export:.0f} + {imported:.0f})"
+                totals.append(((reporter, partner, "total", year, period), export + imported, note))
+        derived.extend(sorted(totals))
+        return cls(
+            reported,
+            derived,
+            f"UN Comtrade+ ({path.name}, comtrade format)",
+            f"{what}, primaryValue",
+            part.summary,
+        )
+
+    def __len__(self) -> int:
+        return len(self.reported) + len(self.derived)
+
+    def rows(self) -> list[Row]:
+        """Plain tuples (a bulk import can yield a few hundred thousand)."""
+        source, note = self.source, self.note
+        out: list[Row] = [
+            ("trade", r, p, f, y, period, value, "USD", "reported", r, source, URL, note, "")
+            for (r, p, f, y, period), value in self.reported
+        ]
+        out.extend(
+            ("trade", r, p, f, y, period, value, "USD", "derived", r, source, URL, formula, "")
+            for (r, p, f, y, period), value, formula in self.derived
+        )
+        return out
+
+    def csv_text(self) -> str:
+        """:func:`tradesim.data.importers.to_csv` of :meth:`rows`, character for character, a few times faster:
+        codes, flows and periods never need quoting (they are checked), so only the texts are quoted."""
+        source, note = _cell(self.source), _cell(self.note)
+        lines = [",".join((*COLUMNS, *OPTIONAL_COLUMNS)) + "\n"]
+        lines.extend(
+            f"trade,{r},{p},{f},{y},{period},{value!r},USD,reported,{r},{source},{URL},{note},\n"
+            for (r, p, f, y, period), value in self.reported
+        )
+        lines.extend(
+            f"trade,{r},{p},{f},{y},{period},{value!r},USD,derived,{r},{source},{URL},{_cell(formula)},\n"
+            for (r, p, f, y, period), value, formula in self.derived
+        )
+        return "".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A text as the csv module writes it (minimal quoting)."""
+    if any(special in text for special in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+@dataclass
 class Part:
     """The figures of one byte range of the file, and what went wrong in it (byte offsets, not lines yet)."""
 
@@ -186,7 +272,7 @@ def _layout(path: Path) -> Layout:
     except (UnicodeDecodeError, StopIteration):
         raise DataError([Problem("not a Comtrade+ CSV (the first line is not a header)", path, 1)]) from None
     index = {name.strip(): i for i, name in enumerate(header)}
-    missing = [name for name in REQUIRED if name not in index]
+    missing = [name for name in READ if name not in index]
     if missing:
         raise DataError(
             [Problem(f"not a Comtrade+ CSV: no column {name}", path, 1, name) for name in missing]
@@ -194,26 +280,18 @@ def _layout(path: Path) -> Layout:
     return Layout(path, index, len(header), b'"' in line, start, gzipped)
 
 
-def _scan(data: bytes, start: int, end: int, form: bytes | None) -> Iterator[tuple[int, bytes]]:
-    """(offset, line) of the lines of ``data[start:end]`` holding ``form`` (every line when ``None``); each
-    line once, in order. ``start`` and ``end`` are line boundaries."""
-    if form is None:
-        position = start
-        while position < end:
-            stop = data.find(b"\n", position, end)
-            stop = end if stop == -1 else stop
-            yield position, data[position:stop]
-            position = stop + 1
-        return
-    last = -1
-    hit = data.find(form, start, end)
-    while hit != -1:
-        line_start = data.rfind(b"\n", start, hit) + 1 or start
-        if line_start != last:  # a line holding the code twice (reporter and partner) comes once
-            last = line_start
-            stop = data.find(b"\n", hit, end)
-            yield line_start, data[line_start : end if stop == -1 else stop]
-        hit = data.find(form, hit + 1, end)
+def _scan(data: bytearray, stop: int, form: bytes | None) -> Iterator[tuple[int, bytes]]:
+    """(position, line) of the lines of ``data[:stop]`` holding ``form`` (every line when ``None``); each line
+    once, in order. ``stop`` is a line boundary."""
+    position = 0
+    hit = 0 if form is None else data.find(form, 0, stop)
+    while hit != -1 and position < stop:
+        line_start = hit if form is None else data.rfind(b"\n", position, hit) + 1 or position
+        line_end = data.find(b"\n", hit, stop)
+        line_end = stop if line_end == -1 else line_end
+        yield line_start, bytes(data[line_start:line_end])
+        position = line_end + 1  # a line holding the code twice (reporter and partner) comes once
+        hit = position if form is None else data.find(form, position, stop)
 
 
 def _form(layout: Layout, filters: Filters) -> bytes | None:
@@ -233,20 +311,27 @@ def _part(layout: Layout, filters: Filters, start: int, end: int | None) -> Part
 
 
 def _lines(layout: Layout, filters: Filters, start: int, end: int | None) -> Iterator[tuple[int, bytes]]:
-    """The candidate lines of a byte range, read in blocks: memory stays a few blocks, whatever the file."""
+    """The candidate lines of a byte range, read in blocks into one buffer: memory stays a block or two,
+    whatever the file, and no block is copied (the search runs in the buffer; only candidate lines are)."""
     form = _form(layout, filters)
-    with gzip.open(layout.path, "rb") if layout.gzipped else layout.path.open("rb") as handle:
+    with gzip.open(layout.path, "rb") if layout.gzipped else layout.path.open("rb", buffering=0) as handle:
         handle.seek(start)  # a gzip file is read from its start (seek decompresses up to it): one part only
-        offset, tail, left = start, b"", (end - start) if end is not None else -1
+        left = (end - start) if end is not None else -1
+        buffer, held, offset = bytearray(BLOCK), 0, start  # held: bytes of an unfinished line at the front
         while True:
-            block = handle.read(BLOCK if left < 0 else min(BLOCK, left))
-            left -= len(block) if left >= 0 else 0
-            data = tail + block
-            stop = len(data) if not block else data.rfind(b"\n") + 1
-            yield from ((offset + position, line) for position, line in _scan(data, 0, stop, form))
+            if held == len(buffer):  # one line longer than the buffer: make room
+                buffer.extend(bytes(len(buffer)))
+            room = len(buffer) - held if left < 0 else min(len(buffer) - held, left)
+            with memoryview(buffer) as view, view[held : held + room] as free:
+                got = handle.readinto(free)
+            left -= got if left >= 0 else 0
+            filled = held + got
+            stop = filled if not got else buffer.rfind(b"\n", 0, filled) + 1
+            yield from ((offset + position, line) for position, line in _scan(buffer, stop, form))
             offset += stop
-            tail = data[stop:]
-            if not block:
+            held = filled - stop
+            buffer[:held] = buffer[stop:filled]
+            if not got:
                 return
 
 
@@ -262,11 +347,14 @@ def _ranges(layout: Layout, size: int, workers: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-def read(
-    path: Path, filters: Filters = Filters(), *, workers: int | None = None
-) -> tuple[list[Row], Summary]:
-    """The rows of a Comtrade+ CSV that pass ``filters`` (module docstring), in the data folder's columns,
-    and a summary of what was left out. ``workers``: processes for a large plain file (default: the cores)."""
+def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None) -> Imported:
+    """The figures of a Comtrade+ CSV that pass ``filters`` (module docstring), what is derived from them, and
+    a summary of what was left out. ``workers``: processes for a large plain file (default: the cores; this
+    process scans the first byte range itself)."""
+    if not re.fullmatch(r"[A-Za-z0-9]{1,20}", filters.commodity):
+        raise InputError(
+            f"--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), got {filters.commodity!r}"
+        )
     layout = _layout(path)
     try:
         size = path.stat().st_size
@@ -274,18 +362,18 @@ def read(
         if layout.gzipped or count == 1 or size < PARALLEL_BYTES:
             parts = [_part(layout, filters, layout.start, None)]
         else:
-            ranges = _ranges(layout, size, count)
+            (first, first_end), *ranges = _ranges(layout, size, count)
             # fork starts a worker in milliseconds, but is unsafe in a process that runs threads: spawn then
             method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
-            with ProcessPoolExecutor(len(ranges), mp_context=get_context(method)) as pool:
+            with ProcessPoolExecutor(max(len(ranges), 1), mp_context=get_context(method)) as pool:
                 jobs = [pool.submit(_part, layout, filters, start, end) for start, end in ranges]
-                parts = [job.result() for job in jobs]
+                parts = [_part(layout, filters, first, first_end), *(job.result() for job in jobs)]
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
         raise DataError([Problem(f"the file is damaged ({exc.__class__.__name__}: {exc})", path)]) from None
     merged = _merge(parts)
     if merged.problems:
         raise DataError(_problems(path, merged.problems))
-    return _rows(merged.figures, filters, path), merged.summary
+    return Imported.of(merged, filters, path)
 
 
 def _merge(parts: list[Part]) -> Part:
@@ -318,66 +406,86 @@ def _keep(part: Part, key: Key, value: float, offset: int) -> None:
 
 
 def _parse(lines: Iterator[tuple[int, bytes]], layout: Layout, filters: Filters) -> Part:
+    """Every filter, exactly, on the candidate lines. Fields stay bytes: the codes are looked up in tables
+    keyed by their bytes (which also checks them), numbers are parsed from bytes; a quoted line goes through
+    the csv module. Only the columns read are checked."""
     part = Part()
-    summary, index, width = part.summary, layout.index, layout.width
-    present = [name for name in AGGREGATE if name in index]
-    # the aggregate breakdowns as one C-level lookup: every allowed combination of those columns' values
-    aggregate = operator.itemgetter(*(index[name] for name in present)) if present else None
+    summary, figures, width = part.summary, part.figures, layout.width
+    present = [name for name in AGGREGATE if name in layout.index]
+    # one C-level getter for every column read, the aggregate breakdowns last, compared as one tuple
+    get = operator.itemgetter(*(layout.index[name] for name in (*READ, *present)))
     allowed = {
-        combo if len(present) > 1 else combo[0]
-        for combo in itertools.product(*(AGGREGATE[n] for n in present))
+        tuple(value.encode() for value in combo)
+        for combo in itertools.product(*(AGGREGATE[name] for name in present))
     }
-    i_freq, i_year, i_month = index["freqCode"], index["refYear"], index["refMonth"]
-    i_rep, i_flow, i_part = index["reporterISO"], index["flowCode"], index["partnerISO"]
-    i_cmd, i_value = index["cmdCode"], index["primaryValue"]
-    countries = {*country_codes(), "WLD"}
-    for offset, raw in lines:
-        try:
-            text = raw.rstrip(b"\r").decode("utf-8")
-        except UnicodeDecodeError:
-            part.problems.append((offset, "not UTF-8 text"))
-            continue
-        fields = text.split(",") if '"' not in text else next(csv.reader([text]))
+    codes = {code.encode(): code for code in (*country_codes(), "WLD")} | {b"W00": "WLD"}
+    flows = {code.encode(): flow for code, flow in FLOWS.items()}
+    commodity = filters.commodity.encode()
+    reporter_wanted, partner_wanted, year_wanted = filters.reporter, filters.partner, filters.year
+    for offset, line in lines:
+        raw = line.rstrip(b"\r")
+        if b'"' in raw:
+            try:
+                fields = [text.encode() for text in next(csv.reader([raw.decode("utf-8")]))]
+            except UnicodeDecodeError:
+                part.problems.append((offset, "not UTF-8 text"))
+                continue
+        else:
+            fields = raw.split(b",")
         if len(fields) != width:
             part.problems.append((offset, f"{len(fields)} fields, the header has {width}"))
             continue
-        if fields[i_cmd] != filters.commodity or fields[i_freq] not in ("A", "M"):
+        (
+            freq,
+            year_field,
+            month_field,
+            reporter_code,
+            flow_code,
+            partner_code,
+            cmd,
+            value_field,
+            *breakdown,
+        ) = get(fields)
+        if cmd != commodity or freq not in (b"A", b"M") or tuple(breakdown) not in allowed:
             continue
-        if aggregate is not None and aggregate(fields) not in allowed:
-            continue
-        reporter, partner = fields[i_rep], fields[i_part]
-        partner = "WLD" if partner == "W00" else partner
-        if (filters.reporter and reporter != filters.reporter) or (
-            filters.partner and partner != filters.partner
+        reporter, partner = codes.get(reporter_code), codes.get(partner_code)  # None: not a country
+        if (reporter_wanted and reporter != reporter_wanted) or (
+            partner_wanted and partner != partner_wanted
         ):
             continue
         try:
-            year = int(fields[i_year])
-            month = int(fields[i_month]) if fields[i_freq] == "M" else 0
-            value = float(fields[i_value])
+            year = int(year_field)
+            month = int(month_field) if freq == b"M" else 0
+            value = float(value_field)
         except ValueError:
             part.problems.append((offset, "refYear, refMonth and primaryValue must be numbers"))
             continue
-        if filters.year and year != filters.year:
+        if year_wanted and year != year_wanted:
             continue
         summary.rows += 1
-        flow = FLOWS.get(fields[i_flow])
+        flow = flows.get(flow_code)
         if flow is None:
-            summary.skipped_flows[fields[i_flow]] = summary.skipped_flows.get(fields[i_flow], 0) + 1
+            code = flow_code.decode(errors="replace")
+            summary.skipped_flows[code] = summary.skipped_flows.get(code, 0) + 1
             continue
-        odd = reporter if reporter not in countries else partner if partner not in countries else None
-        if odd is not None:
-            summary.skipped_partners[odd] = summary.skipped_partners.get(odd, 0) + 1
+        if reporter is None or partner is None:
+            code = (reporter_code if reporter is None else partner_code).decode(errors="replace")
+            summary.skipped_partners[code] = summary.skipped_partners.get(code, 0) + 1
             continue
-        if fields[i_freq] == "M" and not 1 <= month <= 12:
+        if not math.isfinite(value):
+            part.problems.append((offset, f"primaryValue must be a finite number, got {value}"))
+            continue
+        if freq == b"A":
+            key = (reporter, partner, flow, year, "FY")
+        elif 1 <= month <= 12:
+            key = (reporter, partner, flow, year, MONTHS[month - 1])
+        else:
             part.problems.append((offset, f"refMonth must be 1–12 for monthly data, got {month}"))
             continue
-        _keep(
-            part,
-            (reporter, partner, flow, year, "FY" if fields[i_freq] == "A" else MONTHS[month - 1]),
-            value,
-            offset,
-        )
+        if key in figures:
+            _keep(part, key, value, offset)
+        else:
+            figures[key] = (value, offset)
     return part
 
 
@@ -409,52 +517,3 @@ def _line_numbers(path: Path, offsets: set[int]) -> dict[int, int]:
                 done += len(chunk)
             numbers[offset] = line
     return numbers
-
-
-def _rows(figures: dict[Key, tuple[float, int]], filters: Filters, path: Path) -> list[Row]:
-    """Rows in the data folder's columns (plain tuples: a bulk import can yield a few hundred thousand)."""
-    source = f"UN Comtrade+ ({path.name}, comtrade format)"
-    what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
-
-    def row(key: Key, value: float, status: str, note: str) -> Row:
-        reporter, partner, flow, year, period = key
-        return (
-            "trade",
-            reporter,
-            partner,
-            flow,
-            year,
-            period,
-            value,
-            "USD",
-            status,
-            reporter,
-            source,
-            URL,
-            note,
-            "",
-        )
-
-    reported = f"{what}, primaryValue"
-    out = [row(key, value, "reported", reported) for key, (value, _offset) in sorted(figures.items())]
-    if filters.cumulate:
-        for reporter, partner, flow, year in sorted({k[:4] for k in figures if k[4] in MONTHS}):
-            running = 0.0
-            for n, month in enumerate(MONTHS, start=1):
-                found = figures.get((reporter, partner, flow, year, month))
-                if found is None:
-                    break
-                running += found[0]
-                if n > 1:
-                    note = f"{what}: derived here, the sum of the monthly figures jan–{month}"
-                    out.append(row((reporter, partner, flow, year, f"jan-{month}"), running, "derived", note))
-    legs: dict[tuple[str, str, int, str], dict[str, float]] = {}
-    for kept in out:
-        if kept[3] in ("export", "import"):
-            legs.setdefault((kept[1], kept[2], kept[4], kept[5]), {})[kept[3]] = kept[6]
-    for (reporter, partner, year, period), pair in sorted(legs.items()):
-        if len(pair) == 2:
-            note = f"{what}: derived here, export + import ({pair['export']:.0f} + {pair['import']:.0f})"
-            total = pair["export"] + pair["import"]
-            out.append(row((reporter, partner, "total", year, period), total, "derived", note))
-    return out
