@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tradesim.data.importers import comtrade, to_csv, wide
 from tradesim.errors import DataError, InputError
@@ -117,6 +121,29 @@ def test_gzip_and_parallel_reads_give_the_same_rows(tmp_path: Path, monkeypatch:
     assert len(single) == 12  # 4 partners × (export, import, total)
 
 
+def test_parallel_parts_agree_when_figures_and_months_straddle_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Byte ranges cut wherever they fall: an export in one part and its import in another still make a
+    total, a year's months in two parts still sum, and the same figure in two parts is one row."""
+    months = [
+        line(freq="M", month=m, year=2024, flow=f, value=m * 1e8) for m in range(1, 13) for f in ("X", "M")
+    ]
+    annual = [line(partner=p, flow=f, value=v) for p in ("ITA", "FRA") for f, v in (("X", 2e9), ("M", 1e9))]
+    path = write(tmp_path, annual[0], *months, *annual[1:], annual[0])  # the first figure again, last
+    expected = comtrade.read(path, comtrade.Filters(cumulate=True), workers=1)
+    assert expected.summary.repeated == 1
+    monkeypatch.setattr(comtrade, "PARALLEL_BYTES", 0)
+    for workers in (2, 3, 5, 8):
+        got = comtrade.read(path, comtrade.Filters(cumulate=True), workers=workers)
+        assert got.lines == expected.lines, workers
+        assert got.summary == expected.summary
+    found = by_key(expected.rows())
+    assert len(found) == len(expected)  # no row twice
+    assert found[("KAZ", "DEU", "total", 2024, "jan-dec")][6] == pytest.approx(2 * 78 * 1e8)  # 2 × (1+…+12)
+    assert found[("KAZ", "ITA", "total", 2023, "FY")][6] == 3e9
+
+
 def test_bad_lines_name_their_line_number(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -160,6 +187,8 @@ def test_the_fast_csv_text_is_what_the_csv_module_writes(tmp_path: Path) -> None
     rows = imported.rows()
     assert len(imported) == len(rows) == 1 + 6 + 4 + 5  # FY export; 6 months; 2 sums × 2 flows; 5 totals
     assert imported.csv_text() == to_csv(rows)
+    assert {len(row) for row in rows} == {14}  # a note with a comma is quoted, not two fields
+    assert {len(row) for row in csv.reader(io.StringIO(imported.csv_text()))} == {14}
     assert by_key(rows)[("KAZ", "DEU", "total", 2024, "jan-mar")][6] == pytest.approx(2 * (6e8 + 0.3))
     with pytest.raises(InputError, match="commodity"):
         comtrade.read(path, comtrade.Filters(commodity='27,"x"'))
@@ -204,3 +233,66 @@ def test_wide_tables(tmp_path: Path) -> None:
     ]
     with pytest.raises(InputError, match="--reporter"):
         wide.read(flows, reporter=None, partner="ITA", flow=None, unit="USD_bn", source=None, url="")
+
+
+FIELDS = {  # (good values, bad or odd ones) for each field the reader reads
+    "reporter": (["KAZ", "CHN"], ["W00", "_X", "KA", "KAZZ", "kaz", ""]),
+    "partner": (["ITA", "DEU", "W00"], ["WLD", "X1", "", "ITAL"]),
+    "flow": (["X", "M", "RX", "RM"], ["DX", "", "XXX"]),
+    "value": (["1e9", "2.5", "0", "-3", "7.25"], ["nan", "inf", "abc", "", "1_0", " 7"]),
+    "year": (["2023", "2024"], [" 2023", "+2023", "20a3", "", "9", "1234567890"]),
+    "freq": (["A", "M"], ["Q", ""]),
+    "month": (["1", "3", "12", "52"], ["0", "13", "03", "", "x"]),
+    "cmd": (["TOTAL"], ["27", "TOTALS", ""]),
+    "partner2": (["0"], ["", "380"]),
+}
+
+
+@st.composite
+def comtrade_lines(draw: st.DrawFn) -> str:
+    """A line of the Comtrade layout with each read field drawn from good and bad values, sometimes quoted,
+    sometimes short or ending in \\r."""
+    f = {
+        name: draw(st.sampled_from(good if draw(st.integers(0, 9)) < 8 else bad))
+        for name, (good, bad) in FIELDS.items()
+    }
+    text = (
+        f"C,{f['freq']},20230101,{f['year']},{f['month']},2023,398,{f['reporter']},Kazakhstan,{f['flow']},Flow,276,"
+        f"{f['partner']},Germany,{f['partner2']},W00,World,H6,HS,True,{f['cmd']},All,0,False,C00,TOTAL CPC,0,0,"
+        f"TOTAL MOT,-1,N/A,0,False,-1,N/A,0,False,0,False,0,False,{f['value']},{f['value']},{f['value']},0,True,True"
+    )
+    shape = draw(st.sampled_from(["plain"] * 8 + ["quoted", "short", "return"]))
+    if shape == "quoted":
+        return text.replace(",Germany,", ',"Germany, Fed. Rep.",')
+    if shape == "short":
+        return text.rsplit(",", 3)[0]
+    return text + "\r" if shape == "return" else text
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(comtrade_lines(), min_size=1, max_size=30),
+    st.sampled_from([{}, {"reporter": "KAZ"}, {"partner": "WLD"}, {"partner": "ITA"}, {"year": 2023}]),
+)
+@example([line(freq="M", month=0), line(freq="M", month=13), line(freq="M", month=12)], {})
+@example([line(partner="W00"), line(partner="WLD"), line(partner="W00", flow="M")], {"partner": "WLD"})
+@example([line(value=float("nan")), line(flow="M", value=float("inf")), line(flow="RX")], {})
+@example([line(), line(), line(value=2.0)], {})  # the same figure twice, then a different one
+def test_the_batch_reader_and_the_line_reader_agree(lines: list[str], chosen: dict[str, object]) -> None:
+    """The array path (columns.Batch) must give exactly what reading each line on its own gives: the same
+    figures, counts and problems, whatever mix of good and bad lines a batch holds."""
+    layout = comtrade.Layout(
+        Path("ct.csv"), {n: i for i, n in enumerate(comtrade.LAYOUT)}, len(comtrade.LAYOUT), False, 0, False
+    )
+    filters = comtrade.Filters(**chosen)  # type: ignore[arg-type]
+    encoded = [text.encode() for text in lines]
+    offsets = [1000 * i for i in range(len(lines))]
+    batched = comtrade._Parser(layout, filters)
+    batched.batch(offsets, encoded)
+    one_by_one = comtrade._Parser(layout, filters)
+    for offset, line_bytes in zip(offsets, encoded, strict=True):
+        one_by_one.line(offset, line_bytes)
+    assert batched.part.figures == one_by_one.part.figures
+    assert batched.part.summary.rows or not one_by_one.part.summary.rows
+    assert batched.part.summary == one_by_one.part.summary
+    assert sorted(batched.part.problems) == sorted(one_by_one.part.problems)

@@ -33,20 +33,26 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from tradesim.codes import country_codes
+from tradesim.data.importers import columns
 from tradesim.data.observations import COLUMNS, OPTIONAL_COLUMNS
 from tradesim.errors import DataError, InputError, Problem
 
 BLOCK = 1 << 20  # the search runs in the CPU's cache
+BATCH = 8192  # lines parsed at once (columns.Batch)
 PARALLEL_BYTES = 64 * 2**20  # below this, starting worker processes costs more than it saves
 FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = np.array(MONTHS, dtype=object)
 # The columns of a Comtrade+ CSV download, in order (the reader needs only READ, wherever they stand)
 LAYOUT = [
     "typeCode",
@@ -166,80 +172,91 @@ class Layout:
 
 
 @dataclass
-class Imported:
-    """What an import kept: the reported figures, in key order, and what is derived from them (``jan-<mon>``
-    sums, then export + import totals), as rows or as CSV text in the data folder's columns."""
+class Part:
+    """The figures of one byte range of the file, and what went wrong in it (byte offsets, not lines yet);
+    once finished, its rows as CSV lines, sorted, with the totals whose two legs are both in the range."""
 
-    reported: list[tuple[Key, float]]
-    derived: list[tuple[Key, float, str]]  # key, value, note with the formula
-    source: str
-    note: str  # of every reported figure: what it is
+    figures: dict[Key, tuple[float, int]] = field(default_factory=dict)
+    summary: Summary = field(default_factory=Summary)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    text: str = ""  # the lines joined, from a worker (one string crosses processes much faster than many)
+    shared: bool = False  # merged parts held the same figure: their lines repeat
+    unpaired: list[Key] = field(default_factory=list)  # export or import legs whose other leg is elsewhere
+
+
+@dataclass
+class Imported:
+    """What an import kept, as CSV lines in the data folder's columns, sorted (a line starts with its key:
+    reporter, partner, flow, year, period): the reported figures and what is derived from them."""
+
+    lines: list[str]
     summary: Summary
 
-    @classmethod
-    def of(cls, part: Part, filters: Filters, path: Path) -> Imported:
-        what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
-        figures = part.figures
-        reported = [(key, figures[key][0]) for key in sorted(figures)]
-        values = dict(reported)
-        derived: list[tuple[Key, float, str]] = []
-        if filters.cumulate:
-            for reporter, partner, flow, year in sorted({k[:4] for k, _ in reported if k[4] in MONTHS}):
-                running = 0.0
-                for n, month in enumerate(MONTHS, start=1):
-                    found = values.get((reporter, partner, flow, year, month))
-                    if found is None:
-                        break
-                    running += found
-                    if n > 1:
-                        note = f"{what}: derived here, the sum of the monthly figures jan–{month}"
-                        derived.append(((reporter, partner, flow, year, f"jan-{month}"), running, note))
-            values.update((key, value) for key, value, _ in derived)
-        totals = []
-        for (reporter, partner, flow, year, period), export in values.items():
-            imported = values.get((reporter, partner, "import", year, period)) if flow == "export" else None
-            if imported is not None:
-                note = f"{what}: derived here, export + import ({export:.0f} + {imported:.0f})"
-                totals.append(((reporter, partner, "total", year, period), export + imported, note))
-        derived.extend(sorted(totals))
-        return cls(
-            reported,
-            derived,
-            f"UN Comtrade+ ({path.name}, comtrade format)",
-            f"{what}, primaryValue",
-            part.summary,
-        )
-
     def __len__(self) -> int:
-        return len(self.reported) + len(self.derived)
-
-    def rows(self) -> list[Row]:
-        """Plain tuples (a bulk import can yield a few hundred thousand)."""
-        source, note = self.source, self.note
-        out: list[Row] = [
-            ("trade", r, p, f, y, period, value, "USD", "reported", r, source, URL, note, "")
-            for (r, p, f, y, period), value in self.reported
-        ]
-        out.extend(
-            ("trade", r, p, f, y, period, value, "USD", "derived", r, source, URL, formula, "")
-            for (r, p, f, y, period), value, formula in self.derived
-        )
-        return out
+        return len(self.lines)
 
     def csv_text(self) -> str:
-        """:func:`tradesim.data.importers.to_csv` of :meth:`rows`, character for character, a few times faster:
-        codes, flows and periods never need quoting (they are checked), so only the texts are quoted."""
-        source, note = _cell(self.source), _cell(self.note)
-        lines = [",".join((*COLUMNS, *OPTIONAL_COLUMNS)) + "\n"]
-        lines.extend(
+        return ",".join((*COLUMNS, *OPTIONAL_COLUMNS)) + "\n" + "".join(self.lines)
+
+    def rows(self) -> list[Row]:
+        """The lines read back, with the year an int and the value a float (``repr`` round-trips exactly)."""
+        return [
+            (kind, reporter, partner, flow, int(year), period, float(value), *rest)  # type: ignore[misc]
+            for kind, reporter, partner, flow, year, period, value, *rest in csv.reader(self.lines)
+        ]
+
+
+class _Writer:
+    """Figures → CSV lines in the data folder's columns. Codes, flows and periods never need quoting (they
+    are checked), so only the texts are quoted, as the csv module would (a test compares)."""
+
+    def __init__(self, filters: Filters, path: Path) -> None:
+        self.what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
+        self.source = _cell(f"UN Comtrade+ ({path.name}, comtrade format)")
+        self.note = _cell(f"{self.what}, primaryValue")
+
+    def reported(self, figures: dict[Key, tuple[float, int]]) -> list[str]:
+        source, note = self.source, self.note
+        return [
             f"trade,{r},{p},{f},{y},{period},{value!r},USD,reported,{r},{source},{URL},{note},\n"
-            for (r, p, f, y, period), value in self.reported
-        )
-        lines.extend(
-            f"trade,{r},{p},{f},{y},{period},{value!r},USD,derived,{r},{source},{URL},{_cell(formula)},\n"
-            for (r, p, f, y, period), value, formula in self.derived
-        )
-        return "".join(lines)
+            for (r, p, f, y, period), (value, _) in figures.items()
+        ]
+
+    def derived(self, records: Iterable[tuple[Key, float, str]]) -> list[str]:
+        source = self.source
+        return [
+            f"trade,{r},{p},{f},{y},{period},{value!r},USD,derived,{r},{source},{URL},{_cell(note)},\n"
+            for (r, p, f, y, period), value, note in records
+        ]
+
+    def sums(self, values: dict[Key, float]) -> list[tuple[Key, float, str]]:
+        """The ``jan-<mon>`` sums of monthly figures, where every month from January is there."""
+        out = []
+        for reporter, partner, flow, year in sorted({k[:4] for k in values if k[4] in MONTHS}):
+            running = 0.0
+            for n, month in enumerate(MONTHS, start=1):
+                found = values.get((reporter, partner, flow, year, month))
+                if found is None:
+                    break
+                running += found
+                if n > 1:
+                    note = f"{self.what}: derived here, the sum of the monthly figures jan–{month}"
+                    out.append(((reporter, partner, flow, year, f"jan-{month}"), running, note))
+        return out
+
+    def totals(self, values: dict[Key, float], legs: Iterable[Key]) -> list[tuple[Key, float, str]]:
+        """Export + import, once for each (reporter, partner, year, period) of ``legs`` (export or import keys)
+        whose two legs are in ``values``."""
+        out = []
+        what = self.what
+        for reporter, partner, year, period in dict.fromkeys((k[0], k[1], k[3], k[4]) for k in legs):
+            export = values.get((reporter, partner, "export", year, period))
+            imported = values.get((reporter, partner, "import", year, period))
+            if export is not None and imported is not None:
+                note = f"{what}: derived here, export + import ({export:.0f} + {imported:.0f})"
+                out.append(((reporter, partner, "total", year, period), export + imported, note))
+        return out
 
 
 def _cell(text: str) -> str:
@@ -247,15 +264,6 @@ def _cell(text: str) -> str:
     if any(special in text for special in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-@dataclass
-class Part:
-    """The figures of one byte range of the file, and what went wrong in it (byte offsets, not lines yet)."""
-
-    figures: dict[Key, tuple[float, int]] = field(default_factory=dict)
-    summary: Summary = field(default_factory=Summary)
-    problems: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _layout(path: Path) -> Layout:
@@ -280,18 +288,22 @@ def _layout(path: Path) -> Layout:
     return Layout(path, index, len(header), b'"' in line, start, gzipped)
 
 
-def _scan(data: bytearray, stop: int, form: bytes | None) -> Iterator[tuple[int, bytes]]:
-    """(position, line) of the lines of ``data[:stop]`` holding ``form`` (every line when ``None``); each line
-    once, in order. ``stop`` is a line boundary."""
+def _scan(data: bytearray, stop: int, form: bytes | None, offset: int) -> tuple[list[int], list[bytes]]:
+    """The lines of ``data[:stop]`` holding ``form`` (every line when ``None``), each once, in order, and
+    where they start (``offset`` + position). ``stop`` is a line boundary."""
+    offsets: list[int] = []
+    lines: list[bytes] = []
     position = 0
     hit = 0 if form is None else data.find(form, 0, stop)
     while hit != -1 and position < stop:
         line_start = hit if form is None else data.rfind(b"\n", position, hit) + 1 or position
         line_end = data.find(b"\n", hit, stop)
         line_end = stop if line_end == -1 else line_end
-        yield line_start, bytes(data[line_start:line_end])
+        offsets.append(offset + line_start)
+        lines.append(bytes(data[line_start:line_end]))
         position = line_end + 1  # a line holding the code twice (reporter and partner) comes once
         hit = position if form is None else data.find(form, position, stop)
+    return offsets, lines
 
 
 def _form(layout: Layout, filters: Filters) -> bytes | None:
@@ -306,11 +318,41 @@ def _form(layout: Layout, filters: Filters) -> bytes | None:
 
 
 def _part(layout: Layout, filters: Filters, start: int, end: int | None) -> Part:
-    """Scan and parse the bytes ``start`` to ``end`` (``None``: to the end) of the file: one worker's job."""
-    return _parse(_lines(layout, filters, start, end), layout, filters)
+    """Scan and parse the bytes ``start`` to ``end`` (``None``: to the end) of the file, and write its lines:
+    one worker's job. The totals whose legs are both here are written here; the others are left to
+    :func:`_finish`, and so are the monthly sums (a year's months can lie in two ranges)."""
+    parser = _Parser(layout, filters)
+    offsets: list[int] = []
+    lines: list[bytes] = []
+    for found_offsets, found_lines in _lines(layout, filters, start, end):
+        offsets += found_offsets
+        lines += found_lines
+        if len(lines) >= BATCH:
+            parser.batch(offsets, lines)
+            offsets, lines = [], []
+    if lines:
+        parser.batch(offsets, lines)
+    part = parser.part
+    if part.problems:
+        return part
+    writer = _Writer(filters, layout.path)
+    values = {key: value for key, (value, _) in part.figures.items()}
+    part.lines = writer.reported(part.figures) + writer.derived(
+        writer.totals(values, [key for key in values if key[2] == "export"])
+    )
+    part.lines.sort()
+    part.unpaired = [
+        key
+        for key in values
+        if key[2] in ("export", "import")
+        and (key[0], key[1], "import" if key[2] == "export" else "export", key[3], key[4]) not in values
+    ]
+    return part
 
 
-def _lines(layout: Layout, filters: Filters, start: int, end: int | None) -> Iterator[tuple[int, bytes]]:
+def _lines(
+    layout: Layout, filters: Filters, start: int, end: int | None
+) -> Iterator[tuple[list[int], list[bytes]]]:
     """The candidate lines of a byte range, read in blocks into one buffer: memory stays a block or two,
     whatever the file, and no block is copied (the search runs in the buffer; only candidate lines are)."""
     form = _form(layout, filters)
@@ -327,7 +369,7 @@ def _lines(layout: Layout, filters: Filters, start: int, end: int | None) -> Ite
             left -= got if left >= 0 else 0
             filled = held + got
             stop = filled if not got else buffer.rfind(b"\n", 0, filled) + 1
-            yield from ((offset + position, line) for position, line in _scan(buffer, stop, form))
+            yield _scan(buffer, stop, form, offset)
             offset += stop
             held = filled - stop
             buffer[:held] = buffer[stop:filled]
@@ -366,14 +408,14 @@ def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None
             # fork starts a worker in milliseconds, but is unsafe in a process that runs threads: spawn then
             method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
             with ProcessPoolExecutor(max(len(ranges), 1), mp_context=get_context(method)) as pool:
-                jobs = [pool.submit(_part, layout, filters, start, end) for start, end in ranges]
+                jobs = [pool.submit(_job, layout, filters, start, end) for start, end in ranges]
                 parts = [_part(layout, filters, first, first_end), *(job.result() for job in jobs)]
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
         raise DataError([Problem(f"the file is damaged ({exc.__class__.__name__}: {exc})", path)]) from None
     merged = _merge(parts)
     if merged.problems:
         raise DataError(_problems(path, merged.problems))
-    return Imported.of(merged, filters, path)
+    return _finish(merged, filters, path)
 
 
 def _merge(parts: list[Part]) -> Part:
@@ -381,60 +423,188 @@ def _merge(parts: list[Part]) -> Part:
     for part in others:  # byte ranges in file order: a key in two of them is checked, the rest is a C update
         merged.summary.add(part.summary)
         merged.problems.extend(part.problems)
-        for key in part.figures.keys() & merged.figures.keys():
+        shared = part.figures.keys() & merged.figures.keys()
+        for key in shared:
             _keep(merged, key, *part.figures.pop(key))
         merged.figures.update(part.figures)
+        merged.lines += part.text.splitlines(keepends=True) if part.text else part.lines
+        merged.unpaired += part.unpaired
+        merged.shared |= bool(shared)
     return merged
 
 
+def _job(layout: Layout, filters: Filters, start: int, end: int | None) -> Part:
+    """:func:`_part` in a worker process: its lines travel back as one string."""
+    part = _part(layout, filters, start, end)
+    part.text, part.lines = "".join(part.lines), []
+    return part
+
+
+def _finish(merged: Part, filters: Filters, path: Path) -> Imported:
+    """The parts' lines in one order, with what needs every part: the totals of legs in two ranges and the
+    monthly sums. The same figure in two ranges (checked equal by :func:`_merge`) gives one line."""
+    writer = _Writer(filters, path)
+    lines = merged.lines
+    if merged.unpaired or filters.cumulate:
+        values = {key: value for key, (value, _) in merged.figures.items()}
+        sums = writer.sums(values) if filters.cumulate else []
+        values.update((key, value) for key, value, _ in sums)
+        legs = [*merged.unpaired, *(key for key, _, _ in sums if key[2] in ("export", "import"))]
+        lines += writer.derived(sums) + writer.derived(writer.totals(values, legs))
+    lines.sort()  # the parts' sorted runs: a merge more than a sort
+    if merged.shared or merged.unpaired:  # the same line twice (a figure, or a total from two parts)
+        lines = list(dict.fromkeys(lines))
+    return Imported(lines, merged.summary)
+
+
 def _keep(part: Part, key: Key, value: float, offset: int) -> None:
-    """One figure per key: the same figure again is counted once; a different one is an error."""
-    if key in part.figures:
-        first_value, first = part.figures[key]
-        if first_value != value:
-            reporter, partner, flow, year, period = key
-            part.problems.append(
-                (
-                    offset,
-                    f"{reporter}–{partner} {flow} {year} {period} twice with different values: line {{{first}}} "
-                    f"has {first_value:g}, this line {value:g}",
-                )
-            )
-        part.summary.repeated += 1
+    """One figure per key: the same figure again is counted once; a different one is an error, reported at
+    the later of the two lines whatever order they come in (a batch reads some lines after others)."""
+    if key not in part.figures:
+        part.figures[key] = (value, offset)
         return
-    part.figures[key] = (value, offset)
+    part.summary.repeated += 1
+    kept_value, kept = part.figures[key]
+    if kept_value == value:
+        part.figures[key] = (value, min(offset, kept))
+        return
+    (first_value, first), (later_value, later) = sorted(
+        ((kept_value, kept), (value, offset)), key=lambda f: f[1]
+    )
+    part.figures[key] = (first_value, first)
+    reporter, partner, flow, year, period = key
+    part.problems.append(
+        (
+            later,
+            f"{reporter}–{partner} {flow} {year} {period} twice with different values: line {{{first}}} "
+            f"has {first_value:g}, this line {later_value:g}",
+        )
+    )
 
 
-def _parse(lines: Iterator[tuple[int, bytes]], layout: Layout, filters: Filters) -> Part:
-    """Every filter, exactly, on the candidate lines. Fields stay bytes: the codes are looked up in tables
-    keyed by their bytes (which also checks them), numbers are parsed from bytes; a quoted line goes through
-    the csv module. Only the columns read are checked."""
-    part = Part()
-    summary, figures, width = part.summary, part.figures, layout.width
-    present = [name for name in AGGREGATE if name in layout.index]
-    # one C-level getter for every column read, the aggregate breakdowns last, compared as one tuple
-    get = operator.itemgetter(*(layout.index[name] for name in (*READ, *present)))
-    allowed = {
-        tuple(value.encode() for value in combo)
-        for combo in itertools.product(*(AGGREGATE[name] for name in present))
-    }
-    codes = {code.encode(): code for code in (*country_codes(), "WLD")} | {b"W00": "WLD"}
-    flows = {code.encode(): flow for code, flow in FLOWS.items()}
-    commodity = filters.commodity.encode()
-    reporter_wanted, partner_wanted, year_wanted = filters.reporter, filters.partner, filters.year
-    for offset, line in lines:
+class _Parser:
+    """Every filter, exactly, on the candidate lines, into a :class:`Part`. A batch of lines goes through
+    :mod:`.columns` (array operations per column); a line those cannot read exactly (quoted, the wrong
+    number of fields, a code that is not a country, an unknown flow, a number that is not plain digits)
+    goes through :meth:`line`, which reads it field by field and gives the exact error or summary count."""
+
+    def __init__(self, layout: Layout, filters: Filters) -> None:
+        self.part, self.filters, self.width = Part(), filters, layout.width
+        present = [name for name in AGGREGATE if name in layout.index]
+        self.at = {name: layout.index[name] for name in READ}
+        self.breakdowns = [(layout.index[name], [v.encode() for v in AGGREGATE[name]]) for name in present]
+        # one C-level getter for every column read, the aggregate breakdowns last, compared as one tuple
+        self.get = operator.itemgetter(*(layout.index[name] for name in (*READ, *present)))
+        self.allowed = {
+            tuple(value.encode() for value in combo)
+            for combo in itertools.product(*(AGGREGATE[name] for name in present))
+        }
+        self.codes = {code.encode(): code for code in (*country_codes(), "WLD")} | {b"W00": "WLD"}
+        self.packed_codes = {columns.pack(code, 3): name for code, name in self.codes.items()}
+        self.flows = {code.encode(): flow for code, flow in FLOWS.items()}
+        self.packed_flows = {columns.pack(code, 2): flow for code, flow in self.flows.items()}
+        self.commodity = filters.commodity.encode()
+
+    def batch(self, offsets: list[int], lines: list[bytes]) -> None:
+        """Many lines at once, column by column; each line the arrays cannot read exactly goes through
+        :meth:`line` (so do lines whose value is not a finite float)."""
+        batch = columns.Batch(lines, self.width)
+        again = np.ones(len(lines), dtype=bool)  # the lines to read one by one
+        again[batch.simple] = False
+        at = self.at
+        monthly = batch.equals(at["freqCode"], b"M")
+        kept = self._kept(batch, monthly)
+        year, clean = batch.digits(at["refYear"])
+        month, month_ok = batch.digits(at["refMonth"], 2)
+        clean &= ~monthly | (month_ok & (month >= 1) & (month <= 12))
+        reporters, known_reporter = self._lookup(batch, at["reporterISO"], 3, self.packed_codes)
+        partners, known_partner = self._lookup(batch, at["partnerISO"], 3, self.packed_codes)
+        flows, known_flow = self._lookup(batch, at["flowCode"], 2, self.packed_flows)
+        clean &= known_reporter & known_partner & known_flow
+        again[batch.simple[kept & ~clean]] = True
+        rows = np.flatnonzero(kept & clean)
+        values = self._values(batch, at["primaryValue"], rows)
+        if len(values) != len(rows) or not np.isfinite(values).all():  # before the year filter, as in line()
+            bad = rows if len(values) != len(rows) else rows[~np.isfinite(values)]
+            again[batch.simple[bad]] = True
+            rows = np.setdiff1d(rows, bad)
+            values = self._values(batch, at["primaryValue"], rows)
+        if self.filters.year:
+            wanted = year[rows] == self.filters.year
+            rows, values = rows[wanted], values[wanted]
+        periods = np.where(monthly[rows], MONTH_NAMES[np.clip(month[rows] - 1, 0, 11)], "FY")
+        keys = list(
+            zip(
+                reporters[rows].tolist(),
+                partners[rows].tolist(),
+                flows[rows].tolist(),
+                year[rows].tolist(),
+                periods.tolist(),
+                strict=True,
+            )
+        )
+        self._add(keys, values.tolist(), [offsets[i] for i in batch.simple[rows].tolist()])
+        for i in np.flatnonzero(again).tolist():
+            self.line(offsets[i], lines[i])
+
+    def _kept(self, batch: columns.Batch, monthly: columns.Mask) -> columns.Mask:
+        """The simple lines every filter keeps (commodity, frequency, aggregate rows, reporter, partner)."""
+        filters, at = self.filters, self.at
+        kept = batch.equals(at["cmdCode"], self.commodity) & (monthly | batch.equals(at["freqCode"], b"A"))
+        for column, allowed in self.breakdowns:
+            kept &= batch.one_of(column, allowed)
+        if filters.reporter:
+            kept &= batch.equals(at["reporterISO"], filters.reporter.encode())
+        if filters.partner:
+            wanted = (b"WLD", b"W00") if filters.partner == "WLD" else (filters.partner.encode(),)
+            kept &= batch.one_of(at["partnerISO"], wanted)
+        return kept
+
+    def _add(self, keys: list[Key], values: list[float], offsets: list[int]) -> None:
+        part = self.part
+        part.summary.rows += len(keys)
+        if len(set(keys)) == len(keys) and part.figures.keys().isdisjoint(keys):
+            part.figures.update(zip(keys, zip(values, offsets, strict=True), strict=True))
+        else:  # the same figure twice: the exact check, figure by figure
+            for key, value, offset in zip(keys, values, offsets, strict=True):
+                _keep(part, key, value, offset)
+
+    @staticmethod
+    def _lookup(
+        batch: columns.Batch, column: int, size: int, table: dict[int, str]
+    ) -> tuple[npt.NDArray[np.object_], columns.Mask]:
+        """The column's codes as names, looked up once per distinct code, and which were in ``table``."""
+        packed, short = batch.packed(column, size)
+        distinct, inverse = np.unique(np.where(short, packed, -1), return_inverse=True)
+        found = [table.get(code) for code in distinct.tolist()]
+        at = inverse.reshape(-1)
+        names = np.array(found, dtype=object)[at]
+        return names, np.array([name is not None for name in found], dtype=bool)[at]
+
+    @staticmethod
+    def _values(batch: columns.Batch, column: int, rows: columns.Ints) -> npt.NDArray[np.float64]:
+        """The values of ``rows`` as floats; an empty array when one of them is not a number."""
+        try:
+            return np.array([float(text) for text in batch.texts(column, rows)], dtype=np.float64)
+        except ValueError:
+            return np.empty(0, dtype=np.float64)
+
+    def line(self, offset: int, line: bytes) -> None:
+        """One line, field by field: what :meth:`batch` leaves, with the exact error or count."""
+        part, filters = self.part, self.filters
+        summary = part.summary
         raw = line.rstrip(b"\r")
         if b'"' in raw:
             try:
                 fields = [text.encode() for text in next(csv.reader([raw.decode("utf-8")]))]
             except UnicodeDecodeError:
                 part.problems.append((offset, "not UTF-8 text"))
-                continue
+                return
         else:
             fields = raw.split(b",")
-        if len(fields) != width:
-            part.problems.append((offset, f"{len(fields)} fields, the header has {width}"))
-            continue
+        if len(fields) != self.width:
+            part.problems.append((offset, f"{len(fields)} fields, the header has {self.width}"))
+            return
         (
             freq,
             year_field,
@@ -445,48 +615,44 @@ def _parse(lines: Iterator[tuple[int, bytes]], layout: Layout, filters: Filters)
             cmd,
             value_field,
             *breakdown,
-        ) = get(fields)
-        if cmd != commodity or freq not in (b"A", b"M") or tuple(breakdown) not in allowed:
-            continue
-        reporter, partner = codes.get(reporter_code), codes.get(partner_code)  # None: not a country
-        if (reporter_wanted and reporter != reporter_wanted) or (
-            partner_wanted and partner != partner_wanted
+        ) = self.get(fields)
+        if cmd != self.commodity or freq not in (b"A", b"M") or tuple(breakdown) not in self.allowed:
+            return
+        reporter, partner = self.codes.get(reporter_code), self.codes.get(partner_code)  # None: not a country
+        if (filters.reporter and reporter != filters.reporter) or (
+            filters.partner and partner != filters.partner
         ):
-            continue
+            return
         try:
             year = int(year_field)
             month = int(month_field) if freq == b"M" else 0
             value = float(value_field)
         except ValueError:
             part.problems.append((offset, "refYear, refMonth and primaryValue must be numbers"))
-            continue
-        if year_wanted and year != year_wanted:
-            continue
+            return
+        if filters.year and year != filters.year:
+            return
         summary.rows += 1
-        flow = flows.get(flow_code)
+        flow = self.flows.get(flow_code)
         if flow is None:
             code = flow_code.decode(errors="replace")
             summary.skipped_flows[code] = summary.skipped_flows.get(code, 0) + 1
-            continue
+            return
         if reporter is None or partner is None:
             code = (reporter_code if reporter is None else partner_code).decode(errors="replace")
             summary.skipped_partners[code] = summary.skipped_partners.get(code, 0) + 1
-            continue
+            return
         if not math.isfinite(value):
             part.problems.append((offset, f"primaryValue must be a finite number, got {value}"))
-            continue
+            return
         if freq == b"A":
             key = (reporter, partner, flow, year, "FY")
         elif 1 <= month <= 12:
             key = (reporter, partner, flow, year, MONTHS[month - 1])
         else:
             part.problems.append((offset, f"refMonth must be 1–12 for monthly data, got {month}"))
-            continue
-        if key in figures:
-            _keep(part, key, value, offset)
-        else:
-            figures[key] = (value, offset)
-    return part
+            return
+        _keep(part, key, value, offset)
 
 
 def _problems(path: Path, found: list[tuple[int, str]]) -> list[Problem]:
