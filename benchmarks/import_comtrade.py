@@ -92,21 +92,32 @@ def child(engine: str, path: Path, reporter: str | None) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak}))
 
 
-def measure(engine: str, path: Path, reporter: str | None, repeat: int) -> tuple[float, float] | None:
-    runs = []
+def run_once(engine: str, path: Path, reporter: str | None) -> dict[str, float] | None:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", engine, "--file", str(path), "--reporter", reporter or ""],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        if "ModuleNotFoundError" in done.stderr:
+            return None
+        raise SystemExit(f"{engine} failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(path: Path, reporter: str | None, repeat: int) -> dict[str, list[dict[str, float]] | None]:
+    """Each engine once per round, the rounds in turn: a slow spell of a shared machine hits every engine
+    alike, and the ratio of each round is taken on the same spell."""
+    runs: dict[str, list[dict[str, float]] | None] = {engine: [] for engine in ENGINES}
     for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--file", str(path), "--reporter", reporter or ""],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            if "ModuleNotFoundError" in done.stderr:
-                return None
-            raise SystemExit(f"{engine} failed:\n{done.stderr}")
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return statistics.median(r["seconds"] for r in runs), max(r["peak_mb"] for r in runs)
+        for engine in ENGINES:
+            done = runs[engine]
+            if done is not None:
+                result = run_once(engine, path, reporter)
+                runs[engine] = None if result is None else [*done, result]
+    return runs
 
 
 def main() -> None:
@@ -139,14 +150,25 @@ def main() -> None:
     )
     for label, reporter in (("one reporter (KAZ)", "KAZ"), ("every reporter", None)):
         print(f"\n{label}:")
-        results = {e: measure(e, path, reporter, args.repeat) for e in ENGINES}
-        fastest = min((r[0] for e, r in results.items() if r and e != "tradesim"), default=None)
-        for engine, result in results.items():
-            if result is None:
+        runs = measure(path, reporter, args.repeat)
+        peers = [e for e, r in runs.items() if r and e != "tradesim"]
+        mine = runs["tradesim"] or []
+        for engine, result in runs.items():
+            if not result:
                 print(f"  {engine:9} not installed")
                 continue
-            ratio = f"  {result[0] / fastest:.2f}× the fastest peer" if fastest else ""
-            print(f"  {engine:9} {result[0]:6.2f} s  peak {result[1]:5.0f} MB{ratio}")
+            seconds = statistics.median(r["seconds"] for r in result)
+            peak = max(r["peak_mb"] for r in result)
+            print(f"  {engine:9} {seconds:6.2f} s  peak {peak:5.0f} MB")
+        if peers and mine:
+            ratios = [
+                m["seconds"] / min(runs[e][i]["seconds"] for e in peers)  # type: ignore[index]
+                for i, m in enumerate(mine)
+            ]
+            print(
+                f"  tradesim / fastest peer, per round: median {statistics.median(ratios):.2f}×"
+                f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
+            )
 
 
 if __name__ == "__main__":

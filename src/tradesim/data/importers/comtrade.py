@@ -209,9 +209,16 @@ class Imported:
 
 class _Writer:
     """Figures → CSV lines in the data folder's columns. Codes, flows and periods never need quoting (they
-    are checked), so only the texts are quoted, as the csv module would (a test compares)."""
+    are checked), so only the texts are quoted, as the csv module would (a test compares). The note of a
+    derived figure always holds a comma and never a quote (fixed words, numbers, a cmdCode of letters and
+    digits): it is quoted as it is."""
 
     def __init__(self, filters: Filters, path: Path) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9]{1,20}", filters.commodity):
+            raise InputError(
+                "--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), "
+                f"got {filters.commodity!r}"
+            )
         self.what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
         self.source = _cell(f"UN Comtrade+ ({path.name}, comtrade format)")
         self.note = _cell(f"{self.what}, primaryValue")
@@ -226,7 +233,7 @@ class _Writer:
     def derived(self, records: Iterable[tuple[Key, float, str]]) -> list[str]:
         source = self.source
         return [
-            f"trade,{r},{p},{f},{y},{period},{value!r},USD,derived,{r},{source},{URL},{_cell(note)},\n"
+            f'trade,{r},{p},{f},{y},{period},{value!r},USD,derived,{r},{source},{URL},"{note}",\n'
             for (r, p, f, y, period), value, note in records
         ]
 
@@ -393,10 +400,7 @@ def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None
     """The figures of a Comtrade+ CSV that pass ``filters`` (module docstring), what is derived from them, and
     a summary of what was left out. ``workers``: processes for a large plain file (default: the cores; this
     process scans the first byte range itself)."""
-    if not re.fullmatch(r"[A-Za-z0-9]{1,20}", filters.commodity):
-        raise InputError(
-            f"--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), got {filters.commodity!r}"
-        )
+    _Writer(filters, path)  # checks the commodity before the file is read
     layout = _layout(path)
     try:
         size = path.stat().st_size
