@@ -131,15 +131,19 @@ def test_parallel_parts_agree_when_figures_and_months_straddle_them(
     ]
     annual = [line(partner=p, flow=f, value=v) for p in ("ITA", "FRA") for f, v in (("X", 2e9), ("M", 1e9))]
     path = write(tmp_path, annual[0], *months, *annual[1:], annual[0])  # the first figure again, last
-    expected = comtrade.read(path, comtrade.Filters(cumulate=True), workers=1)
-    assert expected.summary.repeated == 1
     monkeypatch.setattr(comtrade, "PARALLEL_BYTES", 0)
-    for workers in (2, 3, 5, 8):
-        got = comtrade.read(path, comtrade.Filters(cumulate=True), workers=workers)
-        assert got.lines == expected.lines, workers
-        assert got.summary == expected.summary
-    found = by_key(expected.rows())
-    assert len(found) == len(expected)  # no row twice
+    for cumulate in (True, False):
+        expected = comtrade.read(path, comtrade.Filters(cumulate=cumulate), workers=1)
+        assert expected.summary.repeated == 1
+        for workers in (2, 3, 5, 8):
+            got = comtrade.read(path, comtrade.Filters(cumulate=cumulate), workers=workers)
+            assert got.lines == expected.lines, (cumulate, workers)
+            assert got.summary == expected.summary
+    unique = write(tmp_path, *annual, *months, name="unique.csv")  # no figure twice: nothing read again
+    assert comtrade.read(unique, workers=3).lines == comtrade.read(unique, workers=1).lines
+    summed = comtrade.read(path, comtrade.Filters(cumulate=True), workers=3)
+    found = by_key(summed.rows())
+    assert len(found) == len(summed)  # no row twice
     assert found[("KAZ", "DEU", "total", 2024, "jan-dec")][6] == pytest.approx(2 * 78 * 1e8)  # 2 × (1+…+12)
     assert found[("KAZ", "ITA", "total", 2023, "FY")][6] == 3e9
 

@@ -50,6 +50,7 @@ from tradesim.errors import DataError, InputError, Problem
 BLOCK = 1 << 20  # the search runs in the CPU's cache
 BATCH = 8192  # lines parsed at once (columns.Batch)
 PARALLEL_BYTES = 64 * 2**20  # below this, starting worker processes costs more than it saves
+RANGES_PER_CORE = 4  # small ranges: the processes share the work out as they go
 FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = np.array(MONTHS, dtype=object)
@@ -182,7 +183,12 @@ class Part:
     lines: list[str] = field(default_factory=list)
     text: str = ""  # the lines joined, from a worker (one string crosses processes much faster than many)
     shared: bool = False  # merged parts held the same figure: their lines repeat
-    unpaired: list[Key] = field(default_factory=list)  # export or import legs whose other leg is elsewhere
+    unpaired: dict[Key, float] = field(
+        default_factory=dict
+    )  # export or import legs whose other leg is elsewhere
+    numbers: npt.NDArray[np.int64] | None = (
+        None  # the figures' keys as numbers (_numbers), when they are sent
+    )
 
 
 @dataclass
@@ -348,12 +354,12 @@ def _part(layout: Layout, filters: Filters, start: int, end: int | None) -> Part
         writer.totals(values, [key for key in values if key[2] == "export"])
     )
     part.lines.sort()
-    part.unpaired = [
-        key
-        for key in values
+    part.unpaired = {
+        key: value
+        for key, value in values.items()
         if key[2] in ("export", "import")
         and (key[0], key[1], "import" if key[2] == "export" else "export", key[3], key[4]) not in values
-    ]
+    }
     return part
 
 
@@ -408,12 +414,9 @@ def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None
         if layout.gzipped or count == 1 or size < PARALLEL_BYTES:
             parts = [_part(layout, filters, layout.start, None)]
         else:
-            (first, first_end), *ranges = _ranges(layout, size, count)
-            # fork starts a worker in milliseconds, but is unsafe in a process that runs threads: spawn then
-            method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
-            with ProcessPoolExecutor(max(len(ranges), 1), mp_context=get_context(method)) as pool:
-                jobs = [pool.submit(_job, layout, filters, start, end) for start, end in ranges]
-                parts = [_part(layout, filters, first, first_end), *(job.result() for job in jobs)]
+            parts = _parallel(layout, filters, _ranges(layout, size, count * RANGES_PER_CORE), count - 1)
+            if not _disjoint(parts):  # the same figure in two ranges: checked exactly, in one process
+                parts = [_part(layout, filters, layout.start, None)]
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
         raise DataError([Problem(f"the file is damaged ({exc.__class__.__name__}: {exc})", path)]) from None
     merged = _merge(parts)
@@ -422,7 +425,28 @@ def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None
     return _finish(merged, filters, path)
 
 
+def _parallel(layout: Layout, filters: Filters, ranges: list[tuple[int, int]], workers: int) -> list[Part]:
+    """The parts of ``ranges``, read by ``workers`` processes from the first range on and by this process from
+    the last one back, until they meet: on a shared machine one of them may run slower, and neither waits
+    long for the other."""
+    # fork starts a worker in milliseconds, but is unsafe in a process that runs threads: spawn then
+    method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
+    with ProcessPoolExecutor(max(workers, 1), mp_context=get_context(method)) as pool:
+        jobs = [pool.submit(_job, layout, filters, start, end) for start, end in ranges]
+        mine: dict[int, Part] = {}
+        for i in reversed(range(len(ranges))):
+            if not jobs[i].cancel():  # a worker has it already: the rest are theirs too
+                break
+            mine[i] = _part(layout, filters, *ranges[i])
+            if not filters.cumulate:  # as the workers do (_job)
+                mine[i].numbers = _numbers(mine[i].figures)
+        return [mine[i] if i in mine else job.result() for i, job in enumerate(jobs)]
+
+
 def _merge(parts: list[Part]) -> Part:
+    for part in parts:
+        if part.text:  # from a worker (_job)
+            part.lines, part.text = part.text.splitlines(keepends=True), ""
     merged, *others = parts
     for part in others:  # byte ranges in file order: a key in two of them is checked, the rest is a C update
         merged.summary.add(part.summary)
@@ -431,17 +455,54 @@ def _merge(parts: list[Part]) -> Part:
         for key in shared:
             _keep(merged, key, *part.figures.pop(key))
         merged.figures.update(part.figures)
-        merged.lines += part.text.splitlines(keepends=True) if part.text else part.lines
-        merged.unpaired += part.unpaired
+        merged.lines += part.lines
+        merged.unpaired.update(part.unpaired)
         merged.shared |= bool(shared)
     return merged
 
 
 def _job(layout: Layout, filters: Filters, start: int, end: int | None) -> Part:
-    """:func:`_part` in a worker process: its lines travel back as one string."""
+    """:func:`_part` in a worker process. What travels back is kept small, as pickling is slow: the lines
+    as one string, and instead of the figures their keys as numbers (for :func:`_disjoint`) and the
+    unpaired legs. A part with problems, or for monthly sums (which need every month), sends its figures."""
     part = _part(layout, filters, start, end)
     part.text, part.lines = "".join(part.lines), []
+    if not part.problems and not filters.cumulate:
+        part.numbers = _numbers(part.figures)
+        if part.numbers is not None:
+            part.figures = {}
     return part
+
+
+CODE_NUMBERS = {code: n for n, code in enumerate(sorted({*country_codes(), "WLD"}))}
+FLOW_NUMBERS = {flow: n for n, flow in enumerate(FLOWS.values())}
+PERIOD_NUMBERS = {period: n for n, period in enumerate(("FY", *MONTHS))}
+
+
+def _numbers(figures: dict[Key, tuple[float, int]]) -> npt.NDArray[np.int64] | None:
+    """Each key as one number, the same in every process (``None`` when a year does not fit 30 bits)."""
+    codes, flows, periods = CODE_NUMBERS, FLOW_NUMBERS, PERIOD_NUMBERS
+    try:
+        numbers = np.fromiter(
+            (
+                ((((codes[r] << 9 | codes[p]) << 3 | flows[f]) << 4 | periods[period]) << 30) | y
+                for r, p, f, y, period in figures
+                if 0 <= y < 1 << 30
+            ),
+            dtype=np.int64,
+            count=len(figures),
+        )
+    except ValueError:  # fewer numbers than figures: a year out of range
+        return None
+    return numbers
+
+
+def _disjoint(parts: list[Part]) -> bool:
+    """No figure in two parts (known from the keys' numbers: parts that sent them sent no figures)."""
+    if any(part.numbers is None for part in parts):
+        return all(part.numbers is None for part in parts)  # every part sent its figures: _merge checks
+    every = np.concatenate([part.numbers for part in parts if part.numbers is not None])
+    return len(np.unique(every)) == len(every)
 
 
 def _finish(merged: Part, filters: Filters, path: Path) -> Imported:
@@ -450,7 +511,7 @@ def _finish(merged: Part, filters: Filters, path: Path) -> Imported:
     writer = _Writer(filters, path)
     lines = merged.lines
     if merged.unpaired or filters.cumulate:
-        values = {key: value for key, (value, _) in merged.figures.items()}
+        values = {key: value for key, (value, _) in merged.figures.items()} | merged.unpaired
         sums = writer.sums(values) if filters.cumulate else []
         values.update((key, value) for key, value, _ in sums)
         legs = [*merged.unpaired, *(key for key, _, _ in sums if key[2] in ("export", "import"))]
