@@ -1,11 +1,13 @@
 """UN Comtrade+ CSV (plain or ``.gz``) → observations, streamed.
 
 A bulk file holds every reporter × partner × commodity; we want a few thousand rows of it. The reader never
-holds the file: it reads 16 MiB blocks (decompressed, for a ``.gz``), finds the lines that can match with one
-C-speed ``find`` pass for the most selective filter as a whole field (``,KAZ,``, or ``"KAZ"`` in a file that
-quotes every field), and parses only those lines, where every filter is applied exactly. A plain file larger
-than 64 MB is scanned in parallel, one byte range per core. Records are single lines, as in Comtrade+ files;
-a line with the wrong number of fields is an error naming it.
+holds the file: it reads 1 MiB blocks into one reused buffer (decompressed, for a ``.gz``), finds the lines
+that can match with a C-speed ``find`` for the most selective filter as a whole field (``,KAZ,``, or
+``"KAZ"`` in a file that quotes every field), and parses only those, a batch at a time with numpy
+(:mod:`.columns`), where every filter is applied exactly; a line the arrays cannot read exactly goes through a
+line-by-line reader, which gives the exact error. A plain file larger than 64 MB is cut into byte ranges that
+worker processes and this one share out; each writes its own rows. Records are single lines, as in Comtrade+
+files; a line with the wrong number of fields is an error naming it.
 
 What is kept (README "Importing"):
 
@@ -37,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +53,7 @@ from tradesim.errors import DataError, InputError, Problem
 BLOCK = 1 << 20  # the search runs in the CPU's cache
 BATCH = 8192  # lines parsed at once (columns.Batch)
 PARALLEL_BYTES = 64 * 2**20  # below this, starting worker processes costs more than it saves
-RANGES_PER_CORE = 4  # small ranges: the processes share the work out as they go
+RANGES_PER_CORE = 8  # small ranges: the processes share the work out as they go
 FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = np.array(MONTHS, dtype=object)
@@ -426,26 +429,49 @@ def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None
 
 
 def _parallel(layout: Layout, filters: Filters, ranges: list[tuple[int, int]], workers: int) -> list[Part]:
-    """The parts of ``ranges``, read by ``workers`` processes from the first range on and by this process from
-    the last one back, until they meet: on a shared machine one of them may run slower, and neither waits
-    long for the other."""
+    """The parts of ``ranges``, read by ``workers`` processes and this one, each taking the next range
+    from a shared counter until none is left: on a shared machine one process may run slower, and the others
+    take more ranges; each sends its parts back once, at the end."""
     # fork starts a worker in milliseconds, but is unsafe in a process that runs threads: spawn then
-    method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
-    with ProcessPoolExecutor(max(workers, 1), mp_context=get_context(method)) as pool:
-        jobs = [pool.submit(_job, layout, filters, start, end) for start, end in ranges]
-        mine: dict[int, Part] = {}
-        for i in reversed(range(len(ranges))):
-            if not jobs[i].cancel():  # a worker has it already: the rest are theirs too
-                break
-            mine[i] = _part(layout, filters, *ranges[i])
-            if not filters.cumulate:  # as the workers do (_job)
-                mine[i].numbers = _numbers(mine[i].figures)
-        return [mine[i] if i in mine else job.result() for i, job in enumerate(jobs)]
+    context = get_context("fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn")
+    counter = context.Value("i", 0)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_hold, initargs=(counter,)) as pool:
+        jobs = [pool.submit(_share, layout, filters, ranges) for _ in range(workers)]
+        _hold(counter)
+        found = dict(_share(layout, filters, ranges, send=False))
+        for job in jobs:
+            found.update(job.result())
+    return [found[i] for i in range(len(ranges))]
+
+
+_counter: Synchronized[int] | None = None  # the next range to read, shared by the processes of a read
+
+
+def _hold(counter: Synchronized[int]) -> None:
+    global _counter  # noqa: PLW0603 (set once per process, by the pool's initializer)
+    _counter = counter
+
+
+def _share(
+    layout: Layout, filters: Filters, ranges: list[tuple[int, int]], *, send: bool = True
+) -> list[tuple[int, Part]]:
+    """Read ranges until the shared counter runs past the last; ``send``: the parts leave this process, so
+    keep them small (:func:`_lean`)."""
+    assert _counter is not None
+    done: list[tuple[int, Part]] = []
+    while True:
+        with _counter.get_lock():
+            i = _counter.value
+            _counter.value += 1
+        if i >= len(ranges):
+            return done
+        part = _part(layout, filters, *ranges[i])
+        done.append((i, _lean(part, filters) if send else _numbered(part, filters)))
 
 
 def _merge(parts: list[Part]) -> Part:
     for part in parts:
-        if part.text:  # from a worker (_job)
+        if part.text:  # from a worker (_lean)
             part.lines, part.text = part.text.splitlines(keepends=True), ""
     merged, *others = parts
     for part in others:  # byte ranges in file order: a key in two of them is checked, the rest is a C update
@@ -461,16 +487,21 @@ def _merge(parts: list[Part]) -> Part:
     return merged
 
 
-def _job(layout: Layout, filters: Filters, start: int, end: int | None) -> Part:
-    """:func:`_part` in a worker process. What travels back is kept small, as pickling is slow: the lines
-    as one string, and instead of the figures their keys as numbers (for :func:`_disjoint`) and the
-    unpaired legs. A part with problems, or for monthly sums (which need every month), sends its figures."""
-    part = _part(layout, filters, start, end)
-    part.text, part.lines = "".join(part.lines), []
+def _numbered(part: Part, filters: Filters) -> Part:
+    """The part with its keys as numbers (for :func:`_disjoint`), unless it has problems or its figures are
+    summed by month (which needs every month: its figures are kept)."""
     if not part.problems and not filters.cumulate:
         part.numbers = _numbers(part.figures)
-        if part.numbers is not None:
-            part.figures = {}
+    return part
+
+
+def _lean(part: Part, filters: Filters) -> Part:
+    """The part as it leaves a worker, small, as pickling is slow: its lines as one string and, where its
+    keys are numbered, no figures (the unpaired legs travel with their values)."""
+    part = _numbered(part, filters)
+    part.text, part.lines = "".join(part.lines), []
+    if part.numbers is not None:
+        part.figures = {}
     return part
 
 
