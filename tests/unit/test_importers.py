@@ -300,3 +300,20 @@ def test_the_batch_reader_and_the_line_reader_agree(lines: list[str], chosen: di
     assert batched.part.summary.rows or not one_by_one.part.summary.rows
     assert batched.part.summary == one_by_one.part.summary
     assert sorted(batched.part.problems) == sorted(one_by_one.part.problems)
+
+
+def test_key_numbers_tell_every_key_apart() -> None:
+    """Parts are checked for a shared figure by their keys as numbers: different keys, different numbers."""
+    keys = [
+        (reporter, partner, flow, year, period)
+        for reporter in ("KAZ", "ZWE", "WLD")
+        for partner in ("AFG", "KAZ", "WLD")
+        for flow in ("export", "import", "re-export", "re-import")
+        for year in (0, 2023, 2024, (1 << 30) - 1)
+        for period in ("FY", "jan", "dec")
+    ]
+    numbers = comtrade._numbers(dict.fromkeys(keys, (1.0, 0)))
+    assert numbers is not None
+    assert len(set(numbers.tolist())) == len(keys)
+    assert comtrade._numbers({("KAZ", "ITA", "export", 1 << 30, "FY"): (1.0, 0)}) is None  # does not fit
+    assert comtrade._numbers({("KAZ", "ITA", "export", -1, "FY"): (1.0, 0)}) is None

@@ -353,16 +353,18 @@ def _part(layout: Layout, filters: Filters, start: int, end: int | None) -> Part
         return part
     writer = _Writer(filters, layout.path)
     values = {key: value for key, (value, _) in part.figures.items()}
-    part.lines = writer.reported(part.figures) + writer.derived(
-        writer.totals(values, [key for key in values if key[2] == "export"])
-    )
+    exports = [key for key in values if key[2] == "export"]
+    totals = writer.totals(values, exports)
+    part.lines = writer.reported(part.figures) + writer.derived(totals)
     part.lines.sort()
-    part.unpaired = {
-        key: value
-        for key, value in values.items()
-        if key[2] in ("export", "import")
-        and (key[0], key[1], "import" if key[2] == "export" else "export", key[3], key[4]) not in values
-    }
+    imports = sum(1 for key in values if key[2] == "import")
+    if not len(exports) == imports == len(totals):  # a leg whose other leg is not here
+        part.unpaired = {
+            key: value
+            for key, value in values.items()
+            if key[2] in ("export", "import")
+            and (key[0], key[1], "import" if key[2] == "export" else "export", key[3], key[4]) not in values
+        }
     return part
 
 
@@ -512,20 +514,20 @@ PERIOD_NUMBERS = {period: n for n, period in enumerate(("FY", *MONTHS))}
 
 def _numbers(figures: dict[Key, tuple[float, int]]) -> npt.NDArray[np.int64] | None:
     """Each key as one number, the same in every process (``None`` when a year does not fit 30 bits)."""
-    codes, flows, periods = CODE_NUMBERS, FLOW_NUMBERS, PERIOD_NUMBERS
-    try:
-        numbers = np.fromiter(
-            (
-                ((((codes[r] << 9 | codes[p]) << 3 | flows[f]) << 4 | periods[period]) << 30) | y
-                for r, p, f, y, period in figures
-                if 0 <= y < 1 << 30
-            ),
-            dtype=np.int64,
-            count=len(figures),
-        )
-    except ValueError:  # fewer numbers than figures: a year out of range
+    if not figures:
+        return np.empty(0, dtype=np.int64)
+    reporters, partners, flows, years, periods = zip(*figures, strict=True)
+    if min(years) < 0 or max(years) >= 1 << 30:
         return None
-    return numbers
+    year = np.array(years, dtype=np.int64)
+
+    def numbered(names: tuple[str, ...], table: dict[str, int]) -> npt.NDArray[np.int64]:
+        return np.fromiter(map(table.__getitem__, names), dtype=np.int64, count=len(names))
+
+    code = numbered(reporters, CODE_NUMBERS) << 9 | numbered(partners, CODE_NUMBERS)
+    return (
+        ((code << 3 | numbered(flows, FLOW_NUMBERS)) << 4 | numbered(periods, PERIOD_NUMBERS)) << 30
+    ) | year
 
 
 def _disjoint(parts: list[Part]) -> bool:
@@ -548,7 +550,7 @@ def _finish(merged: Part, filters: Filters, path: Path) -> Imported:
         legs = [*merged.unpaired, *(key for key, _, _ in sums if key[2] in ("export", "import"))]
         lines += writer.derived(sums) + writer.derived(writer.totals(values, legs))
     lines.sort()  # the parts' sorted runs: a merge more than a sort
-    if merged.shared or merged.unpaired:  # the same line twice (a figure, or a total from two parts)
+    if merged.shared:  # parts that held the same figure both wrote it (and maybe its total): once
         lines = list(dict.fromkeys(lines))
     return Imported(lines, merged.summary)
 
