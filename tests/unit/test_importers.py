@@ -141,6 +141,8 @@ def test_parallel_parts_agree_when_figures_and_months_straddle_them(
             assert got.summary == expected.summary
     unique = write(tmp_path, *annual, *months, name="unique.csv")  # no figure twice: nothing read again
     assert comtrade.read(unique, workers=3).lines == comtrade.read(unique, workers=1).lines
+    monkeypatch.setattr(comtrade.threading, "active_count", lambda: 2)  # threads: workers are spawned
+    assert comtrade.read(unique, workers=2).lines == comtrade.read(unique, workers=1).lines
     summed = comtrade.read(path, comtrade.Filters(cumulate=True), workers=3)
     found = by_key(summed.rows())
     assert len(found) == len(summed)  # no row twice
