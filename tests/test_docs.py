@@ -51,3 +51,56 @@ def test_readme_documents_every_json_key() -> None:
         "actual",
     ):
         assert re.search(rf"`{key}`", README), key
+
+
+def _years(years: list[int]) -> str:
+    """2012, 2013, 2014, 2016 → '2012–2014, 2016'."""
+    spans: list[list[int]] = []
+    for year in sorted(set(years)):
+        if spans and year == spans[-1][-1] + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    return ", ".join(str(s[0]) if len(s) == 1 else f"{s[0]}–{s[-1]}" for s in spans) or "—"
+
+
+def test_the_readme_lists_every_shipped_series_with_its_coverage() -> None:
+    """README 'Shipped data': one row per series of the shipped file, its full years, its other periods and
+    the points to treat with care, rebuilt here from the file, so adding a row without the README fails."""
+    import csv
+
+    from tradesim.data import DATA_FILE
+
+    shipped = REPO / "src" / "tradesim" / "data" / "shipped" / DATA_FILE
+    with shipped.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    series: dict[tuple[str, ...], list[dict[str, str]]] = {}
+    for row in rows:
+        key = (row["kind"], row["reporter"], row["partner"], row["flow"], row["reported_by"])
+        series.setdefault(key, []).append(row)
+    kinds = {"trade": 0, "share": 1, "target": 2, "fx": 3}
+    expected = []
+    for key in sorted(series, key=lambda k: (kinds[k[0]], *k[1:])):
+        kind, reporter, partner, flow, by = key
+        found = series[key]
+        full = _years([int(r["year"]) for r in found if r["period"] == "FY"])
+        other = sorted(
+            (f"by {r['year']}" if r["period"] == "by" else r["period"])
+            if kind == "target"
+            else f"{r['period']} {r['year']}"
+            for r in found
+            if r["period"] != "FY"
+        )
+        care = sorted(
+            {
+                f"{r['status']} {r['year']} ({r['period']})"
+                for r in found
+                if r["status"] in ("unverified", "approximate", "derived", "doubtful_unit", "partial")
+            }
+        )
+        expected.append(
+            f"| {kind} | {reporter} → {partner} | {flow} | {by} | {full} | "
+            f"{', '.join(dict.fromkeys(other)) or '—'} | {', '.join(care) or '—'} |"
+        )
+    listed = [line for line in README.splitlines() if re.match(r"\| (trade|share|target|fx) \| ", line)]
+    assert listed == expected
