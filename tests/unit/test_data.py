@@ -6,7 +6,7 @@ from tradesim.errors import DataError
 
 def test_every_row_keeps_its_provenance() -> None:
     frame = data.load_observations()
-    assert len(frame) == 171
+    assert len(frame) == 172
     for column in ("source", "url", "period", "status", "reported_by", "note"):
         assert column in frame.columns
     assert (frame["source"] != "").all()
