@@ -409,8 +409,8 @@ def _ranges(layout: Layout, size: int, workers: int) -> list[tuple[int, int]]:
 
 def read(path: Path, filters: Filters = Filters(), *, workers: int | None = None) -> Imported:
     """The figures of a Comtrade+ CSV that pass ``filters`` (module docstring), what is derived from them, and
-    a summary of what was left out. ``workers``: processes for a large plain file (default: the cores; this
-    process scans the first byte range itself)."""
+    a summary of what was left out. ``workers``: processes reading a large plain file, this one included
+    (default: the cores)."""
     _Writer(filters, path)  # checks the commodity before the file is read
     layout = _layout(path)
     try:
@@ -439,8 +439,7 @@ def _parallel(layout: Layout, filters: Filters, ranges: list[tuple[int, int]], w
     counter = context.Value("i", 0)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_hold, initargs=(counter,)) as pool:
         jobs = [pool.submit(_share, layout, filters, ranges) for _ in range(workers)]
-        _hold(counter)
-        found = dict(_share(layout, filters, ranges, send=False))
+        found = dict(_share(layout, filters, ranges, counter))
         for job in jobs:
             found.update(job.result())
     return [found[i] for i in range(len(ranges))]
@@ -455,20 +454,21 @@ def _hold(counter: Synchronized[int]) -> None:
 
 
 def _share(
-    layout: Layout, filters: Filters, ranges: list[tuple[int, int]], *, send: bool = True
+    layout: Layout, filters: Filters, ranges: list[tuple[int, int]], counter: Synchronized[int] | None = None
 ) -> list[tuple[int, Part]]:
-    """Read ranges until the shared counter runs past the last; ``send``: the parts leave this process, so
-    keep them small (:func:`_lean`)."""
-    assert _counter is not None
+    """Read ranges until the shared counter runs past the last. In a worker (no ``counter`` given: the
+    pool's initializer set it) the parts leave the process, so they are kept small (:func:`_lean`)."""
+    shared = counter or _counter
+    assert shared is not None
     done: list[tuple[int, Part]] = []
     while True:
-        with _counter.get_lock():
-            i = _counter.value
-            _counter.value += 1
+        with shared.get_lock():
+            i = shared.value
+            shared.value += 1
         if i >= len(ranges):
             return done
         part = _part(layout, filters, *ranges[i])
-        done.append((i, _lean(part, filters) if send else _numbered(part, filters)))
+        done.append((i, _numbered(part, filters) if counter else _lean(part, filters)))
 
 
 def _merge(parts: list[Part]) -> Part:
