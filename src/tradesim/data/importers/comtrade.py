@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import itertools
 import math
 import operator
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -282,11 +284,21 @@ def _cell(text: str) -> str:
     return text
 
 
+def _open(path: Path, gzipped: bool, *, buffered: bool = True) -> io.RawIOBase | io.BufferedIOBase:
+    """The file's bytes, decompressed for a ``.gz`` by zlib-ng (the gzip module's interface, about 3x faster;
+    README "Dependencies"), imported only then."""
+    if gzipped:
+        from zlib_ng import gzip_ng
+
+        return cast("io.BufferedIOBase", gzip_ng.open(path, "rb"))  # type: ignore[no-untyped-call]
+    return path.open("rb") if buffered else path.open("rb", buffering=0)
+
+
 def _layout(path: Path) -> Layout:
     try:
         with path.open("rb") as handle:
             gzipped = handle.read(2) == b"\x1f\x8b"
-        with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
+        with _open(path, gzipped) as handle:
             line = handle.readline()
             start = len(line)
     except (OSError, EOFError) as exc:
@@ -374,7 +386,7 @@ def _lines(
     """The candidate lines of a byte range, read in blocks into one buffer: memory stays a block or two,
     whatever the file, and no block is copied (the search runs in the buffer; only candidate lines are)."""
     form = _form(layout, filters)
-    with gzip.open(layout.path, "rb") if layout.gzipped else layout.path.open("rb", buffering=0) as handle:
+    with _open(layout.path, layout.gzipped, buffered=False) as handle:
         handle.seek(start)  # a gzip file is read from its start (seek decompresses up to it): one part only
         left = (end - start) if end is not None else -1
         buffer, held, offset = bytearray(BLOCK), 0, start  # held: bytes of an unfinished line at the front
@@ -771,7 +783,7 @@ def _line_numbers(path: Path, offsets: set[int]) -> dict[int, int]:
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     numbers, line, done = {}, 1, 0
-    with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
+    with _open(path, gzipped) as handle:
         for offset in sorted(offsets):
             while done < offset:
                 chunk = handle.read(min(BLOCK, offset - done))
