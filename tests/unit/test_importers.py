@@ -111,7 +111,7 @@ def test_gzip_and_parallel_reads_give_the_same_rows(tmp_path: Path, monkeypatch:
     with path.open("rb") as source, gzip.open(packed, "wb") as target:
         shutil.copyfileobj(source, target)
     single = comtrade.read(path, workers=1).rows()
-    monkeypatch.setattr(comtrade, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(comtrade.reading, "PARALLEL_BYTES", 0)
     parallel = comtrade.read(path, workers=3).rows()
     assert sorted(parallel) == sorted(single)
     unpacked = [
@@ -131,7 +131,7 @@ def test_parallel_parts_agree_when_figures_and_months_straddle_them(
     ]
     annual = [line(partner=p, flow=f, value=v) for p in ("ITA", "FRA") for f, v in (("X", 2e9), ("M", 1e9))]
     path = write(tmp_path, annual[0], *months, *annual[1:], annual[0])  # the first figure again, last
-    monkeypatch.setattr(comtrade, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(comtrade.reading, "PARALLEL_BYTES", 0)
     for cumulate in (True, False):
         expected = comtrade.read(path, comtrade.Filters(cumulate=cumulate), workers=1)
         assert expected.summary.repeated == 1
@@ -141,7 +141,7 @@ def test_parallel_parts_agree_when_figures_and_months_straddle_them(
             assert got.summary == expected.summary
     unique = write(tmp_path, *annual, *months, name="unique.csv")  # no figure twice: nothing read again
     assert comtrade.read(unique, workers=3).lines == comtrade.read(unique, workers=1).lines
-    monkeypatch.setattr(comtrade.threading, "active_count", lambda: 2)  # threads: workers are spawned
+    monkeypatch.setattr(comtrade.reading.threading, "active_count", lambda: 2)  # threads: workers are spawned
     assert comtrade.read(unique, workers=2).lines == comtrade.read(unique, workers=1).lines
     summed = comtrade.read(path, comtrade.Filters(cumulate=True), workers=3)
     found = by_key(summed.rows())
@@ -293,9 +293,9 @@ def test_the_batch_reader_and_the_line_reader_agree(lines: list[str], chosen: di
     filters = comtrade.Filters(**chosen)  # type: ignore[arg-type]
     encoded = [text.encode() for text in lines]
     offsets = [1000 * i for i in range(len(lines))]
-    batched = comtrade._Parser(layout, filters)
+    batched = comtrade.parsing.Parser(layout, filters)
     batched.batch(offsets, encoded)
-    one_by_one = comtrade._Parser(layout, filters)
+    one_by_one = comtrade.parsing.Parser(layout, filters)
     for offset, line_bytes in zip(offsets, encoded, strict=True):
         one_by_one.line(offset, line_bytes)
     assert batched.part.figures == one_by_one.part.figures
@@ -314,8 +314,10 @@ def test_key_numbers_tell_every_key_apart() -> None:
         for year in (0, 2023, 2024, (1 << 30) - 1)
         for period in ("FY", "jan", "dec")
     ]
-    numbers = comtrade._numbers(dict.fromkeys(keys, (1.0, 0)))
+    numbers = comtrade.reading.key_numbers(dict.fromkeys(keys, (1.0, 0)))
     assert numbers is not None
     assert len(set(numbers.tolist())) == len(keys)
-    assert comtrade._numbers({("KAZ", "ITA", "export", 1 << 30, "FY"): (1.0, 0)}) is None  # does not fit
-    assert comtrade._numbers({("KAZ", "ITA", "export", -1, "FY"): (1.0, 0)}) is None
+    assert (
+        comtrade.reading.key_numbers({("KAZ", "ITA", "export", 1 << 30, "FY"): (1.0, 0)}) is None
+    )  # does not fit
+    assert comtrade.reading.key_numbers({("KAZ", "ITA", "export", -1, "FY"): (1.0, 0)}) is None
