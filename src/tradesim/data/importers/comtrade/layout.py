@@ -66,7 +66,7 @@ LAYOUT = [
     "isReported",
     "isAggregate",
 ]
-READ = (  # the columns the reader uses, in the order _parse takes them
+READ = (  # the columns the reader uses, in the order Parser takes them
     "freqCode",
     "refYear",
     "refMonth",

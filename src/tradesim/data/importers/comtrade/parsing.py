@@ -61,7 +61,7 @@ class Part:
         default_factory=dict
     )  # export or import legs whose other leg is elsewhere
     numbers: npt.NDArray[np.int64] | None = (
-        None  # the figures' keys as numbers (_numbers), when they are sent
+        None  # the figures' keys as numbers (reading.key_numbers), when they are sent
     )
 
 
