@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import numpy as np
 
-from tradesim.errors import DataError, Problem
+from tradesim.errors import DataError, InputError, Problem
 
 FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -95,6 +96,14 @@ class Filters:
     partner: str | None = None
     year: int | None = None
     cumulate: bool = False
+
+    def __post_init__(self) -> None:
+        # the prefilter looks for the code as it stands, and the notes of derived figures hold it unquoted
+        if not re.fullmatch(r"[A-Za-z0-9]{1,20}", self.commodity):
+            raise InputError(
+                "--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), "
+                f"got {self.commodity!r}"
+            )
 
     @property
     def anchor(self) -> str:

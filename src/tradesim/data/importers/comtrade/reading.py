@@ -146,7 +146,6 @@ def read(path: Path, filters: Filters | None = None, *, workers: int | None = No
     a summary of what was left out. ``workers``: processes reading a large plain file, this one included
     (default: the cores)."""
     filters = filters or Filters()
-    Writer(filters, path)  # checks the commodity before the file is read
     layout = read_layout(path)
     try:
         size = path.stat().st_size
@@ -161,7 +160,7 @@ def read(path: Path, filters: Filters | None = None, *, workers: int | None = No
         raise DataError([Problem(f"the file is damaged ({exc.__class__.__name__}: {exc})", path)]) from None
     merged = _merge(parts)
     if merged.problems:
-        raise DataError(_problems(path, merged.problems))
+        raise DataError(_problems(layout, merged.problems))
     return _finish(merged, filters, path)
 
 
@@ -290,11 +289,12 @@ def _finish(merged: Part, filters: Filters, path: Path) -> Imported:
     return Imported(lines, merged.summary)
 
 
-def _problems(path: Path, found: list[tuple[int, str]]) -> list[Problem]:
+def _problems(layout: Layout, found: list[tuple[int, str]]) -> list[Problem]:
     """Byte offsets → line numbers (one more pass, only when there are errors); at most 50 problems."""
+    path = layout.path
     shown = sorted(found)[:50]
     refs = {int(r) for _, message in shown for r in re.findall(r"\{(\d+)\}", message)}
-    lines = _line_numbers(path, {offset for offset, _ in shown} | refs)
+    lines = _line_numbers(layout, {offset for offset, _ in shown} | refs)
     problems = [
         Problem(re.sub(r"\{(\d+)\}", lambda m: str(lines[int(m.group(1))]), message), path, lines[offset])
         for offset, message in shown
@@ -304,11 +304,9 @@ def _problems(path: Path, found: list[tuple[int, str]]) -> list[Problem]:
     return problems
 
 
-def _line_numbers(path: Path, offsets: set[int]) -> dict[int, int]:
-    with path.open("rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
+def _line_numbers(layout: Layout, offsets: set[int]) -> dict[int, int]:
     numbers, line, done = {}, 1, 0
-    with open_bytes(path, gzipped) as handle:
+    with open_bytes(layout.path, layout.gzipped) as handle:
         for offset in sorted(offsets):
             while done < offset:
                 chunk = handle.read(min(BLOCK, offset - done))

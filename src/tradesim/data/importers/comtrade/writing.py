@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 from tradesim.data.importers.comtrade.layout import MONTHS, URL, Filters, Key, Row
 from tradesim.data.importers.comtrade.parsing import Summary
 from tradesim.data.observations import COLUMNS, OPTIONAL_COLUMNS
-from tradesim.errors import InputError
 
 
 @dataclass
@@ -43,11 +41,6 @@ class Writer:
     digits): it is quoted as it is."""
 
     def __init__(self, filters: Filters, path: Path) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9]{1,20}", filters.commodity):
-            raise InputError(
-                "--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), "
-                f"got {filters.commodity!r}"
-            )
         self.what = "all commodities" if filters.commodity == "TOTAL" else f"HS {filters.commodity}"
         self.source = cell(f"UN Comtrade+ ({path.name}, comtrade format)")
         self.note = cell(f"{self.what}, primaryValue")
