@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
 import typer
 
@@ -13,6 +12,7 @@ from tradesim.cli.options import (
     Baselines,
     BaselinesOption,
     DataDir,
+    EveryScenarioArgs,
     ScenarioDir,
     SolveFormat,
     SolveFormatOption,
@@ -21,9 +21,7 @@ from tradesim.cli.options import (
 
 @app.command(short_help="Check the [[claims]] of scenario files.")
 def audit(
-    scenarios: Annotated[
-        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
-    ] = None,
+    scenarios: EveryScenarioArgs = None,
     baselines: BaselinesOption = Baselines.default,
     format: SolveFormatOption = SolveFormat.table,
     scenario_dir: ScenarioDir = None,

@@ -12,15 +12,13 @@ import typer
 from tradesim.atomic import check_destination
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat, SolveFormatOption
+from tradesim.cli.options import DataDir, EveryScenarioArgs, ScenarioDir, SolveFormat, SolveFormatOption
 from tradesim.errors import CheckFailed, InputError
 
 
 @app.command(short_help="CI: fail when a snapshot or expectation moved.")
 def check(
-    scenarios: Annotated[
-        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
-    ] = None,
+    scenarios: EveryScenarioArgs = None,
     rtol: Annotated[float, typer.Option(help="Relative tolerance for snapshot values.", min=0)] = 1e-9,
     atol: Annotated[float, typer.Option(help="Absolute tolerance for snapshot values.", min=0)] = 0.0,
     update: Annotated[

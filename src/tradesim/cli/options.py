@@ -81,6 +81,9 @@ ScenarioArgs = Annotated[
         autocompletion=complete_scenarios,
     ),
 ]
+EveryScenarioArgs = Annotated[  # for commands whose default is every scenario of the folder
+    list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+]
 Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
 ]

@@ -13,6 +13,7 @@ from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
     DataDir,
+    EveryScenarioArgs,
     GrowthOption,
     Output,
     RestGrowthOption,
@@ -27,9 +28,7 @@ from tradesim.quantities import parse_money, parse_rate
 
 @app.command(short_help="Monte Carlo: P(target reached), percentiles.")
 def simulate(
-    scenarios: Annotated[
-        list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
-    ] = None,
+    scenarios: EveryScenarioArgs = None,
     target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
     runs: Annotated[int, typer.Option(help="Number of simulated paths.")] = 100_000,
     seed: Annotated[
