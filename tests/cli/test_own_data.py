@@ -88,31 +88,13 @@ def test_extends_falls_back_to_the_shipped_reference_scenarios(run: Any, workspa
 
 
 def test_one_run_mixing_pairs_names_each_pair(run: Any, workspace: Path) -> None:
-    result = run(
-        "project",
-        "esp",
-        str(SCENARIOS / "steady.toml"),
-        "--scenarios",
-        str(workspace / "scenarios"),
-        "--data",
-        str(workspace / "data"),
-    )
+    both = ["esp", str(SCENARIOS / "steady.toml")]
+    folders = ["--scenarios", str(workspace / "scenarios"), "--data", str(workspace / "data")]
+    result = run("project", *both, *folders)
     assert result.stdout.startswith("Bilateral trade against each target")
     assert "KAZ–ESP" in result.stdout
     assert "KAZ–ITA" in result.stdout
-    document = json.loads(
-        run(
-            "project",
-            "esp",
-            str(SCENARIOS / "steady.toml"),
-            "--scenarios",
-            str(workspace / "scenarios"),
-            "--data",
-            str(workspace / "data"),
-            "--format",
-            "json",
-        ).stdout
-    )
+    document = json.loads(run("project", *both, *folders, "--format", "json").stdout)
     assert [(s["reporter"], s["partner"]) for s in document["scenarios"]] == [("KAZ", "ESP"), ("KAZ", "ITA")]
 
 
