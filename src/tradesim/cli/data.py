@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,71 +81,83 @@ def data(
             render.emit(console.export_text(), output)
 
 
-class ImportFormat(StrEnum):
-    comtrade = "comtrade"
-    wide = "wide"
-
-
 @data_app.command("import", short_help="Official statistics into a data folder's CSV.")
 def data_import(
-    format: Annotated[
-        ImportFormat, typer.Argument(help="comtrade (UN Comtrade+ CSV, plain or .gz) or wide.")
+    arguments: Annotated[
+        list[str],
+        typer.Argument(
+            help="The file to import (its layout is recognised), or a format and the file: comtrade FILE, "
+            "wits FILE, wide FILE.",
+            metavar="[FORMAT] FILE",
+        ),
     ],
-    file: Annotated[Path, typer.Argument(help="The file to import.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The CSV to write (atomically), e.g. data/kaz.csv.")
     ] = ...,  # type: ignore[assignment]
-    reporter: Annotated[str | None, typer.Option(help="Keep this reporter (ISO 3166 alpha-3).")] = None,
+    reporter: Annotated[
+        str | None, typer.Option(help="Keep this reporter (ISO 3166 alpha-3); wide: whose statistics.")
+    ] = None,
     partner: Annotated[str | None, typer.Option(help="Keep this partner (WLD: the world).")] = None,
     year: Annotated[int | None, typer.Option(help="Keep this year.")] = None,
     commodity: Annotated[
-        str, typer.Option(help="comtrade: the cmdCode to keep: TOTAL, or an HS chapter such as 27.")
+        str,
+        typer.Option(help="The commodity to keep: TOTAL, or a Comtrade cmdCode such as 27 (WITS: a product group)."),
     ] = "TOTAL",
     cumulate: Annotated[
-        bool, typer.Option("--cumulate", help="comtrade monthly data: also the jan-<mon> sums.")
+        bool, typer.Option("--cumulate", help="Monthly Comtrade data: also the jan-<mon> sums.")
     ] = False,
     flow: Annotated[
         str | None, typer.Option(help="wide: the flow of every row (else rows are flows).")
     ] = None,
     unit: Annotated[
-        str, typer.Option(help="wide: the unit of the values, e.g. USD_mn, EUR_bn, KZT.")
-    ] = "USD_mn",
-    source: Annotated[str | None, typer.Option(help="wide: who published the table.")] = None,
-    url: Annotated[str, typer.Option(help="wide: where you downloaded it.")] = "",
+        str | None,
+        typer.Option(help="The unit of the values when the file does not state it: USD_th, USD_mn, EUR_bn, KZT."),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Who published the file (default: from its layout).")] = None,
+    url: Annotated[str | None, typer.Option(help="Where you downloaded it.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's encoding, when detection is not what you want (cp1252, utf-16).")
+    ] = None,
+    decimal: Annotated[
+        str | None, typer.Option(help="The decimal mark, when the file's cells do not tell: . or ,")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2, writing nothing, when any line is skipped.")
+    ] = False,
 ) -> None:
-    """Turn official statistics into a CSV in tradesim's columns, for a data folder (every row status reported
-    or derived, source the file's name and format). An import that fails writes nothing."""
+    """Turn official statistics into a CSV in tradesim's columns, for a data folder. The layout (UN Comtrade+
+    CSV or JSON, legacy Comtrade, WITS wide or long, a wide table, a data-folder file) and the dialect
+    (encoding, delimiter, quoting, gzip) are recognised and said; every line read is accounted for. An import
+    that fails writes nothing."""
     from tradesim.atomic import check_destination, write_text_atomic
     from tradesim.data import importers
 
+    if not 1 <= len(arguments) <= 2:
+        raise InputError("give the file to import, or a format (comtrade, wits, wide) and the file")
+    format_name = arguments[0] if len(arguments) == 2 else None
+    if format_name is not None and format_name not in importers.FORMATS:
+        raise InputError(f"unknown format {format_name!r} (known: {', '.join(importers.FORMATS)})")
+    file = Path(arguments[-1])
     check_destination(output)
     if output.suffix != ".csv":  # exactly: a data folder reads *.csv
         raise InputError(f"--output must name a .csv file (a data folder reads *.csv), got {str(output)!r}")
-    if format is ImportFormat.comtrade:
-        from tradesim.data.importers import comtrade
-
-        imported = comtrade.read(file, comtrade.Filters(commodity, reporter, partner, year, cumulate))
-        summary = imported.summary
-        skipped = [
-            *(f"{n:,} rows of flow {code}" for code, n in sorted(summary.skipped_flows.items())),
-            *(
-                f"{n:,} rows with partner or reporter {code} (not a country)"
-                for code, n in sorted(summary.skipped_partners.items())
-            ),
-        ]
-        count, text = len(imported), imported.csv_text() if imported else ""
-    else:
-        from tradesim.data.importers import wide
-
-        rows = wide.read(
-            file, reporter=reporter, partner=partner, flow=flow, unit=unit, source=source, url=url, year=year
+    if file.exists() and output.exists() and file.resolve() == output.resolve():
+        raise InputError(f"--output {output} is the file being imported: name another file")
+    options = importers.Options(
+        format_name, commodity, reporter, partner, year, cumulate, flow, unit, source, url, encoding, decimal
+    )
+    imported = importers.read(file, options)
+    summary = imported.summary()
+    if not imported:
+        raise InputError(f"{file}: no row matches (nothing written); " + "; ".join(summary[1:]))
+    if strict and imported.skipped.count:
+        raise InputError(
+            f"{file}: --strict: {imported.skipped.count:,} lines skipped (nothing written): "
+            + "; ".join(imported.skipped.lines())
         )
-        count, text, skipped = len(rows), importers.to_csv(rows), []
-    if not count:
-        raise InputError(f"{file}: no row matches (nothing written)")
-    write_text_atomic(output, text)
-    typer.echo(f"wrote {output}: {count:,} observations")
-    render.print_notes([f"left out: {', '.join(skipped)}"] if skipped else [])
+    write_text_atomic(output, imported.csv_text())
+    typer.echo(f"wrote {output}: {len(imported):,} observations")
+    render.print_notes(summary)
 
 
 @data_app.command("mirror", short_help="What each side reports for the same trade.")

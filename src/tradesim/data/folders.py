@@ -9,16 +9,18 @@ partner, flow, year, period and reported_by; two user rows with the same key are
 
 from __future__ import annotations
 
+import _csv
 import csv
 import datetime as dt
 import hashlib
+import io
 import math
 import os
 import re
 from pathlib import Path
 
 from tradesim import locations
-from tradesim.codes import AGGREGATES, country_problem
+from tradesim.codes import AGGREGATES, area, country_problem
 from tradesim.data.observations import (
     COLUMNS,
     OPTIONAL_COLUMNS,
@@ -31,9 +33,10 @@ from tradesim.data.observations import (
 from tradesim.errors import DataError, Problem
 
 ENV_DATA = "TRADESIM_DATA"
-KINDS = ("trade", "share", "target", "fx")
+KINDS = ("trade", "services", "share", "target", "fx")
 FLOWS = {
     "trade": ("total", "export", "import", "re-export", "re-import"),
+    "services": ("total", "export", "import"),  # trade in services, never added into a goods total
     "share": ("total", "export", "import"),
     "target": ("total", "export", "import"),
     "fx": ("rate",),
@@ -108,7 +111,15 @@ def read(path: Path) -> tuple[list[Observation], list[Problem]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
-    reader = csv.reader(text.splitlines())
+    # newline="" semantics: a quoted field keeps its line breaks, and line_num counts the file's own lines
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader, path)
+    except csv.Error as exc:
+        return [], [Problem(f"not a readable CSV ({exc})", path, reader.line_num)]
+
+
+def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Problem]]:
     header = next(reader, None)
     if header is None:
         return [], [Problem("the file is empty; the first line names the columns", path)]
@@ -128,7 +139,9 @@ def read(path: Path) -> tuple[list[Observation], list[Problem]]:
     if any(p.message == "required column is missing" for p in problems) or len(set(header)) != len(header):
         return [], problems  # rows cannot be read; unknown columns alone do not stop the row checks
     rows = []
-    for line, values in enumerate(reader, start=2):
+    start = reader.line_num + 1
+    for values in reader:
+        line, start = start, reader.line_num + 1  # the record's first line; the next record's
         if not any(v.strip() for v in values):
             continue  # a blank line
         if len(values) != len(header):
@@ -156,7 +169,7 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
         if kind == "fx":
             if not re.fullmatch(r"[A-Z]{3}", code):
                 bad(column, "must be an ISO 4217 currency code such as EUR or USD (kind fx)")
-        elif code not in AGGREGATES and (problem := country_problem(code)) is not None:
+        elif code not in AGGREGATES and area(code) is None and (problem := country_problem(code)) is not None:
             problems.append(
                 Problem(f"{problem} (or an aggregate: {', '.join(AGGREGATES)})", path, line, column)
             )
@@ -188,7 +201,7 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
         if unit != "percent":
             bad("unit", "must be percent for kind share")
     elif money_unit(unit) is None:
-        bad("unit", "must be a currency code, optionally with _bn or _mn: USD_bn, EUR_mn, KZT")
+        bad("unit", "must be a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT")
     if row["status"] not in STATUSES:
         bad("status", f"must be one of {', '.join(STATUSES)}")
     if not REPORTED_BY.match(row["reported_by"]):

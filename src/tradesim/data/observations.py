@@ -58,7 +58,7 @@ OPTIONAL_COLUMNS = (
 STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}
 PERIOD_RANK = {"FY": 0, "FY-as-stated": 1}  # any other period is a part year: rank 2
 FULL_YEAR = "FY"
-SCALES = {"bn": 1e9, "mn": 1e6}
+SCALES = {"bn": 1e9, "mn": 1e6, "th": 1e3}
 SHIPPED = "shipped"
 
 # (reporter, partner, year) -> period preferred by default over the plain rule. See the module docstring.

@@ -1,0 +1,355 @@
+"""UN Comtrade, in every layout its sites and API hand out, → observations.
+
+Layouts (:data:`LAYOUTS`, each a map from what a field means to the header names it goes by):
+
+- **Comtrade+** (comtradeplus.un.org): the portal's download (header unquoted, every data field quoted, a
+  trailing comma), the API's CSV (``comtradeapicall`` → pandas: ISO columns often empty, codes only) and the
+  bulk files (tab-separated, codes only), and the API's JSON (``{"data": [...]}``);
+- **legacy Comtrade** (comtrade.un.org, until 2023): the web export (``Classification,Year,Period,...,Trade
+  Value (US$),...,Flag``), its short variant (no period, no ISO columns) and the bulk-style one (flow ``X``,
+  partner ``W00``), and the legacy API's JSON (``{"dataset": [...]}``).
+
+What is kept (README "Importing"):
+
+- the commodity asked for (``--commodity``, default ``TOTAL``; for services, typeCode ``S``, the EBOPS total
+  ``200``), annual (period ``FY``) or monthly (``mar``; with ``cumulate`` also ``jan-<mon>`` sums);
+- the total rows only: partner2 the world (``0``), all customs procedures (``C00``), all modes of transport
+  and of supply (``0``); the other rows split the same trade and are counted as breakdowns;
+- flows export, import, re-export, re-import (``X``/``2``, ``M``/``1``, ``RX``/``3``, ``RM``/``4``), the last
+  two kept apart; other flows (inward processing, ...) are counted and skipped;
+- reporter and partner by ISO code, else by Comtrade's numeric code, else by name (:mod:`tradesim.codes`):
+  Comtrade's "Other Asia, nes" is Taiwan (``TWN``, with a note); former countries and groups are kept as their
+  own aggregates; anything else is counted, once per name, and skipped;
+- goods (typeCode ``C``) as kind ``trade``, services (``S``) as kind ``services``: never added together;
+- values in US dollars (``primaryValue``, ``Trade Value (US$)``), unit ``USD``; ``reported_by`` the reporter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tradesim.codes import Area, area_by_name, area_by_number
+from tradesim.data.folders import MONTHS
+from tradesim.data.importers import text
+from tradesim.data.importers.decimals import DecimalError, number
+from tradesim.data.importers.imported import Collector, Imported
+from tradesim.errors import DataError, InputError, Problem
+
+Fields = dict[str, str]  # what a field means → its text
+FLOWS = {
+    "X": "export", "2": "export", "EXPORT": "export",
+    "M": "import", "1": "import", "IMPORT": "import",
+    "RX": "re-export", "3": "re-export", "RE-EXPORT": "re-export",
+    "RM": "re-import", "4": "re-import", "RE-IMPORT": "re-import",
+}  # fmt: skip
+# The columns of a Comtrade+ CSV (portal download and API output), in their order; the reader needs only those
+# of PLUS, wherever they stand
+LAYOUT = (
+    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
+    "flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,"
+    "classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
+    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,"
+    "isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,"
+    "legacyEstimationFlag,isReported,isAggregate"
+).split(",")
+SERVICES_TOTAL = ("200", "S")  # EBOPS 2010: total services
+PLUS = {
+    "type": ("typeCode",),
+    "freq": ("freqCode",),
+    "year": ("refYear",),
+    "month": ("refMonth",),
+    "period": ("period", "refPeriodId"),
+    "reporter_iso": ("reporterISO",),
+    "reporter_code": ("reporterCode",),
+    "reporter_name": ("reporterDesc",),
+    "flow": ("flowCode",),
+    "partner_iso": ("partnerISO",),
+    "partner_code": ("partnerCode",),
+    "partner_name": ("partnerDesc",),
+    "partner2": ("partner2Code",),
+    "customs": ("customsCode",),
+    "mot": ("motCode",),
+    "mos": ("mosCode",),
+    "commodity": ("cmdCode",),
+    "value": ("primaryValue",),
+}
+LEGACY = {
+    "year": ("Year", "yr"),
+    "period": ("Period", "period"),
+    "reporter_iso": ("Reporter ISO", "rt3ISO"),
+    "reporter_code": ("Reporter Code", "rtCode"),
+    "reporter_name": ("Reporter", "rtTitle"),
+    "flow": ("Trade Flow Code", "rgCode"),
+    "flow_name": ("Trade Flow", "rgDesc"),
+    "partner_iso": ("Partner ISO", "pt3ISO"),
+    "partner_code": ("Partner Code", "ptCode"),
+    "partner_name": ("Partner", "ptTitle"),
+    "partner2": ("2nd Partner Code", "pt2Code"),
+    "customs": ("Customs Proc. Code", "cstCode"),
+    "mot": ("Mode of Transport Code", "motCode"),
+    "commodity": ("Commodity Code", "cmdCode"),
+    "value": ("Trade Value (US$)", "TradeValue"),
+}
+NEEDED = {"plus": ("year", "flow", "commodity", "value"), "legacy": ("year", "flow", "commodity", "value")}
+BREAKDOWNS = {  # field → (its total's codes, what a row of another code is)
+    "partner2": (("", "0", "W00"), "a partner2 breakdown (partner2Code not 0, the world)"),
+    "customs": (("", "C00"), "a customs-procedure breakdown (customsCode not C00)"),
+    "mot": (("", "0"), "a mode-of-transport breakdown (motCode not 0)"),
+    "mos": (("", "0"), "a mode-of-supply breakdown (mosCode not 0)"),
+}
+URLS = {"plus": "https://comtradeplus.un.org/", "legacy": "https://comtrade.un.org/"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    commodity: str = "TOTAL"
+    reporter: str | None = None
+    partner: str | None = None
+    year: int | None = None
+    cumulate: bool = False
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9]{1,20}", self.commodity):
+            raise InputError(
+                "--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), "
+                f"got {self.commodity!r}"
+            )
+
+
+def columns(header: list[str], names: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """What each field means → its position, for the fields the header has."""
+    at = {name: i for i, name in reversed(list(enumerate(header)))}
+    return {meaning: at[n] for meaning, options in names.items() for n in options if n in at}
+
+
+def family(header: list[str]) -> str | None:
+    """``plus`` or ``legacy`` when the header is a Comtrade layout's, else ``None``."""
+    names = set(header)
+    if {"refYear", "flowCode", "primaryValue"} <= names:
+        return "plus"
+    if {"Year", "Trade Value (US$)"} <= names and names & {"Trade Flow Code", "Trade Flow"}:
+        return "legacy"
+    return None
+
+
+def describe(kind: str, header: list[str], trailing: bool, quoted: bool, empty_iso: bool, dialect: text.Dialect) -> str:
+    if kind == "plus":
+        if trailing or quoted:
+            variant = "portal download" + (", every field quoted" if quoted else "") + (", a trailing comma" if trailing else "")
+        elif "reporterISO" not in header or dialect.delimiter == "\t":
+            variant = "bulk file"
+        else:
+            variant = "API output"
+        if empty_iso:
+            variant += ", numeric codes only"
+        return f"UN Comtrade+ CSV ({variant})"
+    if "Period" not in header:
+        variant = "short layout: no period, no ISO columns"
+    else:
+        variant = "web export"
+    return f"legacy UN Comtrade CSV ({variant})"
+
+
+class Reader:
+    """Records of one Comtrade layout → figures in a :class:`Collector`."""
+
+    def __init__(self, kind: str, filters: Filters, collector: Collector) -> None:
+        self.kind, self.filters, self.collector = kind, filters, collector
+        self.imported = collector.imported
+        self.unmatched: dict[str, int] = {}
+        self.commodity = _code(filters.commodity)
+
+    def record(self, line: int, get: Callable[[str], str]) -> None:
+        """One record; ``get(meaning)`` gives a field's text ('' when the layout lacks it)."""
+        imported, filters = self.imported, self.filters
+        kind = "services" if get("type").strip().upper() == "S" else "trade"
+        commodity = _code(get("commodity"))
+        wanted = self.commodity
+        if not (commodity == wanted or (kind == "services" and wanted == "TOTAL" and commodity in SERVICES_TOTAL)):
+            imported.asked.add(f"another commodity than {filters.commodity} (--commodity)", line)
+            imported.commodities[commodity] = imported.commodities.get(commodity, 0) + 1
+            return
+        for meaning, (totals, what) in BREAKDOWNS.items():
+            if get(meaning).strip().upper() not in totals:
+                imported.breakdowns.add(what, line)
+                return
+        year_text, period_text = get("year").strip(), get("period").strip()
+        freq = get("freq").strip().upper() or ("M" if len(period_text) == 6 else "A")
+        try:
+            year = int(year_text or period_text[:4])
+            month = 0
+            if freq == "M":
+                month = int(get("month").strip() or period_text[4:6])
+        except ValueError:
+            self.collector.problem(line, f"the year and month must be whole numbers, got {year_text!r} {period_text!r}")
+            return
+        if freq not in ("A", "M"):
+            imported.skipped.add(f"frequency {freq!r} (neither annual A nor monthly M)", line)
+            return
+        if freq == "M" and not 1 <= month <= 12:
+            self.collector.problem(line, f"the month must be 1–12 for monthly data, got {month}")
+            return
+        if filters.year is not None and year != filters.year:
+            imported.asked.add(f"another year than {filters.year} (--year)", line)
+            return
+        flow_code = get("flow").strip().upper()
+        flow = FLOWS.get(flow_code) or FLOWS.get(get("flow_name").strip().upper())
+        if flow is None:
+            imported.skipped.add(f"flow {flow_code or get('flow_name')!r} (not exports, imports, re-exports or re-imports)", line)
+            return
+        reporter = self._area(line, get("reporter_iso"), get("reporter_code"), get("reporter_name"))
+        partner = self._area(line, get("partner_iso"), get("partner_code"), get("partner_name"))
+        if reporter is None or partner is None:
+            return
+        if filters.reporter and reporter.code != filters.reporter:
+            imported.asked.add(f"another reporter than {filters.reporter} (--reporter)", line)
+            return
+        if filters.partner and partner.code != filters.partner:
+            imported.asked.add(f"another partner than {filters.partner} (--partner)", line)
+            return
+        try:
+            value = number(get("value"))
+        except DecimalError as exc:
+            self.collector.problem(line, str(exc), "value")
+            return
+        if value is None:
+            imported.skipped.add("no trade value", line)
+            return
+        period = "FY" if freq == "A" else MONTHS[month - 1]
+        notes = [self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")]
+        notes += [a.note for a in (reporter, partner) if a.note]
+        self.collector.add(line, (kind, reporter.code, partner.code, flow, year, period), value, "USD", "; ".join(notes))
+
+    def _area(self, line: int, iso: str, code: str, name: str) -> Area | None:
+        found = (area_by_number(iso) if iso.strip() else None) or (area_by_number(code) if code.strip() else None)
+        found = found or (area_by_name(name) if name.strip() else None)
+        if found is None:
+            label = " ".join(part for part in (iso.strip(), code.strip(), repr(name.strip()) if name.strip() else "") if part)
+            self.imported.skipped.add(f"{label or '(empty)'}: no known country or area", line)
+        return found
+
+
+def _code(code: str) -> str:
+    """A cmdCode compared as Comtrade means it: ``1`` and ``01`` are the same HS chapter."""
+    code = code.strip().upper()
+    return "0" + code if code.isdigit() and len(code) % 2 else code
+
+
+def read_csv(dialect: text.Dialect, head: bytes, header: list[str], kind: str, filters: Filters, imported: Imported, collector: Collector) -> None:
+    """The records of a Comtrade CSV into ``collector``."""
+    at = columns(header, PLUS if kind == "plus" else LEGACY)
+    missing = [m for m in NEEDED[kind] if m not in at]
+    if missing:
+        names = PLUS if kind == "plus" else LEGACY
+        raise DataError([Problem(f"a {imported.layout} needs a column {names[m][0]}", dialect.path, 1) for m in missing])
+    if "reporter_iso" not in at and "reporter_code" not in at and "reporter_name" not in at:
+        raise DataError([Problem("no reporter column (reporterISO, reporterCode, Reporter Code)", dialect.path, 1)])
+    width = len(header)
+    reader = Reader(kind, filters, collector)
+    get_at = at.get
+
+    def fields_of(record: text.Record) -> Callable[[str], str] | None:
+        fields = record.fields
+        if len(fields) != width:
+            if len(fields) > width and not any(f.strip() for f in fields[width:]):
+                fields = fields[:width]  # a trailing delimiter (the portal's download)
+            elif not any(f.strip() for f in fields):
+                imported.skipped.add("a blank line", record.line)
+                return None
+            else:
+                collector.problem(record.line, f"{len(fields)} fields, the header has {width}")
+                return None
+
+        def get(meaning: str) -> str:
+            i = get_at(meaning)
+            return fields[i] if i is not None else ""
+
+        return get
+
+    for record in _records(dialect, head, filters, header, imported):
+        imported.lines += 1
+        get = fields_of(record)
+        if get is not None:
+            reader.record(record.line, get)
+
+
+PREFILTER_BYTES = 32 << 20  # below this, parsing every line costs less than it saves
+
+
+def _records(dialect: text.Dialect, head: bytes, filters: Filters, header: list[str], imported: Imported) -> Iterator[text.Record]:
+    """Every record; for a large file with a selective filter, only the records holding the wanted code (the
+    others counted as left out)."""
+    anchors = _anchors(filters)
+    size = dialect.path.stat().st_size * (8 if dialect.gzipped else 1)
+    if not anchors or size < PREFILTER_BYTES or dialect.encoding not in text.ASCII_SAFE or b"\n" not in head:
+        yield from text.records(dialect)
+        return
+    shown = ", ".join(a.decode() for a in anchors)
+    for found in text.candidates(dialect, anchors):
+        if isinstance(found, int):
+            imported.lines += found
+            imported.asked.add(f"no field holds {shown} (passed over without parsing)", 0, found)
+            continue
+        line, chunk = found
+        yield from text.parse_lines(chunk, dialect, line)
+
+
+def _anchors(filters: Filters) -> tuple[bytes, ...]:
+    """What a matching record must hold somewhere: the most selective filter's code in every way a Comtrade
+    file writes it (ISO code, Comtrade number), when each is at least 3 characters (shorter ones are in too many
+    numbers to select anything)."""
+    from tradesim.codes import _areas
+
+    for code in (filters.reporter, filters.partner):
+        if code:
+            numbers = [n for n, a in _areas()[1].items() if a.code == code]
+            forms = {code, *numbers}
+            if all(len(f) >= 3 for f in forms):
+                return tuple(sorted(f.encode() for f in forms))
+    if filters.commodity == "TOTAL":
+        return (b"TOTAL",)
+    return (filters.commodity.encode(),) if len(filters.commodity) >= 3 else ()
+
+
+def read_json(path: Path, filters: Filters, imported: Imported, make: Callable[[str], Collector]) -> Collector:
+    """The Comtrade+ API's JSON (``{"data": [...]}``) or the legacy API's (``{"dataset": [...]}``): each record
+    a line for the account, numbered from 1."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise DataError([Problem(f"not readable JSON ({exc.__class__.__name__}: {exc})", path)]) from None
+    kind, found = _json_records(document)
+    if found is None:
+        raise DataError([Problem('not a Comtrade API response: no "data" or "dataset" list of records', path)])
+    imported.layout = "UN Comtrade+ API JSON" if kind == "plus" else "legacy UN Comtrade API JSON"
+    imported.dialect = "JSON, records numbered from 1"
+    collector = make(kind)
+    reader = Reader(kind, filters, collector)
+    names = PLUS if kind == "plus" else LEGACY
+    for n, item in enumerate(found, start=1):
+        imported.lines += 1
+        if not isinstance(item, dict):
+            collector.problem(n, "a record is not an object")
+            continue
+
+        def get(meaning: str, item: dict[str, object] = item) -> str:
+            for name in names.get(meaning, ()):
+                if name in item and item[name] is not None:
+                    value = item[name]
+                    return str(value) if not isinstance(value, bool) else str(value).lower()
+            return ""
+
+        reader.record(n, get)
+    return collector
+
+
+def _json_records(document: object) -> tuple[str, list[object] | None]:
+    if isinstance(document, dict):
+        for key, kind in (("data", "plus"), ("dataset", "legacy")):
+            if isinstance(document.get(key), list):
+                return kind, document[key]
+    return "plus", None

@@ -1,0 +1,197 @@
+"""What an import made: the rows for a data folder, and an account of every line it read.
+
+Every data line read ends as an observation or in one of three tallies, each reason with its count and the
+first line numbers (:class:`Tally`):
+
+- ``asked``: left out as the options asked (another reporter, partner, year or commodity);
+- ``breakdowns``: rows that split a total the file also holds (by partner2, customs procedure, mode of
+  transport or of supply): adding them would count the same trade twice;
+- ``skipped``: lines that could not become an observation (a flow that is not exports, imports, re-exports or
+  re-imports; a name or code that is no known country or area; no value). ``--strict`` refuses an import
+  with any of these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tradesim.data.folders import MONTHS
+from tradesim.data.observations import COLUMNS, OPTIONAL_COLUMNS
+from tradesim.errors import DataError, Problem
+
+Row = tuple[str, str, str, str, int, str, float, str, str, str, str, str, str, str]  # COLUMNS + published
+Key = tuple[str, str, str, str, int, str]  # kind, reporter, partner, flow, year, period
+SHOWN_LINES = 5
+
+
+@dataclass
+class Reason:
+    count: int = 0
+    lines: list[int] = field(default_factory=list)
+
+    def add(self, line: int, count: int = 1) -> None:
+        self.count += count
+        if len(self.lines) < SHOWN_LINES and line > 0:
+            self.lines.append(line)
+
+
+@dataclass
+class Tally:
+    reasons: dict[str, Reason] = field(default_factory=dict)
+
+    def add(self, reason: str, line: int, count: int = 1) -> None:
+        self.reasons.setdefault(reason, Reason()).add(line, count)
+
+    @property
+    def count(self) -> int:
+        return sum(r.count for r in self.reasons.values())
+
+    def lines(self) -> list[str]:
+        """``12 lines: partner2 breakdown (partner2Code not 0) (lines 4, 5, 9, …)``, commonest first."""
+        out = []
+        for reason, found in sorted(self.reasons.items(), key=lambda kv: (-kv[1].count, kv[0])):
+            shown = ", ".join(map(str, found.lines))
+            more = ", …" if found.count > len(found.lines) else ""
+            where = f" (line{'s' if len(found.lines) > 1 else ''} {shown}{more})" if found.lines else ""
+            out.append(f"{found.count:,} line{'s' if found.count != 1 else ''}: {reason}{where}")
+        return out
+
+
+@dataclass
+class Imported:
+    """The rows of an import (the data folder's columns, sorted) and the account of its lines."""
+
+    path: Path
+    layout: str  # "UN Comtrade+ (portal download)", ...
+    dialect: str  # "cp1252 (not UTF-8: line 310), comma-separated"
+    rows: list[Row] = field(default_factory=list)
+    lines: int = 0  # data lines (records) read
+    asked: Tally = field(default_factory=Tally)
+    breakdowns: Tally = field(default_factory=Tally)
+    skipped: Tally = field(default_factory=Tally)
+    notes: list[str] = field(default_factory=list)
+    commodities: dict[str, int] = field(default_factory=dict)  # the commodity codes left out, with counts
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def derived(self) -> int:
+        return sum(1 for row in self.rows if row[8] == "derived")
+
+    def csv_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*COLUMNS, *OPTIONAL_COLUMNS])
+        writer.writerows(self.rows)
+        return out.getvalue()
+
+    def summary(self) -> list[str]:
+        """The account, a line each: what the file is, what was read and written, what was left and why."""
+        accounted = len(self.rows) - self.derived
+        out = [
+            f"layout: {self.layout}; {self.dialect}",
+            f"{self.lines:,} data line{'s' if self.lines != 1 else ''} read; {len(self.rows):,} observations "
+            f"({accounted:,} read, {self.derived:,} derived: totals and sums)",
+        ]
+        for title, tally in (("left out as asked", self.asked), ("breakdowns left out", self.breakdowns)):
+            out += [f"{title}: {line}" for line in tally.lines()]
+        out += [f"skipped: {line}" for line in self.skipped.lines()]
+        if not self.rows and self.commodities:
+            common = sorted(self.commodities, key=lambda c: -self.commodities[c])
+            out.append(
+                f"the file's commodity codes: {', '.join(common[:12])}{', …' if len(common) > 12 else ''} "
+                "(--commodity CODE)"
+            )
+        return out + self.notes
+
+
+@dataclass
+class Collector:
+    """Figures as a reader finds them → rows, one per key: the same figure twice is kept once (and counted);
+    two different values for one key are an error naming both lines. Totals (export + import) and, with
+    ``cumulate``, the ``jan-<mon>`` sums of monthly figures are derived here, with their formula."""
+
+    imported: Imported
+    source: str
+    url: str
+    what: str  # "all commodities", "HS 27"
+    figures: dict[Key, tuple[float, str, int, str]] = field(default_factory=dict)  # value, unit, line, note
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, line: int, key: Key, value: float, unit: str, note: str) -> None:
+        kind, reporter, partner, flow, year, period = key
+        if not 1900 <= year <= 2300:
+            self.problem(line, f"the year must be in 1900–2300, got {year}")
+            return
+        found = self.figures.get(key)
+        if found is None:
+            self.figures[key] = (value, unit, line, note)
+            return
+        if (found[0], found[1]) == (value, unit):
+            self.imported.skipped.add("the same figure again (an identical line)", line)
+            return
+        self.problem(
+            line,
+            f"{reporter}–{partner} {flow} {year} {period} twice with different values: line {found[2]} has "
+            f"{found[0]:g} {found[1]}, this line {value:g} {unit}",
+        )
+
+    def problem(self, line: int, message: str, column: str | None = None) -> None:
+        self.problems.append(Problem(message, self.imported.path, line or None, column))
+
+    def finish(self, cumulate: bool = False) -> Imported:
+        if self.problems:
+            shown = sorted(self.problems, key=lambda p: p.line or 0)[:50]
+            if len(self.problems) > len(shown):
+                shown.append(Problem(f"... and {len(self.problems) - len(shown)} more problems", self.imported.path))
+            raise DataError(shown)
+        values = {key: (value, unit) for key, (value, unit, _, _) in self.figures.items()}
+        derived: list[tuple[Key, float, str, str]] = []
+        if cumulate:
+            derived += self._sums(values)
+            values.update((key, (value, unit)) for key, value, unit, _ in derived)
+        derived += self._totals(values)
+        rows: list[Row] = [
+            self._row(key, value, unit, "reported", note) for key, (value, unit, _, note) in self.figures.items()
+        ]
+        rows += [self._row(key, value, unit, "derived", note) for key, value, unit, note in derived]
+        rows.sort(key=lambda r: (r[0], r[1], r[2], r[4], r[3], r[5]))
+        self.imported.rows = rows
+        return self.imported
+
+    def _row(self, key: Key, value: float, unit: str, status: str, note: str) -> Row:
+        kind, reporter, partner, flow, year, period = key
+        return (kind, reporter, partner, flow, year, period, value, unit, status, reporter, self.source, self.url, note, "")
+
+    def _totals(self, values: dict[Key, tuple[float, str]]) -> list[tuple[Key, float, str, str]]:
+        out = []
+        for kind, reporter, partner, flow, year, period in list(values):
+            if flow != "export":
+                continue
+            export = values[(kind, reporter, partner, "export", year, period)]
+            imported = values.get((kind, reporter, partner, "import", year, period))
+            total_key = (kind, reporter, partner, "total", year, period)
+            if imported is None or imported[1] != export[1] or total_key in values:
+                continue
+            note = f"{self.what}: derived here, export + import ({export[0]:.15g} + {imported[0]:.15g})"
+            out.append((total_key, export[0] + imported[0], export[1], note))
+        return out
+
+    def _sums(self, values: dict[Key, tuple[float, str]]) -> list[tuple[Key, float, str, str]]:
+        out = []
+        series = sorted({key[:5] for key in values if key[5] in MONTHS})
+        for kind, reporter, partner, flow, year in series:
+            running, unit = 0.0, ""
+            for n, month in enumerate(MONTHS, start=1):
+                found = values.get((kind, reporter, partner, flow, year, month))
+                if found is None or (unit and found[1] != unit):
+                    break
+                running, unit = running + found[0], found[1]
+                if n > 1:
+                    note = f"{self.what}: derived here, the sum of the monthly figures jan–{month}"
+                    out.append(((kind, reporter, partner, flow, year, f"jan-{month}"), running, unit, note))
+        return out

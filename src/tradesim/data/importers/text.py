@@ -1,0 +1,271 @@
+"""A downloaded file's bytes → records (lists of fields) with the line each starts on, in whatever dialect it
+was saved: gzip or plain; UTF-8 (with or without a BOM), UTF-16 (BOM), or Latin-1/cp1252; ``,`` ``;``, tab or
+``|``; per-field quoting; CRLF, LF or CR; quoted fields holding delimiters and line breaks.
+
+Parsing is the standard library's csv module, one C reader for every dialect (``newline=""``, so a quoted line
+break stays in its field and ``line_num`` counts the file's own lines); the delimiter is what ``csv.Sniffer``
+finds in the first lines. The encoding: a BOM says it; else UTF-8 when the whole file decodes as UTF-8; else
+cp1252 (Latin-1 with the Windows punctuation, what Excel and WITS write), said in the summary; ``encoding``
+forces one.
+
+The one thing done by hand is :func:`candidates`, a prefilter for large files: the byte ranges of the records
+that hold a wanted code anywhere (``KAZ``, ``398``, ``TOTAL``), found with ``bytes.find``; every other record
+cannot match the filter and is counted without being parsed. A record boundary is a line break outside quotes
+(an even number of quote characters before it); a block with a quoted line break is parsed whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, cast
+
+from tradesim.errors import DataError, InputError, Problem
+
+if TYPE_CHECKING:
+    import _csv
+
+csv.field_size_limit(2**31 - 1)  # a long note is a field like any other (the default stops at 131,072)
+
+GZIP = b"\x1f\x8b"
+BLOCK = 4 << 20
+DELIMITERS = ",;\t|"
+NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+ASCII_SAFE = ("utf-8", "utf-8-sig", "cp1252", "latin-1")  # a code's bytes are its ASCII bytes
+FALLBACK = {"utf-8": "cp1252", "cp1252": "latin-1"}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file is written: compression, encoding (and how it was decided), delimiter."""
+
+    path: Path
+    gzipped: bool
+    encoding: str
+    delimiter: str
+    forced: bool = False  # the encoding was given (--encoding): never retried
+    why: str = ""  # why this encoding: "BOM", "not UTF-8 (line 12)"
+
+    def describe(self) -> str:
+        encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16"}.get(
+            self.encoding, self.encoding
+        )
+        why = f" ({self.why})" if self.why else ""
+        return f"{encoding}{why}, {NAMES[self.delimiter]}-separated{', gzip' if self.gzipped else ''}"
+
+    def fallback(self) -> Dialect | None:
+        """The next encoding to try when this one fails, or ``None``."""
+        if self.forced or self.encoding not in FALLBACK:
+            return None
+        return replace(self, encoding=FALLBACK[self.encoding], why="detected: the file is not UTF-8")
+
+
+def open_binary(path: Path, gzipped: bool) -> BinaryIO:
+    """The file's bytes, decompressed for a gzip file by zlib-ng (the gzip module's interface, about 3x
+    faster; README "Dependencies"), imported only then."""
+    if gzipped:
+        from zlib_ng import gzip_ng
+
+        return cast("BinaryIO", gzip_ng.open(path, "rb"))  # type: ignore[no-untyped-call]
+    return path.open("rb")
+
+
+def damaged(path: Path, exc: BaseException) -> DataError:
+    return DataError([Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)])
+
+
+READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError)  # zlib errors are OSError
+
+
+def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
+    """The file's dialect, from its first bytes (which it also returns, decompressed)."""
+    try:
+        if path.is_dir():
+            raise DataError([Problem("is a folder, not a file", path)])
+        if not path.is_file():
+            raise DataError([Problem("not found" if not path.exists() else "not a regular file", path)])
+        with path.open("rb") as handle:
+            gzipped = handle.read(2) == GZIP
+        with open_binary(path, gzipped) as handle:
+            head = handle.read(1 << 16)
+    except READ_ERRORS as exc:
+        raise damaged(path, exc) from None
+    if encoding is not None:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"--encoding: unknown encoding {encoding!r} (utf-8, cp1252, latin-1, utf-16)") from None
+        dialect = Dialect(path, gzipped, name, ",", forced=True)
+    elif head.startswith(codecs.BOM_UTF8):
+        dialect = Dialect(path, gzipped, "utf-8-sig", ",", why="BOM")
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        dialect = Dialect(path, gzipped, "utf-16", ",", why="BOM")
+    else:
+        dialect = Dialect(path, gzipped, "utf-8", ",")
+    sample = head.decode(dialect.encoding, errors="replace")
+    if dialect.encoding == "utf-16":
+        sample = sample.lstrip("\ufeff")
+    return replace(dialect, delimiter=_delimiter(sample)), head
+
+
+def _delimiter(sample: str) -> str:
+    """What ``csv.Sniffer`` finds in the first complete lines; else the commonest candidate in the header."""
+    lines = sample.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    complete = "\n".join(lines[:-1][:50] or lines[:1])
+    try:
+        return csv.Sniffer().sniff(complete, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = lines[0]
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+@dataclass
+class Record:
+    line: int  # the line the record starts on (1 is the header)
+    fields: list[str]
+
+
+def records(dialect: Dialect) -> Iterator[Record]:
+    """Every record after the header. A decoding failure raises :class:`UnicodeDecodeError` with the line in
+    ``exc.reason`` left as it is; :func:`read_with_fallback` handles it."""
+    with open_binary(dialect.path, dialect.gzipped) as raw:
+        text = io.TextIOWrapper(raw, encoding=dialect.encoding, newline="")
+        reader = csv.reader(text, delimiter=dialect.delimiter)
+        yield from _numbered(reader, dialect.path)
+
+
+def parse_lines(text: str, dialect: Dialect, first_line: int) -> Iterator[Record]:
+    """The records of ``text`` (whole records), the first on line ``first_line``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
+    for found in _numbered(reader, dialect.path, header=False):
+        found.line += first_line - 1
+        yield found
+
+
+def _numbered(reader: _csv.Reader, path: Path, *, header: bool = True) -> Iterator[Record]:
+    start = 1
+    try:
+        if header:
+            next(reader, None)
+            start = reader.line_num + 1
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            yield Record(line, fields)
+    except csv.Error as exc:
+        raise DataError([Problem(f"not a readable CSV ({exc})", path, reader.line_num)]) from None
+
+
+def header(dialect: Dialect, head: bytes) -> list[str]:
+    """The header's fields, names stripped of spaces and a BOM."""
+    text = head.decode(dialect.encoding, errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
+    try:
+        names = next(reader, [])
+    except csv.Error:
+        names = []
+    return [name.strip().lstrip("\ufeff") for name in names]
+
+
+def candidates(dialect: Dialect, anchors: tuple[bytes, ...]) -> Iterator[tuple[int, str] | int]:
+    """The records of the file (after the header) that hold one of ``anchors`` as bytes, as ``(first line,
+    text)``; and, as a plain int, the count of records passed over. The text of a block that holds a quoted
+    line break comes whole. Only for encodings where a code's bytes are its ASCII bytes."""
+    assert dialect.encoding in ASCII_SAFE
+    with open_binary(dialect.path, dialect.gzipped) as handle:
+        buffer = handle.read(BLOCK)
+        end_of_header = _record_end(buffer, 0)
+        while end_of_header < 0:  # a header longer than a block
+            more = handle.read(BLOCK)
+            if not more:
+                return
+            buffer += more
+            end_of_header = _record_end(buffer, 0)
+        line = 1 + buffer.count(b"\n", 0, end_of_header + 1)
+        held = buffer[end_of_header + 1 :]
+        while True:
+            more = handle.read(BLOCK)
+            block = held + more
+            if not more:
+                cut = len(block)
+            else:
+                cut = _last_boundary(block)
+                if cut < 0:  # one record longer than the block: read on
+                    held = block
+                    continue
+            yield from _scan(block[:cut], anchors, line, dialect)
+            line += block.count(b"\n", 0, cut)
+            held = block[cut:]
+            if not more:
+                return
+
+
+def _record_end(data: bytes, start: int) -> int:
+    """The position of the line break that ends the record starting at ``start``, or -1."""
+    position = start
+    while True:
+        end = data.find(b"\n", position)
+        if end < 0:
+            return -1
+        if data.count(b'"', start, end) % 2 == 0:
+            return end
+        position = end + 1
+
+
+def _last_boundary(block: bytes) -> int:
+    """Just after the last line break of ``block`` that ends a record (the block starts a record), or -1."""
+    if b'"' not in block:
+        return block.rfind(b"\n") + 1 or -1
+    last = block.rfind(b"\n")
+    while last >= 0:
+        if block.count(b'"', 0, last) % 2 == 0:
+            return last + 1
+        last = block.rfind(b"\n", 0, last)
+    return -1
+
+
+def _scan(block: bytes, anchors: tuple[bytes, ...], line: int, dialect: Dialect) -> Iterator[tuple[int, str] | int]:
+    """The records of ``block`` (whole records) that hold an anchor, and the count of the others."""
+    if not block:
+        return
+    total = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+    if b'"' in block and _quoted_break(block):
+        yield (line, block.decode(dialect.encoding))  # parsed whole: the records cannot be told by lines
+        return
+    starts: set[int] = set()
+    for anchor in anchors:
+        hit = block.find(anchor)
+        while hit >= 0:
+            start = block.rfind(b"\n", 0, hit) + 1
+            starts.add(start)
+            end = block.find(b"\n", hit)
+            hit = -1 if end < 0 else block.find(anchor, end)
+    kept = counted = 0  # counted: the line breaks before ``counted_to``
+    counted_to = 0
+    for start in sorted(starts):
+        counted += block.count(b"\n", counted_to, start)
+        counted_to = start
+        end = block.find(b"\n", start)
+        end = len(block) if end < 0 else end + 1
+        kept += 1
+        yield (line + counted, block[start:end].decode(dialect.encoding))
+    if total - kept:
+        yield total - kept
+
+
+def _quoted_break(block: bytes) -> bool:
+    """Whether some line break of ``block`` lies inside quotes (an odd count of quotes before it)."""
+    import numpy as np
+
+    data = np.frombuffer(block, dtype=np.uint8)
+    quotes = np.flatnonzero(data == 0x22)
+    if len(quotes) % 2 or not len(quotes):
+        return bool(len(quotes) % 2)
+    breaks = np.flatnonzero(data == 0x0A)
+    before = np.searchsorted(quotes, breaks)
+    return bool((before % 2).any())
