@@ -1,0 +1,163 @@
+"""Real files as analysts download them (tests/data/real, SOURCES.md there says where each was read): each
+imports, and its values equal the raw file's, read here with the csv module alone (no tradesim code)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from pathlib import Path
+
+import pytest
+
+from tradesim.data import importers
+from tradesim.data.importers import Options
+
+REAL = Path(__file__).parent.parent / "data" / "real"
+
+
+def raw(name: str, encoding: str) -> list[dict[str, str]]:
+    with (REAL / name).open(encoding=encoding, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def values(imported: importers.Imported) -> dict[tuple[str, str, str, int, str], tuple[float, str, str]]:
+    return {(r[1], r[2], r[3], r[4], r[5]): (r[6], r[7], r[8]) for r in imported.rows}
+
+
+def test_comtrade_plus_portal_download() -> None:
+    """Header unquoted, every data field quoted, a trailing comma, CRLF, Latin-1."""
+    name = "comtradeplus_web_CHN_imports_2022_quoted.csv"
+    rows = raw(name, "latin-1")
+    imported = importers.read(REAL / name)
+    assert imported.layout == "UN Comtrade+ CSV (portal download, every field quoted, a trailing comma)"
+    assert imported.dialect.startswith("cp1252")
+    assert imported.lines == len(rows) == 1352
+    got = values(imported)
+    flow = {"X": "export", "M": "import"}
+    for reporter, partner, code in (("CHN", "USA", "M"), ("DEU", "W00", "X"), ("USA", "CIV", "M"), ("CHN", "S19", "M")):
+        row = next(r for r in rows if (r["reporterISO"], r["partnerISO"], r["flowCode"]) == (reporter, partner, code))
+        key_partner = {"W00": "WLD", "S19": "TWN"}.get(partner, partner)
+        assert got[(reporter, key_partner, flow[code], 2022, "FY")] == (float(row["primaryValue"]), "USD", "reported")
+    both = {(r["reporterISO"], r["partnerCode"]) for r in rows if r["flowCode"] == "X"} & {
+        (r["reporterISO"], r["partnerCode"]) for r in rows if r["flowCode"] == "M"
+    }
+    assert imported.derived == len(both)  # one total for each pair with both flows
+    assert len(imported) - imported.derived == len(rows)  # every line an observation: nothing dropped
+    assert not imported.skipped.count and not imported.breakdowns.count
+    taiwan = next(r for r in imported.rows if r[2] == "TWN")
+    assert "Other Asia, nes" in taiwan[12]  # said, not silently renamed
+
+
+def test_comtrade_plus_api_output_with_numeric_codes_only() -> None:
+    """reporterISO and partnerISO empty; mosCode "0 " in two years; partner2 breakdown rows."""
+    name = "comtradeplus_api_CHN_USA_8542_nodesc.csv"
+    rows = raw(name, "utf-8")
+    imported = importers.read(REAL / name, Options(commodity="8542"))
+    assert imported.layout == "UN Comtrade+ CSV (API output, numeric codes only)"
+    totals = [
+        r for r in rows
+        if r["partner2Code"].strip() == "0" and r["mosCode"].strip() == "0" and r["motCode"].strip() == "0"
+        and r["customsCode"].strip() == "C00"
+    ]  # fmt: skip
+    assert {r["mosCode"] for r in totals} == {"0", "0 "}
+    got = values(imported)
+    assert len(got) == len(totals) == 15
+    for r in totals:
+        assert got[("CHN", "USA", "import", int(r["refYear"]), "FY")] == (float(r["primaryValue"]), "USD", "reported")
+    assert {2015, 2017} <= {key[3] for key in got}  # the years whose mosCode has a trailing space
+    assert imported.breakdowns.count == len(rows) - len(totals)
+    assert imported.lines == len(rows)
+
+
+def test_legacy_web_export() -> None:
+    name = "comtrade_legacy_web_bicycles_871200.csv"
+    rows = raw(name, "utf-8-sig")
+    imported = importers.read(REAL / name, Options(commodity="871200"))
+    assert imported.layout == "legacy UN Comtrade CSV (web export)"
+    got = values(imported)
+    flow = {"1": "import", "2": "export", "3": "re-export", "4": "re-import"}
+    for r in rows[:3] + rows[-3:] + [rows[len(rows) // 2]]:
+        key = (r["Reporter ISO"], "WLD", flow[r["Trade Flow Code"]], int(r["Year"]), "FY")
+        assert got[key] == (float(r["Trade Value (US$)"]), "USD", "reported")
+    assert len(imported) - imported.derived == len(rows)
+    assert not imported.skipped.count
+
+
+def test_legacy_short_layout_by_chapter() -> None:
+    name = "comtrade_legacy_short_USA_CHN_2017.csv"
+    rows = raw(name, "utf-8-sig")
+    imported = importers.read(REAL / name, Options(commodity="27"))
+    chapter = [r for r in rows if r["Commodity Code"] == "27"]
+    got = values(imported)
+    flow = {"Import": "import", "Export": "export", "Re-Export": "re-export"}
+    assert {k[2]: v[0] for k, v in got.items() if v[2] == "reported"} == {
+        flow[r["Trade Flow"]]: float(r["Trade Value (US$)"]) for r in chapter
+    }
+    assert got[("USA", "CHN", "total", 2017, "FY")][0] == sum(
+        float(r["Trade Value (US$)"]) for r in chapter if r["Trade Flow"] in ("Import", "Export")
+    )
+    assert imported.asked.count == len(rows) - len(chapter)
+
+
+def test_legacy_short_layout_without_a_total_says_which_commodities_it_holds() -> None:
+    imported = importers.read(REAL / "comtrade_legacy_short_USA_CHN_2017.csv")
+    assert not imported
+    assert imported.summary()[-1].startswith("the file's commodity codes: 01, 03, 04")
+
+
+def test_wits_wide_in_thousands() -> None:
+    name = "wits_wide_USA_partners_imports.csv"
+    rows = raw(name, "latin-1")
+    imported = importers.read(REAL / name)
+    assert imported.layout == "WITS wide table"
+    got = values(imported)
+    names = {"Korea, Rep.": "KOR", "Russian Federation": "RUS", "Turkey": "TUR", "Vietnam": "VNM",
+             "Kyrgyz Republic": "KGZ", "Soviet Union": "SUN", "Cura\xe7ao": "CUW", "China": "CHN"}  # fmt: skip
+    checked = 0
+    for r in rows:
+        code = names.get(r["Partner Name"])
+        for year in ("1991", "2005", "2018"):
+            if code and r[year]:
+                assert got[("USA", code, "import", int(year), "FY")] == (float(r[year]), "USD_th", "reported")
+                checked += 1
+    assert checked >= 12
+    cells = sum(1 for r in rows for column, cell in r.items() if column.isdigit() and cell.strip())
+    assert len(imported) == cells  # every figure of the file, none invented (imports only: no total)
+    assert not imported.skipped.count
+
+
+def test_wits_in_thousands_and_in_millions_give_the_same_dollars(tmp_path: Path) -> None:
+    source = (REAL / "wits_wide_USA_partners_imports.csv").read_text(encoding="latin-1")
+    lines = source.splitlines()
+    millions = [lines[0]]
+    for line in lines[1:]:
+        cells = next(csv.reader([line]))
+        cells[4] = cells[4].replace("US$ Thousand", "US$ Mil")
+        cells[5:] = [repr(float(c) / 1000) if c else "" for c in cells[5:]]
+        millions.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    path = tmp_path / "mil.csv.gz"
+    with gzip.open(path, "wt", encoding="cp1252", newline="") as handle:
+        handle.write("\r\n".join(millions) + "\r\n")
+    from tradesim.data.observations import money_unit
+
+    def dollars(imported: importers.Imported) -> dict[tuple[str, str, str, int, str], float]:
+        return {(r[1], r[2], r[3], r[4], r[5]): r[6] * money_unit(r[7])[1] for r in imported.rows}  # type: ignore[index]
+
+    thousands = dollars(importers.read(REAL / "wits_wide_USA_partners_imports.csv"))
+    in_millions = importers.read(path)
+    assert {r[7] for r in in_millions.rows} == {"USD_mn"}
+    assert dollars(in_millions) == pytest.approx(thousands, rel=1e-12)
+
+
+def test_wits_long_with_a_bom() -> None:
+    name = "wits_long_bom.csv"
+    rows = raw(name, "utf-8-sig")
+    imported = importers.read(REAL / name)
+    assert imported.layout == "WITS long table"
+    got = values(imported)
+    for partner, code in (("Afghanistan", "AFG"), ("China", "CHN"), ("Italy", "ITA"), ("Japan", "JPN")):
+        r = next(r for r in rows if r["Partner Name"] == partner)
+        assert got[("AUS", code, "export", 2021, "FY")] == (float(r["Export (US$ Thousand)"]), "USD_th", "reported")
+        assert got[("AUS", code, "import", 2021, "FY")] == (float(r["Import (US$ Thousand)"]), "USD_th", "reported")
+    assert imported.lines == len(rows)
+    assert not imported.skipped.count
