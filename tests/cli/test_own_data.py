@@ -125,7 +125,7 @@ def test_import_comtrade_then_project_with_no_baseline_numbers_in_the_file(run: 
     assert (entry["reporter"], entry["partner"], entry["currency"]) == ("KAZ", "ESP", "USD")
     assert (entry["baseline"], entry["baseline_total"]) == (4.2e9, 138e9)  # 3.0 + 1.2; 78 + 60
     bilateral = entry["baseline_sources"]["bilateral"]
-    assert bilateral["source"] == "UN Comtrade+ (TradeData_KAZ_2023.csv, comtrade format)"
+    assert bilateral["source"] == "UN Comtrade+ (TradeData_KAZ_2023.csv)"
     assert bilateral["origin"].startswith(f"{out}:")
     assert (bilateral["status"], bilateral["reported_by"]) == ("derived", "KAZ")
     assert entry["share_at_reached"] is not None
@@ -147,7 +147,8 @@ def test_a_failed_import_writes_nothing(run: Any, tmp_path: Path) -> None:
     )
     assert (nothing.exit_code, nothing.stderr) == (
         2,
-        f"tradesim: error: {raw}: no row matches (nothing written)\n",
+        f"tradesim: error: {raw}: no row matches (nothing written); 2 data lines read; 0 observations (0 read, "
+        "0 derived: totals and sums); left out as asked: 2 lines: another reporter than ITA (--reporter) (lines 2, 3)\n",
     )
     assert not (tmp_path / "n.csv").exists()
 

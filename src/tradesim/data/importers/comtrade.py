@@ -167,9 +167,14 @@ class Reader:
         """One record; ``get(meaning)`` gives a field's text ('' when the layout lacks it)."""
         imported, filters = self.imported, self.filters
         kind = "services" if get("type").strip().upper() == "S" else "trade"
-        commodity = _code(get("commodity"))
         wanted = self.commodity
-        if not (commodity == wanted or (kind == "services" and wanted == "TOTAL" and commodity in SERVICES_TOTAL)):
+        if kind == "services":  # EBOPS codes (200, 205, ...) are not HS chapters: compared as written
+            commodity = get("commodity").strip().upper()
+            if wanted == "TOTAL" and commodity in SERVICES_TOTAL:
+                commodity = wanted
+        else:
+            commodity = _code(get("commodity"))
+        if commodity != wanted and commodity != self.filters.commodity.strip().upper():
             imported.asked.add(f"another commodity than {filters.commodity} (--commodity)", line)
             imported.commodities[commodity] = imported.commodities.get(commodity, 0) + 1
             return
