@@ -9,8 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from tradesim.data import importers
 from tradesim.data.importers import Options, comtrade, to_csv
@@ -132,7 +130,9 @@ def test_gzip_gives_the_same_rows(tmp_path: Path) -> None:
     assert len(single) == 12  # 4 partners × (export, import, total)
 
 
-def test_the_prefilter_gives_what_parsing_every_line_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_prefilter_gives_what_parsing_every_line_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A large file is read through the prefilter (records holding the wanted code); it must keep exactly the
     rows that parsing every record keeps, quoted fields with line breaks and an identical repeat included."""
     months = [
@@ -212,7 +212,15 @@ def test_wide_tables(tmp_path: Path) -> None:
         "World,Export,84000,78000,-\n",
         encoding="utf-8",
     )
-    rows = read(table, format="wide", reporter="KAZ", flow="export", unit="USD_mn", source="BNS", url="https://stat.gov.kz").rows
+    rows = read(
+        table,
+        format="wide",
+        reporter="KAZ",
+        flow="export",
+        unit="USD_mn",
+        source="BNS",
+        url="https://stat.gov.kz",
+    ).rows
     values = {(r[2], r[4]): r[6] for r in rows}
     assert values == {
         ("ITA", 2022): 13500.5,
@@ -230,9 +238,9 @@ def test_wide_tables(tmp_path: Path) -> None:
     flows = tmp_path / "flows.csv"
     flows.write_text("Flow,2023\nExports,13.3\nImports,1.2\nTurnover,14.5\nSomething,1\n", encoding="utf-8")
     imported = read(flows, format="wide", reporter="KAZ", partner="ITA", unit="USD_bn")
-    assert imported.skipped.lines() == ["1 line: Flow 'Something': not a flow (export, import, total) (line 5)"]
+    assert imported.skipped.lines() == [
+        "1 line: Flow 'Something': not a flow (export, import, total) (line 5)"
+    ]
     assert {r[3]: r[6] for r in imported.rows} == {"export": 13.3, "import": 1.2, "total": 14.5}
     with pytest.raises(InputError, match="--reporter"):
         read(flows, format="wide", partner="ITA", unit="USD_bn")
-
-

@@ -34,16 +34,28 @@ def test_comtrade_plus_portal_download() -> None:
     assert imported.lines == len(rows) == 1352
     got = values(imported)
     flow = {"X": "export", "M": "import"}
-    for reporter, partner, code in (("CHN", "USA", "M"), ("DEU", "W00", "X"), ("USA", "CIV", "M"), ("CHN", "S19", "M")):
-        row = next(r for r in rows if (r["reporterISO"], r["partnerISO"], r["flowCode"]) == (reporter, partner, code))
+    for reporter, partner, code in (
+        ("CHN", "USA", "M"),
+        ("DEU", "W00", "X"),
+        ("USA", "CIV", "M"),
+        ("CHN", "S19", "M"),
+    ):
+        row = next(
+            r for r in rows if (r["reporterISO"], r["partnerISO"], r["flowCode"]) == (reporter, partner, code)
+        )
         key_partner = {"W00": "WLD", "S19": "TWN"}.get(partner, partner)
-        assert got[(reporter, key_partner, flow[code], 2022, "FY")] == (float(row["primaryValue"]), "USD", "reported")
+        assert got[(reporter, key_partner, flow[code], 2022, "FY")] == (
+            float(row["primaryValue"]),
+            "USD",
+            "reported",
+        )
     both = {(r["reporterISO"], r["partnerCode"]) for r in rows if r["flowCode"] == "X"} & {
         (r["reporterISO"], r["partnerCode"]) for r in rows if r["flowCode"] == "M"
     }
     assert imported.derived == len(both)  # one total for each pair with both flows
     assert len(imported) - imported.derived == len(rows)  # every line an observation: nothing dropped
-    assert not imported.skipped.count and not imported.breakdowns.count
+    assert not imported.skipped.count
+    assert not imported.breakdowns.count
     taiwan = next(r for r in imported.rows if r[2] == "TWN")
     assert "Other Asia, nes" in taiwan[12]  # said, not silently renamed
 
@@ -63,7 +75,11 @@ def test_comtrade_plus_api_output_with_numeric_codes_only() -> None:
     got = values(imported)
     assert len(got) == len(totals) == 15
     for r in totals:
-        assert got[("CHN", "USA", "import", int(r["refYear"]), "FY")] == (float(r["primaryValue"]), "USD", "reported")
+        assert got[("CHN", "USA", "import", int(r["refYear"]), "FY")] == (
+            float(r["primaryValue"]),
+            "USD",
+            "reported",
+        )
     assert {2015, 2017} <= {key[3] for key in got}  # the years whose mosCode has a trailing space
     assert imported.breakdowns.count == len(rows) - len(totals)
     assert imported.lines == len(rows)
@@ -157,7 +173,15 @@ def test_wits_long_with_a_bom() -> None:
     got = values(imported)
     for partner, code in (("Afghanistan", "AFG"), ("China", "CHN"), ("Italy", "ITA"), ("Japan", "JPN")):
         r = next(r for r in rows if r["Partner Name"] == partner)
-        assert got[("AUS", code, "export", 2021, "FY")] == (float(r["Export (US$ Thousand)"]), "USD_th", "reported")
-        assert got[("AUS", code, "import", 2021, "FY")] == (float(r["Import (US$ Thousand)"]), "USD_th", "reported")
+        assert got[("AUS", code, "export", 2021, "FY")] == (
+            float(r["Export (US$ Thousand)"]),
+            "USD_th",
+            "reported",
+        )
+        assert got[("AUS", code, "import", 2021, "FY")] == (
+            float(r["Import (US$ Thousand)"]),
+            "USD_th",
+            "reported",
+        )
     assert imported.lines == len(rows)
     assert not imported.skipped.count

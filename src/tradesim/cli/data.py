@@ -101,7 +101,9 @@ def data_import(
     year: Annotated[int | None, typer.Option(help="Keep this year.")] = None,
     commodity: Annotated[
         str,
-        typer.Option(help="The commodity to keep: TOTAL, or a Comtrade cmdCode such as 27 (WITS: a product group)."),
+        typer.Option(
+            help="The commodity to keep: TOTAL, or a Comtrade cmdCode such as 27 (WITS: a product group)."
+        ),
     ] = "TOTAL",
     cumulate: Annotated[
         bool, typer.Option("--cumulate", help="Monthly Comtrade data: also the jan-<mon> sums.")
@@ -111,12 +113,17 @@ def data_import(
     ] = None,
     unit: Annotated[
         str | None,
-        typer.Option(help="The unit of the values when the file does not state it: USD_th, USD_mn, EUR_bn, KZT."),
+        typer.Option(
+            help="The unit of the values when the file does not state it: USD_th, USD_mn, EUR_bn, KZT."
+        ),
     ] = None,
-    source: Annotated[str | None, typer.Option(help="Who published the file (default: from its layout).")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Who published the file (default: from its layout).")
+    ] = None,
     url: Annotated[str | None, typer.Option(help="Where you downloaded it.")] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="The file's encoding, when detection is not what you want (cp1252, utf-16).")
+        str | None,
+        typer.Option(help="The file's encoding, when detection is not what you want (cp1252, utf-16)."),
     ] = None,
     decimal: Annotated[
         str | None, typer.Option(help="The decimal mark, when the file's cells do not tell: . or ,")

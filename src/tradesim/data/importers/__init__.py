@@ -71,24 +71,32 @@ def read(path: Path, options: Options | None = None) -> Imported:
             fallback = dialect.fallback()
             if fallback is None:
                 raise DataError(
-                    [Problem(f"not {dialect.encoding} text ({exc.reason} at byte {exc.start} of a block); "
-                             "give --encoding (utf-8, cp1252, latin-1, utf-16)", path)]
+                    [
+                        Problem(
+                            f"not {dialect.encoding} text ({exc.reason} at byte {exc.start} of a block); "
+                            "give --encoding (utf-8, cp1252, latin-1, utf-16)",
+                            path,
+                        )
+                    ]
                 ) from None
             dialect = fallback
         except TradesimError:
             raise
         except text.READ_ERRORS as exc:  # a damaged gzip stream, a file that vanished
-
             raise text.damaged(path, exc) from None
 
 
 def _read(dialect: text.Dialect, head: bytes, options: Options) -> Imported:
     path = dialect.path
     imported = Imported(path, "", dialect.describe())
-    filters = comtrade.Filters(options.commodity, options.reporter, options.partner, options.year, options.cumulate)
+    filters = comtrade.Filters(
+        options.commodity, options.reporter, options.partner, options.year, options.cumulate
+    )
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         _expect(options, "comtrade", "a Comtrade API JSON response", path)
-        collector = comtrade.read_json(path, filters, imported, lambda kind: _collector(imported, options, kind, path))
+        collector = comtrade.read_json(
+            path, filters, imported, lambda kind: _collector(imported, options, kind, path)
+        )
         return collector.finish(options.cumulate)
     header = text.header(dialect, head)
     family = comtrade.family(header)
@@ -105,7 +113,13 @@ def _read(dialect: text.Dialect, head: bytes, options: Options) -> Imported:
         return collector.finish(options.cumulate)
     wits = tables.kind_of(header)
     table_options = tables.Options(
-        options.reporter, options.partner, options.flow, options.unit, options.year, options.commodity, options.decimal
+        options.reporter,
+        options.partner,
+        options.flow,
+        options.unit,
+        options.year,
+        options.commodity,
+        options.decimal,
     )
     if wits is not None:
         imported.layout = "WITS wide table" if wits == "wits-wide" else "WITS long table"
@@ -117,13 +131,21 @@ def _read(dialect: text.Dialect, head: bytes, options: Options) -> Imported:
         imported.layout = "tradesim data folder"
         return _own(dialect, imported)
     if options.format == "wide" or (options.format is None and tables.YEAR.search(",".join(header[1:]))):
-        imported.layout = "wide table (a row per " + ("partner" if options.flow else "flow") + ", a column per year)"
+        imported.layout = (
+            "wide table (a row per " + ("partner" if options.flow else "flow") + ", a column per year)"
+        )
         collector = _collector(imported, options, "wide", path)
         tables.read_wide(dialect, header, table_options, collector)
         return collector.finish()
     shown = ", ".join(repr(name) for name in header[:5]) or "nothing"
     raise DataError(
-        [Problem(f"not a layout tradesim knows (tried: {'; '.join(LAYOUTS)}); its header begins {shown}", path, 1)]
+        [
+            Problem(
+                f"not a layout tradesim knows (tried: {'; '.join(LAYOUTS)}); its header begins {shown}",
+                path,
+                1,
+            )
+        ]
     )
 
 
@@ -154,7 +176,9 @@ def _collector(imported: Imported, options: Options, kind: str, path: Path) -> C
     source = options.source or (f"{publisher} ({path.name})" if publisher else f"{path.name} (wide table)")
     if kind in ("wits", "wide"):
         what = "all products" if options.commodity == "TOTAL" else options.commodity
-    return Collector(imported, _one_line(source), _one_line(options.url if options.url is not None else url), what)
+    return Collector(
+        imported, _one_line(source), _one_line(options.url if options.url is not None else url), what
+    )
 
 
 def _one_line(value: str) -> str:

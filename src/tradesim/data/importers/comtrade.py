@@ -27,8 +27,9 @@ What is kept (README "Importing"):
 from __future__ import annotations
 
 import json
+import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +49,57 @@ FLOWS = {
 }  # fmt: skip
 # The columns of a Comtrade+ CSV (portal download and API output), in their order; the reader needs only those
 # of PLUS, wherever they stand
-LAYOUT = (
-    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
-    "flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,"
-    "classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
-    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,"
-    "isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,"
-    "legacyEstimationFlag,isReported,isAggregate"
-).split(",")
+LAYOUT = [
+    "typeCode",
+    "freqCode",
+    "refPeriodId",
+    "refYear",
+    "refMonth",
+    "period",
+    "reporterCode",
+    "reporterISO",
+    "reporterDesc",
+    "flowCode",
+    "flowDesc",
+    "partnerCode",
+    "partnerISO",
+    "partnerDesc",
+    "partner2Code",
+    "partner2ISO",
+    "partner2Desc",
+    "classificationCode",
+    "classificationSearchCode",
+    "isOriginalClassification",
+    "cmdCode",
+    "cmdDesc",
+    "aggrLevel",
+    "isLeaf",
+    "customsCode",
+    "customsDesc",
+    "mosCode",
+    "motCode",
+    "motDesc",
+    "qtyUnitCode",
+    "qtyUnitAbbr",
+    "qty",
+    "isQtyEstimated",
+    "altQtyUnitCode",
+    "altQtyUnitAbbr",
+    "altQty",
+    "isAltQtyEstimated",
+    "netWgt",
+    "isNetWgtEstimated",
+    "grossWgt",
+    "isGrossWgtEstimated",
+    "cifvalue",
+    "fobvalue",
+    "primaryValue",
+    "legacyEstimationFlag",
+    "isReported",
+    "isAggregate",
+]
 SERVICES_TOTAL = ("200", "S")  # EBOPS 2010: total services
-PLUS = {
+PLUS: dict[str, tuple[str, ...]] = {
     "type": ("typeCode",),
     "freq": ("freqCode",),
     "year": ("refYear",),
@@ -77,7 +119,7 @@ PLUS = {
     "commodity": ("cmdCode",),
     "value": ("primaryValue",),
 }
-LEGACY = {
+LEGACY: dict[str, tuple[str, ...]] = {
     "year": ("Year", "yr"),
     "period": ("Period", "period"),
     "reporter_iso": ("Reporter ISO", "rt3ISO"),
@@ -101,6 +143,8 @@ BREAKDOWNS = {  # field → (its total's codes, what a row of another code is)
     "mot": (("", "0"), "a mode-of-transport breakdown (motCode not 0)"),
     "mos": (("", "0"), "a mode-of-supply breakdown (mosCode not 0)"),
 }
+MEANINGS = ("type", "commodity", *BREAKDOWNS, "year", "period", "freq", "month", "flow", "flow_name",
+            "reporter_iso", "reporter_code", "reporter_name", "partner_iso", "partner_code", "partner_name", "value")  # fmt: skip
 URLS = {"plus": "https://comtradeplus.un.org/", "legacy": "https://comtrade.un.org/"}
 
 
@@ -136,10 +180,16 @@ def family(header: list[str]) -> str | None:
     return None
 
 
-def describe(kind: str, header: list[str], trailing: bool, quoted: bool, empty_iso: bool, dialect: text.Dialect) -> str:
+def describe(
+    kind: str, header: list[str], trailing: bool, quoted: bool, empty_iso: bool, dialect: text.Dialect
+) -> str:
     if kind == "plus":
         if trailing or quoted:
-            variant = "portal download" + (", every field quoted" if quoted else "") + (", a trailing comma" if trailing else "")
+            variant = (
+                "portal download"
+                + (", every field quoted" if quoted else "")
+                + (", a trailing comma" if trailing else "")
+            )
         elif "reporterISO" not in header or dialect.delimiter == "\t":
             variant = "bulk file"
         else:
@@ -147,10 +197,7 @@ def describe(kind: str, header: list[str], trailing: bool, quoted: bool, empty_i
         if empty_iso:
             variant += ", numeric codes only"
         return f"UN Comtrade+ CSV ({variant})"
-    if "Period" not in header:
-        variant = "short layout: no period, no ISO columns"
-    else:
-        variant = "web export"
+    variant = "short layout: no period, no ISO columns" if "Period" not in header else "web export"
     return f"legacy UN Comtrade CSV ({variant})"
 
 
@@ -160,37 +207,40 @@ class Reader:
     def __init__(self, kind: str, filters: Filters, collector: Collector) -> None:
         self.kind, self.filters, self.collector = kind, filters, collector
         self.imported = collector.imported
-        self.unmatched: dict[str, int] = {}
         self.commodity = _code(filters.commodity)
+        self._found: dict[tuple[str, str, str], Area | None] = {}
+        self._notes: dict[tuple[str, str], str] = {}
 
-    def record(self, line: int, get: Callable[[str], str]) -> None:
-        """One record; ``get(meaning)`` gives a field's text ('' when the layout lacks it)."""
+    def record(self, line: int, values: tuple[str, ...]) -> None:
+        """One record, its fields in the order of :data:`MEANINGS` ('' where the layout lacks one)."""
+        (type_code, commodity_text, *breakdowns, year_text, period_text, freq, month_text, flow_code, flow_name,
+         reporter_iso, reporter_code, reporter_name, partner_iso, partner_code, partner_name, value_text) = values  # fmt: skip
         imported, filters = self.imported, self.filters
-        kind = "services" if get("type").strip().upper() == "S" else "trade"
+        kind = "services" if type_code.strip().upper() == "S" else "trade"
         wanted = self.commodity
         if kind == "services":  # EBOPS codes (200, 205, ...) are not HS chapters: compared as written
-            commodity = get("commodity").strip().upper()
+            commodity = commodity_text.strip().upper()
             if wanted == "TOTAL" and commodity in SERVICES_TOTAL:
                 commodity = wanted
         else:
-            commodity = _code(get("commodity"))
-        if commodity != wanted and commodity != self.filters.commodity.strip().upper():
+            commodity = _code(commodity_text)
+        if commodity != wanted and commodity != filters.commodity.strip().upper():
             imported.asked.add(f"another commodity than {filters.commodity} (--commodity)", line)
             imported.commodities[commodity] = imported.commodities.get(commodity, 0) + 1
             return
-        for meaning, (totals, what) in BREAKDOWNS.items():
-            if get(meaning).strip().upper() not in totals:
+        for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
+            if text_value and text_value.strip().upper() not in totals:
                 imported.breakdowns.add(what, line)
                 return
-        year_text, period_text = get("year").strip(), get("period").strip()
-        freq = get("freq").strip().upper() or ("M" if len(period_text) == 6 else "A")
+        year_text, period_text = year_text.strip(), period_text.strip()
+        freq = freq.strip().upper() or ("M" if len(period_text) == 6 else "A")
         try:
             year = int(year_text or period_text[:4])
-            month = 0
-            if freq == "M":
-                month = int(get("month").strip() or period_text[4:6])
+            month = int(month_text.strip() or period_text[4:6]) if freq == "M" else 0
         except ValueError:
-            self.collector.problem(line, f"the year and month must be whole numbers, got {year_text!r} {period_text!r}")
+            self.collector.problem(
+                line, f"the year and month must be whole numbers, got {year_text!r} {period_text!r}"
+            )
             return
         if freq not in ("A", "M"):
             imported.skipped.add(f"frequency {freq!r} (neither annual A nor monthly M)", line)
@@ -201,13 +251,15 @@ class Reader:
         if filters.year is not None and year != filters.year:
             imported.asked.add(f"another year than {filters.year} (--year)", line)
             return
-        flow_code = get("flow").strip().upper()
-        flow = FLOWS.get(flow_code) or FLOWS.get(get("flow_name").strip().upper())
+        flow_code = flow_code.strip().upper()
+        flow = FLOWS.get(flow_code) or FLOWS.get(flow_name.strip().upper())
         if flow is None:
-            imported.skipped.add(f"flow {flow_code or get('flow_name')!r} (not exports, imports, re-exports or re-imports)", line)
+            imported.skipped.add(
+                f"flow {flow_code or flow_name!r} (not exports, imports, re-exports or re-imports)", line
+            )
             return
-        reporter = self._area(line, get("reporter_iso"), get("reporter_code"), get("reporter_name"))
-        partner = self._area(line, get("partner_iso"), get("partner_code"), get("partner_name"))
+        reporter = self._area(line, reporter_iso, reporter_code, reporter_name)
+        partner = self._area(line, partner_iso, partner_code, partner_name)
         if reporter is None or partner is None:
             return
         if filters.reporter and reporter.code != filters.reporter:
@@ -217,7 +269,7 @@ class Reader:
             imported.asked.add(f"another partner than {filters.partner} (--partner)", line)
             return
         try:
-            value = number(get("value"))
+            value = number(value_text)
         except DecimalError as exc:
             self.collector.problem(line, str(exc), "value")
             return
@@ -225,15 +277,31 @@ class Reader:
             imported.skipped.add("no trade value", line)
             return
         period = "FY" if freq == "A" else MONTHS[month - 1]
-        notes = [self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")]
-        notes += [a.note for a in (reporter, partner) if a.note]
-        self.collector.add(line, (kind, reporter.code, partner.code, flow, year, period), value, "USD", "; ".join(notes))
+        note = self._notes.get((reporter.note, partner.note))
+        if note is None:
+            notes = [
+                self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")
+            ]
+            note = self._notes[(reporter.note, partner.note)] = "; ".join(
+                notes + [n for n in (reporter.note, partner.note) if n]
+            )
+        self.collector.add(line, (kind, reporter.code, partner.code, flow, year, period), value, "USD", note)
 
     def _area(self, line: int, iso: str, code: str, name: str) -> Area | None:
-        found = (area_by_number(iso) if iso.strip() else None) or (area_by_number(code) if code.strip() else None)
-        found = found or (area_by_name(name) if name.strip() else None)
+        key = (iso, code, name)
+        if key in self._found:
+            found = self._found[key]
+        else:
+            found = (area_by_number(iso) if iso.strip() else None) or (
+                area_by_number(code) if code.strip() else None
+            )
+            found = self._found[key] = found or (area_by_name(name) if name.strip() else None)
         if found is None:
-            label = " ".join(part for part in (iso.strip(), code.strip(), repr(name.strip()) if name.strip() else "") if part)
+            label = " ".join(
+                part
+                for part in (iso.strip(), code.strip(), repr(name.strip()) if name.strip() else "")
+                if part
+            )
             self.imported.skipped.add(f"{label or '(empty)'}: no known country or area", line)
         return found
 
@@ -244,83 +312,113 @@ def _code(code: str) -> str:
     return "0" + code if code.isdigit() and len(code) % 2 else code
 
 
-def read_csv(dialect: text.Dialect, head: bytes, header: list[str], kind: str, filters: Filters, imported: Imported, collector: Collector) -> None:
+def read_csv(
+    dialect: text.Dialect,
+    head: bytes,
+    header: list[str],
+    kind: str,
+    filters: Filters,
+    imported: Imported,
+    collector: Collector,
+) -> None:
     """The records of a Comtrade CSV into ``collector``."""
     at = columns(header, PLUS if kind == "plus" else LEGACY)
     missing = [m for m in NEEDED[kind] if m not in at]
     if missing:
         names = PLUS if kind == "plus" else LEGACY
-        raise DataError([Problem(f"a {imported.layout} needs a column {names[m][0]}", dialect.path, 1) for m in missing])
+        raise DataError(
+            [Problem(f"a {imported.layout} needs a column {names[m][0]}", dialect.path, 1) for m in missing]
+        )
     if "reporter_iso" not in at and "reporter_code" not in at and "reporter_name" not in at:
-        raise DataError([Problem("no reporter column (reporterISO, reporterCode, Reporter Code)", dialect.path, 1)])
+        raise DataError(
+            [Problem("no reporter column (reporterISO, reporterCode, Reporter Code)", dialect.path, 1)]
+        )
     width = len(header)
     reader = Reader(kind, filters, collector)
-    get_at = at.get
-
-    def fields_of(record: text.Record) -> Callable[[str], str] | None:
+    pick = operator.itemgetter(*(at.get(meaning, width) for meaning in MEANINGS))  # width: the '' appended
+    for record in _records(dialect, head, filters, header, imported):
+        imported.lines += 1
         fields = record.fields
         if len(fields) != width:
             if len(fields) > width and not any(f.strip() for f in fields[width:]):
-                fields = fields[:width]  # a trailing delimiter (the portal's download)
+                del fields[width:]  # a trailing delimiter (the portal's download)
             elif not any(f.strip() for f in fields):
                 imported.skipped.add("a blank line", record.line)
-                return None
+                continue
             else:
                 collector.problem(record.line, f"{len(fields)} fields, the header has {width}")
-                return None
-
-        def get(meaning: str) -> str:
-            i = get_at(meaning)
-            return fields[i] if i is not None else ""
-
-        return get
-
-    for record in _records(dialect, head, filters, header, imported):
-        imported.lines += 1
-        get = fields_of(record)
-        if get is not None:
-            reader.record(record.line, get)
+                continue
+        fields.append("")
+        reader.record(record.line, pick(fields))
 
 
 PREFILTER_BYTES = 32 << 20  # below this, parsing every line costs less than it saves
 
 
-def _records(dialect: text.Dialect, head: bytes, filters: Filters, header: list[str], imported: Imported) -> Iterator[text.Record]:
+def _records(
+    dialect: text.Dialect, head: bytes, filters: Filters, header: list[str], imported: Imported
+) -> Iterator[text.Record]:
     """Every record; for a large file with a selective filter, only the records holding the wanted code (the
     others counted as left out)."""
-    anchors = _anchors(filters)
+    groups = _anchors(filters)
+    first = text.header(dialect, b"\n".join(head.split(b"\n")[1:2]))
+    if (
+        "typeCode" in header
+        and header.index("typeCode") < len(first)
+        and first[header.index("typeCode")] == "S"
+    ):
+        groups = tuple(g for g in groups if g != (b"TOTAL",))  # a services file: its total is 200, not TOTAL
     size = dialect.path.stat().st_size * (8 if dialect.gzipped else 1)
-    if not anchors or size < PREFILTER_BYTES or dialect.encoding not in text.ASCII_SAFE or b"\n" not in head:
+    inner = all(
+        0 < header.index(name) < len(header) - 1 for name in ANCHORED if name in header
+    )  # a wanted code is a whole field between two delimiters
+    d = dialect.delimiter.encode()
+    forms = tuple(
+        tuple(form for code in group for form in (d + code + d, b'"' + code + b'"')) for group in groups
+    )
+    if (
+        not forms
+        or not inner
+        or size < PREFILTER_BYTES
+        or dialect.encoding not in text.ASCII_SAFE
+        or b"\n" not in head
+    ):
         yield from text.records(dialect)
         return
-    shown = ", ".join(a.decode() for a in anchors)
-    for found in text.candidates(dialect, anchors):
+    shown = " and ".join(" or ".join(code.decode() for code in group) for group in groups)
+    for found in text.candidates(dialect, forms):
         if isinstance(found, int):
             imported.lines += found
             imported.asked.add(f"no field holds {shown} (passed over without parsing)", 0, found)
             continue
-        line, chunk = found
-        yield from text.parse_lines(chunk, dialect, line)
+        yield from found.records(dialect)
 
 
-def _anchors(filters: Filters) -> tuple[bytes, ...]:
-    """What a matching record must hold somewhere: the most selective filter's code in every way a Comtrade
-    file writes it (ISO code, Comtrade number), when each is at least 3 characters (shorter ones are in too many
-    numbers to select anything)."""
+ANCHORED = ("cmdCode", "reporterISO", "reporterCode", "partnerISO", "partnerCode", "Commodity Code",
+            "Reporter Code", "Reporter ISO", "Partner Code", "Partner ISO", "Reporter", "Partner")  # fmt: skip
+
+
+def _anchors(filters: Filters) -> tuple[tuple[bytes, ...], ...]:
+    """What a matching record must hold as whole fields: for the reporter, the partner and the commodity asked
+    for, one of the ways a Comtrade file writes each (ISO code, Comtrade number; ``TOTAL``), leaving out a
+    filter any of whose forms is shorter than 3 characters (it stands in too many numbers to select
+    anything). Goods only: a services file's total is ``200``."""
     from tradesim.codes import _areas
 
+    groups = []
     for code in (filters.reporter, filters.partner):
         if code:
-            numbers = [n for n, a in _areas()[1].items() if a.code == code]
-            forms = {code, *numbers}
+            forms = {code, *(n for n, a in _areas()[1].items() if a.code == code)}
             if all(len(f) >= 3 for f in forms):
-                return tuple(sorted(f.encode() for f in forms))
-    if filters.commodity == "TOTAL":
-        return (b"TOTAL",)
-    return (filters.commodity.encode(),) if len(filters.commodity) >= 3 else ()
+                groups.append(tuple(sorted(f.encode() for f in forms)))
+    if (len(filters.commodity) >= 3 and filters.commodity != "TOTAL") or filters.commodity == "TOTAL":
+        groups.append((filters.commodity.encode(),))
+    return tuple(groups)
 
 
-def read_json(path: Path, filters: Filters, imported: Imported, make: Callable[[str], Collector]) -> Collector:
+def read_json(
+    path: Path, filters: Filters, imported: Imported, make: Callable[[str], Collector]
+) -> Collector:
     """The Comtrade+ API's JSON (``{"data": [...]}``) or the legacy API's (``{"dataset": [...]}``): each record
     a line for the account, numbered from 1."""
     try:
@@ -329,7 +427,9 @@ def read_json(path: Path, filters: Filters, imported: Imported, make: Callable[[
         raise DataError([Problem(f"not readable JSON ({exc.__class__.__name__}: {exc})", path)]) from None
     kind, found = _json_records(document)
     if found is None:
-        raise DataError([Problem('not a Comtrade API response: no "data" or "dataset" list of records', path)])
+        raise DataError(
+            [Problem('not a Comtrade API response: no "data" or "dataset" list of records', path)]
+        )
     imported.layout = "UN Comtrade+ API JSON" if kind == "plus" else "legacy UN Comtrade API JSON"
     imported.dialect = "JSON, records numbered from 1"
     collector = make(kind)
@@ -341,15 +441,16 @@ def read_json(path: Path, filters: Filters, imported: Imported, make: Callable[[
             collector.problem(n, "a record is not an object")
             continue
 
-        def get(meaning: str, item: dict[str, object] = item) -> str:
-            for name in names.get(meaning, ()):
-                if name in item and item[name] is not None:
-                    value = item[name]
-                    return str(value) if not isinstance(value, bool) else str(value).lower()
-            return ""
-
-        reader.record(n, get)
+        reader.record(n, tuple(_json_field(item, names.get(meaning, ())) for meaning in MEANINGS))
     return collector
+
+
+def _json_field(item: dict[str, object], names: tuple[str, ...]) -> str:
+    for name in names:
+        value = item.get(name)
+        if value is not None:
+            return str(value).lower() if isinstance(value, bool) else str(value)
+    return ""
 
 
 def _json_records(document: object) -> tuple[str, list[object] | None]:

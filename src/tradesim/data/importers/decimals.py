@@ -35,7 +35,9 @@ def _shows(cell: str) -> str | None:
         return "."
     for decimal, group in ((".", ","), (",", ".")):
         grouped = rf"\d{{1,3}}(\{group}\d{{3}})+"
-        if re.fullmatch(rf"{grouped}\{decimal}\d+", text) or re.fullmatch(rf"\d{{1,3}}(\{group}\d{{3}}){{2,}}", text):
+        if re.fullmatch(rf"{grouped}\{decimal}\d+", text) or re.fullmatch(
+            rf"\d{{1,3}}(\{group}\d{{3}}){{2,}}", text
+        ):
             return decimal
     match = re.fullmatch(r"(\d*)([.,])(\d+)", text)
     if match is None:

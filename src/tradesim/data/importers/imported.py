@@ -123,7 +123,7 @@ class Collector:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, line: int, key: Key, value: float, unit: str, note: str) -> None:
-        kind, reporter, partner, flow, year, period = key
+        _kind, reporter, partner, flow, year, period = key
         if not 1900 <= year <= 2300:
             self.problem(line, f"the year must be in 1900–2300, got {year}")
             return
@@ -147,7 +147,9 @@ class Collector:
         if self.problems:
             shown = sorted(self.problems, key=lambda p: p.line or 0)[:50]
             if len(self.problems) > len(shown):
-                shown.append(Problem(f"... and {len(self.problems) - len(shown)} more problems", self.imported.path))
+                shown.append(
+                    Problem(f"... and {len(self.problems) - len(shown)} more problems", self.imported.path)
+                )
             raise DataError(shown)
         values = {key: (value, unit) for key, (value, unit, _, _) in self.figures.items()}
         derived: list[tuple[Key, float, str, str]] = []
@@ -156,7 +158,8 @@ class Collector:
             values.update((key, (value, unit)) for key, value, unit, _ in derived)
         derived += self._totals(values)
         rows: list[Row] = [
-            self._row(key, value, unit, "reported", note) for key, (value, unit, _, note) in self.figures.items()
+            self._row(key, value, unit, "reported", note)
+            for key, (value, unit, _, note) in self.figures.items()
         ]
         rows += [self._row(key, value, unit, "derived", note) for key, value, unit, note in derived]
         rows.sort(key=lambda r: (r[0], r[1], r[2], r[4], r[3], r[5]))
@@ -165,7 +168,22 @@ class Collector:
 
     def _row(self, key: Key, value: float, unit: str, status: str, note: str) -> Row:
         kind, reporter, partner, flow, year, period = key
-        return (kind, reporter, partner, flow, year, period, value, unit, status, reporter, self.source, self.url, note, "")
+        return (
+            kind,
+            reporter,
+            partner,
+            flow,
+            year,
+            period,
+            value,
+            unit,
+            status,
+            reporter,
+            self.source,
+            self.url,
+            note,
+            "",
+        )
 
     def _totals(self, values: dict[Key, tuple[float, str]]) -> list[tuple[Key, float, str, str]]:
         out = []

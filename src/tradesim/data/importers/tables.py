@@ -113,29 +113,46 @@ def _decimal(cells: list[tuple[str, str]], options: Options, path: str) -> str:
     return mark
 
 
-def read_wits(dialect: text.Dialect, header: list[str], kind: str, options: Options, collector: Collector) -> None:
+def read_wits(
+    dialect: text.Dialect, header: list[str], kind: str, options: Options, collector: Collector
+) -> None:
     imported = collector.imported
     at = {h.lower(): i for i, h in reversed(list(enumerate(header)))}
     records = list(text.records(dialect))
     imported.lines = len(records)
     names = _Names(imported)
     width = len(header)
-    if kind == "wits-wide":
-        value_columns = {i: int(h) for i, h in enumerate(header) if YEAR.fullmatch(h)}
-    else:
-        value_columns = {
-            i: f for i, h in enumerate(header) for word, f in (("export", "export"), ("import", "import"))
+    year_columns = (
+        {i: int(h) for i, h in enumerate(header) if YEAR.fullmatch(h)} if kind == "wits-wide" else {}
+    )
+    flow_columns: dict[int, str] = {}
+    if kind == "wits-long":
+        flow_columns = {
+            i: f
+            for i, h in enumerate(header)
+            for word, f in (("export", "export"), ("import", "import"))
             if h.lower().startswith(f"{word} (") and stated_unit(h)
         }
-        if not value_columns:
-            raise DataError([Problem("a WITS long table needs a column Export (US$ Thousand) or Import (US$ Thousand)", dialect.path, 1)])
+        if not flow_columns:
+            raise DataError(
+                [
+                    Problem(
+                        "a WITS long table needs a column Export (US$ Thousand) or Import (US$ Thousand)",
+                        dialect.path,
+                        1,
+                    )
+                ]
+            )
         imported.notes.append(
-            f"columns read: {', '.join(header[i] for i in value_columns)}; "
-            f"{width - len(value_columns) - 4} other indicator columns left aside"
+            f"columns read: {', '.join(header[i] for i in flow_columns)}; "
+            f"{width - len(flow_columns) - 4} other indicator columns left aside"
         )
+    value_columns = [*year_columns, *flow_columns]
     cells = [
         (r.fields[i], f"line {r.line}, column {header[i]!r}")
-        for r in records if len(r.fields) == width for i in value_columns
+        for r in records
+        if len(r.fields) == width
+        for i in value_columns
     ]
     decimal = _decimal(cells, options, str(dialect.path))
     for record in records:
@@ -152,7 +169,10 @@ def read_wits(dialect: text.Dialect, header: list[str], kind: str, options: Opti
         product = fields[at["product group"]].strip() if "product group" in at else "All Products"
         wanted = ALL_PRODUCTS if options.commodity == "TOTAL" else options.commodity.lower()
         if product.lower() != wanted:
-            imported.asked.add(f"another product group than {'All Products' if wanted == ALL_PRODUCTS else options.commodity} (--commodity)", line)
+            imported.asked.add(
+                f"another product group than {'All Products' if wanted == ALL_PRODUCTS else options.commodity} (--commodity)",
+                line,
+            )
             continue
         reporter = names(fields[at["reporter name"]], line, "reporter")
         partner = names(fields[at["partner name"]], line, "partner")
@@ -169,22 +189,26 @@ def read_wits(dialect: text.Dialect, header: list[str], kind: str, options: Opti
             flow_label = fields[at["trade flow"]].strip() if "trade flow" in at else ""
             flow = FLOW_LABELS.get(flow_label.lower())
             if flow is None:
-                imported.skipped.add(f"trade flow {flow_label!r} (not exports, imports, re-exports or re-imports)", line)
+                imported.skipped.add(
+                    f"trade flow {flow_label!r} (not exports, imports, re-exports or re-imports)", line
+                )
                 continue
             indicator = fields[at["indicator"]].strip()
-            unit = stated_unit(indicator)
-            if unit is None:
+            stated = stated_unit(indicator)
+            if stated is None:
                 imported.skipped.add(f"indicator {indicator!r} (not a trade value in a currency)", line)
                 continue
-            unit = _check_unit(options.unit, unit, f"indicator {indicator!r}")
-            series = [(flow, year, column) for column, year in value_columns.items()]
+            unit = _check_unit(options.unit, stated, f"indicator {indicator!r}")
+            series = [(flow, year, column) for column, year in year_columns.items()]
         else:
             try:
                 year = int(fields[at["year"]].strip())
             except ValueError:
-                collector.problem(line, f"the year must be a whole number, got {fields[at['year']]!r}", header[at["year"]])
+                collector.problem(
+                    line, f"the year must be a whole number, got {fields[at['year']]!r}", header[at["year"]]
+                )
                 continue
-            series = [(flow, year, column) for column, flow in value_columns.items()]
+            series = [(flow, year, column) for column, flow in flow_columns.items()]
         for flow, year, column in series:
             if options.year is not None and year != options.year:
                 continue
@@ -197,7 +221,9 @@ def read_wits(dialect: text.Dialect, header: list[str], kind: str, options: Opti
                 continue
             if value is None:
                 continue
-            note = "; ".join([f"{product}, {header[column]}" + ("" if kind == "wits-long" else f", {indicator}"), *notes])
+            note = "; ".join(
+                [f"{product}, {header[column]}" + ("" if kind == "wits-long" else f", {indicator}"), *notes]
+            )
             collector.add(line, ("trade", reporter.code, partner.code, flow, year, "FY"), value, unit, note)
 
 
@@ -213,22 +239,42 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
         raise InputError("give --partner (each row is a flow) or --flow (each row is a partner), not both")
     if options.flow is not None and options.flow not in ("total", "export", "import"):
         raise InputError(f"--flow must be total, export or import, got {options.flow!r}")
-    if options.partner is not None and area(options.partner) is None and country_problem(options.partner) is not None:
+    if (
+        options.partner is not None
+        and area(options.partner) is None
+        and country_problem(options.partner) is not None
+    ):
         raise InputError(f"--partner: {country_problem(options.partner)}")
     years = {i: int(m.group(1)) for i, name in enumerate(header) if i > 0 and (m := YEAR.search(name))}
     if not years:
-        raise DataError([Problem("no column header holds a year (2019, 2020 [YR2020], ...)", dialect.path, 1)])
+        raise DataError(
+            [Problem("no column header holds a year (2019, 2020 [YR2020], ...)", dialect.path, 1)]
+        )
     stated = {stated_unit(header[i]) for i in years} - {None}
     unit_column = next((i for i, h in enumerate(header) if h.lower() in ("unit", "units", "indicator")), None)
     records = list(text.records(dialect))
     imported.lines = len(records)
     if unit_column is not None:
-        stated |= {stated_unit(f"({r.fields[unit_column]})") for r in records if unit_column < len(r.fields)} - {None}
+        stated |= {
+            stated_unit(f"({r.fields[unit_column]})") for r in records if unit_column < len(r.fields)
+        } - {None}
     if len(stated) > 1:
-        raise DataError([Problem(f"the file states more than one unit ({', '.join(sorted(map(str, stated)))}): import one at a time", dialect.path)])
+        raise DataError(
+            [
+                Problem(
+                    f"the file states more than one unit ({', '.join(sorted(map(str, stated)))}): import one at a time",
+                    dialect.path,
+                )
+            ]
+        )
     unit = _check_unit(options.unit, next(iter(stated), None), "its headers")
     label_name = header[0] or "the first column"
-    cells = [(r.fields[i], f"line {r.line}, column {header[i]!r}") for r in records for i in years if i < len(r.fields)]
+    cells = [
+        (r.fields[i], f"line {r.line}, column {header[i]!r}")
+        for r in records
+        for i in years
+        if i < len(r.fields)
+    ]
     decimal = _decimal(cells, options, str(dialect.path))
     names = _Names(imported)
     for record in records:
@@ -244,11 +290,13 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
             row_partner, row_flow = found.code, options.flow
             notes = [found.note] if found.note else []
         else:
+            assert options.partner is not None  # checked above: --partner or --flow
             row_partner, notes = options.partner, []
-            row_flow = FLOW_LABELS.get(label.lower())  # type: ignore[assignment]
-            if row_flow is None:
+            flow_found = FLOW_LABELS.get(label.lower())
+            if flow_found is None:
                 imported.skipped.add(f"{label_name} {label!r}: not a flow (export, import, total)", line)
                 continue
+            row_flow = flow_found
         assert row_partner is not None
         for column, when in years.items():
             if options.year is not None and when != options.year:

@@ -98,7 +98,9 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
         try:
             name = codecs.lookup(encoding).name
         except LookupError:
-            raise InputError(f"--encoding: unknown encoding {encoding!r} (utf-8, cp1252, latin-1, utf-16)") from None
+            raise InputError(
+                f"--encoding: unknown encoding {encoding!r} (utf-8, cp1252, latin-1, utf-16)"
+            ) from None
         dialect = Dialect(path, gzipped, name, ",", forced=True)
     elif head.startswith(codecs.BOM_UTF8):
         dialect = Dialect(path, gzipped, "utf-8-sig", ",", why="BOM")
@@ -172,10 +174,28 @@ def header(dialect: Dialect, head: bytes) -> list[str]:
     return [name.strip().lstrip("\ufeff") for name in names]
 
 
-def candidates(dialect: Dialect, anchors: tuple[bytes, ...]) -> Iterator[tuple[int, str] | int]:
-    """The records of the file (after the header) that hold one of ``anchors`` as bytes, as ``(first line,
-    text)``; and, as a plain int, the count of records passed over. The text of a block that holds a quoted
-    line break comes whole. Only for encodings where a code's bytes are its ASCII bytes."""
+@dataclass
+class Chunk:
+    """Whole records of a block: their text, and the line each starts on (``lines``), or, for a block whose
+    records cannot be told apart by line breaks alone, only the first line (``lines`` is ``None``)."""
+
+    first: int
+    text: str
+    lines: list[int] | None
+
+    def records(self, dialect: Dialect) -> Iterator[Record]:
+        if self.lines is None:
+            yield from parse_lines(self.text, dialect, self.first)
+            return
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=dialect.delimiter)
+        for line, fields in zip(self.lines, reader, strict=True):
+            yield Record(line, fields)
+
+
+def candidates(dialect: Dialect, groups: tuple[tuple[bytes, ...], ...]) -> Iterator[Chunk | int]:
+    """The records of the file (after the header) that hold, for every group of ``groups``, one of its forms
+    as bytes, a :class:`Chunk` a block; and, as a plain int, the count of records passed over. Only for
+    encodings where a code's bytes are its ASCII bytes."""
     assert dialect.encoding in ASCII_SAFE
     with open_binary(dialect.path, dialect.gzipped) as handle:
         buffer = handle.read(BLOCK)
@@ -198,7 +218,7 @@ def candidates(dialect: Dialect, anchors: tuple[bytes, ...]) -> Iterator[tuple[i
                 if cut < 0:  # one record longer than the block: read on
                     held = block
                     continue
-            yield from _scan(block[:cut], anchors, line, dialect)
+            yield from _scan(block[:cut], groups, line, dialect)
             line += block.count(b"\n", 0, cut)
             held = block[cut:]
             if not more:
@@ -229,33 +249,40 @@ def _last_boundary(block: bytes) -> int:
     return -1
 
 
-def _scan(block: bytes, anchors: tuple[bytes, ...], line: int, dialect: Dialect) -> Iterator[tuple[int, str] | int]:
-    """The records of ``block`` (whole records) that hold an anchor, and the count of the others."""
+def _scan(
+    block: bytes, groups: tuple[tuple[bytes, ...], ...], line: int, dialect: Dialect
+) -> Iterator[Chunk | int]:
+    """The records of ``block`` (whole records) that hold a form of every group, and the count of the others."""
+    import numpy as np
+
     if not block:
         return
     total = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
     if b'"' in block and _quoted_break(block):
-        yield (line, block.decode(dialect.encoding))  # parsed whole: the records cannot be told by lines
+        yield Chunk(line, block.decode(dialect.encoding), None)  # the records cannot be told by lines
         return
+    first, *others = groups
     starts: set[int] = set()
-    for anchor in anchors:
+    for anchor in first:
         hit = block.find(anchor)
         while hit >= 0:
-            start = block.rfind(b"\n", 0, hit) + 1
-            starts.add(start)
+            starts.add(block.rfind(b"\n", 0, hit) + 1)
             end = block.find(b"\n", hit)
             hit = -1 if end < 0 else block.find(anchor, end)
-    kept = counted = 0  # counted: the line breaks before ``counted_to``
-    counted_to = 0
+    kept: list[int] = []
+    texts: list[bytes] = []
     for start in sorted(starts):
-        counted += block.count(b"\n", counted_to, start)
-        counted_to = start
         end = block.find(b"\n", start)
-        end = len(block) if end < 0 else end + 1
-        kept += 1
-        yield (line + counted, block[start:end].decode(dialect.encoding))
-    if total - kept:
-        yield total - kept
+        record = block[start : len(block) if end < 0 else end + 1]
+        if all(any(form in record for form in group) for group in others):
+            kept.append(start)
+            texts.append(record if record.endswith(b"\n") else record + b"\n")
+    if kept:
+        breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+        before = np.searchsorted(breaks, np.array(kept, dtype=np.int64)).tolist()
+        yield Chunk(line, b"".join(texts).decode(dialect.encoding), [line + n for n in before])
+    if total - len(kept):
+        yield total - len(kept)
 
 
 def _quoted_break(block: bytes) -> bool:
