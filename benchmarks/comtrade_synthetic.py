@@ -1,6 +1,6 @@
 """Write a synthetic UN Comtrade+ bulk CSV (the 47-column layout) for the import benchmark.
 
-    python benchmarks/comtrade_synthetic.py OUT.csv [--megabytes 520] [--gzip]
+    python benchmarks/comtrade_synthetic.py OUT.csv [--megabytes 520] [--gzip] [--quoted]
 
 Reporters × partners × HS chapters × flows (M, X, RM, RX) × years, plus one `TOTAL` row per reporter, partner,
 flow and year; partner `W00` is the world. Values are random; the layout, codes and the mix of rows are what a
@@ -29,7 +29,7 @@ def countries() -> list[tuple[int, str, str]]:
     return [(int(c.numeric), c.alpha3, c.name.replace(",", "")) for c in iso3166.countries]
 
 
-def write(out: io.TextIOBase, megabytes: float) -> int:
+def write(out: io.TextIOBase, megabytes: float, quoted: bool = False) -> int:
     rng = np.random.default_rng(20231130)
     every = countries()
     chosen = ("KAZ", "ITA", "CHN", "TUR", "DEU")
@@ -54,6 +54,8 @@ def write(out: io.TextIOBase, megabytes: float) -> int:
                             f"C00,TOTAL CPC,0,0,TOTAL MOT,-1,N/A,0,False,-1,N/A,0,False,{value * 0.01:.1f},False,"
                             f"0,False,{value:.2f},{value * 0.97:.2f},{value:.2f},0,True,{'True' if level == 0 else 'False'}\n"
                         )
+                if quoted:  # the portal's download: every data field quoted, the header not
+                    lines = ['"' + line.rstrip("\n").replace(",", '","') + '"\n' for line in lines]
                 text = "".join(lines)
                 out.write(text)
                 written += len(text)
@@ -70,9 +72,10 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--megabytes", type=float, default=520)
     parser.add_argument("--gzip", action="store_true")
+    parser.add_argument("--quoted", action="store_true")
     args = parser.parse_args()
     with gzip.open(args.out, "wt", compresslevel=1) if args.gzip else args.out.open("w") as handle:
-        rows = write(handle, args.megabytes)
+        rows = write(handle, args.megabytes, args.quoted)
     print(f"wrote {args.out}: {rows:,} rows, {args.out.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
 
 

@@ -1,8 +1,9 @@
 """Import speed and memory: `tradesim data import comtrade` against pandas, DuckDB and Polars.
 
-    python benchmarks/import_comtrade.py [--megabytes 520] [--repeat 3] [--file PATH]
+    python benchmarks/import_comtrade.py [--megabytes 520] [--repeat 3] [--file PATH] [--gzip] [--quoted]
 
-Writes (or reuses) a synthetic Comtrade+ bulk file (benchmarks/comtrade_synthetic.py) of at least 500 MB, then
+Writes (or reuses) a synthetic Comtrade+ bulk file (benchmarks/comtrade_synthetic.py) of at least 500 MB —
+gzipped with ``--gzip``, every data field quoted as the portal's download with ``--quoted`` — then
 reads it with each engine in a fresh process, with the same filter — commodity TOTAL, annual or monthly, the
 aggregate breakdowns only (partner2Code 0, customsCode C00, motCode 0, mosCode 0), and for the "one reporter"
 case reporter KAZ — and writes the rows kept to a CSV. Prints the median wall time and the peak memory (max
@@ -30,7 +31,7 @@ COLUMNS = ["freqCode", "refYear", "refMonth", "reporterISO", "flowCode", "partne
 def run_tradesim(path: Path, reporter: str | None, out: Path) -> None:
     from tradesim.cli import app
 
-    args = ["data", "import", "comtrade", str(path), "--output", str(out)]
+    args = ["data", "import", str(path), "--output", str(out)]
     code = app(
         args + (["--reporter", reporter] if reporter else []), prog_name="tradesim", standalone_mode=False
     )
@@ -127,14 +128,20 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=520)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--gzip", action="store_true", help="the synthetic file gzipped")
+    parser.add_argument(
+        "--quoted", action="store_true", help="every data field quoted (the portal's download)"
+    )
     parser.add_argument("--child")
     parser.add_argument("--reporter", default="")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.file, args.reporter or None)
         return
-    path = args.file or Path(tempfile.gettempdir()) / f"tradesim-comtrade-{args.megabytes:.0f}mb.csv"
+    kind = ("-quoted" if args.quoted else "") + (".csv.gz" if args.gzip else ".csv")
+    path = args.file or Path(tempfile.gettempdir()) / f"tradesim-comtrade-{args.megabytes:.0f}mb{kind}"
     if not path.exists():
+        flags = (["--gzip"] if args.gzip else []) + (["--quoted"] if args.quoted else [])
         subprocess.run(
             [
                 sys.executable,
@@ -142,6 +149,7 @@ def main() -> None:
                 str(path),
                 "--megabytes",
                 str(args.megabytes),
+                *flags,
             ],
             check=True,
         )
