@@ -12,6 +12,8 @@ CI runs a few hundred examples; ``pytest tests/fuzz --hypothesis-profile=long`` 
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import tempfile
 from pathlib import Path
@@ -24,6 +26,12 @@ from typer.testing import CliRunner
 from tests.strategies import any_documents, comtrade_fields, data_rows, hostile_strings, to_toml
 from tests.unit.test_importers import HEADER as COMTRADE_HEADER
 from tradesim.cli import app
+
+OTHER_LAYOUTS = (  # headers of the other layouts the importer recognises
+    "Classification,Year,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Partner Code,Partner,Commodity Code,Commodity,Trade Value (US$),Flag",
+    "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,2022,2023",
+    "Reporter Name,Partner Name,Year,Trade Flow,Export (US$ Thousand),Import (US$ Thousand)",
+)
 
 PARENT = """\
 description = "a valid parent for `extends = \\"parent\\"`"
@@ -218,7 +226,14 @@ def command_lines(
             args += ["--simulate", "--runs", "300", "--seed", "3"]
     elif kind == "import comtrade":
         out = str(Path(data_folder).parent / "out" / "x.csv")
-        args = ["data", "import", "comtrade", comtrade_file, "--output", out]
+        form = ["comtrade"] if draw(st.booleans()) else []  # the explicit form, or the layout recognised
+        args = ["data", "import", *form, comtrade_file, "--output", out]
+        if draw(st.booleans()):
+            args += [
+                take(
+                    _arg(st.sampled_from(["--strict", "--decimal=,", "--encoding=latin-1", "--unit=USD_th"]))
+                )
+            ]
         if draw(st.booleans()):
             args += ["--reporter", take(_arg(st.sampled_from(["KAZ", "ITA"])))]
         if draw(st.booleans()):
@@ -330,11 +345,42 @@ def test_every_command_survives_hostile_files_and_arguments(
         comtrade_file = root / "deep" / "TradeData.csv"
         lines = data.draw(st.lists(comtrade_fields, max_size=6), label="comtrade lines")
         header = data.draw(
-            st.sampled_from([COMTRADE_HEADER, "Partner,2022,2023 [YR2023]", "a,b"]), label="header"
+            st.sampled_from([COMTRADE_HEADER, "Partner,2022,2023 [YR2023]", "a,b", *OTHER_LAYOUTS]),
+            label="header",
         )
-        with comtrade_file.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(header + "\n")
-            csv.writer(handle).writerows(lines)
+        body = io.StringIO()
+        body.write(header + "\n")
+        csv.writer(body, delimiter=data.draw(st.sampled_from([",", ";", "\t"]), label="delimiter")).writerows(
+            lines
+        )
+        encoded = body.getvalue().encode(
+            data.draw(st.sampled_from(["utf-8", "utf-16", "cp1252"]), label="encoding"), "replace"
+        )
+        damage = data.draw(
+            st.sampled_from(["none", "none", "gzip", "truncated gzip", "flipped gzip", "garbage", "json"]),
+            label="damage",
+        )
+        if damage not in {"none", "garbage", "json"}:
+            encoded = gzip.compress(encoded)
+            if damage == "truncated gzip":
+                encoded = encoded[: len(encoded) // 2]
+            elif damage == "flipped gzip":
+                middle = len(encoded) // 2
+                encoded = (
+                    encoded[:middle]
+                    + bytes(b ^ 0xFF for b in encoded[middle : middle + 8])
+                    + encoded[middle + 8 :]
+                )
+        elif damage == "garbage":
+            encoded = data.draw(st.binary(max_size=200), label="garbage") + encoded
+        elif damage == "json":
+            encoded = data.draw(
+                st.sampled_from(
+                    [b'{"data": [{"refYear": "x"}]}', b'{"data": 3}', b"[1, 2", b'{"dataset": [null]}']
+                ),
+                label="json",
+            )
+        comtrade_file.write_bytes(encoded)
         before = _files(root)
         args, valid_arguments = data.draw(
             command_lines(str(subject), str(folder), str(data_folder), str(comtrade_file)), label="command"

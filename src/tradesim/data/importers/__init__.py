@@ -82,7 +82,7 @@ def read(path: Path, options: Options | None = None) -> Imported:
             dialect = fallback
         except TradesimError:
             raise
-        except text.READ_ERRORS as exc:  # a damaged gzip stream, a file that vanished
+        except text.read_errors() as exc:  # a damaged gzip stream, a file that vanished
             raise text.damaged(path, exc) from None
 
 

@@ -76,16 +76,18 @@ def kind_of(header: list[str]) -> str | None:
     return None
 
 
-def _check_unit(option: str | None, stated: str | None, what: str) -> str:
+def _check_unit(option: str | None, stated: str | None, what: str, path: Path) -> str:
     if option is not None and money_unit(option) is None:
         raise InputError(
             f"--unit must be a currency code, optionally with _bn, _mn or _th (USD_th, USD_mn, EUR_bn, KZT), got {option!r}"
         )
     if stated and option and option != stated:
-        raise InputError(f"--unit {option} contradicts the file, whose {what} says {stated}")
+        raise InputError(f"{path}: --unit {option} contradicts the file, whose {what} says {stated}")
     unit = stated or option
     if unit is None:
-        raise InputError(f"the file states no unit ({what}): give --unit (USD_th, USD_mn, EUR_bn, KZT)")
+        raise InputError(
+            f"{path}: the file states no unit ({what}): give --unit (USD_th, USD_mn, EUR_bn, KZT)"
+        )
     return unit
 
 
@@ -160,7 +162,8 @@ def read_wits(
         if len(fields) != width:
             if not any(f.strip() for f in fields):
                 imported.skipped.add("a blank line", record.line)
-            elif len(fields) > width and not any(f.strip() for f in fields[width:]):
+                continue
+            if len(fields) > width and not any(f.strip() for f in fields[width:]):
                 fields = fields[:width]
             else:
                 collector.problem(record.line, f"{len(fields)} fields, the header has {width}")
@@ -198,7 +201,7 @@ def read_wits(
             if stated is None:
                 imported.skipped.add(f"indicator {indicator!r} (not a trade value in a currency)", line)
                 continue
-            unit = _check_unit(options.unit, stated, f"indicator {indicator!r}")
+            unit = _check_unit(options.unit, stated, f"indicator {indicator!r}", dialect.path)
             series = [(flow, year, column) for column, year in year_columns.items()]
         else:
             try:
@@ -213,7 +216,9 @@ def read_wits(
             if options.year is not None and year != options.year:
                 continue
             if kind == "wits-long":
-                unit = _check_unit(options.unit, stated_unit(header[column]), f"column {header[column]!r}")
+                unit = _check_unit(
+                    options.unit, stated_unit(header[column]), f"column {header[column]!r}", dialect.path
+                )
             try:
                 value = number(fields[column], decimal)
             except DecimalError as exc:
@@ -231,20 +236,23 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
     """A national office's wide table (see the module docstring)."""
     imported = collector.imported
     reporter = options.reporter
+    where = f"{dialect.path}: a wide table (a column per year)"
     if reporter is None or country_problem(reporter) is not None:
         raise InputError(
-            f"--reporter: a wide table does not say whose statistics it holds; name the country (ISO 3166 alpha-3), got {reporter!r}"
+            f"{where} does not say whose statistics it holds: give --reporter, a country (ISO 3166 alpha-3), got {reporter!r}"
         )
     if (options.partner is None) == (options.flow is None):
-        raise InputError("give --partner (each row is a flow) or --flow (each row is a partner), not both")
+        raise InputError(
+            f"{where}: give --partner (each row is a flow) or --flow (each row is a partner), not both"
+        )
     if options.flow is not None and options.flow not in ("total", "export", "import"):
-        raise InputError(f"--flow must be total, export or import, got {options.flow!r}")
+        raise InputError(f"{where}: --flow must be total, export or import, got {options.flow!r}")
     if (
         options.partner is not None
         and area(options.partner) is None
         and country_problem(options.partner) is not None
     ):
-        raise InputError(f"--partner: {country_problem(options.partner)}")
+        raise InputError(f"{where}: --partner: {country_problem(options.partner)}")
     years = {i: int(m.group(1)) for i, name in enumerate(header) if i > 0 and (m := YEAR.search(name))}
     if not years:
         raise DataError(
@@ -267,7 +275,7 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
                 )
             ]
         )
-    unit = _check_unit(options.unit, next(iter(stated), None), "its headers")
+    unit = _check_unit(options.unit, next(iter(stated), None), "its headers", dialect.path)
     label_name = header[0] or "the first column"
     cells = [
         (r.fields[i], f"line {r.line}, column {header[i]!r}")

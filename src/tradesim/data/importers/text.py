@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -78,7 +79,16 @@ def damaged(path: Path, exc: BaseException) -> DataError:
     return DataError([Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)])
 
 
-READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError)  # zlib errors are OSError
+def read_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged file raises: OS errors, a truncated or corrupt gzip stream (the zlib modules'
+    own error classes are not OSError), text that is not the encoding."""
+    import zlib
+
+    found: list[type[BaseException]] = [OSError, EOFError, ValueError, zlib.error]
+    ng = sys.modules.get("zlib_ng.zlib_ng")
+    if ng is not None:
+        found.append(ng.error)
+    return tuple(found)
 
 
 def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
@@ -92,7 +102,7 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
             gzipped = handle.read(2) == GZIP
         with open_binary(path, gzipped) as handle:
             head = handle.read(1 << 16)
-    except READ_ERRORS as exc:
+    except read_errors() as exc:
         raise damaged(path, exc) from None
     if encoding is not None:
         try:
