@@ -37,7 +37,7 @@ from tradesim.codes import Area, area_by_name, area_by_number
 from tradesim.data.folders import MONTHS
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import DecimalError, number
-from tradesim.data.importers.imported import Collector, Imported
+from tradesim.data.importers.imported import Collector, Imported, Tally
 from tradesim.errors import DataError, InputError, Problem
 
 Fields = dict[str, str]  # what a field means → its text
@@ -143,8 +143,10 @@ BREAKDOWNS = {  # field → (its total's codes, what a row of another code is)
     "mot": (("", "0"), "a mode-of-transport breakdown (motCode not 0)"),
     "mos": (("", "0"), "a mode-of-supply breakdown (mosCode not 0)"),
 }
-MEANINGS = ("type", "commodity", *BREAKDOWNS, "year", "period", "freq", "month", "flow", "flow_name",
-            "reporter_iso", "reporter_code", "reporter_name", "partner_iso", "partner_code", "partner_name", "value")  # fmt: skip
+MEANINGS = ("type", "commodity", *BREAKDOWNS, "flow", "flow_name", "reporter_iso", "reporter_code",
+            "reporter_name", "partner_iso", "partner_code", "partner_name",  # the codes: decided once (Reader)
+            "freq", "year", "period", "month", "value")  # fmt: skip
+CODES = MEANINGS.index("freq")
 URLS = {"plus": "https://comtradeplus.un.org/", "legacy": "https://comtrade.un.org/"}
 
 
@@ -208,32 +210,28 @@ class Reader:
         self.kind, self.filters, self.collector = kind, filters, collector
         self.imported = collector.imported
         self.commodity = _code(filters.commodity)
-        self._found: dict[tuple[str, str, str], Area | None] = {}
-        self._notes: dict[tuple[str, str], str] = {}
+        self._areas: dict[tuple[str, str, str], Area | None] = {}
+        self._decisions: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str, str, str]] = {}
 
     def record(self, line: int, values: tuple[str, ...]) -> None:
-        """One record, its fields in the order of :data:`MEANINGS` ('' where the layout lacks one)."""
-        (type_code, commodity_text, *breakdowns, year_text, period_text, freq, month_text, flow_code, flow_name,
-         reporter_iso, reporter_code, reporter_name, partner_iso, partner_code, partner_name, value_text) = values  # fmt: skip
-        imported, filters = self.imported, self.filters
-        kind = "services" if type_code.strip().upper() == "S" else "trade"
-        wanted = self.commodity
-        if kind == "services":  # EBOPS codes (200, 205, ...) are not HS chapters: compared as written
-            commodity = commodity_text.strip().upper()
-            if wanted == "TOTAL" and commodity in SERVICES_TOTAL:
-                commodity = wanted
-        else:
-            commodity = _code(commodity_text)
-        if commodity != wanted and commodity != filters.commodity.strip().upper():
-            imported.asked.add(f"another commodity than {filters.commodity} (--commodity)", line)
-            imported.commodities[commodity] = imported.commodities.get(commodity, 0) + 1
+        """One record, its fields in the order of :data:`MEANINGS` ('' where the layout lacks one). What the
+        record's codes decide (kind, reporter, partner, flow, or why it is left out) is worked out once per
+        distinct combination of codes (:meth:`_decide`); the year, month and value, per record."""
+        key = values[:CODES]
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = self._decide(key)
+        if isinstance(decision[0], Tally):
+            decision[0].add(decision[1], line)
+            if decision[2]:
+                commodities = self.imported.commodities
+                commodities[decision[2]] = commodities.get(decision[2], 0) + 1
             return
-        for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
-            if text_value and text_value.strip().upper() not in totals:
-                imported.breakdowns.add(what, line)
-                return
+        kind, reporter, partner, flow, note = decision
+        freq_text, year_text, period_text, month_text, value_text = values[CODES:]
         year_text, period_text = year_text.strip(), period_text.strip()
-        freq = freq.strip().upper() or ("M" if len(period_text) == 6 else "A")
+        freq = freq_text.strip().upper() or ("M" if len(period_text) == 6 else "A")
+        imported, filters = self.imported, self.filters
         try:
             year = int(year_text or period_text[:4])
             month = int(month_text.strip() or period_text[4:6]) if freq == "M" else 0
@@ -251,23 +249,6 @@ class Reader:
         if filters.year is not None and year != filters.year:
             imported.asked.add(f"another year than {filters.year} (--year)", line)
             return
-        flow_code = flow_code.strip().upper()
-        flow = FLOWS.get(flow_code) or FLOWS.get(flow_name.strip().upper())
-        if flow is None:
-            imported.skipped.add(
-                f"flow {flow_code or flow_name!r} (not exports, imports, re-exports or re-imports)", line
-            )
-            return
-        reporter = self._area(line, reporter_iso, reporter_code, reporter_name)
-        partner = self._area(line, partner_iso, partner_code, partner_name)
-        if reporter is None or partner is None:
-            return
-        if filters.reporter and reporter.code != filters.reporter:
-            imported.asked.add(f"another reporter than {filters.reporter} (--reporter)", line)
-            return
-        if filters.partner and partner.code != filters.partner:
-            imported.asked.add(f"another partner than {filters.partner} (--partner)", line)
-            return
         try:
             value = number(value_text)
         except DecimalError as exc:
@@ -277,33 +258,65 @@ class Reader:
             imported.skipped.add("no trade value", line)
             return
         period = "FY" if freq == "A" else MONTHS[month - 1]
-        note = self._notes.get((reporter.note, partner.note))
-        if note is None:
-            notes = [
-                self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")
-            ]
-            note = self._notes[(reporter.note, partner.note)] = "; ".join(
-                notes + [n for n in (reporter.note, partner.note) if n]
-            )
-        self.collector.add(line, (kind, reporter.code, partner.code, flow, year, period), value, "USD", note)
+        self.collector.add(line, (kind, reporter, partner, flow, year, period), value, "USD", note)
 
-    def _area(self, line: int, iso: str, code: str, name: str) -> Area | None:
-        key = (iso, code, name)
-        if key in self._found:
-            found = self._found[key]
+    def _decide(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str, str, str]:
+        """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind,
+        reporter, partner, flow, note)."""
+        (type_code, commodity_text, *breakdowns, flow_code, flow_name, reporter_iso, reporter_code,
+         reporter_name, partner_iso, partner_code, partner_name) = codes  # fmt: skip
+        imported, filters = self.imported, self.filters
+        kind = "services" if type_code.strip().upper() == "S" else "trade"
+        wanted = self.commodity
+        if kind == "services":  # EBOPS codes (200, 205, ...) are not HS chapters: compared as written
+            commodity = commodity_text.strip().upper()
+            if wanted == "TOTAL" and commodity in SERVICES_TOTAL:
+                commodity = wanted
         else:
-            found = (area_by_number(iso) if iso.strip() else None) or (
-                area_by_number(code) if code.strip() else None
-            )
-            found = self._found[key] = found or (area_by_name(name) if name.strip() else None)
-        if found is None:
-            label = " ".join(
-                part
-                for part in (iso.strip(), code.strip(), repr(name.strip()) if name.strip() else "")
-                if part
-            )
-            self.imported.skipped.add(f"{label or '(empty)'}: no known country or area", line)
-        return found
+            commodity = _code(commodity_text)
+        if commodity != wanted and commodity != filters.commodity.strip().upper():
+            return imported.asked, f"another commodity than {filters.commodity} (--commodity)", commodity
+        for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
+            if text_value and text_value.strip().upper() not in totals:
+                return imported.breakdowns, what, ""
+        flow_code = flow_code.strip().upper()
+        flow = FLOWS.get(flow_code) or FLOWS.get(flow_name.strip().upper())
+        if flow is None:
+            shown = flow_code or flow_name
+            return imported.skipped, f"flow {shown!r} (not exports, imports, re-exports or re-imports)", ""
+        reporter = self._area(reporter_iso, reporter_code, reporter_name)
+        partner = self._area(partner_iso, partner_code, partner_name)
+        for found, iso, code, name in (
+            (reporter, reporter_iso, reporter_code, reporter_name),
+            (partner, partner_iso, partner_code, partner_name),
+        ):
+            if found is None:
+                parts = (iso.strip(), code.strip(), repr(name.strip()) if name.strip() else "")
+                label = " ".join(part for part in parts if part)
+                return imported.skipped, f"{label or '(empty)'}: no known country or area", ""
+        assert reporter is not None
+        assert partner is not None
+        if filters.reporter and reporter.code != filters.reporter:
+            return imported.asked, f"another reporter than {filters.reporter} (--reporter)", ""
+        if filters.partner and partner.code != filters.partner:
+            return imported.asked, f"another partner than {filters.partner} (--partner)", ""
+        what = self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")
+        note = "; ".join([what, *(n for n in (reporter.note, partner.note) if n)])
+        return kind, reporter.code, partner.code, flow, note
+
+    def _area(self, iso: str, code: str, name: str) -> Area | None:
+        key = (iso, code, name)
+        if key not in self._areas:
+            self._areas[key] = self._lookup(iso, code, name)
+        return self._areas[key]
+
+    @staticmethod
+    def _lookup(iso: str, code: str, name: str) -> Area | None:
+        if iso.strip() and (found := area_by_number(iso)):
+            return found
+        if code.strip() and (found := area_by_number(code)):
+            return found
+        return area_by_name(name) if name.strip() else None
 
 
 def _code(code: str) -> str:

@@ -228,8 +228,9 @@ def candidates(dialect: Dialect, groups: tuple[tuple[bytes, ...], ...]) -> Itera
                 if cut < 0:  # one record longer than the block: read on
                     held = block
                     continue
-            yield from _scan(block[:cut], groups, line, dialect)
-            line += block.count(b"\n", 0, cut)
+            breaks = block.count(b"\n", 0, cut)
+            yield from _scan(block[:cut], groups, line, dialect, breaks)
+            line += breaks
             held = block[cut:]
             if not more:
                 return
@@ -260,17 +261,20 @@ def _last_boundary(block: bytes) -> int:
 
 
 def _scan(
-    block: bytes, groups: tuple[tuple[bytes, ...], ...], line: int, dialect: Dialect
+    block: bytes, groups: tuple[tuple[bytes, ...], ...], line: int, dialect: Dialect, breaks: int
 ) -> Iterator[Chunk | int]:
     """The records of ``block`` (whole records) that hold a form of every group, and the count of the others."""
     import numpy as np
 
     if not block:
         return
-    total = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
-    if b'"' in block and _quoted_break(block):
+    total = breaks + (0 if block.endswith(b"\n") else 1)
+    quoted = b'"' in block
+    if quoted and _quoted_break(block):
         yield Chunk(line, block.decode(dialect.encoding), None)  # the records cannot be told by lines
         return
+    if not quoted:  # a block without quotes cannot hold a quoted form
+        groups = tuple(tuple(f for f in group if not f.startswith(b'"')) for group in groups)
     first, *others = groups
     starts: set[int] = set()
     for anchor in first:
@@ -288,8 +292,8 @@ def _scan(
             kept.append(start)
             texts.append(record if record.endswith(b"\n") else record + b"\n")
     if kept:
-        breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
-        before = np.searchsorted(breaks, np.array(kept, dtype=np.int64)).tolist()
+        positions = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+        before = np.searchsorted(positions, np.array(kept, dtype=np.int64)).tolist()
         yield Chunk(line, b"".join(texts).decode(dialect.encoding), [line + n for n in before])
     if total - len(kept):
         yield total - len(kept)
