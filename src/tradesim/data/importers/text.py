@@ -25,6 +25,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
+import numpy as np
+import numpy.typing as npt
+
 from tradesim.errors import DataError, InputError, Problem
 
 if TYPE_CHECKING:
@@ -228,9 +231,10 @@ def candidates(dialect: Dialect, groups: tuple[tuple[bytes, ...], ...]) -> Itera
                 if cut < 0:  # one record longer than the block: read on
                     held = block
                     continue
-            breaks = block.count(b"\n", 0, cut)
-            yield from _scan(block[:cut], groups, line, dialect, breaks)
-            line += breaks
+            chunk = block[:cut]
+            positions = _breaks(chunk)
+            yield from _scan(chunk, groups, line, dialect, positions)
+            line += len(positions)
             held = block[cut:]
             if not more:
                 return
@@ -261,14 +265,16 @@ def _last_boundary(block: bytes) -> int:
 
 
 def _scan(
-    block: bytes, groups: tuple[tuple[bytes, ...], ...], line: int, dialect: Dialect, breaks: int
+    block: bytes,
+    groups: tuple[tuple[bytes, ...], ...],
+    line: int,
+    dialect: Dialect,
+    positions: npt.NDArray[np.intp],
 ) -> Iterator[Chunk | int]:
     """The records of ``block`` (whole records) that hold a form of every group, and the count of the others."""
-    import numpy as np
-
     if not block:
         return
-    total = breaks + (0 if block.endswith(b"\n") else 1)
+    total = len(positions) + (0 if block.endswith(b"\n") else 1)
     quoted = b'"' in block
     if quoted and _quoted_break(block):
         yield Chunk(line, block.decode(dialect.encoding), None)  # the records cannot be told by lines
@@ -276,33 +282,39 @@ def _scan(
     if not quoted:  # a block without quotes cannot hold a quoted form
         groups = tuple(tuple(f for f in group if not f.startswith(b'"')) for group in groups)
     first, *others = groups
-    starts: set[int] = set()
+    hits: list[int] = []
     for anchor in first:
         hit = block.find(anchor)
         while hit >= 0:
-            starts.add(block.rfind(b"\n", 0, hit) + 1)
-            end = block.find(b"\n", hit)
-            hit = -1 if end < 0 else block.find(anchor, end)
+            hits.append(hit)
+            hit = block.find(anchor, hit + 1)
+    if not hits:
+        yield total
+        return
+    # which line each hit is on, from where the line breaks are: no Python work per line of the block
+    lines = np.unique(np.searchsorted(positions, np.array(hits, dtype=np.int64)))
+    starts = np.concatenate(([0], positions + 1))[lines].tolist()
+    ends = np.append(positions + 1, len(block))[lines].tolist()
     kept: list[int] = []
     texts: list[bytes] = []
-    for start in sorted(starts):
-        end = block.find(b"\n", start)
-        record = block[start : len(block) if end < 0 else end + 1]
-        if all(any(form in record for form in group) for group in others):
-            kept.append(start)
+    for number, start, end in zip(lines.tolist(), starts, ends, strict=True):
+        record = block[start:end]
+        if not others or all(any(form in record for form in group) for group in others):
+            kept.append(line + number)
             texts.append(record if record.endswith(b"\n") else record + b"\n")
     if kept:
-        positions = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
-        before = np.searchsorted(positions, np.array(kept, dtype=np.int64)).tolist()
-        yield Chunk(line, b"".join(texts).decode(dialect.encoding), [line + n for n in before])
+        yield Chunk(line, b"".join(texts).decode(dialect.encoding), kept)
     if total - len(kept):
         yield total - len(kept)
 
 
+def _breaks(block: bytes) -> npt.NDArray[np.intp]:
+    """Where the line breaks of ``block`` are."""
+    return np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+
+
 def _quoted_break(block: bytes) -> bool:
     """Whether some line break of ``block`` lies inside quotes (an odd count of quotes before it)."""
-    import numpy as np
-
     data = np.frombuffer(block, dtype=np.uint8)
     quotes = np.flatnonzero(data == 0x22)
     if len(quotes) % 2 or not len(quotes):
