@@ -1,20 +1,41 @@
-"""Atomic file writes: a temporary file in the same folder, flushed, then ``os.replace``d over the target.
+"""Writing an output: atomically for a file, straight through for a device, a pipe or a terminal.
 
-A reader (or an interrupted writer) sees the old file or the new one, never half of one.
+A regular file is written to a temporary file in the same folder (``.NAME.PID.XXXX.tmp``), flushed, then
+``os.replace``d over the target: a reader (or an interrupted writer) sees the old file or the new one, never half
+of one. A temporary that a killed run left behind (``kill -9`` skips every clean-up) is removed by the next
+write of the same target, once the process that made it is gone. A character device (``/dev/null``,
+``/dev/stdout``), a FIFO or a socket is written straight through: renaming over it would replace the device
+with a file. Whatever cannot be written (a folder, a missing or read-only folder, a full disk) is an
+:class:`~tradesim.errors.InputError` naming the path, never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from tradesim.errors import InputError
 
+STALE_SECONDS = (
+    60  # an output is written in milliseconds: a temporary this old, without a process id, was left
+)
+
 
 def check_destination(path: Path, option: str = "--output", suffixes: tuple[str, ...] = ()) -> None:
     """Bad input unless ``path`` can be written: its suffix one of ``suffixes`` (any case; any suffix when
-    empty) and its folder existing. Best called before the work, so a bad path costs nothing."""
+    empty), not a folder, and its folder existing. Best called before the work, so a bad path costs nothing."""
+    if not str(path) or str(path) in (".", ".."):
+        raise InputError(f"{option}: give a file name, got {str(path)!r}")
+    if path.is_dir():
+        raise InputError(f"{option}: {path} is a folder; name a file in it")
+    if _streams(path):
+        return
     if suffixes and path.suffix.lower() not in suffixes:
         raise InputError(f"{option} must end in {' or '.join(suffixes)}, got {path.name!r}")
     if not path.parent.is_dir():
@@ -27,9 +48,26 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
-    """Replace ``path`` with ``content`` atomically; the folder must exist."""
+    """Replace ``path`` with ``content`` atomically (a device or a pipe: written through); the folder must
+    exist."""
     target = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        if _streams(target):
+            with target.open("wb") as handle:
+                handle.write(content)
+            return
+        if target.is_dir():
+            raise InputError(f"{target} is a folder; name a file in it")
+        sweep_temporaries(target)
+        _replace(target, content)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _replace(target: Path, content: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+    )
     try:
         os.chmod(temporary, _mode_for(target))  # mkstemp makes 0600; a user's file should not change mode
         with os.fdopen(descriptor, "wb") as handle:
@@ -40,6 +78,43 @@ def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _streams(path: Path) -> bool:
+    """Whether ``path`` is a character device, a FIFO or a socket (written through, never renamed over)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def sweep_temporaries(target: Path) -> None:
+    """Remove the temporaries of ``target`` that killed writes left: those of a process that no longer
+    runs, and (an older version's, without a process id) those older than :data:`STALE_SECONDS`. Only this
+    module's own pattern, ``.NAME.*.tmp``; anything that cannot be removed is left."""
+    if not target.parent.is_dir():
+        return
+    now = time.time()
+    prefix = "." + target.name + "."
+    for stale in target.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        found = re.fullmatch(r"(\d+)\..+\.tmp", stale.name[len(prefix) :])
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove: leave it
+            if found is not None:
+                if int(found.group(1)) != os.getpid() and not _running(int(found.group(1))):
+                    stale.unlink()
+            elif now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or no such number: leave its file
+    return True
 
 
 def _mode_for(target: Path) -> int:

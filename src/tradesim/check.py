@@ -9,23 +9,20 @@ snapshot was written: the scenario, the data, or tradesim itself.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import glob
 import hashlib
 import io
 import itertools
 import json
 import math
 import shlex
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tradesim import __version__, data, metrics, model
-from tradesim.atomic import write_text_atomic
+from tradesim.atomic import sweep_temporaries, write_text_atomic
 from tradesim.errors import Problem, SnapshotError
 from tradesim.schema import Expectation, Scenario
 
@@ -35,7 +32,6 @@ HEADER = "# tradesim snapshot"
 DEFAULT_RTOL = 1e-9
 SNAPSHOT_RTOL = 1e-11  # what counts as "changed" for --update: beyond the rounding of 12 digits
 DEFAULT_ATOL = 0.0
-STALE_SECONDS = 60  # a snapshot is written in milliseconds: a temporary this old was left by a killed update
 Status = Literal["ok", "drift", "missing", "created", "updated", "refreshed", "unchanged"]
 
 
@@ -227,7 +223,7 @@ def check_one(
     """Check (or with ``update``, rewrite) one scenario's snapshot, and evaluate its expectations."""
     projection = model.project(scenario)
     path = snapshot_path(scenario, directory)
-    _sweep_temporaries(path)
+    sweep_temporaries(path)  # what a killed update left
     try:
         existing = read_snapshot(path) if path.exists() else None
     except SnapshotError as error:
@@ -272,18 +268,6 @@ def update_command(scenario: Scenario, directory: Path) -> str:
     and the folder (where its ``extends`` may point)."""
     where = str(scenario.path) if scenario.path is not None else scenario.name
     return f"tradesim check --scenarios {shlex.quote(str(directory))} {shlex.quote(where)} --update"
-
-
-def _sweep_temporaries(path: Path) -> None:
-    """Remove temporaries of this snapshot that an update killed mid-write left behind (``kill -9`` skips
-    the clean-up of :func:`~tradesim.atomic.write_text_atomic`). Only its own pattern, ``.NAME.csv.*.tmp``,
-    and only files older than :data:`STALE_SECONDS`: a younger one may be another update's, being written."""
-    if path.parent.is_dir():
-        now = time.time()
-        for stale in path.parent.glob(f"{glob.escape('.' + path.name)}.*.tmp"):
-            with contextlib.suppress(OSError):  # gone already, or not ours to remove: leave it
-                if now - stale.stat().st_mtime > STALE_SECONDS:
-                    stale.unlink()
 
 
 def check(

@@ -93,6 +93,19 @@ def _resolve_baseline(
             scenario.reporter, scenario.partner, year, period=period, currency=scenario.currency
         )
         bilateral = bilateral_source.amount
+        if not bilateral > 0:  # a growth path starts from a positive level (0 never grows)
+            where = bilateral_source.origin if bilateral_source.origin != "shipped" else "the shipped data"
+            raise DataError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: the bilateral baseline from the data is {bilateral:g} "
+                        f"({where}); a projection needs a positive one: give [baseline] bilateral",
+                        scenario.path,
+                        None,
+                        "baseline.bilateral",
+                    )
+                ]
+            )
         warnings += data.caveats(bilateral_source, "bilateral baseline")
     total_source = None
     if spec.rest_of_world is not None:

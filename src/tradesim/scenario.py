@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import os
 import re
 import tomllib
@@ -175,7 +176,18 @@ def _problem_from_pydantic(error: Any, raw: Mapping[str, Any]) -> tuple[tuple[in
 def locate(text: str, path: tuple[int | str, ...]) -> int | None:
     """The line of ``text`` that sets the deepest prefix of ``path`` (a table header or ``key =``)."""
     target = tuple(str(p) for p in path)
-    best, best_depth = None, 0
+    lines = _key_lines(text)
+    for depth in range(len(target), 0, -1):
+        if target[:depth] in lines:
+            return lines[target[:depth]]
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Each key path a line of ``text`` sets (a table header or ``key =``) → its first line: read once per
+    file, so locating every problem of a file with many stays linear."""
+    found: dict[tuple[str, ...], int] = {}
     table: tuple[str, ...] = ()
     counts: dict[tuple[str, ...], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -190,9 +202,8 @@ def locate(text: str, path: tuple[int | str, ...]) -> int | None:
             full = (*table, *(k.strip().strip("\"'") for k in match.group(1).split(".")))
         else:
             continue
-        if target[: len(full)] == full and len(full) > best_depth:
-            best, best_depth = number, len(full)
-    return best
+        found.setdefault(full, number)
+    return found
 
 
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
@@ -204,6 +215,7 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         raise ScenarioError(
             [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
         ) from None
+    guard(text, path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -223,6 +235,50 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
 
 
 MAX_DEPTH = 8  # the deepest a scenario file needs is 4 (growth.bilateral.rates.2024); see _deepest
+MAX_BYTES = 2_000_000  # a scenario file is a few kB; the largest shipped is under 4 kB
+MAX_KEYS = 5_000  # keys and table headers; a growth table by year for two centuries is 200
+MAX_PARTS = 4 * MAX_DEPTH  # dotted parts in one key or table header
+
+
+def guard(text: str, path: Path) -> None:
+    """Refuse, before parsing, a file no scenario needs and that would stop the parser or the validation
+    for minutes: over :data:`MAX_BYTES`, over :data:`MAX_KEYS` keys, or a key of over :data:`MAX_PARTS`
+    dotted parts (``tomllib`` takes more than a minute on one key of 50,000 parts)."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the file is {len(text) / 1e6:.1f} MB; a scenario file is a few kB (at most {MAX_BYTES / 1e6:g} MB)",
+                    path,
+                )
+            ]
+        )
+    keys = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            key = stripped.split("]", 1)[0]
+        elif "=" in stripped and not stripped.startswith("#"):
+            key = stripped.split("=", 1)[0]
+        else:
+            continue
+        keys += 1
+        if key.count(".") >= MAX_PARTS:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"a key of {key.count('.') + 1:,} dotted parts; a scenario needs at most {MAX_DEPTH}",
+                        path,
+                        number,
+                    )
+                ]
+            )
+    if keys > MAX_KEYS:
+        raise ScenarioError(
+            [Problem(f"{keys:,} keys; a scenario file has a few dozen (at most {MAX_KEYS:,})", path)]
+        )
+
+
 MAX_EXTENDS = 32  # the longest `extends` chain: far beyond what a readable set of scenarios uses
 _TOO_DEEP = f"tables and lists nested more than {MAX_DEPTH} levels deep; a scenario file needs at most 4"
 
@@ -461,8 +517,10 @@ def discover(directory: Path) -> dict[str, Path]:
     problems: list[Problem] = []
     for path in sorted(directory.glob("*.toml")):
         try:
-            declared = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            text = path.read_text(encoding="utf-8")
+            guard(text, path)
+            declared = tomllib.loads(text).get("name")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ScenarioError):
             declared = None  # reported when the file is loaded
         name = declared if isinstance(declared, str) and declared else path.stem
         if name in found:

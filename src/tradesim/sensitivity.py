@@ -184,6 +184,9 @@ def _mean_rate_band(rate: float, sd: float, years: int) -> tuple[float, float]:
     return (1.0 + rate) * math.exp(-step) - 1.0, (1.0 + rate) * math.exp(step) - 1.0
 
 
+MAX_SWING = 10.0  # an input moved by more than ten times its value answers no question
+
+
 def tornado(
     scenario: Scenario,
     target: float,
@@ -193,8 +196,10 @@ def tornado(
     baseline: model.ResolvedBaseline | None = None,
 ) -> Tornado:
     """One-at-a-time swings of every numeric input, sorted by their effect (module docstring)."""
-    if not (math.isfinite(swing) and swing > 0):
-        raise InputError(f"--swing must be a number > 0, got {swing!r}")
+    if not (math.isfinite(swing) and 0 < swing <= MAX_SWING):
+        raise InputError(
+            f"--swing must be a number > 0 and at most {MAX_SWING:g} (0.25 is 25%), got {swing!r}"
+        )
     base = baseline or model.resolve_baseline(scenario)
     reference = model.project(scenario, baseline=base)
     swings = []

@@ -50,8 +50,8 @@ def test_table_prints_the_seed(run: Any) -> None:
         (["--growth-sd", "-0.1"], "--growth-sd must be greater than or equal to 0, got -0.1"),
         (["--correlation", "1.5"], "--correlation must be less than or equal to 1, got 1.5"),
         (["--correlation", "-2"], "--correlation must be greater than or equal to -1, got -2.0"),
-        (["--runs", "0"], "--runs must be a whole number > 0, got 0"),
-        (["--runs", "-3"], "--runs must be a whole number > 0, got -3"),
+        (["--runs", "0"], "--runs must be a whole number from 1 to 10,000,000, got 0"),
+        (["--runs", "-3"], "--runs must be a whole number from 1 to 10,000,000, got -3"),
         (["--seed", "-1"], "--seed must be a whole number ≥ 0, got -1"),
     ],
 )

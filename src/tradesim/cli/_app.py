@@ -1,12 +1,15 @@
 """The Typer application and its one error boundary (:class:`Boundary`).
 
 Exit 0 on success, 1 when a check fails, 2 on bad input (usage errors and every
-:class:`~tradesim.errors.TradesimError`) with one line per problem on stderr and no traceback (``--traceback``
-re-raises), 130 on Ctrl-C.
+:class:`~tradesim.errors.TradesimError`, and an output that cannot be written: a full disk, a closed terminal)
+with one line per problem on stderr and no traceback (``--traceback`` re-raises), 130 on Ctrl-C and on
+SIGTERM (both unwind, so temporaries are removed and no output is left half-written). A reader that closes the
+pipe early (``tradesim data | head``) ends the run quietly, exit 0: what it read was complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Annotated, Any
 
@@ -24,9 +27,24 @@ class Boundary(TyperGroup):
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
         from tradesim.data.observations import scope
 
+        previous = _on_sigterm()
         try:
             with scope():  # the --data folder of this invocation stays in it
                 code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
+        except BrokenPipeError:
+            _quiet_stdout()
+            code = 0
+        except (
+            SystemExit
+        ) as stop:  # click's and rich's answer to a closed pipe: exit 1, "a check failed" here
+            closed = (
+                isinstance(stop.__context__, BrokenPipeError)
+                or type(sys.stdout).__name__ == "PacifyFlushWrapper"
+            )
+            if not closed:
+                raise
+            _quiet_stdout()
+            code = 0 if stop.code == 1 else stop.code
         except TradesimError as error:
             if "--traceback" in argv:
                 raise
@@ -40,9 +58,49 @@ class Boundary(TyperGroup):
             code = error.exit_code
         except (typer.Abort, KeyboardInterrupt):
             code = 130
+        except OSError as error:  # an output that cannot be written (stdout on a full disk, ...)
+            if "--traceback" in argv:
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            typer.echo(
+                f"tradesim: error: cannot write the output: {where}{error.strerror or error}", err=True
+            )
+            code = 2
+        finally:
+            _restore_sigterm(previous)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _on_sigterm() -> object:
+    """SIGTERM unwinds like Ctrl-C (``KeyboardInterrupt``), in the main thread; returns the handler it replaced."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _restore_sigterm(previous: object) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 app = typer.Typer(

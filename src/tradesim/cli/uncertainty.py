@@ -25,6 +25,8 @@ from tradesim.cli.options import (
 from tradesim.errors import InputError
 from tradesim.quantities import parse_money, parse_rate
 
+MAX_RUNS = 10_000_000  # 10 million paths take about a minute; more is a typo, not a question
+
 
 @app.command(short_help="Monte Carlo: P(target reached), percentiles.")
 def simulate(
@@ -56,8 +58,8 @@ def simulate(
     """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
     from tradesim import montecarlo, report, scenario
 
-    if runs <= 0:
-        raise InputError(f"--runs must be a whole number > 0, got {runs}")
+    if not 0 < runs <= MAX_RUNS:
+        raise InputError(f"--runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs}")
     if seed is not None and seed < 0:
         raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
     if threads is not None and threads <= 0:
@@ -213,8 +215,8 @@ def plot(
     from tradesim import plot as plotting
     from tradesim import sensitivity as sens
 
-    if runs <= 0:
-        raise InputError(f"--runs must be a whole number > 0, got {runs}")
+    if not 0 < runs <= MAX_RUNS:
+        raise InputError(f"--runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs}")
     target_value, target_currency = (
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )

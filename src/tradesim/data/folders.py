@@ -17,6 +17,7 @@ import io
 import math
 import os
 import re
+import stat
 from pathlib import Path
 
 from tradesim import locations
@@ -33,6 +34,7 @@ from tradesim.data.observations import (
 from tradesim.errors import DataError, Problem
 
 ENV_DATA = "TRADESIM_DATA"
+csv.field_size_limit(2**31 - 1)  # a long note is a field like any other (the default stops at 131,072)
 KINDS = ("trade", "services", "share", "target", "fx")
 FLOWS = {
     "trade": ("total", "export", "import", "re-export", "re-import"),
@@ -70,6 +72,14 @@ def data_directory(explicit: str | os.PathLike[str] | None = None) -> Path | Non
     chosen, what = found
     if not chosen.is_dir():
         raise DataError([Problem(f"{what}: data folder not found", chosen)])
+    try:
+        with os.scandir(chosen):
+            pass
+    except OSError as exc:  # a folder that cannot be listed would read as empty: the shipped data alone
+        named = f"{what}: " if what else ""
+        raise DataError(
+            [Problem(f"{named}cannot read the data folder ({exc.strerror or exc})", chosen)]
+        ) from None
     return chosen
 
 
@@ -79,8 +89,13 @@ def load(folder: str | os.PathLike[str] | None) -> Dataset:
     base = shipped()
     if directory is None:
         return base
-    paths = sorted(directory.glob("*.csv"))
-    problems: list[Problem] = []
+    listed = sorted(directory.glob("*.csv"))
+    problems: list[Problem] = [
+        Problem("not a regular file (a folder, a pipe, a device): rename it, or move it out", p)
+        for p in listed
+        if not p.is_file() or not stat.S_ISREG(p.stat().st_mode)
+    ]
+    paths = [p for p in listed if p.is_file() and stat.S_ISREG(p.stat().st_mode)]
     rows: list[Observation] = []
     for path in paths:
         found, wrong = read(path)
@@ -191,8 +206,11 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     except ValueError:
         bad("value", "must be a number")
     else:
+        money = money_unit(row["unit"])
         if not math.isfinite(value):
             bad("value", "must be a finite number")
+        elif money is not None and not math.isfinite(value * money[1]):
+            bad("value", f"is too large: in {row['unit']} it is more than any float holds")
     unit = row["unit"]
     if kind == "fx":
         if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", unit):
