@@ -21,11 +21,11 @@ One exception, asked for by the users: the default 2023 Kazakhstan–Italy basel
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,6 +150,23 @@ class Dataset:
     digest: str = ""
     superseded: tuple[Observation, ...] = ()  # shipped rows a user row replaced
 
+    @cached_property
+    def _by_series(self) -> dict[tuple[str, str, str], list[Observation]]:
+        """(kind, reporter, partner) → its observations in file order: built once, on the first lookup."""
+        index: dict[tuple[str, str, str], list[Observation]] = {}
+        for o in self.observations:
+            index.setdefault((o.kind, o.reporter, o.partner), []).append(o)
+        return index
+
+    def candidates(
+        self, kind: str | None, reporter: str | None, partner: str | None
+    ) -> Sequence[Observation]:
+        """The observations a lookup of ``kind``, ``reporter`` and ``partner`` can match, in file order: from
+        the index when all three are given (every lookup of a projection), else all of them."""
+        if kind is not None and reporter is not None and partner is not None:
+            return self._by_series.get((kind, reporter, partner), [])
+        return self.observations
+
 
 @cache
 def _csv_bytes() -> bytes:
@@ -267,7 +284,8 @@ def select(
         "status": status,
     }
     criteria = {key: value for key, value in wanted.items() if value is not None}
-    return [o for o in observations() if all(getattr(o, k) == v for k, v in criteria.items())]
+    found = current().candidates(kind, reporter, partner)
+    return [o for o in found if all(getattr(o, k) == v for k, v in criteria.items())]
 
 
 def _rank(observation: Observation) -> tuple[int, int]:
