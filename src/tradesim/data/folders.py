@@ -12,6 +12,7 @@ from __future__ import annotations
 import _csv
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import math
@@ -61,6 +62,7 @@ DAY_RANGE = re.compile(
     rf"^({'|'.join(m.title() for m in MONTHS)})\d\d-({'|'.join(m.title() for m in MONTHS)})\d\d$"
 )
 UNDATED_TARGET = "coming years"
+ORDER = {name: i for i, name in enumerate((*COLUMNS, *OPTIONAL_COLUMNS))}
 REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, ...)
 
 
@@ -162,7 +164,7 @@ def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Prob
         if len(values) != len(header):
             problems.append(Problem(f"{len(values)} fields, the header has {len(header)}", path, line))
             continue
-        row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+        row = dict(zip(header, map(str.strip, values), strict=True))
         found, wrong = _observation(row, path, line)
         problems.extend(wrong)
         if found is not None:
@@ -171,62 +173,44 @@ def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Prob
 
 
 def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observation | None, list[Problem]]:
-    problems: list[Problem] = []
+    """One row → its observation, or every problem in it. What the row's codes say (kind, reporter, partner,
+    flow, period, unit, status, reported_by) is checked once per distinct combination (:func:`_code_problems`):
+    a data folder of a million rows holds a few hundred; the year and value are read row by row."""
+    kind, period = row["kind"], row["period"]
+    undated = kind == "target" and period == UNDATED_TARGET and not row["year"]
+    coded, scale = _code_problems(
+        kind,
+        row["reporter"],
+        row["partner"],
+        row["flow"],
+        period,
+        row["unit"],
+        row["status"],
+        row["reported_by"],
+        undated,
+    )
+    problems = [Problem(message, path, line, column) for column, message in coded]
 
     def bad(column: str, message: str) -> None:
         problems.append(Problem(f"{message}, got {row.get(column, '')!r}", path, line, column))
 
-    kind = row["kind"]
-    if kind not in KINDS:
-        bad("kind", f"must be one of {', '.join(KINDS)}")
-    for column in ("reporter", "partner"):
-        code = row[column]
-        if kind == "fx":
-            if not re.fullmatch(r"[A-Z]{3}", code):
-                bad(column, "must be an ISO 4217 currency code such as EUR or USD (kind fx)")
-        elif code not in AGGREGATES and area(code) is None and (problem := country_problem(code)) is not None:
-            problems.append(
-                Problem(f"{problem} (or an aggregate: {', '.join(AGGREGATES)})", path, line, column)
-            )
-    if kind in FLOWS and row["flow"] not in FLOWS[kind]:
-        bad("flow", f"must be one of {', '.join(FLOWS[kind])} for kind {kind}")
     year = None
-    undated = kind == "target" and row["period"] == UNDATED_TARGET and not row["year"]
     try:
         year = 0 if undated else int(row["year"])
         if not undated and not 1900 <= year <= 2300:
             bad("year", "must be a year in 1900–2300")
     except ValueError:
         bad("year", "must be a whole number")
-    if not (PERIOD.match(row["period"]) or undated or (kind == "fx" and DAY_RANGE.match(row["period"]))):
-        bad("period", "must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug)")
     value = math.nan
     try:
         value = float(row["value"])
     except ValueError:
         bad("value", "must be a number")
     else:
-        money = money_unit(row["unit"])
         if not math.isfinite(value):
             bad("value", "must be a finite number")
-        elif money is not None and not math.isfinite(value * money[1]):
+        elif scale is not None and not math.isfinite(value * scale):
             bad("value", f"is too large: in {row['unit']} it is more than any float holds")
-    unit = row["unit"]
-    if kind == "fx":
-        if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", unit):
-            bad("unit", "must be CUR_per_CUR for kind fx, e.g. USD_per_EUR")
-    elif kind == "share":
-        if unit != "percent":
-            bad("unit", "must be percent for kind share")
-    elif money_unit(unit) is None:
-        bad("unit", "must be a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT")
-    if row["status"] not in STATUSES:
-        bad("status", f"must be one of {', '.join(STATUSES)}")
-    if not REPORTED_BY.match(row["reported_by"]):
-        bad(
-            "reported_by",
-            "must name whose statistics these are: a country code (KAZ) or an institution (ECB)",
-        )
     if not row["source"]:
         problems.append(Problem("every figure needs its source", path, line, "source"))
     published = row.get("published", "")
@@ -236,9 +220,63 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
         except ValueError:
             bad("published", "must be a date, YYYY-MM-DD")
     if problems or year is None:
-        return None, problems
-    fields = {name: row[name] for name in COLUMNS if name not in ("year", "value")}
-    return Observation(**fields, year=year, value=value, published=published, origin=f"{path}:{line}"), []
+        return None, sorted(problems, key=lambda p: ORDER.get(p.key or "", len(ORDER)))  # the columns' order
+    return Observation(
+        kind, row["reporter"], row["partner"], row["flow"], year, period, value, row["unit"], row["status"],
+        row["reported_by"], row["source"], row["url"], row["note"], published, f"{path}:{line}",
+    ), []  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _code_problems(
+    kind: str,
+    reporter: str,
+    partner: str,
+    flow: str,
+    period: str,
+    unit: str,
+    status: str,
+    reported_by: str,
+    undated: bool,
+) -> tuple[tuple[tuple[str, str], ...], float | None]:
+    """The (column, message) problems of a row's codes, and its unit's scale (``None``: not money)."""
+    row = {"kind": kind, "reporter": reporter, "partner": partner, "flow": flow, "period": period, "unit": unit,
+           "status": status, "reported_by": reported_by}  # fmt: skip
+    problems: list[tuple[str, str]] = []
+
+    def bad(column: str, message: str) -> None:
+        problems.append((column, f"{message}, got {row[column]!r}"))
+
+    if kind not in KINDS:
+        bad("kind", f"must be one of {', '.join(KINDS)}")
+    for column in ("reporter", "partner"):
+        code = row[column]
+        if kind == "fx":
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                bad(column, "must be an ISO 4217 currency code such as EUR or USD (kind fx)")
+        elif code not in AGGREGATES and area(code) is None and (problem := country_problem(code)) is not None:
+            problems.append((column, f"{problem} (or an aggregate: {', '.join(AGGREGATES)})"))
+    if kind in FLOWS and flow not in FLOWS[kind]:
+        bad("flow", f"must be one of {', '.join(FLOWS[kind])} for kind {kind}")
+    if not (PERIOD.match(period) or undated or (kind == "fx" and DAY_RANGE.match(period))):
+        bad("period", "must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug)")
+    money = money_unit(unit)
+    if kind == "fx":
+        if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", unit):
+            bad("unit", "must be CUR_per_CUR for kind fx, e.g. USD_per_EUR")
+    elif kind == "share":
+        if unit != "percent":
+            bad("unit", "must be percent for kind share")
+    elif money is None:
+        bad("unit", "must be a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT")
+    if status not in STATUSES:
+        bad("status", f"must be one of {', '.join(STATUSES)}")
+    if not REPORTED_BY.match(reported_by):
+        bad(
+            "reported_by",
+            "must name whose statistics these are: a country code (KAZ) or an institution (ECB)",
+        )
+    return tuple(problems), (money[1] if money else None)
 
 
 __all__ = ["ENV_DATA", "SHIPPED", "data_directory", "load", "read"]
