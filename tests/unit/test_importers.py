@@ -152,6 +152,18 @@ def test_the_prefilter_gives_what_parsing_every_line_gives(
         assert got.lines == expected.lines
         assert got.skipped == expected.skipped
         assert got.asked.count == expected.asked.count
+    packed = tmp_path / "ct.csv.gz"  # inflated in a thread, blocks ahead of the scan
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    monkeypatch.setattr(comtrade, "PREFILTER_BYTES", 0)
+    monkeypatch.setattr(importers.text, "BLOCK", 300)
+    assert [r[:10] for r in read(packed, reporter="KAZ").rows] == [r[:10] for r in read(path, reporter="KAZ").rows]
+    data = packed.read_bytes()
+    middle = len(data) // 2
+    damaged = tmp_path / "damaged.csv.gz"
+    damaged.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 16]) + data[middle + 16 :])
+    with pytest.raises(DataError, match="cannot read the file"):
+        read(damaged, reporter="KAZ")
+    monkeypatch.undo()
     kept = by_key(read(path, reporter="KAZ").rows)
     assert kept[("KAZ", "DEU", "re-export", 2023, "FY")][6] == 4e8  # the record with a line break in a field
 

@@ -17,10 +17,13 @@ cannot match the filter and is counted without being parsed. A record boundary i
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import queue
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
@@ -210,11 +213,12 @@ def candidates(dialect: Dialect, groups: tuple[tuple[bytes, ...], ...]) -> Itera
     as bytes, a :class:`Chunk` a block; and, as a plain int, the count of records passed over. Only for
     encodings where a code's bytes are its ASCII bytes."""
     assert dialect.encoding in ASCII_SAFE
-    with open_binary(dialect.path, dialect.gzipped) as handle:
-        buffer = handle.read(BLOCK)
+    blocks = _blocks(dialect)
+    try:
+        buffer = next(blocks, b"")
         end_of_header = _record_end(buffer, 0)
         while end_of_header < 0:  # a header longer than a block
-            more = handle.read(BLOCK)
+            more = next(blocks, b"")
             if not more:
                 return
             buffer += more
@@ -222,7 +226,7 @@ def candidates(dialect: Dialect, groups: tuple[tuple[bytes, ...], ...]) -> Itera
         line = 1 + buffer.count(b"\n", 0, end_of_header + 1)
         held = buffer[end_of_header + 1 :]
         while True:
-            more = handle.read(BLOCK)
+            more = next(blocks, b"")
             block = held + more
             if not more:
                 cut = len(block)
@@ -238,6 +242,48 @@ def candidates(dialect: Dialect, groups: tuple[tuple[bytes, ...], ...]) -> Itera
             held = block[cut:]
             if not more:
                 return
+    finally:
+        blocks.close()
+
+
+def _blocks(dialect: Dialect) -> Generator[bytes, None, None]:
+    """The file's bytes, a block at a time. A gzip file is decompressed in a thread (zlib-ng releases the GIL
+    while it inflates), at most four blocks ahead: the scan of one block overlaps the inflating of the next."""
+    if not dialect.gzipped:
+        with open_binary(dialect.path, False) as handle:
+            while block := handle.read(BLOCK):
+                yield block
+        return
+    ahead: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def inflate() -> None:
+        try:
+            with open_binary(dialect.path, True) as handle:
+                while not stop.is_set():
+                    block = handle.read(BLOCK)
+                    ahead.put(block)
+                    if not block:
+                        return
+        except BaseException as exc:  # a damaged stream: raised where the blocks are read
+            ahead.put(exc)
+
+    worker = threading.Thread(target=inflate, name="tradesim-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = ahead.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a worker blocked on a full queue see the stop
+            with contextlib.suppress(queue.Empty):
+                ahead.get_nowait()
+            worker.join(0.01)
 
 
 def _record_end(data: bytes, start: int) -> int:
