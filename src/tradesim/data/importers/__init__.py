@@ -205,8 +205,7 @@ def _own(dialect: text.Dialect, imported: Imported) -> Imported:
 
 def to_csv(rows: list[Row]) -> str:
     """Rows in the data folder's columns as CSV text (what ``tradesim data import`` writes)."""
-    imported = Imported(Path(), "", "", rows)
-    return imported.csv_text()
+    return Imported(Path(), "", "", rows).csv_text()
 
 
 __all__ = ["FORMATS", "LAYOUTS", "Imported", "Options", "Row", "read", "to_csv"]
