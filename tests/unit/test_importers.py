@@ -143,7 +143,10 @@ def test_the_prefilter_gives_what_parsing_every_line_gives(
     annual = [line(partner=p, flow=f, value=v) for p in ("ITA", "FRA") for f, v in (("X", 2e9), ("M", 1e9))]
     others = [line(reporter="CHN", partner="KAZ", flow="M", value=5e8), line(cmd="27", value=3e8)]
     broken = line(partner="DEU", flow="RX", value=4e8).replace(",Germany,", ',"Germany,\nFed. Rep.",')
-    path = write(tmp_path, annual[0], *months, broken, *others, *annual[1:], annual[0])
+    odd = line(partner="FRA", flow="RM", value=6e8).replace(
+        ",Germany,", ",Ger\x0bmany\u2028\x85,"
+    )  # not breaks
+    path = write(tmp_path, annual[0], *months, broken, odd, *others, *annual[1:], annual[0])
     for options in ({}, {"reporter": "KAZ"}, {"partner": "ITA"}, {"cumulate": True, "reporter": "KAZ"}):
         expected = read(path, **options)
         monkeypatch.setattr(comtrade, "PREFILTER_BYTES", 0)
@@ -172,6 +175,7 @@ def test_the_prefilter_gives_what_parsing_every_line_gives(
     monkeypatch.undo()
     kept = by_key(read(path, reporter="KAZ").rows)
     assert kept[("KAZ", "DEU", "re-export", 2023, "FY")][6] == 4e8  # the record with a line break in a field
+    assert kept[("KAZ", "FRA", "re-import", 2023, "FY")][6] == 6e8  # separators that are no CSV line break
 
 
 def test_bad_lines_name_their_line_number(tmp_path: Path) -> None:
@@ -286,8 +290,20 @@ def test_the_csv_text_reads_back_as_the_rows(found: list[tuple[str, str, float, 
     ]
     text = importers.Imported(Path(), "", "", rows).csv_text()
     header, *back = csv.reader(io.StringIO(text, newline=""))
-    assert (
-        header
-        == ["kind", "reporter", "partner", "flow", "year", "period", "value", "unit", "status", "reported_by", "source", "url", "note", "published"]
-    )
+    assert header == [
+        "kind",
+        "reporter",
+        "partner",
+        "flow",
+        "year",
+        "period",
+        "value",
+        "unit",
+        "status",
+        "reported_by",
+        "source",
+        "url",
+        "note",
+        "published",
+    ]
     assert back == [[str(v) if not isinstance(v, float) else repr(v) for v in row] for row in rows]

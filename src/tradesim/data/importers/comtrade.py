@@ -146,6 +146,9 @@ BREAKDOWNS = {  # field → (its total's codes, what a row of another code is)
 MEANINGS = ("type", "commodity", *BREAKDOWNS, "flow", "flow_name", "reporter_iso", "reporter_code",
             "reporter_name", "partner_iso", "partner_code", "partner_name",  # the codes: decided once (Reader)
             "freq", "year", "period", "month", "value")  # fmt: skip
+SIDES = MEANINGS.index(
+    "reporter_iso"
+)  # before: what the record is (Reader._classify); then who (Reader._who)
 CODES = MEANINGS.index("freq")
 URLS = {"plus": "https://comtradeplus.un.org/", "legacy": "https://comtrade.un.org/"}
 
@@ -211,23 +214,33 @@ class Reader:
         self.imported = collector.imported
         self.commodity = _code(filters.commodity)
         self._areas: dict[tuple[str, str, str], Area | None] = {}
-        self._decisions: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str, str, str]] = {}
+        self._classes: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str]] = {}
+        self._sides: dict[tuple[str, ...], tuple[Tally, str] | tuple[str, str, str]] = {}
 
     def record(self, line: int, values: tuple[str, ...]) -> None:
         """One record, its fields in the order of :data:`MEANINGS` ('' where the layout lacks one). What the
         record's codes decide (kind, reporter, partner, flow, or why it is left out) is worked out once per
-        distinct combination of codes (:meth:`_decide`); the year, month and value, per record."""
-        key = values[:CODES]
-        decision = self._decisions.get(key)
-        if decision is None:
-            decision = self._decisions[key] = self._decide(key)
-        if isinstance(decision[0], Tally):
-            decision[0].add(decision[1], line)
-            if decision[2]:
+        distinct combination of codes (:meth:`_classify`, :meth:`_who`); the year, month and value, per
+        record."""
+        key = values[:SIDES]
+        decided = self._classes.get(key)
+        if decided is None:
+            decided = self._classes[key] = self._classify(key)
+        if isinstance(decided[0], Tally):
+            decided[0].add(decided[1], line)
+            if decided[2]:
                 commodities = self.imported.commodities
-                commodities[decision[2]] = commodities.get(decision[2], 0) + 1
+                commodities[decided[2]] = commodities.get(decided[2], 0) + 1
             return
-        kind, reporter, partner, flow, note = decision
+        kind, flow, _ = decided
+        sides = values[SIDES:CODES]
+        who = self._sides.get(sides)
+        if who is None:
+            who = self._sides[sides] = self._who(sides)
+        if isinstance(who[0], Tally):
+            who[0].add(who[1], line)
+            return
+        reporter, partner, note = who
         freq_text, year_text, period_text, month_text, value_text = values[CODES:]
         year_text, period_text = year_text.strip(), period_text.strip()
         freq = freq_text.strip().upper() or ("M" if len(period_text) == 6 else "A")
@@ -260,11 +273,9 @@ class Reader:
         period = "FY" if freq == "A" else MONTHS[month - 1]
         self.collector.add(line, (kind, reporter, partner, flow, year, period), value, "USD", note)
 
-    def _decide(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str, str, str]:
-        """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind,
-        reporter, partner, flow, note)."""
-        (type_code, commodity_text, *breakdowns, flow_code, flow_name, reporter_iso, reporter_code,
-         reporter_name, partner_iso, partner_code, partner_name) = codes  # fmt: skip
+    def _classify(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str]:
+        """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind, flow, '')."""
+        type_code, commodity_text, *breakdowns, flow_code, flow_name = codes
         imported, filters = self.imported, self.filters
         kind = "services" if type_code.strip().upper() == "S" else "trade"
         wanted = self.commodity
@@ -284,6 +295,12 @@ class Reader:
         if flow is None:
             shown = flow_code or flow_name
             return imported.skipped, f"flow {shown!r} (not exports, imports, re-exports or re-imports)", ""
+        return kind, flow, ""
+
+    def _who(self, sides: tuple[str, ...]) -> tuple[Tally, str] | tuple[str, str, str]:
+        """(tally, reason) for a record whose reporter or partner is left out, else (reporter, partner, note)."""
+        imported, filters = self.imported, self.filters
+        reporter_iso, reporter_code, reporter_name, partner_iso, partner_code, partner_name = sides
         reporter = self._area(reporter_iso, reporter_code, reporter_name)
         partner = self._area(partner_iso, partner_code, partner_name)
         for found, iso, code, name in (
@@ -293,16 +310,16 @@ class Reader:
             if found is None:
                 parts = (iso.strip(), code.strip(), repr(name.strip()) if name.strip() else "")
                 label = " ".join(part for part in parts if part)
-                return imported.skipped, f"{label or '(empty)'}: no known country or area", ""
+                return imported.skipped, f"{label or '(empty)'}: no known country or area"
         assert reporter is not None
         assert partner is not None
         if filters.reporter and reporter.code != filters.reporter:
-            return imported.asked, f"another reporter than {filters.reporter} (--reporter)", ""
+            return imported.asked, f"another reporter than {filters.reporter} (--reporter)"
         if filters.partner and partner.code != filters.partner:
-            return imported.asked, f"another partner than {filters.partner} (--partner)", ""
+            return imported.asked, f"another partner than {filters.partner} (--partner)"
         what = self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")
         note = "; ".join([what, *(n for n in (reporter.note, partner.note) if n)])
-        return kind, reporter.code, partner.code, flow, note
+        return reporter.code, partner.code, note
 
     def _area(self, iso: str, code: str, name: str) -> Area | None:
         key = (iso, code, name)
