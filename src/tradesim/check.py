@@ -15,6 +15,7 @@ import io
 import itertools
 import json
 import math
+import os
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from typing import Any, Literal
 
 from tradesim import __version__, data, metrics, model
 from tradesim.atomic import sweep_temporaries, write_text_atomic
-from tradesim.errors import Problem, SnapshotError
+from tradesim.data.observations import shipped
+from tradesim.errors import InputError, Problem, SnapshotError
 from tradesim.schema import Expectation, Scenario
 
 SNAPSHOT_FOLDER = "snapshots"
@@ -111,6 +113,8 @@ def render_snapshot(scenario: Scenario, projection: model.Projection) -> str:
         f"# scenario: {scenario.name}",
         f"# scenario_sha256: {scenario_hash(scenario)}",
         f"# data_sha256: {data.data_hash()}",
+        f"# shipped_data_sha256: {shipped().digest}",
+        f"# data_files: {_data_files()}",
         f"# tradesim_version: {__version__}",
         "year," + ",".join(SNAPSHOT_METRICS),
     ]
@@ -188,10 +192,38 @@ def causes(snapshot: Snapshot, scenario: Scenario) -> tuple[str, ...]:
     if snapshot.meta.get("scenario_sha256") != scenario_hash(scenario):
         said.append("the scenario changed (its file, or a scenario it extends)")
     if snapshot.meta.get("data_sha256") != data.data_hash():
-        said.append("the shipped data changed")
+        said.append(_data_cause(snapshot.meta))
     if snapshot.meta.get("tradesim_version") != __version__:
         said.append(f"tradesim changed ({snapshot.meta.get('tradesim_version', '?')} → {__version__})")
     return tuple(said) or ("the model's code changed (same scenario, data and version)",)
+
+
+def _data_files() -> str:
+    """``name=sha256; ...`` of the data folder's files in use (empty: the shipped data alone)."""
+    return "; ".join(
+        f"{p.name}={hashlib.sha256(p.read_bytes()).hexdigest()[:16]}" for p in data.current().files
+    )
+
+
+def _data_cause(meta: dict[str, str]) -> str:
+    """Which data changed since a snapshot: the shipped data, or which of the data folder's files."""
+    if "shipped_data_sha256" not in meta:  # a snapshot from before the files were recorded
+        return "the data changed (the shipped data, or a file of your data folder)"
+    said = []
+    if meta["shipped_data_sha256"] != shipped().digest:
+        said.append("the shipped data changed")
+    before = dict(entry.split("=", 1) for entry in meta.get("data_files", "").split("; ") if "=" in entry)
+    now = dict(entry.split("=", 1) for entry in _data_files().split("; ") if "=" in entry)
+    folder = data.current().folder
+    where = f"{folder}/" if folder is not None else ""
+    for name in sorted(set(before) | set(now)):
+        if name not in now:
+            said.append(f"your data file {where}{name} is gone")
+        elif name not in before:
+            said.append(f"your data file {where}{name} is new")
+        elif before[name] != now[name]:
+            said.append(f"your data file {where}{name} changed")
+    return "; ".join(said) or "the data changed"
 
 
 def _expectations(scenario: Scenario, projection: model.Projection) -> tuple[ExpectationResult, ...]:
@@ -268,6 +300,31 @@ def update_command(scenario: Scenario, directory: Path) -> str:
     and the folder (where its ``extends`` may point)."""
     where = str(scenario.path) if scenario.path is not None else scenario.name
     return f"tradesim check --scenarios {shlex.quote(str(directory))} {shlex.quote(where)} --update"
+
+
+def folder_to_check(explicit: str | os.PathLike[str] | None, *, shipped: bool = False) -> Path:
+    """The scenario folder ``tradesim check`` checks: ``explicit`` (``--scenarios``), else
+    ``$TRADESIM_SCENARIOS``, else ``./scenarios``, else the working folder when it holds ``*.toml``; the
+    shipped reference scenarios only when asked (``shipped``). Never a silent fallback to them: a CI job run
+    in the wrong folder would pass on scenarios that are not its own."""
+    from tradesim import locations
+    from tradesim.scenario import ENV_SCENARIOS, scenario_directory, shipped_directory
+
+    if shipped:
+        if explicit is not None:
+            raise InputError(
+                "--shipped checks the reference scenarios shipped with tradesim; drop --scenarios"
+            )
+        return shipped_directory()
+    if locations.choose(explicit, "--scenarios", ENV_SCENARIOS, "scenarios") is not None:
+        return scenario_directory(explicit)
+    here = Path.cwd()
+    if any(here.glob("*.toml")):
+        return here
+    raise InputError(
+        f"no scenario folder in {here}: give --scenarios DIR, run inside a folder of scenario files, or "
+        "--shipped to check the reference scenarios shipped with tradesim"
+    )
 
 
 def check(

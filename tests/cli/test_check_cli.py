@@ -37,7 +37,10 @@ def test_done_when_flow(run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "FAILED article: snapshot drifted from 2024: share 2024 " in failed.stdout
     assert "likely cause: the scenario changed" in failed.stdout
     assert "article: snapshot differences" in failed.stdout
-    assert failed.stderr == "tradesim: error: 1 of 5 scenario(s) failed the check: article\n"
+    assert failed.stderr == (  # which folder and which data it checked, then the verdict
+        "note: checking 5 scenario(s) in scenarios against the shipped data\n"
+        "tradesim: error: 1 of 5 scenario(s) failed the check: article\n"
+    )
     updated = run("check", "--update")
     assert "article: snapshot updated" in updated.stdout
     # the snapshot follows the file; the hand-derived expectation on the 2027 share does not: it is updated by
@@ -79,6 +82,7 @@ def test_corrupt_snapshot_exits_2(run: Any, repo: Path) -> None:
     assert result.exit_code == 2
     command = f"tradesim check --scenarios {folder} {folder / 'steady.toml'} --update"
     assert result.stderr == (
+        f"note: checking 1 scenario(s) in {folder} against the shipped data\n"
         f"tradesim: error: {path}:3: snapshot: unreadable row '2023,oops,1,1,1' (could not convert string to float: "
         f"'oops'); regenerate it with --update: `{command}`\n"
     )
@@ -106,3 +110,48 @@ def test_bad_tolerance_exits_2(run: Any) -> None:
     result = run("check", "--rtol", "-1", "--scenarios", str(SCENARIOS))
     assert result.exit_code == 2
     assert result.stderr.startswith("tradesim: error: tradesim check: Invalid value for '--rtol'")
+
+
+def test_check_never_passes_on_scenarios_that_are_not_yours(
+    run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run where there is no ./scenarios: inside a folder of scenario files it checks those; in a folder
+    with none it is an error, not a pass on the shipped scenarios (they need --shipped)."""
+    inside = repo / "scenarios"
+    monkeypatch.chdir(inside)
+    edit(inside / "article.toml", 'rate = 0.0           # "the rest', 'rate = 0.02           # "the rest')
+    broken = run("check")
+    assert broken.exit_code == 1  # the edited file is checked, not the shipped copy
+    assert broken.stderr.startswith(f"note: checking 5 scenario(s) in {inside} against the shipped data\n")
+    empty = repo / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    result = run("check")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"tradesim: error: no scenario folder in {empty}: give --scenarios DIR, run inside a folder of scenario "
+        "files, or --shipped to check the reference scenarios shipped with tradesim\n",
+    )
+    shipped = run("check", "--shipped")
+    assert shipped.exit_code == 0, shipped.stderr
+    assert "note: checking 5 scenario(s) in " in shipped.stderr
+
+
+def test_the_likely_cause_names_the_data_file_that_changed(run: Any, repo: Path) -> None:
+    folder = repo / "scenarios"
+    data = repo / "data"
+    data.mkdir()
+    mine = data / "kaz.csv"
+    header = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+    mine.write_text(
+        header + "trade,KAZ,ITA,total,2023,FY-as-stated,14.5,USD_bn,reported,KAZ,QazTrade,https://x,\n"
+    )
+    args = ["check", "article", "--scenarios", str(folder), "--data", str(data)]
+    assert run(*args, "--update").exit_code in (0, 1)
+    mine.write_text(
+        header + "trade,KAZ,ITA,total,2023,FY-as-stated,15.5,USD_bn,reported,KAZ,QazTrade,https://x,\n"
+    )
+    result = run(*args)
+    assert result.exit_code == 1
+    assert f"likely cause: your data file {data}/kaz.csv changed" in result.stdout
+    assert "the shipped data changed" not in result.stdout

@@ -26,10 +26,17 @@ def check(
     ] = False,
     format: SolveFormatOption = SolveFormat.table,
     junit: Annotated[Path | None, typer.Option(help="Also write JUnit XML to FILE, for CI systems.")] = None,
+    shipped: Annotated[
+        bool, typer.Option("--shipped", help="Check the reference scenarios shipped with tradesim.")
+    ] = False,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Fail (exit 1) when a computed path drifted from its snapshot or an [[expect]] does not hold."""
+    """Fail (exit 1) when a computed path drifted from its snapshot or an [[expect]] does not hold.
+
+    The scenario folder: --scenarios DIR, else $TRADESIM_SCENARIOS, else ./scenarios, else the current folder
+    when it holds scenario files; the shipped reference scenarios only with --shipped, never by default (a
+    check that finds nothing of yours must not pass)."""
 
     from tradesim import check as check_module
     from tradesim import scenario
@@ -39,8 +46,11 @@ def check(
             raise InputError(f"{name} must be a finite number, got {value!r}")
     if junit is not None:
         check_destination(junit, "--junit")
-    directory = scenario.scenario_directory(scenario_dir)
+    directory = check_module.folder_to_check(scenario_dir, shipped=shipped)
     chosen = scenario.load_many(scenarios or [], directory)
+    from tradesim.data import in_use
+
+    render.print_notes([f"checking {len(chosen)} scenario(s) in {directory} against {in_use()}"])
     results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update)
     if junit is not None:
         from tradesim.atomic import write_text_atomic
