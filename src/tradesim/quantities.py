@@ -26,11 +26,19 @@ _SCALES = {
     "t": 1e12,
     "tn": 1e12,
     "trillion": 1e12,
+    # the abbreviations Kazakh, Russian and Italian sources write: scales, never currencies
+    "bln": 1e9,
+    "mld": 1e9,  # miliardi
+    "mrd": 1e9,
+    "млрд": 1e9,  # миллиард
+    "млн": 1e6,  # миллион
+    "тыс": 1e3,  # тысяча
+    "трлн": 1e12,  # триллион
 }
 _AMOUNT = re.compile(
     r"^(?P<sign>[-+−]?)\s*(?:(?P<symbol>[$€£])|(?P<prefix>[A-Z]{3})\s)?\s*"
     r"(?P<number>[0-9][0-9_,]*(?:\.[0-9_]+)?(?:e[-+]?[0-9]+)?|\.[0-9_]+)"
-    r"\s*(?P<scale>[a-z]*)(?:\s+(?P<suffix>[A-Z]{3}))?$",
+    r"\s*(?P<scale>[^\W\d_]*)\.?(?:\s+(?P<suffix>[A-Z]{3}))?$",
     re.IGNORECASE,
 )
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
@@ -41,6 +49,7 @@ _SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 # either would let a path overflow to infinity within the 200 years a scenario may span.
 MAX_AMOUNT = 1e15
 MIN_POSITIVE_AMOUNT = 1.0  # one currency unit: a smaller "positive" baseline or target is a unit mistake
+MIN_PLAIN_AMOUNT = 1e6  # an amount written with no scale and no currency below this is a missing "B" or "M"
 MAX_RATE = 10.0
 
 
@@ -105,13 +114,14 @@ def parse_money(
     if not (_is_number(text) or isinstance(text, str)):
         raise InputError(f"{_subject(what)}must be a number like 20e9 or 20B, got {_shown(text)}")
     currency = None
+    match, word = None, ""
     if isinstance(text, int | float):
         value = _finite(_as_float(text), text, what)
     else:
         match = _AMOUNT.match(text.strip())
         word = match.group("scale") if match else ""
         codes = [c.upper() for c in (match.group("prefix"), match.group("suffix")) if c] if match else []
-        if word.lower() not in _SCALES and len(word) == 3 and not codes:  # `20 EUR`: a code, not a scale
+        if word.lower() not in _SCALES and len(word) == 3 and word.isascii() and not codes:  # `20 EUR`: a code
             word, codes = "", [word.upper()]
         scale = _SCALES.get(word.lower()) if match else None
         if match is None or scale is None or len(codes) > 1 or (codes and match.group("symbol")):
@@ -128,6 +138,13 @@ def parse_money(
         raise InputError(f"{_subject(what)}must be at most 1e15 (a thousand trillion) in size, got {text!r}")
     if positive and value < MIN_POSITIVE_AMOUNT:
         raise InputError(f"{_subject(what)}must be at least 1 (one currency unit), got {text!r}")
+    plain = _is_number(text) or (match is not None and not word and currency is None)
+    if positive and plain and value < MIN_PLAIN_AMOUNT:  # a target or a baseline, not a change or a spread
+        shown = text if isinstance(text, str) else f"{text:g}"
+        raise InputError(
+            f"{_subject(what)}{shown} has no scale: {value:g} currency units is implausibly small for a country's "
+            f"trade; did you mean {shown}B? (write {shown} USD, or another currency code, to mean {value:g} units)"
+        )
     return value, currency
 
 

@@ -113,8 +113,9 @@ def test_a_path_that_underflows_to_zero_gives_null_growth_and_no_warning(
     run: Any, write_scenario: Callable[..., Path]
 ) -> None:
     path = write_scenario(
-        "fade", "horizon = 2223\n[baseline]\nbilateral = 1\n[growth]\nbilateral = -0.99\nrest_of_world = 0\n"
-    )
+        "fade",
+        'horizon = 2223\n[baseline]\nbilateral = "1 USD"\n[growth]\nbilateral = -0.99\nrest_of_world = 0\n',
+    )  # one dollar, said so: a plain 1 is refused as a missing scale (issue 17)
     result = run("project", str(path), "--target", "20B", "--format", "json")
     assert result.exit_code == 0, result.stderr
     years = _json(result.stdout)["scenarios"][0]["years"]
@@ -204,7 +205,7 @@ def test_rest_growth_on_a_degenerate_scenario_is_a_solve_error(
 ) -> None:
     path = write_scenario(
         "tiny",
-        "[baseline]\nbilateral = 1\ntotal = 1e15\n[growth.bilateral]\nmodel = 'reach'\nvalue = 1\nyear = 2024\n"
+        "[baseline]\nbilateral = '1 USD'\ntotal = 1e15\n[growth.bilateral]\nmodel = 'reach'\nvalue = '1 USD'\nyear = 2024\n"
         "[growth.rest_of_world]\nrate = 0\n",
     )
     stderr = _error(run("solve", "rest-growth", str(path), "--share", "0.5", "--by", "2024"))

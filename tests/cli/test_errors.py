@@ -114,3 +114,21 @@ def test_ctrl_c_exits_130_quietly(run: Any, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(report, "evaluate", interrupted)
     result = run("project", "--target", "20B", "--scenarios", str(SCENARIOS))
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
+
+
+def test_a_baseline_or_target_without_a_scale_is_refused(run: Any, tmp_path: Path) -> None:
+    """`bilateral = 14.5` would be a $14 baseline and a 0.0% share; `--target 20` a $20 target reached at once."""
+    path = tmp_path / "bare.toml"
+    path.write_text('[baseline]\nbilateral = 14.5\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n')
+    result = run("project", str(path))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"tradesim: error: {path}:2: baseline.bilateral: 14.5 has no scale: 14.5 currency units is implausibly "
+        "small for a country's trade; did you mean 14.5B? (write 14.5 USD, or another currency code, to mean "
+        "14.5 units)\n",
+    )
+    target = run("project", "steady", "--target", "20")
+    assert target.exit_code == 2
+    assert "did you mean 20B?" in target.stderr
+    scaled = run("project", "steady", "--target", "20 bln", "--format", "json")
+    assert scaled.exit_code == 0, scaled.stderr

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tradesim import quantities
 from tradesim.errors import InputError
 from tradesim.quantities import format_money, format_percent, parse_amount, parse_rate, parse_share
 
@@ -91,3 +92,27 @@ def test_formatting() -> None:
 @given(st.floats(min_value=1, max_value=1e14))
 def test_amount_round_trips_through_plain_text(value: float) -> None:
     assert parse_amount(repr(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("20 bln", 20e9), ("20 млрд", 20e9), ("20 mld", 20e9), ("20 mld.", 20e9), ("3.5 млн", 3.5e6),
+     ("20 billion", 20e9), ("20mn", 20e6), ("1.2 трлн", 1.2e12), ("20 USD", 20.0), ("$20", 20.0)],
+)  # fmt: skip
+def test_scale_words_are_scales_never_currencies(text: str, expected: float) -> None:
+    assert quantities.parse_money(text, what="--target", positive=True) == (
+        pytest.approx(expected),
+        "USD" if "USD" in text or "$" in text else None,
+    )
+
+
+@pytest.mark.parametrize("text", ["20", 20, 14.5, "999999"])
+def test_a_target_or_baseline_without_a_scale_is_refused_with_the_likely_reading(text: object) -> None:
+    shown = text if isinstance(text, str) else f"{text:g}"
+    with pytest.raises(InputError) as caught:
+        quantities.parse_money(text, what="--target", positive=True)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"--target {shown} has no scale: {float(text):g} currency units is implausibly small for a country's "
+        f"trade; did you mean {shown}B? (write {shown} USD, or another currency code, to mean {float(text):g} units)"
+    )
+    assert quantities.parse_amount(text, what="change") == float(text)  # a change or a spread may be small
