@@ -121,7 +121,9 @@ def parse_money(
         match = _AMOUNT.match(text.strip())
         word = match.group("scale") if match else ""
         codes = [c.upper() for c in (match.group("prefix"), match.group("suffix")) if c] if match else []
-        if word.lower() not in _SCALES and len(word) == 3 and word.isascii() and not codes:  # `20 EUR`: a code
+        if (
+            word.lower() not in _SCALES and len(word) == 3 and word.isascii() and not codes
+        ):  # `20 EUR`: a code
             word, codes = "", [word.upper()]
         scale = _SCALES.get(word.lower()) if match else None
         if match is None or scale is None or len(codes) > 1 or (codes and match.group("symbol")):

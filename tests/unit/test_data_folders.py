@@ -113,3 +113,38 @@ def test_the_shipped_file_passes_the_rules_a_data_folder_must() -> None:
     rows, problems = folders.read(shipped)
     assert problems == []
     assert len(rows) == len(data.shipped().observations)
+
+
+def test_data_folder_files_a_user_actually_has(tmp_path: Path) -> None:
+    """A cp1252 file is an error naming its line and what to save it as; Excel's semicolon CSV is read; a
+    decimal comma is named; a spreadsheet in the folder is named, never ignored."""
+    from tradesim.data import folders
+
+    header = "kind;reporter;partner;flow;year;period;value;unit;status;reported_by;source;url;note\n"
+    data = tmp_path / "data"
+    data.mkdir()
+    latin = data / "a.csv"
+    latin.write_bytes(
+        (header + "trade;KAZ;ITA;total;2023;FY;16.1;USD_bn;reported;KAZ;QazTrade;u;Côte\n").encode("cp1252")
+    )
+    rows, problems = folders.read(latin)
+    assert [str(p) for p in problems] == [
+        f"{latin}:2: not UTF-8 text (byte 0xf4): save it as CSV UTF-8, or import it with `tradesim data import`, "
+        "which reads cp1252 and Latin-1"
+    ]
+    latin.write_text(
+        header + "trade;KAZ;ITA;total;2023;FY;16.1;USD_bn;reported;KAZ;QazTrade;u;Côte\n", encoding="utf-8"
+    )
+    rows, problems = folders.read(latin)
+    assert (problems, [(r.value, r.note) for r in rows]) == ([], [(16.1, "Côte")])
+    latin.write_text(
+        header + "trade;KAZ;ITA;total;2023;FY;16,1;USD_bn;reported;KAZ;QazTrade;u;n\n", encoding="utf-8"
+    )
+    _, problems = folders.read(latin)
+    assert [p.message for p in problems] == [
+        "must be a number with a decimal point (the data folder takes 16.1, not 16,1), got '16,1'"
+    ]
+    (data / "source.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(DataError) as caught:
+        folders.load(data)
+    assert f"{data / 'source.xlsx'}: a spreadsheet is not read from a data folder" in str(caught.value)

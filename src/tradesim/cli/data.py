@@ -163,7 +163,7 @@ def data_import(
             + "; ".join(imported.skipped.lines())
         )
     write_text_atomic(output, imported.csv_text())
-    typer.echo(f"wrote {output}: {len(imported):,} observations")
+    typer.echo(f"wrote {output}: {len(imported):,} observation{'s' if len(imported) != 1 else ''}")
     render.print_notes(summary)
 
 

@@ -35,6 +35,7 @@ from tradesim.data.observations import (
 from tradesim.errors import DataError, Problem
 
 ENV_DATA = "TRADESIM_DATA"
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # never ignored in silence
 csv.field_size_limit(2**31 - 1)  # a long note is a field like any other (the default stops at 131,072)
 KINDS = ("trade", "services", "share", "target", "fx")
 FLOWS = {
@@ -91,11 +92,18 @@ def load(folder: str | os.PathLike[str] | None) -> Dataset:
     base = shipped()
     if directory is None:
         return base
+    spreadsheets = sorted(p for p in directory.iterdir() if p.suffix.lower() in SPREADSHEETS)
     listed = sorted(directory.glob("*.csv"))
     problems: list[Problem] = [
         Problem("not a regular file (a folder, a pipe, a device): rename it, or move it out", p)
         for p in listed
         if not p.is_file() or not stat.S_ISREG(p.stat().st_mode)
+    ]
+    problems += [
+        Problem(
+            "a spreadsheet is not read from a data folder: save it as CSV UTF-8 beside it, or move it out", p
+        )
+        for p in spreadsheets
     ]
     paths = [p for p in listed if p.is_file() and stat.S_ISREG(p.stat().st_mode)]
     rows: list[Observation] = []
@@ -125,11 +133,32 @@ def load(folder: str | os.PathLike[str] | None) -> Dataset:
 def read(path: Path) -> tuple[list[Observation], list[Problem]]:
     """The observations of one CSV and every problem in it."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         return [], [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return [], [
+            Problem(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save it as CSV UTF-8, or import it with "
+                "`tradesim data import`, which reads cp1252 and Latin-1",
+                path,
+                line,
+            )
+        ]
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> tuple[list[Observation], list[Problem]]:
+    """The observations of a data-folder CSV's text (``path`` names it in problems), and every problem."""
     # newline="" semantics: a quoted field keeps its line breaks, and line_num counts the file's own lines
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = text.split("\n", 1)[0]
+    delimiter = (
+        ";" if ";" in first and "," not in first else ","
+    )  # Excel's CSV where the decimal mark is a comma
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _rows(reader, path)
     except csv.Error as exc:
@@ -205,7 +234,12 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     try:
         value = float(row["value"])
     except ValueError:
-        bad("value", "must be a number")
+        comma = re.fullmatch(r"[+-]?\d+,\d+", row["value"]) is not None
+        bad(
+            "value",
+            "must be a number"
+            + (" with a decimal point (the data folder takes 16.1, not 16,1)" if comma else ""),
+        )
     else:
         if not math.isfinite(value):
             bad("value", "must be a finite number")
@@ -279,4 +313,4 @@ def _code_problems(
     return tuple(problems), (money[1] if money else None)
 
 
-__all__ = ["ENV_DATA", "SHIPPED", "data_directory", "load", "read"]
+__all__ = ["ENV_DATA", "SHIPPED", "data_directory", "load", "parse", "read"]

@@ -189,9 +189,8 @@ def _one_line(value: str) -> str:
 def _own(dialect: text.Dialect, imported: Imported) -> Imported:
     from tradesim.data import folders
 
-    if dialect.encoding not in ("utf-8", "utf-8-sig"):
-        raise DataError([Problem("a data-folder file must be UTF-8 (save it as CSV UTF-8)", dialect.path)])
-    found, problems = folders.read(dialect.path)
+    with text.open_binary(dialect.path, dialect.gzipped) as handle:  # decoded as detected: cp1252 too
+        found, problems = folders.parse(handle.read().decode(dialect.encoding).lstrip("\ufeff"), dialect.path)
     if problems:
         raise DataError(problems)
     imported.lines = len(found)

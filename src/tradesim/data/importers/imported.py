@@ -123,7 +123,8 @@ class Imported:
         accounted = len(self.rows) - self.derived
         out = [
             f"layout: {self.layout}; {self.dialect}",
-            f"{self.lines:,} data line{'s' if self.lines != 1 else ''} read; {len(self.rows):,} observations "
+            f"{self.lines:,} data line{'s' if self.lines != 1 else ''} read; {len(self.rows):,} "
+            f"observation{'s' if len(self.rows) != 1 else ''} "
             f"({accounted:,} read, {self.derived:,} derived: totals and sums)",
         ]
         for title, tally in (("left out as asked", self.asked), ("breakdowns left out", self.breakdowns)):
