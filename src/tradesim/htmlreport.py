@@ -205,7 +205,7 @@ def render(
                 "by": "—" if t.year is None else f"{t.year}{' (assumed)' if t.year_assumed else ''}",
                 "latest": "—"
                 if t.latest_actual is None
-                else f"{format_money(t.latest_actual.amount)} ({t.latest_actual.year})",
+                else f"{format_money(t.latest_actual.amount, t.currency)} ({t.latest_actual.year})",
                 "required": "—"
                 if t.required_growth is None
                 else format_percent(t.required_growth, 1, signed=True),

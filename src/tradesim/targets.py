@@ -66,7 +66,14 @@ class TargetStatus:
             return (
                 None
                 if o is None
-                else {"year": o.year, "value": o.amount, "source": o.source, "origin": o.origin}
+                else {
+                    "year": o.year,
+                    "value": o.amount,
+                    "currency": o.currency,
+                    "source": o.source,
+                    "origin": o.origin,
+                    "fx": o.fx or None,
+                }
             )
 
         nowcast = self.nowcast
@@ -99,7 +106,9 @@ def announced_year(row: Observation) -> int | None:
     return None
 
 
-def _full_years(reporter: str, partner: str, as_of: int | None) -> list[Observation]:
+def _full_years(reporter: str, partner: str, as_of: int | None, currency: str = "USD") -> list[Observation]:
+    """The pair's full-year actuals in ``currency`` (the target's): a figure in another currency converted at
+    its year's annual average rate, saying so in its ``fx``."""
     years = sorted(
         {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period="FY")}
     )
@@ -107,7 +116,9 @@ def _full_years(reporter: str, partner: str, as_of: int | None) -> list[Observat
     for year in years:
         if as_of is not None and year > as_of:
             continue
-        o = data.pick(reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True)
+        o = data.pick(
+            reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True, currency=currency
+        )
         if o is not None:
             found.append(o)
     return found
@@ -140,12 +151,12 @@ def track(
     year = deadline
     if announced is not None and (deadline is None or deadline <= announced):
         year, assumed = announced + DEFAULT_YEARS, True
-    history = _full_years(reporter, partner, as_of)
+    history = _full_years(reporter, partner, as_of, currency)  # compared in the target's own currency
     latest = history[-1] if history else None
     before = [o for o in history if announced is not None and o.year < announced]
     at_announcement = before[-1] if before else None
     now = None
-    if latest is not None:
+    if latest is not None and currency == "USD":  # the nowcast is in dollars: beside a dollar target only
         try:
             partial = nowcasting.latest_partial(reporter, partner)
             if partial.year > latest.year and (as_of is None or partial.year <= as_of):

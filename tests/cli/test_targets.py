@@ -62,3 +62,34 @@ def test_an_expectation_may_name_its_own_target(run: Any, write_scenario: Callab
     claims = json.loads(run("audit", str(path), "--format", "json").stdout)["claims"]
     assert [(c["computed"], c["holds"]) for c in claims] == [(reached, True)]
     assert "reaches $50.0B" in claims[0]["what"]
+
+
+HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+TARGET = "target,KAZ,DEU,total,2030,by,10,EUR_bn,stated,KAZ,Tokayev 2024 via x,https://x,\n"
+
+
+def _deu(run: Any, tmp_path: Path, rows: str) -> dict[str, Any]:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "deu.csv").write_text(HEADER + rows + TARGET)
+    result = run("targets", "--partner", "DEU", "--data", str(data), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)["targets"]
+    return dict(row)
+
+
+def test_a_euro_target_is_measured_in_euros(run: Any, tmp_path: Path) -> None:
+    """Issue 17: €10B by 2030 against €4.0B in 2023 is 40% of the way, and needs (10/4)^(1/7) − 1 a year."""
+    row = _deu(run, tmp_path, "trade,KAZ,DEU,total,2023,FY,4.0,EUR_bn,reported,KAZ,Destatis,https://x,\n")
+    assert (row["currency"], row["latest_actual"]["currency"]) == ("EUR", "EUR")
+    assert row["progress"] == pytest.approx(0.4)
+    assert row["required_growth"] == pytest.approx((10 / 4) ** (1 / 7) - 1)
+    assert row["latest_actual"]["fx"] is None
+
+
+def test_dollar_actuals_are_converted_to_a_euro_target_and_say_so(run: Any, tmp_path: Path) -> None:
+    """The same trade reported in dollars ($4.3252B = €4.0B at the ECB's 2023 mean of 1.0813 USD per EUR)."""
+    row = _deu(run, tmp_path, "trade,KAZ,DEU,total,2023,FY,4.3252,USD_bn,reported,KAZ,QazTrade,https://x,\n")
+    assert row["progress"] == pytest.approx(4.3252 / 1.0813 / 10, rel=1e-3)  # not 0.43, dollars over euros
+    assert row["latest_actual"]["currency"] == "EUR"
+    assert "converted from USD" in row["latest_actual"]["fx"]

@@ -82,7 +82,14 @@ def test_the_cli_on_an_imported_pair(tmp_path: Path) -> None:
     assert (row["year"], row["announced"], row["latest_actual"]) == (
         2030,
         2022,
-        {"year": 2023, "value": 4e9, "source": "Test", "origin": f"{folder / 'esp.csv'}:3"},
+        {
+            "year": 2023,
+            "value": 4e9,
+            "currency": "USD",
+            "source": "Test",
+            "origin": f"{folder / 'esp.csv'}:3",
+            "fx": None,
+        },
     )
     assert row["at_announcement"]["year"] == 2020  # the latest full year before 2022
     assert row["achieved_growth"] == pytest.approx((4 / 3) ** (1 / 3) - 1)

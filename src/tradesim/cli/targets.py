@@ -65,10 +65,10 @@ def targets(
             "stated": str(r.announced or "—"),
             "then": "—"
             if r.at_announcement is None
-            else f"{format_money(r.at_announcement.amount)} ({r.at_announcement.year})",
+            else f"{format_money(r.at_announcement.amount, r.currency)} ({r.at_announcement.year})",
             "latest": "—"
             if r.latest_actual is None
-            else f"{format_money(r.latest_actual.amount)} ({r.latest_actual.year})",
+            else f"{format_money(r.latest_actual.amount, r.currency)} ({r.latest_actual.year})",
             "nowcast": "—" if r.nowcast is None else f"{format_money(r.nowcast.estimate)} ({r.nowcast.year})",  # type: ignore[attr-defined]
             "achieved": pct(r.achieved_growth),
             "required": pct(r.required_growth),
@@ -93,6 +93,15 @@ def targets(
         typer.echo(report.to_markdown(table), nl=False)
         return
     render.make_console().print(render.rich_table(table, f"{reporter}'s trade targets"))
+    converted = sorted(
+        {
+            f"{r.partner} {o.year}: {o.fx}"
+            for r in rows
+            for o in (r.at_announcement, r.latest_actual)
+            if o is not None and o.fx
+        }
+    )
+    render.print_notes([f"in the target's currency: {line}" for line in converted])
     if book is not None and book.share_then is not None:
         line = (
             f"portfolio: if {', '.join(book.partners)} met their largest targets by {book.year}, "
