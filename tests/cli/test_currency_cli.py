@@ -103,3 +103,29 @@ def test_nowcast_json_and_evaluation(run: Any) -> None:
     bad = run("nowcast", "--from", "q3")
     assert bad.exit_code == 2
     assert "--from must be a period starting in January" in bad.stderr
+
+
+def test_solve_takes_a_target_in_the_scenarios_currency_and_converts_another(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    """Issue 17: `solve growth --target €18B` on a euro scenario is that; `--target $18B` is converted at the
+    rate of --by (the last full year's, held), said in a note; neither is printed with a `$` on euros."""
+    path = write_scenario("eur", EURO)
+    euros = run("solve", "growth", str(path), "--target", "€18B", "--by", "2030", "--format", "json")
+    assert euros.exit_code == 0, euros.stderr
+    (answer,) = json.loads(euros.stdout)["results"]
+    baseline = answer["baseline"]
+    assert answer["required_growth"] == pytest.approx((18e9 / baseline) ** (1 / 7) - 1, rel=1e-9)
+    dollars = run("solve", "growth", str(path), "--target", "$18B", "--by", "2030", "--format", "json")
+    assert dollars.exit_code == 0, dollars.stderr
+    (converted,) = json.loads(dollars.stdout)["results"]
+    (note,) = [line for line in dollars.stderr.splitlines() if "eur: target $18.0B = €" in line]
+    rate = float(note.split(" at ")[1].split(" ")[0])  # EUR per USD, as the note says
+    assert 0.8 < rate < 1.0
+    assert converted["target"] == pytest.approx(18e9 * rate, rel=1e-5)  # the note's rate has 6 digits
+    assert converted["required_growth"] == pytest.approx(
+        (converted["target"] / baseline) ** (1 / 7) - 1, rel=1e-9
+    )
+    table = run("solve", "year", str(path), "--target", "€18B")
+    assert table.exit_code == 0, table.stderr
+    assert "$" not in table.stdout

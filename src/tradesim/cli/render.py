@@ -131,15 +131,15 @@ def solve_report(
     console.print(rich_table(rows))
 
 
-def year_check(answer: Any) -> str:
+def year_check(answer: Any, currency: str = "USD") -> str:
     """``$20.34B in 2028, $19.01B in 2027``: the path at and just before the year reached."""
     from tradesim.quantities import format_money
 
     if answer.check is None:
         return "—"
-    text = f"{format_money(answer.check, digits=2)} in {answer.reached_year}"
+    text = f"{format_money(answer.check, currency, digits=2)} in {answer.reached_year}"
     if answer.check_before is not None:
-        text += f", {format_money(answer.check_before, digits=2)} in {answer.reached_year - 1}"
+        text += f", {format_money(answer.check_before, currency, digits=2)} in {answer.reached_year - 1}"
     return text
 
 

@@ -25,7 +25,7 @@ from tradesim.cli.options import (
     chosen_scenarios,
 )
 from tradesim.errors import InputError
-from tradesim.quantities import parse_amount
+from tradesim.quantities import parse_amount, parse_money
 
 solve_app = typer.Typer(
     cls=Boundary,
@@ -33,6 +33,30 @@ solve_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(solve_app, name="solve", short_help="Goal seek: growth, year, share, rest growth.")
+
+
+def _in_currencies(
+    amount: float, currency: str | None, runs: list[tuple[Any, Any]], year: int | None
+) -> tuple[list[float], list[str]]:
+    """The target in each scenario's currency (converted at the annual rate of ``year``, or the last full
+    year's held, and said so), and the notes that say so."""
+    from tradesim.report import in_currency
+
+    amounts, notes = [], []
+    for item, _ in runs:
+        converted, note = in_currency(amount, currency, item, year)
+        amounts.append(converted)
+        if note is not None and note not in notes:
+            notes.append(note)
+    return amounts, notes
+
+
+def _shown(amount: float, currency: str | None, runs: list[tuple[Any, Any]]) -> str:
+    """The target as given: in its own currency, else the scenarios' (when they share one)."""
+    from tradesim.quantities import format_money
+
+    currencies = {item.currency for item, _ in runs}
+    return format_money(amount, currency or (currencies.pop() if len(currencies) == 1 else "USD"))
 
 
 def _solve_runs(
@@ -68,21 +92,25 @@ def solve_growth(
     from tradesim import solve
     from tradesim.quantities import format_money, format_percent
 
-    amount = parse_amount(target, what="--target", positive=True)
+    given, currency = parse_money(target, what="--target", positive=True)
     runs = _solve_runs(scenarios, scenario_dir, None, None, baselines)
-    answers = [solve.required_growth(s, amount, by, baseline=b) for s, b in runs]
+    amounts, notes = _in_currencies(given, currency, runs, by)
+    answers = [solve.required_growth(s, amounts[i], by, baseline=b) for i, (s, b) in enumerate(runs)]
     rows = [
         {
             "scenario": a.scenario,
-            "baseline": format_money(a.baseline),
+            "baseline": format_money(a.baseline, s.currency),
             "required growth": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
             "method": a.method,
-            f"check: bilateral {by}": f"{format_money(a.check, digits=3)} (error {abs(a.check / amount - 1):.0e})",
+            f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} (error {abs(a.check / amounts[i] - 1):.0e})",
         }
-        for a in answers
+        for i, (a, (s, _)) in enumerate(zip(answers, runs, strict=True))
     ]
-    solved = f"the constant annual growth of bilateral trade that reaches {format_money(amount)} in {by}"
+    solved = (
+        f"the constant annual growth of bilateral trade that reaches {_shown(given, currency, runs)} in {by}"
+    )
     render.solve_report("growth", solved, rows, answers, format, runs)
+    render.print_notes(notes)
 
 
 @solve_app.command("year", short_help="The year the target is reached.")
@@ -102,25 +130,25 @@ def solve_year(
 
     if not scenarios and growth is None:
         raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
-    amount = parse_amount(target, what="--target", positive=True)
+    given, currency = parse_money(target, what="--target", positive=True)
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
-    answers = [solve.reached(s, amount, baseline=b) for s, b in runs]
+    amounts, notes = _in_currencies(given, currency, runs, None)
+    answers = [solve.reached(s, amounts[i], baseline=b) for i, (s, b) in enumerate(runs)]
     rows = []
     for answer, (item, _) in zip(answers, runs, strict=True):
         crossing = answer.crossing_years
         rows.append(
             {
                 "scenario": answer.scenario,
-                "baseline": format_money(answer.baseline),
+                "baseline": format_money(answer.baseline, item.currency),
                 "reached": str(answer.reached_year) if answer.reached_year else f"not by {answer.horizon}",
                 "crossing": "—" if crossing is None else f"{crossing:.2f} years after {item.base_year}",
-                "check": render.year_check(answer),
+                "check": render.year_check(answer, item.currency),
             }
         )
-    solved = (
-        f"the first year bilateral trade reaches {format_money(amount)} (crossing: continuous compounding)"
-    )
+    solved = f"the first year bilateral trade reaches {_shown(given, currency, runs)} (crossing: continuous compounding)"
     render.solve_report("year", solved, rows, answers, format, runs)
+    render.print_notes(notes)
 
 
 @solve_app.command("share", short_help="The total trade at which the target is a share.")
