@@ -199,10 +199,9 @@ def causes(snapshot: Snapshot, scenario: Scenario) -> tuple[str, ...]:
 
 
 def _data_files() -> str:
-    """``name=sha256; ...`` of the data folder's files in use (empty: the shipped data alone)."""
-    return "; ".join(
-        f"{p.name}={hashlib.sha256(p.read_bytes()).hexdigest()[:16]}" for p in data.current().files
-    )
+    """``name=sha256; ...`` of the data folder's files in use (empty: the shipped data alone), as the
+    dataset hashed them when it read them."""
+    return "; ".join(f"{name}={digest}" for name, digest in data.current().file_digests)
 
 
 def _data_cause(meta: dict[str, str]) -> str:

@@ -120,3 +120,9 @@ def area_by_name(name: str) -> Area | None:
     """A country or aggregate by the name a statistics portal writes (``Korea, Rep.``, ``Türkiye``,
     ``Soviet Union``), or ``None``."""
     return _areas()[2].get(_key(name))
+
+
+def comtrade_forms(code: str) -> list[str]:
+    """Every Comtrade number or ISO-like code that stands for the area ``code`` (``KAZ``: ``398``; ``WLD``:
+    ``0``, ``W00``), as an importer's prefilter looks for them."""
+    return [number for number, found in _areas()[1].items() if found.code == code]

@@ -123,11 +123,16 @@ def load(folder: str | os.PathLike[str] | None) -> Dataset:
     if problems:
         raise DataError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
     digest = hashlib.sha256(base.digest.encode())
+    file_digests = []
     for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        content = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + content)
+        file_digests.append((path.name, hashlib.sha256(content).hexdigest()[:16]))
     kept = tuple(o for o in base.observations if o.key not in first)
     superseded = tuple(o for o in base.observations if o.key in first)
-    return Dataset((*kept, *rows), directory, tuple(paths), digest.hexdigest(), superseded)
+    return Dataset(
+        (*kept, *rows), directory, tuple(paths), digest.hexdigest(), superseded, tuple(file_digests)
+    )
 
 
 def read(path: Path) -> tuple[list[Observation], list[Problem]]:

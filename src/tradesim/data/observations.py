@@ -149,6 +149,7 @@ class Dataset:
     files: tuple[Path, ...] = ()
     digest: str = ""
     superseded: tuple[Observation, ...] = ()  # shipped rows a user row replaced
+    file_digests: tuple[tuple[str, str], ...] = ()  # (file name, sha256 prefix) of each file of the folder
 
     @cached_property
     def _by_series(self) -> dict[tuple[str, str, str], list[Observation]]:

@@ -101,9 +101,8 @@ def _read(dialect: text.Dialect, head: bytes, options: Options) -> Imported:
     header = text.header(dialect, head)
     family = comtrade.family(header)
     if family is not None:
-        first = _first_record(head, dialect)
+        first, quoted = text.first_record(dialect, head)
         trailing = len(first) > len(header) and not first[-1].strip()
-        quoted = head.split(b"\n", 2)[1:2] != [] and head.split(b"\n", 2)[1].lstrip().startswith(b'"')
         iso = header.index("reporterISO") if "reporterISO" in header else None
         empty_iso = iso is not None and iso < len(first) and not first[iso].strip()
         imported.layout = comtrade.describe(family, header, trailing, quoted, empty_iso, dialect)
@@ -154,14 +153,6 @@ def _expect(options: Options, wanted: str, found: str, path: Path) -> None:
         raise InputError(
             f"{path}: this is a {found}, not {options.format}: `tradesim data import {path}` recognises it"
         )
-
-
-def _first_record(head: bytes, dialect: text.Dialect) -> list[str]:
-    lines = head.decode(dialect.encoding, errors="replace").splitlines()
-    if len(lines) < 2:
-        return []
-    found = list(text.parse_lines(lines[1], dialect, 2))
-    return found[0].fields if found else []
 
 
 def _collector(imported: Imported, options: Options, kind: str, path: Path) -> Collector:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tradesim.codes import Area, area_by_name, area_by_number
+from tradesim.codes import Area, area_by_name, area_by_number, comtrade_forms
 from tradesim.data.folders import MONTHS
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import DecimalError, number
@@ -391,7 +391,7 @@ def _records(
     """Every record; for a large file with a selective filter, only the records holding the wanted code (the
     others counted as left out)."""
     groups = _anchors(filters)
-    first = text.header(dialect, b"\n".join(head.split(b"\n")[1:2]))
+    first, _ = text.first_record(dialect, head)
     if (
         "typeCode" in header
         and header.index("typeCode") < len(first)
@@ -433,12 +433,10 @@ def _anchors(filters: Filters) -> tuple[tuple[bytes, ...], ...]:
     for, one of the ways a Comtrade file writes each (ISO code, Comtrade number; ``TOTAL``), leaving out a
     filter any of whose forms is shorter than 3 characters (it stands in too many numbers to select
     anything). Goods only: a services file's total is ``200``."""
-    from tradesim.codes import _areas
-
     groups = []
     for code in (filters.reporter, filters.partner):
         if code:
-            forms = {code, *(n for n, a in _areas()[1].items() if a.code == code)}
+            forms = {code, *comtrade_forms(code)}
             if all(len(f) >= 3 for f in forms):
                 groups.append(tuple(sorted(f.encode() for f in forms)))
     if (len(filters.commodity) >= 3 and filters.commodity != "TOTAL") or filters.commodity == "TOTAL":

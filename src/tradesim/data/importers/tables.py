@@ -106,12 +106,12 @@ class _Names:
         return found
 
 
-def _decimal(cells: list[tuple[str, str]], options: Options, path: str) -> str:
+def _decimal(cells: list[tuple[str, str]], options: Options, path: Path) -> str:
     if options.decimal:
         return options.decimal
     mark, problem = convention(cells)
     if problem:
-        raise DataError([Problem(problem, Path(path))])
+        raise DataError([Problem(problem, path)])
     return mark
 
 
@@ -156,7 +156,7 @@ def read_wits(
         if len(r.fields) == width
         for i in value_columns
     ]
-    decimal = _decimal(cells, options, str(dialect.path))
+    decimal = _decimal(cells, options, dialect.path)
     for record in records:
         fields = record.fields
         if len(fields) != width:
@@ -283,7 +283,7 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
         for i in years
         if i < len(r.fields)
     ]
-    decimal = _decimal(cells, options, str(dialect.path))
+    decimal = _decimal(cells, options, dialect.path)
     names = _Names(imported)
     for record in records:
         values, line = record.fields, record.line

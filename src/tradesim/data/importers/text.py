@@ -150,8 +150,8 @@ class Record:
 
 
 def records(dialect: Dialect) -> Iterator[Record]:
-    """Every record after the header. A decoding failure raises :class:`UnicodeDecodeError` with the line in
-    ``exc.reason`` left as it is; :func:`read_with_fallback` handles it."""
+    """Every record after the header. A decoding failure raises :class:`UnicodeDecodeError`;
+    :func:`tradesim.data.importers.read` then tries the next encoding (:meth:`Dialect.fallback`)."""
     with open_binary(dialect.path, dialect.gzipped) as raw:
         text = io.TextIOWrapper(raw, encoding=dialect.encoding, newline="")
         reader = csv.reader(text, delimiter=dialect.delimiter)
@@ -188,6 +188,17 @@ def header(dialect: Dialect, head: bytes) -> list[str]:
     except csv.Error:
         names = []
     return [name.strip().lstrip("\ufeff") for name in names]
+
+
+def first_record(dialect: Dialect, head: bytes) -> tuple[list[str], bool]:
+    """The first data record's fields, read from the file's first bytes, and whether its first field is
+    quoted (what the layout's description says of a portal download)."""
+    lines = head.split(b"\n", 2)
+    if len(lines) < 2:
+        return [], False
+    second = lines[1]
+    found = header(dialect, second)  # one line, read as the header is: a CSV record
+    return found, second.lstrip().startswith(b'"')
 
 
 @dataclass
