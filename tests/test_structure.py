@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import zipfile
@@ -32,6 +33,100 @@ def _python(code: str, cwd: Path | None = None) -> str:
 def test_core_never_imports_typer_or_rich() -> None:
     code = f"import sys; import {', '.join(CORE)}; print(sorted({{'typer', 'rich'}} & set(sys.modules)))"
     assert _python(code) == "[]\n"
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    """The ``package`` modules ``path`` imports anywhere (module level or inside a function)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        found |= {name for name in names if name.startswith(package + ".")}
+    return found
+
+
+def test_the_data_modules_import_each_other_in_one_direction() -> None:
+    """No circle among tradesim.data's modules (observation → currency → dataset → folders → ...)."""
+    root = REPO / "src" / "tradesim" / "data"
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join(("tradesim.data", *parts)).removesuffix(".__init__")
+        modules[name] = path
+    graph = {
+        name: {m for m in _imports(path, "tradesim.data") if m in modules and m != name}
+        for name, path in modules.items()
+        if not name.endswith(("tradesim.data", "importers"))  # packages re-export what is below them
+    }
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done or name not in graph:
+            return
+        assert name not in visiting, "import circle: " + " → ".join([*visiting[visiting.index(name) :], name])
+        visiting.append(name)
+        for other in sorted(graph[name]):
+            visit(other)
+        visiting.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+    assert graph["tradesim.data.observation"] == set()  # the vocabulary needs nothing of its own
+
+
+def test_only_the_cli_looks_for_a_data_folder() -> None:
+    """The environment and the working folder are read by the command line, never behind a caller's back."""
+    naming = sorted(
+        str(path.relative_to(REPO))
+        for path in (REPO / "src" / "tradesim").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value == "TRADESIM_DATA"
+    )
+    assert naming == ["src/tradesim/cli/options.py"]
+    core = [p for p in (REPO / "src" / "tradesim").rglob("*.py") if "cli" not in p.parts]
+    assert not [p.name for p in core if "options.dataset" in p.read_text(encoding="utf-8")]
+
+
+def test_the_api_gives_the_same_numbers_from_any_working_folder(tmp_path: Path) -> None:
+    """A notebook folder with an unrelated ``data/`` (and $TRADESIM_DATA set) changes nothing: the data is
+    what the caller passes."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "total.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+        "trade,KAZ,WLD,total,2023,FY,150,USD_bn,reported,KAZ,Mine,,\n",
+        encoding="utf-8",
+    )
+    notebook = tmp_path / "notebook"
+    (notebook / "data").mkdir(parents=True)
+    (notebook / "data" / "prices.csv").write_text("date,price\n2024-01-01,3\n", encoding="utf-8")
+    steady = REPO / "scenarios" / "steady.toml"
+    code = (
+        "from tradesim import data, model, scenario\n"
+        f"s = scenario.load({str(steady)!r})\n"
+        "print(model.project(s).value('total', 2030))\n"
+        f"print(model.project(s, data=data.load({str(mine)!r})).value('total', 2030))\n"
+    )
+    import os
+
+    environment = {**os.environ, "TRADESIM_DATA": str(notebook / "data")}
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd, env=env
+        ).stdout
+        for cwd, env in ((REPO, None), (notebook, None), (notebook, environment))
+    ]
+    assert outputs[0] == outputs[1] == outputs[2]
+    shipped, own = map(float, outputs[0].split())
+    # 2030 is 7 years on at +5% (bilateral, from 14.5) and +3% (the rest: total − 14.5)
+    assert shipped == pytest.approx(14.5e9 * 1.05**7 + (139.8e9 - 14.5e9) * 1.03**7)
+    assert own == pytest.approx(14.5e9 * 1.05**7 + (150e9 - 14.5e9) * 1.03**7)
 
 
 def test_help_does_not_import_pandas() -> None:
@@ -102,4 +197,5 @@ def test_wheel_carries_the_scenarios_and_the_data(tmp_path: Path) -> None:
     shipped = {f"tradesim/scenarios/{p.name}" for p in (REPO / "scenarios").glob("*.toml")}
     assert shipped <= names
     assert "tradesim/data/shipped/kazakhstan_trade_sources.csv" in names
+    assert "tradesim/data/shipped/reference.toml" in names
     assert "tradesim/py.typed" in names

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tradesim import data, metrics, model, solve
+from tradesim import metrics, model, solve
+from tradesim.data import Dataset, shipped
 from tradesim.errors import TradesimError
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Claim, Scenario
@@ -52,15 +53,23 @@ class Verdict:
         }
 
 
-def audit(scenarios: Iterable[Scenario], *, all_baselines: bool = False) -> list[Verdict]:
-    """Every claim of every scenario, against its default baseline (or every published baseline)."""
+def audit(
+    scenarios: Iterable[Scenario], *, all_baselines: bool = False, data: Dataset | None = None
+) -> list[Verdict]:
+    """Every claim of every scenario, against its default baseline (or every published baseline) in ``data``
+    (default: the shipped data)."""
+    data = data or shipped()
     verdicts: list[Verdict] = []
     for scenario in scenarios:
         if not scenario.claims:
             continue
-        baselines = model.baseline_variants(scenario) if all_baselines else [model.resolve_baseline(scenario)]
+        baselines = (
+            model.baseline_variants(scenario, data=data)
+            if all_baselines
+            else [model.resolve_baseline(scenario, data=data)]
+        )
         for baseline in baselines:
-            projection = model.project(scenario, baseline=baseline)
+            projection = model.project(scenario, data=data, baseline=baseline)
             verdicts.extend(_judge(claim, projection) for claim in scenario.claims)
     return verdicts
 
@@ -121,7 +130,7 @@ def would_hold_if(claim: Claim, result: metrics.Evaluation, projection: model.Pr
         year = int(bound) if claim.metric == "reached_year" else scenario.horizon_year
         return f"{money} is not reached by {scenario.horizon_year}; " + growth_to(target or 0.0, year)
     if claim.against == "data":
-        return _data_explanation(claim, scenario, bound, result)
+        return _data_explanation(claim, scenario, bound, result, projection.data)
     assert result.computed is not None
     assert result.year is not None
     if claim.metric == "share":
@@ -153,7 +162,9 @@ def would_hold_if(claim: Claim, result: metrics.Evaluation, projection: model.Pr
     )
 
 
-def _data_explanation(claim: Claim, scenario: Scenario, bound: float, result: metrics.Evaluation) -> str:
+def _data_explanation(
+    claim: Claim, scenario: Scenario, bound: float, result: metrics.Evaluation, data: Dataset
+) -> str:
     """Why a claim about the data does not hold: which figure it is, and what the full year says."""
     year = result.year
     assert year is not None
@@ -200,9 +211,11 @@ def _actual(claim: Claim, projection: model.Projection) -> str:
     return f"{observed.label()} in {year}: the target was reached then ({observed.source})"
 
 
-def warnings(scenarios: Iterable[Scenario]) -> list[str]:
+def warnings(scenarios: Iterable[Scenario], data: Dataset | None = None) -> list[str]:
     """The caveats of the baselines the claims were read against (partial-year, unverified), once each."""
-    return list(dict.fromkeys(w for item in scenarios for w in model.resolve_baseline(item).warnings))
+    return list(
+        dict.fromkeys(w for item in scenarios for w in model.resolve_baseline(item, data=data).warnings)
+    )
 
 
 def to_json(verdicts: Sequence[Verdict], caveats: Sequence[str] = ()) -> dict[str, Any]:

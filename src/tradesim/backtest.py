@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tradesim import data, model
+from tradesim import model
+from tradesim.data import STATUS_RANK, Dataset, money_unit, shipped
 from tradesim.errors import InputError
 from tradesim.schema import Scenario
 
@@ -74,8 +75,12 @@ class Backtest:
         return calibrate(self.forecasts)
 
 
-def actual_series(reporter: str, partner: str, vintage: str = "latest") -> tuple[dict[int, float], list[str]]:
-    """Year → full-year figure of the pair (reporter's statistics); for ``first``, the earliest published."""
+def actual_series(
+    reporter: str, partner: str, vintage: str = "latest", *, data: Dataset | None = None
+) -> tuple[dict[int, float], list[str]]:
+    """Year → full-year figure of the pair (reporter's statistics) in ``data`` (default: the shipped data);
+    for ``first``, the earliest published."""
+    data = data or shipped()
     warnings: list[str] = []
     years = sorted(
         {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period="FY")}
@@ -87,10 +92,7 @@ def actual_series(reporter: str, partner: str, vintage: str = "latest") -> tuple
             dated = [
                 o
                 for o in data.select(kind="trade", reporter=reporter, partner=partner, year=year, period="FY")
-                if o.published
-                and o.status in data.STATUS_RANK
-                and data.money_unit(o.unit)
-                and o.currency == "USD"
+                if o.published and o.status in STATUS_RANK and money_unit(o.unit) and o.currency == "USD"
             ]
             if dated:
                 found = min(dated, key=lambda o: o.published)
@@ -131,13 +133,14 @@ def run(
     vintage: str = "latest",
     scenario: Scenario | None = None,
     sd: float | None = None,
+    data: Dataset | None = None,
 ) -> Backtest:
-    """Backtest ``method`` on the pair's full-year history (module docstring)."""
+    """Backtest ``method`` on the pair's full-year history in ``data`` (module docstring)."""
     if vintage not in ("first", "latest"):
         raise InputError(f"--vintage must be first or latest, got {vintage!r}")
     if not horizons or any(h < 1 or h > 50 for h in horizons):
         raise InputError(f"--horizons must be whole numbers from 1 to 50, got {list(horizons)}")
-    series, warnings = actual_series(reporter, partner, vintage)
+    series, warnings = actual_series(reporter, partner, vintage, data=data)
     kind, k = _growth(method, scenario)
     sigma = (
         sd

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tradesim import __version__, data, metrics, model
+from tradesim import __version__, metrics, model
 from tradesim.atomic import sweep_temporaries, write_text_atomic
-from tradesim.data.observations import shipped
+from tradesim.data import Dataset, shipped
 from tradesim.errors import InputError, Problem, SnapshotError
 from tradesim.schema import Expectation, Scenario
 
@@ -108,13 +108,14 @@ def snapshot_path(scenario: Scenario, directory: Path) -> Path:
 
 # ------------------------------------------------------------------------------------------ read and write
 def render_snapshot(scenario: Scenario, projection: model.Projection) -> str:
+    data = projection.data
     lines = [
         HEADER,
         f"# scenario: {scenario.name}",
         f"# scenario_sha256: {scenario_hash(scenario)}",
-        f"# data_sha256: {data.data_hash()}",
+        f"# data_sha256: {data.digest}",
         f"# shipped_data_sha256: {shipped().digest}",
-        f"# data_files: {_data_files()}",
+        f"# data_files: {_data_files(data)}",
         f"# tradesim_version: {__version__}",
         "year," + ",".join(SNAPSHOT_METRICS),
     ]
@@ -186,25 +187,26 @@ def compare(snapshot: Snapshot, projection: model.Projection, rtol: float, atol:
     return found
 
 
-def causes(snapshot: Snapshot, scenario: Scenario) -> tuple[str, ...]:
-    """What changed since the snapshot was written, from the recorded hashes and version."""
+def causes(snapshot: Snapshot, scenario: Scenario, data: Dataset) -> tuple[str, ...]:
+    """What changed since the snapshot was written, from the recorded hashes and version (``data``: the
+    data the check ran on)."""
     said = []
     if snapshot.meta.get("scenario_sha256") != scenario_hash(scenario):
         said.append("the scenario changed (its file, or a scenario it extends)")
-    if snapshot.meta.get("data_sha256") != data.data_hash():
-        said.append(_data_cause(snapshot.meta))
+    if snapshot.meta.get("data_sha256") != data.digest:
+        said.append(_data_cause(snapshot.meta, data))
     if snapshot.meta.get("tradesim_version") != __version__:
         said.append(f"tradesim changed ({snapshot.meta.get('tradesim_version', '?')} → {__version__})")
     return tuple(said) or ("the model's code changed (same scenario, data and version)",)
 
 
-def _data_files() -> str:
+def _data_files(data: Dataset) -> str:
     """``name=sha256; ...`` of the data folder's files in use (empty: the shipped data alone), as the
     dataset hashed them when it read them."""
-    return "; ".join(f"{name}={digest}" for name, digest in data.current().file_digests)
+    return "; ".join(f"{name}={digest}" for name, digest in data.file_digests)
 
 
-def _data_cause(meta: dict[str, str]) -> str:
+def _data_cause(meta: dict[str, str], data: Dataset) -> str:
     """Which data changed since a snapshot: the shipped data, or which of the data folder's files."""
     if "shipped_data_sha256" not in meta:  # a snapshot from before the files were recorded
         return "the data changed (the shipped data, or a file of your data folder)"
@@ -212,8 +214,8 @@ def _data_cause(meta: dict[str, str]) -> str:
     if meta["shipped_data_sha256"] != shipped().digest:
         said.append("the shipped data changed")
     before = dict(entry.split("=", 1) for entry in meta.get("data_files", "").split("; ") if "=" in entry)
-    now = dict(entry.split("=", 1) for entry in _data_files().split("; ") if "=" in entry)
-    folder = data.current().folder
+    now = dict(entry.split("=", 1) for entry in _data_files(data).split("; ") if "=" in entry)
+    folder = data.folder
     where = f"{folder}/" if folder is not None else ""
     for name in sorted(set(before) | set(now)):
         if name not in now:
@@ -250,9 +252,11 @@ def check_one(
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
     update: bool = False,
+    data: Dataset | None = None,
 ) -> ScenarioCheck:
-    """Check (or with ``update``, rewrite) one scenario's snapshot, and evaluate its expectations."""
-    projection = model.project(scenario)
+    """Check (or with ``update``, rewrite) one scenario's snapshot, and evaluate its expectations, on ``data``
+    (default: the shipped data)."""
+    projection = model.project(scenario, data=data)
     path = snapshot_path(scenario, directory)
     sweep_temporaries(path)  # what a killed update left
     try:
@@ -283,7 +287,7 @@ def check_one(
             path,
             "drift" if differences else "ok",
             tuple(differences),
-            causes(existing, scenario) if differences else (),
+            causes(existing, scenario, projection.data) if differences else (),
         )
     return ScenarioCheck(
         scenario.name,
@@ -333,8 +337,9 @@ def check(
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
     update: bool = False,
+    data: Dataset | None = None,
 ) -> list[ScenarioCheck]:
-    return [check_one(s, directory, rtol=rtol, atol=atol, update=update) for s in scenarios]
+    return [check_one(s, directory, rtol=rtol, atol=atol, update=update, data=data) for s in scenarios]
 
 
 # ---------------------------------------------------------------------------------------------- reporting

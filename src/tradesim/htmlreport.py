@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tradesim import __version__, data
+from tradesim import __version__
 from tradesim.quantities import format_money, format_percent
 
 STYLE = """
@@ -226,7 +226,7 @@ def render(
     ]
     reproduce = (
         f"<p><code>{_esc(command)}</code></p><p>tradesim {_esc(__version__)}; data sha256 "
-        f"<code>{_esc(data.data_hash()[:16])}</code></p>"
+        f"<code>{_esc(results[0].projection.data.digest[:16])}</code></p>"
         + table(hashes, "Scenario hashes (first 16 characters)")
     )
     parts.append(("Reproduce", reproduce))

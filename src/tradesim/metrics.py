@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tradesim import data, model, solve
+from tradesim import model, solve
+from tradesim.data import Dataset
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Assertion, Claim, Scenario
 
@@ -74,14 +75,14 @@ def evaluate(assertion: Assertion, projection: model.Projection, target: float |
         computed = solve.required_growth(scenario, goal, year, baseline=projection.baseline).required_growth
     elif isinstance(assertion, Claim) and assertion.against == "data":
         assert year is not None
-        computed = data_value(scenario, assertion.metric, year)
+        computed = data_value(scenario, assertion.metric, year, projection.data)
     else:
         assert year is not None
         computed = projection.value(assertion.metric, year)
     return Evaluation(computed, year, holds(assertion, computed))
 
 
-def data_value(scenario: Scenario, metric: str, year: int) -> float | None:
+def data_value(scenario: Scenario, metric: str, year: int, data: Dataset) -> float | None:
     """The data's full-year figure for ``metric`` (bilateral, total, share) in ``year``, one reporter only."""
     bilateral = data.actual(scenario.reporter, scenario.partner, year, currency=scenario.currency)
     total = data.pick(

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tradesim import data
-from tradesim.data import Observation
+from tradesim.data import Dataset, Observation, shipped
 from tradesim.errors import DataError, Problem, ScenarioError
+from tradesim.reference import reference
 from tradesim.schema import (
     ConstantGrowth,
     Event,
@@ -55,6 +55,7 @@ class ResolvedBaseline:
     exports: float | None = None
     imports: float | None = None
     warnings: tuple[str, ...] = ()
+    data: Dataset = field(default_factory=shipped, repr=False, compare=False)  # what it was resolved from
 
     @property
     def total(self) -> float:
@@ -62,15 +63,20 @@ class ResolvedBaseline:
 
 
 def resolve_baseline(
-    scenario: Scenario, *, full_year: bool = False, observation: Observation | None = None
+    scenario: Scenario,
+    *,
+    data: Dataset | None = None,
+    full_year: bool = False,
+    observation: Observation | None = None,
 ) -> ResolvedBaseline:
-    """Fill what the scenario's ``[baseline]`` leaves out from the data, never mixing reporters.
+    """Fill what the scenario's ``[baseline]`` leaves out from ``data`` (default: the shipped data), never
+    mixing reporters.
 
     ``observation`` replaces the data's default bilateral observation (used for the baseline spread). A
     :class:`DataError` names the scenario's file and the key that would have supplied the missing figure.
     """
     try:
-        return _resolve_baseline(scenario, full_year=full_year, observation=observation)
+        return _resolve_baseline(scenario, data or shipped(), full_year=full_year, observation=observation)
     except DataError as error:
         raise DataError(
             [Problem(p.message, p.file or scenario.path, p.line, p.key) for p in error.problems]
@@ -78,7 +84,7 @@ def resolve_baseline(
 
 
 def _resolve_baseline(
-    scenario: Scenario, *, full_year: bool, observation: Observation | None
+    scenario: Scenario, data: Dataset, *, full_year: bool, observation: Observation | None
 ) -> ResolvedBaseline:
     spec, year = scenario.baseline, scenario.base_year
     warnings: list[str] = []
@@ -88,7 +94,9 @@ def _resolve_baseline(
     elif spec.bilateral is not None:
         bilateral = spec.bilateral
     else:
-        period = spec.bilateral_period or ("FY" if full_year else None)
+        period = spec.bilateral_period or (
+            "FY" if full_year else reference().baseline_period(scenario.reporter, scenario.partner, year)
+        )
         bilateral_source = observation or data.bilateral_baseline(
             scenario.reporter, scenario.partner, year, period=period, currency=scenario.currency
         )
@@ -131,22 +139,25 @@ def _resolve_baseline(
                 ]
             )
     return ResolvedBaseline(
-        bilateral, rest, bilateral_source, total_source, spec.exports, spec.imports, tuple(warnings)
+        bilateral, rest, bilateral_source, total_source, spec.exports, spec.imports, tuple(warnings), data
     )
 
 
-def baseline_variants(scenario: Scenario) -> list[ResolvedBaseline]:
+def baseline_variants(scenario: Scenario, *, data: Dataset | None = None) -> list[ResolvedBaseline]:
     """One resolved baseline per distinct published bilateral figure for the base year (the baseline spread).
 
     A scenario that fixes its bilateral baseline in the file has exactly one.
     """
+    data = data or shipped()
     spec = scenario.baseline
     if spec.bilateral is not None or spec.exports is not None:
-        return [resolve_baseline(scenario)]
+        return [resolve_baseline(scenario, data=data)]
     found = data.baseline_alternatives(
         scenario.reporter, scenario.partner, scenario.base_year, currency=scenario.currency
     )
-    return [resolve_baseline(scenario, observation=o) for o in found] or [resolve_baseline(scenario)]
+    return [resolve_baseline(scenario, data=data, observation=o) for o in found] or [
+        resolve_baseline(scenario, data=data)
+    ]
 
 
 def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.ndarray) -> Any:
@@ -209,6 +220,11 @@ class Projection:
     exports: np.ndarray | None = None
     imports: np.ndarray | None = None
     actuals: dict[int, Observation] = field(default_factory=dict)
+
+    @property
+    def data(self) -> Dataset:
+        """The observations the baseline and the actuals came from."""
+        return self.baseline.data
 
     @cached_property
     def total(self) -> Any:
@@ -311,14 +327,20 @@ def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tupl
 
 
 def project(
-    scenario: Scenario, *, full_year: bool = False, baseline: ResolvedBaseline | None = None
+    scenario: Scenario,
+    *,
+    data: Dataset | None = None,
+    full_year: bool = False,
+    baseline: ResolvedBaseline | None = None,
 ) -> Projection:
-    """Project ``scenario`` from its base year to its horizon.
+    """Project ``scenario`` from its base year to its horizon on ``data`` (default: the data ``baseline`` was
+    resolved from, else the shipped data): the baseline and the actuals shown beside it come from it.
 
     Raises :class:`ScenarioError` naming the scenario and year if bilateral trade (or exports, imports)
     falls below zero, or rest-of-world trade to zero or below.
     """
-    base = baseline or resolve_baseline(scenario, full_year=full_year)
+    base = baseline or resolve_baseline(scenario, data=data, full_year=full_year)
+    data = data or base.data
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # caught below, as an error
         bilateral, rest, exports, imports = paths(scenario, base, years)

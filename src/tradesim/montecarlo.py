@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from tradesim import model
+from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, ScenarioError
 from tradesim.schema import Event, Scenario
 
@@ -473,6 +474,7 @@ def simulate(
     threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> SimulationResult:
     """Simulate ``runs`` paths of ``scenario`` and summarise them against ``target``.
 
@@ -484,7 +486,7 @@ def simulate(
     if chunk_size <= 0:
         raise InputError(f"chunk size must be > 0, got {chunk_size!r}")
     seed = _seed_of(rng)
-    base = baseline or model.resolve_baseline(scenario)
+    base = baseline or model.resolve_baseline(scenario, data=data)
     model.project(scenario, baseline=base)  # the deterministic path must be valid
     plan = _plan(scenario, target, base)
     sizes = [BLOCK] * (runs // BLOCK) + ([runs % BLOCK] if runs % BLOCK else [])

@@ -21,18 +21,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tradesim import data
-from tradesim.data import Observation
+from tradesim.data import Dataset, Observation, shipped
+from tradesim.data.observation import MONTHS, months_covered
 from tradesim.errors import DataError, Problem
 
 INTERVAL = 0.9
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-CUMULATIVE = {"h1": 6, "q1": 3, "jan": 1} | {f"jan-{m}": i for i, m in enumerate(MONTHS, start=1) if i > 1}
-
-
-def months(period: str) -> int | None:
-    """How many months from January a period covers (``None`` for a period that does not start in January)."""
-    return CUMULATIVE.get(period)
+months = months_covered  # how many months from January a period covers (None: not from January)
 
 
 @dataclass(frozen=True)
@@ -68,12 +62,12 @@ class Nowcast:
         }
 
 
-def _figure(reporter: str, partner: str, year: int, period: str) -> Observation | None:
+def _figure(data: Dataset, reporter: str, partner: str, year: int, period: str) -> Observation | None:
     return data.pick(reporter=reporter, partner=partner, year=year, period=period)
 
 
 def _history(
-    reporter: str, partner: str, period: str, skip: int
+    data: Dataset, reporter: str, partner: str, period: str, skip: int
 ) -> list[tuple[int, Observation, Observation]]:
     """(year, partial, full year) for every year but ``skip`` that has both, one reporter's statistics."""
     years = sorted(
@@ -83,14 +77,21 @@ def _history(
     for year in years:
         if year == skip:
             continue
-        partial, full = _figure(reporter, partner, year, period), _figure(reporter, partner, year, "FY")
+        partial, full = (
+            _figure(data, reporter, partner, year, period),
+            _figure(data, reporter, partner, year, "FY"),
+        )
         if partial is not None and full is not None and partial.amount > 0 and full.amount > 0:
             found.append((year, partial, full))
     return found
 
 
-def latest_partial(reporter: str, partner: str, year: int | None = None) -> Observation:
-    """The partial-year figure covering the most months of ``year`` (default: the latest year that has one)."""
+def latest_partial(
+    reporter: str, partner: str, year: int | None = None, *, data: Dataset | None = None
+) -> Observation:
+    """The partial-year figure covering the most months of ``year`` (default: the latest year that has one)
+    in ``data`` (default: the shipped data)."""
+    data = data or shipped()
     candidates = [
         o
         for o in data.select(
@@ -103,45 +104,54 @@ def latest_partial(reporter: str, partner: str, year: int | None = None) -> Obse
         raise DataError(
             [
                 Problem(
-                    f"{data.in_use()} hold no partial-year figure of {reporter}–{partner} trade{which} (h1, jan-aug, ...)"
+                    f"{data.describe()} hold no partial-year figure of {reporter}–{partner} trade{which} (h1, jan-aug, ...)"
                 )
             ]
         )
     latest = max(o.year for o in candidates)
     chosen = year if year is not None else latest
     period = max((o.period for o in candidates if o.year == chosen), key=lambda p: months(p) or 0)
-    found = _figure(reporter, partner, chosen, period)
+    found = _figure(data, reporter, partner, chosen, period)
     assert found is not None
     return found
 
 
-def nowcast(reporter: str, partner: str, year: int | None = None, period: str | None = None) -> Nowcast:
+def nowcast(
+    reporter: str,
+    partner: str,
+    year: int | None = None,
+    period: str | None = None,
+    *,
+    data: Dataset | None = None,
+) -> Nowcast:
     """The full year ``year`` (default: the latest with a partial figure) from its ``period`` figure (default:
-    the one covering the most months). Module docstring for the method."""
+    the one covering the most months) in ``data`` (default: the shipped data). Module docstring for the
+    method."""
+    data = data or shipped()
     if period is not None:
         if months(period) is None:
             allowed = ", ".join(["h1", "q1", "jan", *(f"jan-{m}" for m in MONTHS[1:])])
             raise DataError(
                 [Problem(f"--from must be a period starting in January ({allowed}), got {period!r}")]
             )
-        chosen_year = year if year is not None else latest_partial(reporter, partner).year
-        partial = _figure(reporter, partner, chosen_year, period)
+        chosen_year = year if year is not None else latest_partial(reporter, partner, data=data).year
+        partial = _figure(data, reporter, partner, chosen_year, period)
         if partial is None:
             raise DataError(
                 [
                     Problem(
-                        f"{data.in_use()} hold no {period} {chosen_year} figure of {reporter}–{partner} trade"
+                        f"{data.describe()} hold no {period} {chosen_year} figure of {reporter}–{partner} trade"
                     )
                 ]
             )
     else:
-        partial = latest_partial(reporter, partner, year)
+        partial = latest_partial(reporter, partner, year, data=data)
     m = months(partial.period)
     assert m is not None
     warnings: list[str] = []
-    history, method = _history(reporter, partner, partial.period, partial.year), "pair"
+    history, method = _history(data, reporter, partner, partial.period, partial.year), "pair"
     if not history:
-        history, method = _history(reporter, "WLD", partial.period, partial.year), "reporter total"
+        history, method = _history(data, reporter, "WLD", partial.period, partial.year), "reporter total"
     logs = [math.log(full.amount / part.amount) for _, part, full in history]
     fallback_sd = 0.2 * (12 - m) / 12
     if not logs:
@@ -199,17 +209,20 @@ class Evaluation:
         return self.nowcast.low <= self.actual <= self.nowcast.high
 
 
-def evaluate(reporter: str, partner: str) -> list[Evaluation]:
+def evaluate(reporter: str, partner: str, *, data: Dataset | None = None) -> list[Evaluation]:
     """Leave-one-out: every year with a full-year figure and a partial one, nowcast without that year's FY."""
+    data = data or shipped()
     results = []
     partials = data.select(
         kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
     )
     for year, period in sorted({(o.year, o.period) for o in partials if months(o.period)}):
-        actual = _figure(reporter, partner, year, "FY")
+        actual = _figure(data, reporter, partner, year, "FY")
         if actual is None:
             continue
-        results.append(Evaluation(year, period, nowcast(reporter, partner, year, period), actual.amount))
+        results.append(
+            Evaluation(year, period, nowcast(reporter, partner, year, period, data=data), actual.amount)
+        )
     return results
 
 

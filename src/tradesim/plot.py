@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tradesim import data
 from tradesim.atomic import check_destination
 from tradesim.backtest import Backtest
 from tradesim.errors import InputError
@@ -82,6 +81,7 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     pairs = list(
         dict.fromkeys((r.scenario.reporter, r.scenario.partner, r.scenario.currency) for r in results)
     )
+    data = results[0].projection.data  # one evaluate() call: one dataset
     for (reporter, partner, currency), colour in zip(
         pairs, ("crimson", "darkorange", "purple", "brown"), strict=False
     ):

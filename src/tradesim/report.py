@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from tradesim import model
+from tradesim.data import Dataset, shipped
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
@@ -82,7 +83,9 @@ class ScenarioResult:
             return []
         found = []
         for target in self.scenario.targets:
-            value, _ = in_currency(target.value, target.currency, self.scenario, target.year)
+            value, _ = in_currency(
+                target.value, target.currency, self.scenario, target.year, data=self.projection.data
+            )
             result = ScenarioResult(self.projection, value, target.year, own_target=True)
             found.append(
                 {
@@ -114,14 +117,17 @@ def evaluate(
     full_year: bool = False,
     all_baselines: bool = False,
     target_currency: str | None = None,
+    data: Dataset | None = None,
 ) -> list[ScenarioResult]:
-    """Project every scenario and read it against ``target`` (default: the scenario's own first target).
+    """Project every scenario on ``data`` (default: the shipped data) and read it against ``target`` (default:
+    the scenario's own first target).
 
     ``by`` defaults to the year of the scenario's own target when that target is used. With
     ``all_baselines`` each scenario is run once per published base-year baseline (the baseline spread). A
     target in another currency (``target_currency``, or a ``[[targets]]`` entry's) is converted at the rate of
-    its year (``by``), else of the last full year, held (:func:`tradesim.data.currency.annual_rate`).
+    its year (``by``), else of the last full year, held (:meth:`tradesim.data.Dataset.rate`).
     """
+    data = data or shipped()
     results = []
     for given in scenarios:
         scenario = given.with_horizon(horizon) if horizon is not None else given
@@ -138,26 +144,29 @@ def evaluate(
         chosen = target if target is not None else own.value  # type: ignore[union-attr]
         year = by if by is not None else (own.year if target is None and own is not None else None)
         written_in = target_currency if target is not None else own.currency  # type: ignore[union-attr]
-        chosen, converted = in_currency(chosen, written_in, scenario, year)
+        chosen, converted = in_currency(chosen, written_in, scenario, year, data=data)
         if year is not None and year <= scenario.base_year:
             raise InputError(
                 f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
             )
-        baselines = model.baseline_variants(scenario) if all_baselines else [None]
+        baselines = model.baseline_variants(scenario, data=data) if all_baselines else [None]
         for baseline in baselines:
-            projection = model.project(scenario, full_year=full_year, baseline=baseline)
+            projection = model.project(scenario, data=data, full_year=full_year, baseline=baseline)
             results.append(ScenarioResult(projection, chosen, year, target is None, converted))
     return results
 
 
 def in_currency(
-    amount: float, currency: str | None, scenario: Scenario, year: int | None
+    amount: float,
+    currency: str | None,
+    scenario: Scenario,
+    year: int | None,
+    *,
+    data: Dataset | None = None,
 ) -> tuple[float, str | None]:
     """``amount`` (in ``currency``; ``None``: the scenario's) in the scenario's currency, at the annual rate of
     ``year`` — a future year's is the last full year's, held; without a year, the horizon's (the same) — and
-    the note saying so (``None`` when nothing was converted)."""
-    from tradesim.data.currency import annual_rate
-
+    the note saying so (``None`` when nothing was converted). Rates: ``data``'s ``kind = fx`` rows first."""
     if currency is None or currency == scenario.currency:
         return amount, None
     when = year or scenario.horizon_year
@@ -171,7 +180,7 @@ def in_currency(
             f"({when}: the scenario's [fx] path, its {chosen} entry)"
         )
         return amount * value, note
-    rate = annual_rate(currency, scenario.currency, when)
+    rate = (data or shipped()).rate(currency, scenario.currency, when)
     if rate is None:
         raise InputError(
             [

@@ -587,10 +587,14 @@ def ad_hoc(
     growth_sd: float = 0.0,
     rest_sd: float = 0.0,
     correlation: float = 0.0,
-    base_year: int = 2023,
+    base_year: int | None = None,
     horizon: int | None = None,
 ) -> Scenario:
-    """The ``ad-hoc`` scenario of ``--growth``/``--rest-growth``: constant rates on the default baseline."""
+    """The ``ad-hoc`` scenario of ``--growth``/``--rest-growth``: constant rates on the default baseline
+    (the reference case's base year unless ``base_year``)."""
+    from tradesim.reference import reference
+
+    base_year = reference().base_year if base_year is None else base_year
     try:
         return Scenario.model_validate(
             {

@@ -24,6 +24,7 @@ from pydantic import (
 from tradesim.codes import country_problem
 from tradesim.errors import Problem, ScenarioError
 from tradesim.quantities import MAX_RATE, parse_amount, parse_money, parse_rate, parse_share
+from tradesim.reference import reference
 
 DEFAULT_HORIZON_YEARS = 12
 MAX_YEARS = 200  # the longest projection: base_year to horizon
@@ -251,12 +252,13 @@ class Scenario(_Frozen):
 
     name: Annotated[str, Field(pattern=NAME_PATTERN)]
     description: str = ""
-    reporter: Annotated[str, AfterValidator(_country)] = "KAZ"
-    partner: Annotated[str, AfterValidator(_country)] = "ITA"
+    # a scenario that names no reporter, partner or base year takes the reference case's (reference.toml)
+    reporter: Annotated[str, AfterValidator(_country)] = Field(default_factory=lambda: reference().reporter)
+    partner: Annotated[str, AfterValidator(_country)] = Field(default_factory=lambda: reference().partner)
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = (
         "USD"  # ISO 4217; needs rates unless the data has it
     )
-    base_year: Year = 2023
+    base_year: Year = Field(default_factory=lambda: reference().base_year)
     horizon: Year | None = None
     baseline: Baseline = Baseline()
     growth: Growth

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from tradesim import model
+from tradesim.data import Dataset
 from tradesim.errors import InputError, TradesimError
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
@@ -194,13 +195,14 @@ def tornado(
     swing: float = 0.25,
     min_rate_step: float = 0.01,
     baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> Tornado:
     """One-at-a-time swings of every numeric input, sorted by their effect (module docstring)."""
     if not (math.isfinite(swing) and 0 < swing <= MAX_SWING):
         raise InputError(
             f"--swing must be a number > 0 and at most {MAX_SWING:g} (0.25 is 25%), got {swing!r}"
         )
-    base = baseline or model.resolve_baseline(scenario)
+    base = baseline or model.resolve_baseline(scenario, data=data)
     reference = model.project(scenario, baseline=base)
     swings = []
     years = scenario.horizon_year - scenario.base_year
@@ -298,6 +300,7 @@ def grid(
     metric: str = "reached_year",
     year: int | None = None,
     baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> Grid:
     """The metric over every combination of two parameters, vectorised over both axes."""
     if rows.name == columns.name:
@@ -310,7 +313,7 @@ def grid(
         raise InputError(
             f"--metric share needs --year in {scenario.base_year}–{scenario.horizon_year}, got {year}"
         )
-    base = baseline or model.resolve_baseline(scenario)
+    base = baseline or model.resolve_baseline(scenario, data=data)
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     axes = {rows.name: rows.values[:, None], columns.name: columns.values[None, :]}
     bilateral = _bilateral_paths(scenario, base, years, axes)  # (…, years) broadcastable over the grid

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tradesim import model
+from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import MAX_YEARS, ConstantGrowth, Scenario
@@ -161,11 +162,16 @@ def _index(scenario: Scenario, year: int) -> int:
 
 
 def required_growth(
-    scenario: Scenario, target: float, by: int, *, baseline: model.ResolvedBaseline | None = None
+    scenario: Scenario,
+    target: float,
+    by: int,
+    *,
+    baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> GrowthAnswer:
     """The constant annual bilateral growth that makes bilateral trade equal ``target`` in ``by``."""
     scenario = _within(scenario, by)
-    base = baseline or model.resolve_baseline(scenario)
+    base = baseline or model.resolve_baseline(scenario, data=data)
     bilateral_events = [e for e in scenario.events if e.flow in ("bilateral", "exports", "imports")]
     if not bilateral_events and not scenario.growth.split:
         rate, method = model.required_growth(base.bilateral, target, by - scenario.base_year), "closed form"
@@ -195,14 +201,18 @@ def required_growth(
 
 
 def reached(
-    scenario: Scenario, target: float, *, baseline: model.ResolvedBaseline | None = None
+    scenario: Scenario,
+    target: float,
+    *,
+    baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> YearAnswer:
     """The first year bilateral trade reaches ``target`` and the crossing time in years after the base year.
 
     Within the crossing year growth is taken as continuous compounding: between ``x[y−1] < target ≤ x[y]``
     the crossing is at ``y − 1 + ln(target / x[y−1]) / ln(x[y] / x[y−1])`` (4.75 years at 7% from $14.5B).
     """
-    projection = model.project(scenario, baseline=baseline)
+    projection = model.project(scenario, data=data, baseline=baseline)
     year = projection.reached_year(target)
     crossing = check = check_before = None
     if year is not None:
@@ -234,6 +244,7 @@ def total_for_share(
     *,
     year: int | None = None,
     baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> ShareAnswer:
     """The total trade at which ``amount`` is ``share`` of it (``amount / share``), against the scenario.
 
@@ -241,7 +252,7 @@ def total_for_share(
     """
     if year is not None and year > scenario.horizon_year:
         scenario = scenario.with_horizon(year)
-    projection = model.project(scenario, baseline=baseline)
+    projection = model.project(scenario, data=data, baseline=baseline)
     chosen = year if year is not None else (projection.reached_year(amount) or scenario.base_year)
     if chosen < scenario.base_year:
         raise InputError(f"--year must not be before the base year {scenario.base_year}, got {chosen}")
@@ -263,11 +274,16 @@ def total_for_share(
 
 
 def required_rest_growth(
-    scenario: Scenario, share: float, by: int, *, baseline: model.ResolvedBaseline | None = None
+    scenario: Scenario,
+    share: float,
+    by: int,
+    *,
+    baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
 ) -> RestGrowthAnswer:
     """The constant growth of the rest of the reporter's trade making the partner's share ``share`` in ``by``."""
     scenario = _within(scenario, by)
-    base = baseline or model.resolve_baseline(scenario)
+    base = baseline or model.resolve_baseline(scenario, data=data)
     bilateral = model.project(scenario, baseline=base).value("bilateral", by)  # a valid path, or an error
     if bilateral <= 0:
         raise SolveError(

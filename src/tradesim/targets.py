@@ -29,8 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tradesim import data
-from tradesim.data import Observation
+from tradesim.data import Dataset, Observation, shipped
 from tradesim.schema import Scenario
 
 DEFAULT_YEARS = 5
@@ -106,7 +105,9 @@ def announced_year(row: Observation) -> int | None:
     return None
 
 
-def _full_years(reporter: str, partner: str, as_of: int | None, currency: str = "USD") -> list[Observation]:
+def _full_years(
+    data: Dataset, reporter: str, partner: str, as_of: int | None, currency: str = "USD"
+) -> list[Observation]:
     """The pair's full-year actuals in ``currency`` (the target's): a figure in another currency converted at
     its year's annual average rate, saying so in its ``fx``."""
     years = sorted(
@@ -124,10 +125,10 @@ def _full_years(reporter: str, partner: str, as_of: int | None, currency: str = 
     return found
 
 
-def _sigma(reporter: str, partner: str) -> float:
+def _sigma(data: Dataset, reporter: str, partner: str) -> float:
     from tradesim import backtest
 
-    result = backtest.run(reporter, partner, method="cagr:3", horizons=(1, 2, 3, 5))
+    result = backtest.run(reporter, partner, method="cagr:3", horizons=(1, 2, 3, 5), data=data)
     implied = result.calibrated_sd()
     return implied if implied is not None and len(result.forecasts) >= 3 else DEFAULT_SD
 
@@ -142,25 +143,28 @@ def track(
     source: str,
     origin: str,
     as_of: int | None = None,
+    *,
+    data: Dataset | None = None,
 ) -> TargetStatus:
-    """One target's row (module docstring)."""
+    """One target's row (module docstring), read against ``data`` (default: the shipped data)."""
     from tradesim import nowcast as nowcasting
     from tradesim.errors import TradesimError
 
+    data = data or shipped()
     assumed = False
     year = deadline
     if announced is not None and (deadline is None or deadline <= announced):
         year, assumed = announced + DEFAULT_YEARS, True
-    history = _full_years(reporter, partner, as_of, currency)  # compared in the target's own currency
+    history = _full_years(data, reporter, partner, as_of, currency)  # compared in the target's own currency
     latest = history[-1] if history else None
     before = [o for o in history if announced is not None and o.year < announced]
     at_announcement = before[-1] if before else None
     now = None
     if latest is not None and currency == "USD":  # the nowcast is in dollars: beside a dollar target only
         try:
-            partial = nowcasting.latest_partial(reporter, partner)
+            partial = nowcasting.latest_partial(reporter, partner, data=data)
             if partial.year > latest.year and (as_of is None or partial.year <= as_of):
-                now = nowcasting.nowcast(reporter, partner, partial.year)
+                now = nowcasting.nowcast(reporter, partner, partial.year, data=data)
         except TradesimError:
             now = None
     achieved = None
@@ -186,7 +190,7 @@ def track(
             if achieved is not None
             else 0.0
         )
-        sigma = _sigma(reporter, partner)
+        sigma = _sigma(data, reporter, partner)
         z = (math.log(value / latest.amount) - ahead * math.log1p(growth)) / (sigma * math.sqrt(ahead))
         p_reach = 0.5 * math.erfc(z / math.sqrt(2))
         status = "on track" if p_reach >= 0.5 else "behind" if p_reach >= 0.2 else "off track"
@@ -202,10 +206,13 @@ def tracked(
     *,
     as_of: int | None = None,
     scenarios: Sequence[Scenario] = (),
+    data: Dataset | None = None,
 ) -> list[TargetStatus]:
-    """Every target of ``reporter`` (optionally for some partners), from the data and from ``scenarios``.
+    """Every target of ``reporter`` (optionally for some partners), from ``data`` (default: the shipped data)
+    and from ``scenarios``.
 
     ``as_of`` defaults to the latest year any trade figure in the data is for."""
+    data = data or shipped()
     if as_of is None:
         as_of = max((o.year for o in data.select(kind="trade")), default=None)
     rows = []
@@ -227,6 +234,7 @@ def tracked(
                 row.source,
                 row.origin,
                 as_of,
+                data=data,
             )
         )
     seen = {(r.partner, r.value, r.currency) for r in rows}
@@ -249,6 +257,7 @@ def tracked(
                     f"{label} (scenario {scenario.name})",
                     str(scenario.path),
                     as_of,
+                    data=data,
                 )
             )
     return rows
@@ -286,7 +295,13 @@ class Portfolio:
         }
 
 
-def portfolio(reporter: str, rows: Sequence[TargetStatus], total_growth: float = 0.03) -> Portfolio | None:
+def portfolio(
+    reporter: str,
+    rows: Sequence[TargetStatus],
+    total_growth: float = 0.03,
+    *,
+    data: Dataset | None = None,
+) -> Portfolio | None:
     """If every partner's largest target were met by the latest deadline (aggregates such as CENTRAL_ASIA left
     out: they overlap the countries in them)."""
     from tradesim.codes import AGGREGATES
@@ -300,7 +315,7 @@ def portfolio(reporter: str, rows: Sequence[TargetStatus], total_growth: float =
     if not largest:
         return None
     year = max((r.year for r in largest.values() if r.year is not None), default=None)
-    totals = _full_years(reporter, "WLD", None)
+    totals = _full_years(data or shipped(), reporter, "WLD", None)
     total = totals[-1] if totals else None
     if year is None or total is None:
         return Portfolio(tuple(largest), sum(r.value for r in largest.values()), year or 0, total, total_growth,

@@ -11,12 +11,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tradesim import model, scenario
+from tradesim.data import Dataset
 from tradesim.errors import Problem, TradesimError
 from tradesim.schema import Scenario
 
 
-def validate(references: Iterable[str], directory: Path) -> tuple[list[Scenario], list[Problem]]:
-    """The scenarios that load and project, and the problems of those that do not (every one of them)."""
+def validate(
+    references: Iterable[str], directory: Path, *, data: Dataset | None = None
+) -> tuple[list[Scenario], list[Problem]]:
+    """The scenarios that load and project on ``data`` (default: the shipped data), and the problems of those
+    that do not (every one of them)."""
     references = list(references)
     catalogue: scenario.Catalogue = {}
     problems: list[Problem] = []
@@ -34,7 +38,7 @@ def validate(references: Iterable[str], directory: Path) -> tuple[list[Scenario]
     for path in paths:
         try:
             loaded = scenario.load(path, directory=directory, catalogue=catalogue)
-            model.project(loaded)
+            model.project(loaded, data=data)
         except TradesimError as error:
             problems.extend(error.problems)
         else:

@@ -163,4 +163,4 @@ def test_a_commands_data_folder_stays_in_that_command(run: Any, workspace: Path)
     )
     assert run("data", "--data", str(workspace / "data")).exit_code == 0
     shutil.rmtree(workspace / "data")
-    assert data.total_baseline("KAZ", 2023).origin == "shipped"  # the next caller in this process
+    assert data.shipped().total_baseline("KAZ", 2023).origin == "shipped"  # the next caller in this process

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,18 @@ SERIES = {2015: 1.0, 2016: 1.1, 2017: 1.21, 2018: 1.4, 2019: 1.3}
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Iterator[Path]:
+def folder(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "esp.csv").write_text(
         HEADER
         + "".join(f"trade,KAZ,ESP,total,{y},FY,{v},USD_bn,reported,KAZ,Test,,\n" for y, v in SERIES.items())
     )
-    data.use(data.load(folder))
-    yield folder
-    data.use(None)
+    return folder
 
 
 def test_a_trailing_one_year_growth_scored_by_hand(folder: Path) -> None:
-    result = backtest.run("KAZ", "ESP", method="cagr:1", horizons=(1, 2), sd=0.15)
+    result = backtest.run("KAZ", "ESP", method="cagr:1", horizons=(1, 2), sd=0.15, data=data.load(folder))
     x = SERIES
     hand = {  # (origin, horizon): forecast, in $B
         (2016, 1): x[2016] * (x[2016] / x[2015]),

@@ -60,14 +60,12 @@ def test_a_users_rate_converts_what_the_ecb_lacks(tmp_path: Path) -> None:
         "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
         "fx,USD,KZT,rate,2023,FY,456.31,KZT_per_USD,reported,NBK,National Bank of Kazakhstan,,\n"
     )
-    data.use(data.load(folder))
-    try:
-        rate = currency.annual_rate("USD", "KZT", 2023)
-        assert rate is not None
-        assert rate.value == 456.31
-        assert str(folder / "kzt.csv") in rate.source
-        found = data.bilateral_baseline("KAZ", "ITA", 2023, period="FY", currency="KZT")
-        assert found.amount == pytest.approx(16.1e9 * 456.31)
-        assert found.fx.startswith("converted from USD at 456.31 KZT per USD (2023 annual average")
-    finally:
-        data.use(None)
+    mine = data.load(folder)
+    rate = mine.rate("USD", "KZT", 2023)
+    assert rate is not None
+    assert rate.value == 456.31
+    assert str(folder / "kzt.csv") in rate.source
+    found = mine.bilateral_baseline("KAZ", "ITA", 2023, period="FY", currency="KZT")
+    assert found.amount == pytest.approx(16.1e9 * 456.31)
+    assert found.fx.startswith("converted from USD at 456.31 KZT per USD (2023 annual average")
+    assert currency.annual_rate("USD", "KZT", 2023) is None  # without the user's rows: the ECB has no KZT

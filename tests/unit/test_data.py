@@ -1,11 +1,13 @@
 import pytest
 
-from tradesim import data
+from tradesim import data, model, scenario
 from tradesim.errors import DataError
+
+SHIPPED = data.shipped()
 
 
 def test_every_row_keeps_its_provenance() -> None:
-    frame = data.load_observations()
+    frame = SHIPPED.frame()
     assert len(frame) == 172
     for column in ("source", "url", "period", "status", "reported_by", "note"):
         assert column in frame.columns
@@ -13,77 +15,84 @@ def test_every_row_keeps_its_provenance() -> None:
 
 
 def test_default_2023_baseline_is_the_article_figure() -> None:
-    baseline = data.bilateral_baseline("KAZ", "ITA", 2023)
+    # the reference case's period comes from the shipped reference.toml, not from the selection rule
+    baseline = model.resolve_baseline(scenario.ad_hoc(0.0, 0.0)).bilateral_source
+    assert baseline is not None
     assert baseline.amount == 14.5e9
     assert baseline.period == "FY-as-stated"
+    assert SHIPPED.bilateral_baseline("KAZ", "ITA", 2023).amount == 16.1e9  # the rule alone: the full year
 
 
 def test_full_year_is_one_argument_away() -> None:
-    baseline = data.bilateral_baseline("KAZ", "ITA", 2023, period="FY")
+    baseline = SHIPPED.bilateral_baseline("KAZ", "ITA", 2023, period="FY")
     assert (baseline.amount, baseline.status) == (16.1e9, "reported")
     assert "QazTrade" in baseline.source
 
 
 def test_rule_prefers_full_year_then_reported() -> None:
     # 2023 holds FY reported 16.1, FY approximate 15.0, FY-as-stated 14.5 and jan-nov 14.5: the rule takes 16.1
-    assert data.pick(reporter="KAZ", partner="ITA", year=2023).amount == 16.1e9
+    assert SHIPPED.pick(reporter="KAZ", partner="ITA", year=2023).amount == 16.1e9
     # 2022 total trade: reported 134.4 beats derived 134.8
-    assert data.pick(reporter="KAZ", partner="WLD", year=2022).amount == pytest.approx(134.4e9)
+    assert SHIPPED.pick(reporter="KAZ", partner="WLD", year=2022).amount == pytest.approx(134.4e9)
     # 2020: FY reported 7.58 beats FY approximate 8.0
-    assert data.pick(reporter="KAZ", partner="ITA", year=2020).amount == pytest.approx(7.58e9)
+    assert SHIPPED.pick(reporter="KAZ", partner="ITA", year=2020).amount == pytest.approx(7.58e9)
 
 
 def test_rule_falls_back_to_a_part_year_when_no_full_year_exists() -> None:
-    picked = data.pick(reporter="KAZ", partner="ITA", year=2025)
+    picked = SHIPPED.pick(reporter="KAZ", partner="ITA", year=2025)
     assert picked is not None
     assert picked.period != "FY"
-    assert data.actual("KAZ", "ITA", 2025) is None  # actuals are full years only
+    assert SHIPPED.actual("KAZ", "ITA", 2025) is None  # actuals are full years only
 
 
 def test_reporters_are_never_mixed() -> None:
     # 2023 Kazakhstan-China trade: $31.4B on Kazakh statistics, $41.0B on China's customs statistics
-    kazakh = data.pick(reporter="KAZ", partner="CHN", year=2023)
-    chinese = data.pick(reporter="CHN", partner="KAZ", year=2023)
+    kazakh = SHIPPED.pick(reporter="KAZ", partner="CHN", year=2023)
+    chinese = SHIPPED.pick(reporter="CHN", partner="KAZ", year=2023)
     assert (kazakh.amount, kazakh.reported_by) == (31.4e9, "KAZ")
     assert (chinese.amount, chinese.reported_by) == (41.0e9, "CHN")
-    assert data.pick(reporter="KAZ", partner="CHN", year=2023, reported_by="CHN") is None
+    assert SHIPPED.pick(reporter="KAZ", partner="CHN", year=2023, reported_by="CHN") is None
 
 
 def test_doubtful_units_are_never_picked() -> None:
-    picked = data.pick(reporter="KAZ", partner="ITA", year=2022)
+    picked = SHIPPED.pick(reporter="KAZ", partner="ITA", year=2022)
     assert picked.unit == "USD_bn"
     assert picked.amount == pytest.approx(14.9e9)
 
 
 def test_total_2023_is_unverified_and_warned_about() -> None:
-    total = data.total_baseline("KAZ", 2023)
+    total = SHIPPED.total_baseline("KAZ", 2023)
     assert total.amount == pytest.approx(139.8e9)
-    assert data.caveats(total, "KAZ total trade") == [
+    assert SHIPPED.caveats(total, "KAZ total trade") == [
         "KAZ total trade $139.8B (2023) is unverified: Bureau of National Statistics figure as commonly cited; "
         "no stored copy was found to confirm it"
     ]
 
 
 def test_as_stated_baseline_warning_names_the_part_year_and_the_alternative() -> None:
-    (warning,) = data.caveats(data.bilateral_baseline("KAZ", "ITA", 2023), "bilateral baseline")
+    as_stated = SHIPPED.bilateral_baseline("KAZ", "ITA", 2023, period="FY-as-stated")
+    (warning,) = SHIPPED.caveats(as_stated, "bilateral baseline")
     assert "official releases give $14.5B for jan-nov 2023" in warning
     assert "$16.1B (2023 FY, reported, KAZ statistics) (--full-year)" in warning
 
 
 def test_actual_2024_reached_about_20bn() -> None:
-    assert data.actual("KAZ", "ITA", 2024).amount == 20e9
+    assert SHIPPED.actual("KAZ", "ITA", 2024).amount == 20e9
 
 
 def test_missing_total_is_a_data_error() -> None:
     with pytest.raises(DataError, match="no USD figure for KAZ's total trade in 2024"):
-        data.total_baseline("KAZ", 2024)
+        SHIPPED.total_baseline("KAZ", 2024)
 
 
 def test_baseline_alternatives_are_distinct_published_figures() -> None:
-    amounts = [o.amount for o in data.baseline_alternatives("KAZ", "ITA", 2023)]
+    amounts = [o.amount for o in SHIPPED.baseline_alternatives("KAZ", "ITA", 2023)]
     assert amounts == [14.5e9, 15.0e9, 16.1e9]
 
 
-def test_data_hash_is_stable_sha256() -> None:
-    assert len(data.data_hash()) == 64
-    assert data.data_hash() == data.data_hash()
+def test_data_hash_is_the_sha256_of_the_shipped_file() -> None:
+    import hashlib
+    from importlib.resources import files
+
+    raw = files("tradesim.data").joinpath("shipped", data.DATA_FILE).read_bytes()
+    assert SHIPPED.digest == hashlib.sha256(raw).hexdigest()

@@ -26,16 +26,13 @@ def test_a_user_row_supersedes_the_shipped_rows_with_its_key(tmp_path: Path) -> 
         tmp_path, totals=HEADER + "trade,KAZ,WLD,total,2023,FY,141.0,USD_bn,reported,KAZ,Mine,,\n"
     )
     dataset = data.load(folder)
-    data.use(dataset)
-    try:
-        total = data.total_baseline("KAZ", 2023)
-        assert (total.amount, total.origin, total.status) == (141e9, f"{folder / 'totals.csv'}:2", "reported")
-        (replaced,) = dataset.superseded
-        assert (replaced.value, replaced.status) == (139.8, "unverified")
-        assert len(dataset.observations) == len(data.shipped().observations)  # one out, one in
-        assert dataset.digest != data.shipped().digest
-    finally:
-        data.use(None)
+    total = dataset.total_baseline("KAZ", 2023)
+    assert (total.amount, total.origin, total.status) == (141e9, f"{folder / 'totals.csv'}:2", "reported")
+    (replaced,) = dataset.superseded
+    assert (replaced.value, replaced.status) == (139.8, "unverified")
+    assert len(dataset.observations) == len(data.shipped().observations)  # one out, one in
+    assert dataset.digest != data.shipped().digest
+    assert data.shipped().total_baseline("KAZ", 2023).origin == "shipped"  # the shipped data untouched
 
 
 def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
@@ -78,16 +75,20 @@ def test_unknown_columns_and_duplicates(tmp_path: Path) -> None:
 
 
 def test_where_the_folder_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradesim.cli.options import ENV_DATA, dataset
+
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(data.ENV_DATA, raising=False)
-    assert data.data_directory() is None
+    monkeypatch.delenv(ENV_DATA, raising=False)
+    assert dataset(None).folder is None
     (tmp_path / "data").mkdir()
-    assert data.data_directory() == Path("data")
-    monkeypatch.setenv(data.ENV_DATA, str(tmp_path / "elsewhere"))
+    assert dataset(None).folder == Path("data")
+    monkeypatch.setenv(ENV_DATA, str(tmp_path / "elsewhere"))
     with pytest.raises(DataError, match=r"TRADESIM_DATA: data folder not found"):
-        data.data_directory()
+        dataset(None)
     with pytest.raises(DataError, match=r"--data: data folder not found"):
-        data.data_directory(tmp_path / "nope")
+        dataset(tmp_path / "nope")
+    with pytest.raises(DataError, match=r"nope: data folder not found"):
+        data.load(tmp_path / "nope")  # the library reads the folder it is given, and only that one
 
 
 def test_published_dates_are_checked_and_kept(tmp_path: Path) -> None:

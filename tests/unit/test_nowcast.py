@@ -14,7 +14,7 @@ T_95_2_DF = 2.919985580355516  # Student's t, 0.95 quantile, 2 degrees of freedo
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Path:
+def pair(tmp_path: Path) -> data.Dataset:
     rows = [
         ("2019", "h1", "4.0"), ("2019", "FY", "9.0"),
         ("2020", "h1", "5.0"), ("2020", "FY", "10.5"),
@@ -26,13 +26,11 @@ def pair(tmp_path: Path) -> Path:
     (folder / "esp.csv").write_text(
         HEADER + "".join(f"trade,KAZ,ESP,total,{y},{p},{v},USD_bn,reported,KAZ,Test,,\n" for y, p, v in rows)
     )
-    data.use(data.load(folder))
-    yield folder
-    data.use(None)
+    return data.load(folder)
 
 
-def test_the_ratio_estimator_and_its_interval(pair: Path) -> None:
-    result = nowcast.nowcast("KAZ", "ESP", 2022, "h1")
+def test_the_ratio_estimator_and_its_interval(pair: data.Dataset) -> None:
+    result = nowcast.nowcast("KAZ", "ESP", 2022, "h1", data=pair)
     logs = [math.log(9 / 4), math.log(10.5 / 5), math.log(12.6 / 6)]
     mean = sum(logs) / 3
     sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / 2)
@@ -46,8 +44,8 @@ def test_the_ratio_estimator_and_its_interval(pair: Path) -> None:
     assert all(o.year != 2022 or o.period == "h1" for o in result.used)
 
 
-def test_leave_one_out_nowcasts_each_year_without_it(pair: Path) -> None:
-    results = nowcast.evaluate("KAZ", "ESP")
+def test_leave_one_out_nowcasts_each_year_without_it(pair: data.Dataset) -> None:
+    results = nowcast.evaluate("KAZ", "ESP", data=pair)
     assert [(r.year, r.period) for r in results] == [(2019, "h1"), (2020, "h1"), (2021, "h1"), (2022, "h1")]
     first = results[0]
     others = [

@@ -154,7 +154,7 @@ def test_wits_in_thousands_and_in_millions_give_the_same_dollars(tmp_path: Path)
     path = tmp_path / "mil.csv.gz"
     with gzip.open(path, "wt", encoding="cp1252", newline="") as handle:
         handle.write("\r\n".join(millions) + "\r\n")
-    from tradesim.data.observations import money_unit
+    from tradesim.data.observation import money_unit
 
     def dollars(imported: importers.Imported) -> dict[tuple[str, str, str, int, str], float]:
         return {(r[1], r[2], r[3], r[4], r[5]): r[6] * money_unit(r[7])[1] for r in imported.rows}  # type: ignore[index]

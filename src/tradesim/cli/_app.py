@@ -25,12 +25,9 @@ class Boundary(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
-        from tradesim.data.observations import scope
-
         previous = _on_sigterm()
         try:
-            with scope():  # the --data folder of this invocation stays in it
-                code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
+            code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
         except BrokenPipeError:
             _quiet_stdout()
             code = 0

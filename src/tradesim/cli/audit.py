@@ -16,6 +16,7 @@ from tradesim.cli.options import (
     ScenarioDir,
     SolveFormat,
     SolveFormatOption,
+    dataset,
 )
 
 
@@ -32,8 +33,9 @@ def audit(
     from tradesim import scenario
 
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
-    verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all)
-    caveats = audit_module.warnings(chosen)
+    data = dataset(data_dir)
+    verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all, data=data)
+    caveats = audit_module.warnings(chosen, data)
     if format is SolveFormat.json:
         typer.echo(json.dumps(audit_module.to_json(verdicts, caveats), indent=2, allow_nan=False))
     else:

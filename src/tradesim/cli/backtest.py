@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, ScenarioDir, TableFormat, check_countries
+from tradesim.cli.options import DataDir, ScenarioDir, TableFormat, check_countries, dataset
 from tradesim.errors import InputError
 
 
@@ -55,7 +55,15 @@ def backtest(
     if scenario_name is not None:
         chosen = scenario.load_many([scenario_name], scenario.scenario_directory(scenario_dir))[0]
     result = core.run(
-        reporter, partner, method=method, horizons=steps, start=start, vintage=vintage, scenario=chosen, sd=sd
+        reporter,
+        partner,
+        method=method,
+        horizons=steps,
+        start=start,
+        vintage=vintage,
+        scenario=chosen,
+        sd=sd,
+        data=dataset(data_dir),
     )
     implied = result.calibrated_sd()
     if format is not TableFormat.table:

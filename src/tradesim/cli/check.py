@@ -12,7 +12,14 @@ import typer
 from tradesim.atomic import check_destination
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, EveryScenarioArgs, ScenarioDir, SolveFormat, SolveFormatOption
+from tradesim.cli.options import (
+    DataDir,
+    EveryScenarioArgs,
+    ScenarioDir,
+    SolveFormat,
+    SolveFormatOption,
+    dataset,
+)
 from tradesim.errors import CheckFailed, InputError
 
 
@@ -48,10 +55,9 @@ def check(
         check_destination(junit, "--junit")
     directory = check_module.folder_to_check(scenario_dir, shipped=shipped)
     chosen = scenario.load_many(scenarios or [], directory)
-    from tradesim.data import in_use
-
-    render.print_notes([f"checking {len(chosen)} scenario(s) in {directory} against {in_use()}"])
-    results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update)
+    data = dataset(data_dir)
+    render.print_notes([f"checking {len(chosen)} scenario(s) in {directory} against {data.describe()}"])
+    results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update, data=data)
     if junit is not None:
         from tradesim.atomic import write_text_atomic
 

@@ -10,7 +10,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, Output, TableFormat, check_countries
+from tradesim.cli.options import DataDir, Output, TableFormat, check_countries, dataset
 from tradesim.errors import InputError
 
 data_app = typer.Typer(
@@ -46,9 +46,9 @@ def data(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tradesim import data as data_module
+    from tradesim.data import COLUMNS
 
-    frame = data_module.load_observations()
+    frame = dataset(data_dir).frame()
     criteria = {
         "partner": partner,
         "reporter": reporter,
@@ -73,7 +73,7 @@ def data(
         render.emit(frame.to_csv(index=False), output)
     else:
         # url, note and published: `--format json` or csv; origin says which file a row came from
-        shown = frame[[*(c for c in data_module.COLUMNS if c not in ("url", "note")), "origin"]]
+        shown = frame[[*(c for c in COLUMNS if c not in ("url", "note")), "origin"]]
         console = render.make_console(output)
         records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
         console.print(render.rich_table(records, f"{len(shown)} observations"))
@@ -181,12 +181,11 @@ def data_mirror(
     from tradesim.quantities import format_money
 
     check_countries(reporter=reporter, partner=partner)
-    rows = mirror(reporter, partner, currency=currency)
+    data = dataset(data_dir)
+    rows = mirror(data, reporter, partner, currency=currency)
     if not rows:
-        from tradesim.data import in_use
-
         raise InputError(
-            f"{in_use()} hold no full-year figure of {reporter}–{partner} trade from either side"
+            f"{data.describe()} hold no full-year figure of {reporter}–{partner} trade from either side"
         )
     if format is not TableFormat.table:
         records = [

@@ -10,7 +10,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, ScenarioDir
+from tradesim.cli.options import DataDir, ScenarioDir, dataset
 from tradesim.errors import InputError
 from tradesim.quantities import parse_money
 
@@ -47,7 +47,8 @@ def report_page(
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
-    results = report.evaluate(chosen, target=target_value, target_currency=target_currency)
+    data = dataset(data_dir)
+    results = report.evaluate(chosen, target=target_value, target_currency=target_currency, data=data)
     simulations = (
         [
             montecarlo.simulate(
@@ -63,8 +64,8 @@ def report_page(
     page = htmlreport.render(
         results,
         command=_command_line(scenarios or [], output, target, simulate, runs, seed, scenario_dir, data_dir),
-        verdicts=audit.audit(chosen),
-        tracked=targets.tracked(reporter, scenarios=chosen),
+        verdicts=audit.audit(chosen, data=data),
+        tracked=targets.tracked(reporter, scenarios=chosen, data=data),
         simulations=simulations,
         notes=notes,
     )

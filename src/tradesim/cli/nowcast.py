@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, SolveFormat, SolveFormatOption, check_countries
+from tradesim.cli.options import DataDir, SolveFormat, SolveFormatOption, check_countries, dataset
 
 
 @app.command(short_help="The full year from a partial-year figure.")
@@ -39,7 +39,7 @@ def nowcast(
 
     check_countries(reporter=reporter, partner=partner)
     if evaluate:
-        results = core.evaluate(reporter, partner)
+        results = core.evaluate(reporter, partner, data=dataset(data_dir))
         if format is SolveFormat.json:
             typer.echo(
                 json.dumps(
@@ -76,7 +76,7 @@ def nowcast(
         title = f"{reporter}–{partner}: nowcasts without their full year; the interval held {held} of {len(results)}"
         render.make_console().print(render.rich_table(rows, title))
         return
-    answer = core.nowcast(reporter, partner, year, from_period)
+    answer = core.nowcast(reporter, partner, year, from_period, data=dataset(data_dir))
     if format is SolveFormat.json:
         typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False, allow_nan=False))
     else:

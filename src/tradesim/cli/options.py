@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tradesim.errors import InputError, TradesimError
 from tradesim.quantities import parse_rate
+
+if TYPE_CHECKING:
+    from tradesim.data import Dataset
 
 
 class Format(StrEnum):
@@ -124,14 +127,6 @@ YearOption = Annotated[
 ]
 
 
-def _use_data(value: Path | None) -> Path | None:
-    """Every command that reads data names its data folder (shipped data + that folder are then in use)."""
-    from tradesim import data
-
-    data.use_folder(value)  # read when first needed
-    return value
-
-
 DataDir = Annotated[
     Path | None,
     typer.Option(
@@ -139,9 +134,23 @@ DataDir = Annotated[
         help="Folder of your own data (CSV files in tradesim's columns; default: $TRADESIM_DATA, or ./data "
         "when it exists). Its rows supersede the shipped ones.",
         show_default=False,
-        callback=_use_data,
     ),
 ]
+ENV_DATA = "TRADESIM_DATA"
+
+
+def dataset(folder: Path | None) -> Dataset:
+    """The data a command works on: the shipped data superseded by the data folder — ``--data DIR``, else
+    ``$TRADESIM_DATA``, else ``./data`` when it exists (else the shipped data alone). The one place that
+    looks at the environment and the working folder for data; the core is given the result."""
+    from tradesim import locations
+    from tradesim.data import folders
+
+    found = locations.choose(folder, "--data", ENV_DATA, "data")
+    if found is None:
+        return folders.load(None)
+    path, what = found
+    return folders.load(path, named=what)
 
 
 def check_countries(**codes: str) -> None:

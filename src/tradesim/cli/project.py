@@ -20,6 +20,7 @@ from tradesim.cli.options import (
     ScenarioDir,
     chosen_scenarios,
     complete_scenarios,
+    dataset,
 )
 from tradesim.quantities import parse_money
 
@@ -78,6 +79,7 @@ def project(
         horizon=horizon,
         full_year=full_year,
         all_baselines=all_baselines,
+        data=dataset(data_dir),
     )
     notes = report.notes(results)
     if format is Format.json:

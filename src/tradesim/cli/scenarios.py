@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat
+from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat, dataset
 from tradesim.errors import Problem, ScenarioError, TradesimError
 
 scenarios_app = typer.Typer(
@@ -78,7 +78,7 @@ def scenarios_validate(
     from tradesim import scenario
     from tradesim.validate import validate
 
-    valid, problems = validate(paths or [], scenario.scenario_directory(scenario_dir))
+    valid, problems = validate(paths or [], scenario.scenario_directory(scenario_dir), data=dataset(data_dir))
     if format is SolveFormat.json:
         document = {
             "valid": [{"name": item.name, "file": str(item.path)} for item in valid],

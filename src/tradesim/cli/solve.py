@@ -23,6 +23,7 @@ from tradesim.cli.options import (
     TargetOption,
     YearOption,
     chosen_scenarios,
+    dataset,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_amount, parse_money
@@ -43,8 +44,8 @@ def _in_currencies(
     from tradesim.report import in_currency
 
     amounts, notes = [], []
-    for item, _ in runs:
-        converted, note = in_currency(amount, currency, item, year)
+    for item, base in runs:
+        converted, note = in_currency(amount, currency, item, year, data=base.data)
         amounts.append(converted)
         if note is not None and note not in notes:
             notes.append(note)
@@ -65,14 +66,19 @@ def _solve_runs(
     growth: str | None,
     rest_growth: str | None,
     baselines: Baselines,
+    data_dir: Path | None,
 ) -> list[tuple[Any, Any]]:
-    """(scenario, baseline) pairs: one per scenario, or one per published baseline with ``--baselines all``."""
+    """(scenario, baseline) pairs: one per scenario, or one per published baseline with ``--baselines all``;
+    each baseline carries the data it was resolved from."""
     from tradesim import model
 
+    data = dataset(data_dir)
     pairs: list[tuple[Any, Any]] = []
     for item in chosen_scenarios(names, scenario_dir, growth, rest_growth, default_all=False):
         variants = (
-            model.baseline_variants(item) if baselines is Baselines.all else [model.resolve_baseline(item)]
+            model.baseline_variants(item, data=data)
+            if baselines is Baselines.all
+            else [model.resolve_baseline(item, data=data)]
         )
         pairs.extend((item, variant) for variant in variants)
     return pairs
@@ -93,7 +99,7 @@ def solve_growth(
     from tradesim.quantities import format_money, format_percent
 
     given, currency = parse_money(target, what="--target", positive=True)
-    runs = _solve_runs(scenarios, scenario_dir, None, None, baselines)
+    runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir)
     amounts, notes = _in_currencies(given, currency, runs, by)
     answers = [solve.required_growth(s, amounts[i], by, baseline=b) for i, (s, b) in enumerate(runs)]
     rows = [
@@ -131,7 +137,7 @@ def solve_year(
     if not scenarios and growth is None:
         raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
     given, currency = parse_money(target, what="--target", positive=True)
-    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
     amounts, notes = _in_currencies(given, currency, runs, None)
     answers = [solve.reached(s, amounts[i], baseline=b) for i, (s, b) in enumerate(runs)]
     rows = []
@@ -170,7 +176,7 @@ def solve_share(
 
     amount = parse_amount(target, what="--target", positive=True)
     fraction = parse_share(share, what="--share")
-    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines)
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
     answers = [solve.total_for_share(s, amount, fraction, year=year, baseline=b) for s, b in runs]
     rows = [
         {
@@ -204,7 +210,7 @@ def solve_rest_growth(
     from tradesim.quantities import format_percent, parse_share
 
     fraction = parse_share(share, what="--share")
-    runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines)
+    runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines, data_dir)
     answers = [solve.required_rest_growth(s, fraction, by, baseline=b) for s, b in runs]
     rows = [
         {

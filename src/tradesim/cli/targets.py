@@ -9,7 +9,7 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, Format, ScenarioDir, check_countries
+from tradesim.cli.options import DataDir, Format, ScenarioDir, check_countries, dataset
 from tradesim.errors import InputError
 from tradesim.quantities import parse_rate
 
@@ -40,10 +40,11 @@ def targets(
         scenarios = scenario.load_many([], scenario.scenario_directory(scenario_dir))
     except TradesimError:
         scenarios = []  # a broken scenario folder does not hide the data's targets; `scenarios validate` says why
-    rows = core.tracked(reporter, partner or [], as_of=as_of, scenarios=scenarios)
+    data = dataset(data_dir)
+    rows = core.tracked(reporter, partner or [], as_of=as_of, scenarios=scenarios, data=data)
     if not rows:
         raise InputError(f"no target of {reporter} in the data or the scenarios")
-    book = core.portfolio(reporter, rows, growth)
+    book = core.portfolio(reporter, rows, growth, data=data)
     document = {
         "as_of": as_of,
         "reporter": reporter,

@@ -21,6 +21,7 @@ from tradesim.cli.options import (
     SimulateFormat,
     TableFormat,
     chosen_scenarios,
+    dataset,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_money, parse_rate
@@ -82,7 +83,7 @@ def simulate(
     else:
         chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     plain = report.evaluate(
-        chosen, target=target_value, target_currency=target_currency
+        chosen, target=target_value, target_currency=target_currency, data=dataset(data_dir)
     )  # validates targets and paths; gives the notes
     fixed_seed = montecarlo.fresh_seed() if seed is None else seed
     results = []
@@ -160,7 +161,9 @@ def sensitivity(
         raise InputError(
             f"--grid works on one scenario: name one, or use --growth (got {len(chosen)}: {names})"
         )
-    results = report.evaluate(chosen, target=target_value, target_currency=target_currency)
+    results = report.evaluate(
+        chosen, target=target_value, target_currency=target_currency, data=dataset(data_dir)
+    )
     if grid:
         if len(grid) != 2:
             raise InputError(f"--grid must be given exactly twice (rows and columns), got {len(grid)}")
@@ -172,10 +175,13 @@ def sensitivity(
             target=results[0].target,
             metric=metric.value.replace("-", "_"),
             year=year,
+            baseline=results[0].projection.baseline,
         )
         render.grid_report(table, format, output)
     else:
-        tornados = [sens.tornado(r.scenario, r.target, swing=swing) for r in results]
+        tornados = [
+            sens.tornado(r.scenario, r.target, swing=swing, baseline=r.projection.baseline) for r in results
+        ]
         render.tornado_report(tornados, format, output)
     render.print_notes(report.notes(results))
 
@@ -229,7 +235,12 @@ def plot(
                 raise InputError(f"plot backtest takes at most one scenario, got {len(scenarios)}")
             model_scenario = scenario.load_many(scenarios, scenario.scenario_directory(scenario_dir))[0]
         result = backtest.run(
-            reporter, partner, method=method, horizons=(1, 2, 3, 4, 5), scenario=model_scenario
+            reporter,
+            partner,
+            method=method,
+            horizons=(1, 2, 3, 4, 5),
+            scenario=model_scenario,
+            data=dataset(data_dir),
         )
         if not result.forecasts:
             raise InputError(
@@ -241,7 +252,9 @@ def plot(
     if kind is PlotKind.tornado and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
         raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
-    results = report.evaluate(chosen, target=target_value, target_currency=target_currency)
+    results = report.evaluate(
+        chosen, target=target_value, target_currency=target_currency, data=dataset(data_dir)
+    )
     if kind is PlotKind.paths:
         written = plotting.paths(results, output)
     elif kind is PlotKind.fan:
@@ -253,6 +266,8 @@ def plot(
         ]
         written = plotting.fan(simulations, output)
     else:
-        written = plotting.tornado(sens.tornado(results[0].scenario, results[0].target, swing=swing), output)
+        first = results[0]
+        moved = sens.tornado(first.scenario, first.target, swing=swing, baseline=first.projection.baseline)
+        written = plotting.tornado(moved, output)
     typer.echo(f"wrote {written}")
     render.print_notes(report.notes(results))

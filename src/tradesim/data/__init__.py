@@ -1,46 +1,32 @@
-"""Observations and their provenance: the shipped data, the user's data folder, importers, the selection rule.
+"""Observations and their provenance: the shipped data, a user's data folder, importers, the selection rule.
 
-- :mod:`.observations`: :class:`Observation`, the :class:`Dataset` in use (:func:`use`, :func:`current`) and the
-  rule that picks one value per year (:func:`pick` and the lookups built on it);
-- :mod:`.folders`: the user's data folder (``--data``, ``$TRADESIM_DATA``, ``./data``), validated strictly;
-- :mod:`.importers`: official statistics (UN Comtrade, wide national tables) into the observation schema.
+- :mod:`.observation`: :class:`Observation` (one sourced figure) and the schema's vocabulary;
+- :mod:`.dataset`: :class:`Dataset` (the observations a computation is given) with the selection rule as its
+  methods, and :func:`shipped`, the default;
+- :mod:`.currency`: annual average exchange rates and conversion;
+- :mod:`.folders`: a user's data folder read into a Dataset (:func:`load`), validated strictly;
+- :mod:`.mirror`: what each side of a pair reports;
+- :mod:`.importers`: official statistics (UN Comtrade, WITS, wide national tables) into the observation schema.
+
+Each module imports only those above it in this list: no circle (``tests/test_structure.py`` keeps it so).
 """
 
-from tradesim.data.folders import ENV_DATA, data_directory, load
-from tradesim.data.observations import (
+from tradesim.data.dataset import DATA_FILE, Dataset, shipped
+from tradesim.data.folders import load
+from tradesim.data.observation import (
     COLUMNS,
-    DATA_FILE,
-    DEFAULT_PERIOD_OVERRIDES,
     FULL_YEAR,
     OPTIONAL_COLUMNS,
     PERIOD_RANK,
     SHIPPED,
     STATUS_RANK,
-    Dataset,
     Observation,
-    actual,
-    baseline_alternatives,
-    bilateral_baseline,
-    caveats,
-    current,
-    data_hash,
-    in_use,
-    load_observations,
     money_unit,
-    observations,
-    pick,
-    select,
-    shipped,
-    total_baseline,
-    use,
-    use_folder,
 )
 
 __all__ = [
     "COLUMNS",
     "DATA_FILE",
-    "DEFAULT_PERIOD_OVERRIDES",
-    "ENV_DATA",
     "FULL_YEAR",
     "OPTIONAL_COLUMNS",
     "PERIOD_RANK",
@@ -48,22 +34,7 @@ __all__ = [
     "STATUS_RANK",
     "Dataset",
     "Observation",
-    "actual",
-    "baseline_alternatives",
-    "bilateral_baseline",
-    "caveats",
-    "current",
-    "data_directory",
-    "data_hash",
-    "in_use",
     "load",
-    "load_observations",
     "money_unit",
-    "observations",
-    "pick",
-    "select",
     "shipped",
-    "total_baseline",
-    "use",
-    "use_folder",
 ]

@@ -20,11 +20,12 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from tradesim.data.observations import SHIPPED, Observation, observations
+from tradesim.data.observation import SHIPPED, Observation
 
 ECB = "ECB euro foreign exchange reference rates"
 
@@ -116,9 +117,9 @@ def _row_rate(row: Observation, base: str, quote: str, year: int) -> Rate | None
     return None
 
 
-def _full_year_rate(base: str, quote: str, year: int) -> Rate | None:
+def _full_year_rate(base: str, quote: str, year: int, fx: Sequence[Observation]) -> Rate | None:
     """A full year's rate: the user's row, else the ECB's, else a shipped row; ``None`` if none has it."""
-    rows = [o for o in observations() if o.kind == "fx" and o.period == "FY" and o.year == year]
+    rows = [o for o in fx if o.kind == "fx" and o.period == "FY" and o.year == year]
     for row in rows:
         if row.origin != SHIPPED and (found := _row_rate(row, base, quote, year)) is not None:
             return found
@@ -131,24 +132,25 @@ def _full_year_rate(base: str, quote: str, year: int) -> Rate | None:
     return next((found for found in shipped if found is not None), None)
 
 
-def annual_rate(base: str, quote: str, year: int) -> Rate | None:
+def annual_rate(base: str, quote: str, year: int, fx: Sequence[Observation] = ()) -> Rate | None:
     """The annual average rate of ``year`` (module docstring); for a year the ECB covers only in part, that
     part (status ``partial``); for a year past every source, the last full year's, held (``assumed_from``);
-    ``None`` when no source has the pair."""
-    found = _full_year_rate(base, quote, year) or ecb_rate(base, quote, year)
+    ``None`` when no source has the pair. ``fx``: the ``kind = fx`` rows of the data in use
+    (:attr:`tradesim.data.Dataset.rates`)."""
+    found = _full_year_rate(base, quote, year, fx) or ecb_rate(base, quote, year)
     if found is not None:
         return found
     for earlier in range(year - 1, year - 31, -1):
-        held = _full_year_rate(base, quote, earlier)
+        held = _full_year_rate(base, quote, earlier, fx)
         if held is not None:
             return Rate(base, quote, year, held.value, held.source, held.status, assumed_from=earlier)
     return None
 
 
-def convert(observation: Observation, currency: str) -> Observation | None:
-    """``observation`` in ``currency`` at its year's annual average rate, saying so in its ``fx`` field; ``None``
-    without a rate."""
-    rate = annual_rate(observation.currency, currency, observation.year)
+def convert(observation: Observation, currency: str, fx: Sequence[Observation] = ()) -> Observation | None:
+    """``observation`` in ``currency`` at its year's annual average rate (the ``fx`` rows first), saying so in
+    its ``fx`` field; ``None`` without a rate."""
+    rate = annual_rate(observation.currency, currency, observation.year, fx)
     if rate is None:
         return None
     scale = observation.unit.partition("_")[2]

@@ -1,7 +1,8 @@
 """The user's data folder: every ``*.csv`` in it, validated strictly, superseding shipped rows.
 
-Where the folder is: ``--data DIR``, else ``$TRADESIM_DATA``, else ``./data`` when it exists (else none: the
-shipped data alone). Every CSV has the shipped file's columns (:data:`~tradesim.data.observations.COLUMNS`),
+:func:`load` reads the folder it is given (finding it — ``--data``, ``$TRADESIM_DATA``, ``./data`` — is the
+command line's job, in :mod:`tradesim.cli.options`). Every CSV has the shipped file's columns
+(:data:`~tradesim.data.observation.COLUMNS`),
 in any order, plus optionally ``published``. Every problem of every file is reported at once, each as
 ``FILE:LINE: column: message`` (exit 2). A user row supersedes the shipped rows with the same kind, reporter,
 partner, flow, year, period and reported_by; two user rows with the same key are an error naming both.
@@ -21,77 +22,49 @@ import re
 import stat
 from pathlib import Path
 
-from tradesim import locations
 from tradesim.codes import AGGREGATES, area, country_problem
-from tradesim.data.observations import (
+from tradesim.data.dataset import Dataset, shipped
+from tradesim.data.observation import (
     COLUMNS,
+    DAY_RANGE,
+    FLOWS,
+    KINDS,
     OPTIONAL_COLUMNS,
+    PERIOD,
+    PERIODS,
     SHIPPED,
-    Dataset,
+    STATUSES,
+    UNDATED_TARGET,
+    UNITS,
     Observation,
     money_unit,
-    shipped,
 )
 from tradesim.errors import DataError, Problem
 
-ENV_DATA = "TRADESIM_DATA"
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # never ignored in silence
 csv.field_size_limit(2**31 - 1)  # a long note is a field like any other (the default stops at 131,072)
-KINDS = ("trade", "services", "share", "target", "fx")
-FLOWS = {
-    "trade": ("total", "export", "import", "re-export", "re-import"),
-    "services": ("total", "export", "import"),  # trade in services, never added into a goods total
-    "share": ("total", "export", "import"),
-    "target": ("total", "export", "import"),
-    "fx": ("rate",),
-}
-STATUSES = (
-    "reported",
-    "approximate",
-    "derived",
-    "unverified",
-    "doubtful_unit",
-    "computed",
-    "partial",
-    "stated",
-)
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# FY, FY-as-stated, `by` (a target's year), h1/h2, q1–q4, one month (mar), months so far (jan-aug); for fx a
-# range of days (Jan02-May09: a partial year's mean); for a target without a year, `coming years`
-PERIOD = re.compile(rf"^(FY|FY-as-stated|by|h[12]|q[1-4]|{'|'.join(MONTHS)}|jan-({'|'.join(MONTHS[1:])}))$")
-DAY_RANGE = re.compile(
-    rf"^({'|'.join(m.title() for m in MONTHS)})\d\d-({'|'.join(m.title() for m in MONTHS)})\d\d$"
-)
-UNDATED_TARGET = "coming years"
 ORDER = {name: i for i, name in enumerate((*COLUMNS, *OPTIONAL_COLUMNS))}
 REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, ...)
 
 
-def data_directory(explicit: str | os.PathLike[str] | None = None) -> Path | None:
-    """``--data DIR``, else ``$TRADESIM_DATA``, else ``./data`` if present, else ``None`` (shipped data only)."""
-    found = locations.choose(explicit, "--data", ENV_DATA, "data")
-    if found is None:
-        return None
-    chosen, what = found
-    if not chosen.is_dir():
-        raise DataError([Problem(f"{what}: data folder not found", chosen)])
+def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
+    """The shipped data superseded by every CSV in ``folder`` (``None``: the shipped data alone).
+
+    ``named`` is what named the folder (``--data``, ``TRADESIM_DATA``), for the error when it is missing."""
+    base = shipped()
+    if folder is None:
+        return base
+    directory = Path(folder)
+    prefix = f"{named}: " if named else ""
+    if not directory.is_dir():
+        raise DataError([Problem(f"{prefix}data folder not found", directory)])
     try:
-        with os.scandir(chosen):
+        with os.scandir(directory):
             pass
     except OSError as exc:  # a folder that cannot be listed would read as empty: the shipped data alone
-        named = f"{what}: " if what else ""
         raise DataError(
-            [Problem(f"{named}cannot read the data folder ({exc.strerror or exc})", chosen)]
+            [Problem(f"{prefix}cannot read the data folder ({exc.strerror or exc})", directory)]
         ) from None
-    return chosen
-
-
-def load(folder: str | os.PathLike[str] | None) -> Dataset:
-    """The shipped data superseded by every CSV in ``folder`` (``None``: the default folder, if any)."""
-    directory = data_directory(folder)
-    base = shipped()
-    if directory is None:
-        return base
     spreadsheets = sorted(p for p in directory.iterdir() if p.suffix.lower() in SPREADSHEETS)
     listed = sorted(directory.glob("*.csv"))
     problems: list[Problem] = [
@@ -298,7 +271,7 @@ def _code_problems(
     if kind in FLOWS and flow not in FLOWS[kind]:
         bad("flow", f"must be one of {', '.join(FLOWS[kind])} for kind {kind}")
     if not (PERIOD.match(period) or undated or (kind == "fx" and DAY_RANGE.match(period))):
-        bad("period", "must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug)")
+        bad("period", f"must be {PERIODS}")
     money = money_unit(unit)
     if kind == "fx":
         if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", unit):
@@ -307,7 +280,7 @@ def _code_problems(
         if unit != "percent":
             bad("unit", "must be percent for kind share")
     elif money is None:
-        bad("unit", "must be a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT")
+        bad("unit", f"must be {UNITS}")
     if status not in STATUSES:
         bad("status", f"must be one of {', '.join(STATUSES)}")
     if not REPORTED_BY.match(reported_by):
@@ -318,4 +291,4 @@ def _code_problems(
     return tuple(problems), (money[1] if money else None)
 
 
-__all__ = ["ENV_DATA", "SHIPPED", "data_directory", "load", "parse", "read"]
+__all__ = ["SHIPPED", "load", "parse", "read"]

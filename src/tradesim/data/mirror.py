@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tradesim.data.observations import Observation, observations, pick
+from tradesim.data.dataset import Dataset
+from tradesim.data.observation import Observation
 
 # the reporter's flow and the partner's flow that count the same goods
 PAIRS = (("total", "total"), ("export", "import"), ("import", "export"))
@@ -31,19 +32,19 @@ class MirrorRow:
         return self.reported.amount / self.mirror.amount
 
 
-def mirror(reporter: str, partner: str, *, currency: str = "USD") -> list[MirrorRow]:
+def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD") -> list[MirrorRow]:
     """Every year and flow for which either side reports a full-year figure (the selection rule picks each)."""
     years = sorted(
         {
             o.year
-            for o in observations()
+            for o in data.observations
             if o.kind == "trade" and o.is_full_year and {o.reporter, o.partner} == {reporter, partner}
         }
     )
     rows = []
     for year in years:
         for flow, seen_from_partner in PAIRS:
-            reported = pick(
+            reported = data.pick(
                 reporter=reporter,
                 partner=partner,
                 year=year,
@@ -51,7 +52,7 @@ def mirror(reporter: str, partner: str, *, currency: str = "USD") -> list[Mirror
                 currency=currency,
                 full_year_only=True,
             )
-            mirrored = pick(
+            mirrored = data.pick(
                 reporter=partner,
                 partner=reporter,
                 year=year,

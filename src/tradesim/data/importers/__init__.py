@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tradesim.data.importers import comtrade, tables, text
 from tradesim.data.importers.imported import Collector, Imported, Row
-from tradesim.data.observations import COLUMNS
+from tradesim.data.observation import COLUMNS
 from tradesim.errors import DataError, InputError, Problem, TradesimError
 
 FORMATS = {

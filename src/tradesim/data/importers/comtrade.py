@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tradesim.codes import Area, area_by_name, area_by_number, comtrade_forms
-from tradesim.data.folders import MONTHS
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import DecimalError, number
 from tradesim.data.importers.imported import Collector, Imported, Tally
+from tradesim.data.observation import MONTHS
 from tradesim.errors import DataError, InputError, Problem
 
 Fields = dict[str, str]  # what a field means → its text

@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tradesim.data.folders import MONTHS
-from tradesim.data.observations import COLUMNS, OPTIONAL_COLUMNS
+from tradesim.data.observation import COLUMNS, MONTHS, OPTIONAL_COLUMNS
 from tradesim.errors import DataError, Problem
 
 Row = tuple[str, str, str, str, int, str, float, str, str, str, str, str, str, str]  # COLUMNS + published

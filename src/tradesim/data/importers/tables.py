@@ -25,7 +25,7 @@ from tradesim.codes import Area, area, area_by_name, country_problem
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import DecimalError, convention, number
 from tradesim.data.importers.imported import Collector, Imported
-from tradesim.data.observations import money_unit
+from tradesim.data.observation import money_unit
 from tradesim.errors import DataError, InputError, Problem
 
 YEAR = re.compile(r"(?<!\d)(19\d\d|2[0-2]\d\d)(?!\d)")

@@ -1,0 +1,336 @@
+"""The observations a computation uses (:class:`Dataset`), and the rule that picks one value per year.
+
+A :class:`Dataset` is passed in: every core function that reads figures takes one (``data=``), defaulting to
+:func:`shipped`. Where a user's data folder is (``--data``, ``$TRADESIM_DATA``, ``./data``) is the command
+line's business; :func:`tradesim.data.folders.load` reads a folder it is given into a Dataset.
+
+Selection rule (:meth:`Dataset.pick`), applied to the observations of one kind, reporter, partner, flow and
+year:
+
+1. only figures from one reporter's statistics (``reported_by``, default: the reporter itself) — figures from
+   different reporters are never mixed;
+2. only figures in the requested currency (``USD_bn`` for USD), else the best in another converted at its
+   year's annual average rate (:mod:`.currency`); ``doubtful_unit`` rows are never picked;
+3. full year (``FY``) over a figure a source calls full-year (``FY-as-stated``) over part years
+   (``jan-nov``, ``h1``, ...);
+4. then ``reported`` over ``approximate`` over ``derived`` over ``unverified``;
+5. then the order of the file.
+
+A caller that wants another period asks for it (``period=``): the reference scenarios take the article's
+$14.5B (``FY-as-stated``) as their 2023 baseline because their files say so, not because of a rule here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import cache, cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tradesim.data import currency
+from tradesim.data.observation import (
+    COLUMNS,
+    FULL_YEAR,
+    OPTIONAL_COLUMNS,
+    PERIOD_RANK,
+    STATUS_RANK,
+    Observation,
+    money_unit,
+)
+from tradesim.errors import DataError, Problem
+from tradesim.quantities import format_money
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DATA_FILE = "kazakhstan_trade_sources.csv"
+
+
+def _rank(observation: Observation) -> tuple[int, int]:
+    return PERIOD_RANK.get(observation.period, 2), STATUS_RANK[observation.status]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Observations with their provenance, in order: the shipped file's (less what a user row superseded),
+    then the user's data folder's. The lookups below are the selection rule (module docstring).
+
+    ``digest`` changes when any of the files does (``tradesim check`` reads it to tell a data change).
+    """
+
+    observations: tuple[Observation, ...]
+    folder: Path | None = None
+    files: tuple[Path, ...] = ()
+    digest: str = ""
+    superseded: tuple[Observation, ...] = ()  # shipped rows a user row replaced
+    file_digests: tuple[tuple[str, str], ...] = ()  # (file name, sha256 prefix) of each file of the folder
+
+    def __repr__(self) -> str:
+        return f"Dataset({len(self.observations)} observations, {self.describe()})"
+
+    def describe(self) -> str:
+        """What the data is, for messages: ``the shipped data`` or ``the shipped data and the data folder D``."""
+        return "the shipped data" + (f" and the data folder {self.folder}" if self.folder is not None else "")
+
+    @cached_property
+    def _by_series(self) -> dict[tuple[str, str, str], list[Observation]]:
+        """(kind, reporter, partner) → its observations in file order: built once, on the first lookup."""
+        index: dict[tuple[str, str, str], list[Observation]] = {}
+        for o in self.observations:
+            index.setdefault((o.kind, o.reporter, o.partner), []).append(o)
+        return index
+
+    @cached_property
+    def rates(self) -> tuple[Observation, ...]:
+        """The ``kind = fx`` rows, for :mod:`.currency`."""
+        return tuple(o for o in self.observations if o.kind == "fx")
+
+    def frame(self) -> pd.DataFrame:
+        """Every observation as a DataFrame with every provenance column, ``origin`` and ``amount``."""
+        import pandas as pd
+
+        rows = self.observations
+        frame = pd.DataFrame([asdict(o) for o in rows], columns=[*COLUMNS, *OPTIONAL_COLUMNS, "origin"])
+        frame["amount"] = [o.amount for o in rows]
+        return frame
+
+    def select(
+        self,
+        *,
+        kind: str | None = None,
+        reporter: str | None = None,
+        partner: str | None = None,
+        flow: str | None = None,
+        year: int | None = None,
+        period: str | None = None,
+        reported_by: str | None = None,
+        status: str | None = None,
+    ) -> list[Observation]:
+        """Observations matching every criterion given (``None`` matches anything), in file order."""
+        wanted = {
+            "flow": flow,
+            "year": year,
+            "period": period,
+            "reported_by": reported_by,
+            "status": status,
+            "kind": kind,
+            "reporter": reporter,
+            "partner": partner,
+        }
+        criteria = {key: value for key, value in wanted.items() if value is not None}
+        if kind is not None and reporter is not None and partner is not None:
+            found: Sequence[Observation] = self._by_series.get((kind, reporter, partner), [])
+        else:
+            found = self.observations
+        return [o for o in found if all(getattr(o, k) == v for k, v in criteria.items())]
+
+    def rate(self, base: str, quote: str, year: int) -> currency.Rate | None:
+        """The annual average rate of ``quote`` per ``base`` in ``year`` (:func:`.currency.annual_rate`)."""
+        return currency.annual_rate(base, quote, year, self.rates)
+
+    def convert(self, observation: Observation, to: str) -> Observation | None:
+        """``observation`` in currency ``to`` at its year's annual average rate (``None``: no rate)."""
+        return currency.convert(observation, to, self.rates)
+
+    def pick(
+        self,
+        *,
+        reporter: str,
+        partner: str,
+        year: int,
+        flow: str = "total",
+        kind: str = "trade",
+        currency: str = "USD",
+        reported_by: str | None = None,
+        period: str | None = None,
+        full_year_only: bool = False,
+    ) -> Observation | None:
+        """The one value the selection rule picks (module docstring), or ``None`` if the data has none."""
+        candidates = [
+            o
+            for o in self.select(
+                kind=kind,
+                reporter=reporter,
+                partner=partner,
+                flow=flow,
+                year=year,
+                reported_by=reported_by or reporter,
+                period=period,
+            )
+            if o.status in STATUS_RANK and money_unit(o.unit) and (o.is_full_year or not full_year_only)
+        ]
+        native = min((o for o in candidates if o.currency == currency), key=_rank, default=None)
+        if native is not None or kind == "fx":
+            return native  # min() is stable: file order breaks ties
+        # no figure in the currency asked for: the best in another, at its year's annual average rate
+        converted = (self.convert(o, currency) for o in sorted(candidates, key=_rank))
+        return next((o for o in converted if o is not None), None)
+
+    def bilateral_baseline(
+        self, reporter: str, partner: str, year: int, *, period: str | None = None, currency: str = "USD"
+    ) -> Observation:
+        """The bilateral baseline by the rule; ``period`` asks for one period (``"FY"``: ``--full-year``).
+
+        A :class:`DataError` names ``baseline.bilateral`` when the data holds none."""
+        found = self.pick(reporter=reporter, partner=partner, year=year, period=period, currency=currency)
+        if found is None:
+            which = f" for period {period!r}" if period else ""
+            raise DataError(
+                [
+                    Problem(
+                        f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}"
+                        f"{self._no_rate(reporter, partner, year, currency)}; set baseline.bilateral in the "
+                        "scenario file",
+                        key="baseline.bilateral",
+                    )
+                ]
+            )
+        return found
+
+    def _no_rate(self, reporter: str, partner: str, year: int, currency: str) -> str:
+        """``, and no rate converts its USD figure (...)`` when a figure exists in a currency without a rate."""
+        others = sorted(
+            {
+                o.currency
+                for o in self.select(kind="trade", reporter=reporter, partner=partner, year=year)
+                if money_unit(o.unit)
+            }
+            - {currency}
+        )
+        if not others:
+            return ""
+        return (
+            f", and no rate converts its {'/'.join(others)} figure to {currency} (add a kind = fx row to your "
+            "data folder, e.g. from the central bank)"
+        )
+
+    def total_baseline(self, reporter: str, year: int, *, currency: str = "USD") -> Observation:
+        """The reporter's total trade with the world in ``year``, by the selection rule."""
+        found = self.pick(reporter=reporter, partner="WLD", year=year, currency=currency)
+        if found is None:
+            raise DataError(
+                [
+                    Problem(
+                        f"the data holds no {currency} figure for {reporter}'s total trade in {year}"
+                        f"{self._no_rate(reporter, 'WLD', year, currency)}; "
+                        "set baseline.total or baseline.rest_of_world in the scenario file",
+                        key="baseline.total",
+                    )
+                ]
+            )
+        return found
+
+    def actual(self, reporter: str, partner: str, year: int, *, currency: str = "USD") -> Observation | None:
+        """A full-year actual for the pair and year, for display beside a projection (never a part year)."""
+        return self.pick(
+            reporter=reporter, partner=partner, year=year, currency=currency, full_year_only=True
+        )
+
+    def baseline_alternatives(
+        self, reporter: str, partner: str, year: int, *, currency: str = "USD"
+    ) -> list[Observation]:
+        """Every distinct full-year (or as-stated full-year) bilateral figure the data holds for ``year``.
+
+        One observation per distinct amount, the best-ranked first; used for the baseline spread.
+        """
+        candidates = sorted(
+            (
+                o
+                for o in self.select(
+                    kind="trade",
+                    reporter=reporter,
+                    partner=partner,
+                    flow="total",
+                    year=year,
+                    reported_by=reporter,
+                )
+                if o.status in STATUS_RANK and money_unit(o.unit) and o.period in PERIOD_RANK
+            ),
+            key=_rank,
+        )
+        native = [o for o in candidates if o.currency == currency]
+        if not native:  # converted at the year's annual average, as pick() does
+            native = [c for o in candidates if (c := self.convert(o, currency)) is not None]
+        seen: dict[float, Observation] = {}
+        for observation in native:
+            seen.setdefault(observation.amount, observation)
+        return sorted(seen.values(), key=lambda o: o.amount)
+
+    def caveats(self, observation: Observation, what: str) -> list[str]:
+        """Warnings a reader must see when ``observation`` is used as ``what`` (e.g. "bilateral baseline")."""
+        warnings = []
+        money = format_money(observation.amount, observation.currency)
+        if observation.period == "FY-as-stated":
+            full = self.pick(
+                reporter=observation.reporter,
+                partner=observation.partner,
+                year=observation.year,
+                flow=observation.flow,
+                period=FULL_YEAR,
+                currency=observation.currency,
+            )
+            same = [
+                o.period
+                for o in self.select(
+                    kind=observation.kind,
+                    reporter=observation.reporter,
+                    partner=observation.partner,
+                    flow=observation.flow,
+                    year=observation.year,
+                    reported_by=observation.reported_by,
+                )
+                if o.amount == observation.amount and o.period not in PERIOD_RANK
+            ]
+            official = (
+                f"official releases give {money} for {same[0]} {observation.year}"
+                if same
+                else ("official releases give it for a part of the year")
+            )
+            alternative = f"; full year: {full.label()} (--full-year)" if full else ""
+            warnings.append(
+                f"{what} {money} ({observation.year}) is the figure as stated by {observation.source}; "
+                f"{official}{alternative}"
+            )
+        elif not observation.is_full_year:
+            warnings.append(
+                f"{what} {money} ({observation.year}) covers {observation.period} only, not the full year"
+            )
+        if observation.fx:
+            warnings.append(f"{what} {money} ({observation.year}) was {observation.fx}")
+        if observation.status == "unverified":
+            warnings.append(f"{what} {money} ({observation.year}) is unverified: {observation.source}")
+        elif observation.status in ("approximate", "derived"):
+            warnings.append(
+                f"{what} {money} ({observation.year}) is {observation.status}: {observation.source}"
+            )
+        return warnings
+
+
+@cache
+def _csv_bytes() -> bytes:
+    return files("tradesim.data").joinpath("shipped", DATA_FILE).read_bytes()
+
+
+@cache
+def shipped() -> Dataset:
+    """The shipped observations alone: the default ``data`` of every core function."""
+    import csv
+    import io
+
+    rows = csv.DictReader(io.StringIO(_csv_bytes().decode("utf-8")))
+    result = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            result.append(
+                Observation(
+                    **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},
+                    year=int(row["year"]) if row["year"] else 0,
+                    value=float(row["value"]),
+                )
+            )
+        except (KeyError, ValueError) as exc:  # pragma: no cover - guards the shipped file
+            raise DataError(f"{DATA_FILE}:{line}: unreadable row ({exc})") from None
+    return Dataset(tuple(result), digest=hashlib.sha256(_csv_bytes()).hexdigest())

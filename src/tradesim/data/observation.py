@@ -1,0 +1,146 @@
+"""One sourced figure (:class:`Observation`) and the vocabulary of the data schema.
+
+The shipped file and every data-folder CSV have the columns :data:`COLUMNS` (plus, optionally,
+:data:`OPTIONAL_COLUMNS`). What each coded column may hold — :data:`KINDS`, :data:`FLOWS`, :data:`PERIODS`
+(:data:`PERIOD`), :data:`STATUSES`, units (:func:`money_unit`) — is defined here once; the readers, the
+README's tables and the selection rule (:mod:`.dataset`) use these names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tradesim.quantities import format_money
+
+COLUMNS = (
+    "kind",
+    "reporter",
+    "partner",
+    "flow",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "reported_by",
+    "source",
+    "url",
+    "note",
+)
+OPTIONAL_COLUMNS = (
+    "published",
+)  # when the figure was first released (ISO date), for first-vintage backtests
+KINDS = ("trade", "services", "share", "target", "fx")
+FLOWS = {
+    "trade": ("total", "export", "import", "re-export", "re-import"),
+    "services": ("total", "export", "import"),  # trade in services, never added into a goods total
+    "share": ("total", "export", "import"),
+    "target": ("total", "export", "import"),
+    "fx": ("rate",),
+}
+STATUSES = (
+    "reported",
+    "approximate",
+    "derived",
+    "unverified",
+    "doubtful_unit",
+    "computed",
+    "partial",
+    "stated",
+)
+STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}  # the statuses a lookup takes
+FULL_YEAR = "FY"
+PERIOD_RANK = {FULL_YEAR: 0, "FY-as-stated": 1}  # any other period is a part year: rank 2
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# months from January each cumulative period covers: h1 6, q1 3, jan 1, jan-feb 2 … jan-dec 12
+CUMULATIVE = {"h1": 6, "q1": 3, "jan": 1} | {f"jan-{m}": i for i, m in enumerate(MONTHS, start=1) if i > 1}
+PERIODS = "FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug)"
+# FY, FY-as-stated, `by` (a target's year), h1/h2, q1–q4, one month (mar), months so far (jan-aug)
+PERIOD = re.compile(rf"^(FY|FY-as-stated|by|h[12]|q[1-4]|{'|'.join(MONTHS)}|jan-({'|'.join(MONTHS[1:])}))$")
+# for fx, a range of days (Jan02-May09: a partial year's mean)
+DAY_RANGE = re.compile(
+    rf"^({'|'.join(m.title() for m in MONTHS)})\d\d-({'|'.join(m.title() for m in MONTHS)})\d\d$"
+)
+UNDATED_TARGET = "coming years"  # the period of a target stated without a year
+SCALES = {"bn": 1e9, "mn": 1e6, "th": 1e3}
+UNITS = "a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT"
+SHIPPED = "shipped"
+
+
+def months_covered(period: str) -> int | None:
+    """How many months from January a period covers (``None`` for a period that does not start in January)."""
+    return CUMULATIVE.get(period)
+
+
+def money_unit(unit: str) -> tuple[str, float] | None:
+    """``USD_bn`` → ``("USD", 1e9)``, ``EUR_mn`` → ``("EUR", 1e6)``, ``KZT`` → ``("KZT", 1.0)``; ``None`` for
+    units that are not money (``percent``, ``USD_per_EUR``)."""
+    currency, _, scale = unit.partition("_")
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        return None
+    if not scale:
+        return currency, 1.0
+    return (currency, SCALES[scale]) if scale in SCALES else None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One sourced figure. ``amount`` is in currency units (``1.45e10``); ``value`` as the source gives it.
+
+    ``origin`` is where the row came from: ``shipped`` or ``FILE:LINE`` of the user's data folder.
+    """
+
+    kind: str
+    reporter: str
+    partner: str
+    flow: str
+    year: int
+    period: str
+    value: float
+    unit: str
+    status: str
+    reported_by: str
+    source: str
+    url: str
+    note: str
+    published: str = ""
+    origin: str = SHIPPED
+    fx: str = ""  # for a figure converted from another currency: from what, at which rate, from where
+
+    @property
+    def currency(self) -> str:
+        money = money_unit(self.unit)
+        return money[0] if money else self.unit
+
+    @property
+    def amount(self) -> float:
+        money = money_unit(self.unit)
+        if money is None:  # a rate, a share: as the source gives it
+            return self.value
+        # rounded to a thousandth of a currency unit so 16.1 bn is 16_100_000_000.0, not ...000002
+        return round(self.value * money[1], 3)
+
+    @property
+    def key(self) -> tuple[str, str, str, str, int, str, str]:
+        """What a user row shares with the shipped row it supersedes."""
+        return (self.kind, self.reporter, self.partner, self.flow, self.year, self.period, self.reported_by)
+
+    @property
+    def is_full_year(self) -> bool:
+        return self.period == FULL_YEAR
+
+    def label(self) -> str:
+        """``$14.5B (2023 FY-as-stated, reported, KAZ statistics)``, and the file when it is the user's."""
+        where = "" if self.origin == SHIPPED else f", {self.origin}"
+        return (
+            f"{format_money(self.amount, self.currency)} ({self.year} {self.period}, {self.status}, "
+            f"{self.reported_by} statistics{where})"
+        )
+
+    def provenance(self) -> dict[str, Any]:
+        """The provenance columns, for JSON output (``origin`` names the file a user's figure came from)."""
+        record = asdict(self)
+        record["amount"] = self.amount
+        return record
