@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradesim import metrics, model, solve
 from tradesim.data import Dataset, shipped
 from tradesim.errors import TradesimError
+from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Claim, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,41 @@ def warnings(scenarios: Iterable[Scenario], data: Dataset | None = None) -> list
     return list(
         dict.fromkeys(w for item in scenarios for w in model.resolve_baseline(item, data=data).warnings)
     )
+
+
+class Audit(list[Verdict], Result):
+    """Every claim's verdict, and the caveats of the baselines they were read against."""
+
+    def __init__(self, verdicts: Sequence[Verdict], caveats: Sequence[str] = ()) -> None:
+        super().__init__(verdicts)
+        self.caveats = list(caveats)
+
+    @property
+    def title(self) -> str:
+        return "Claims"
+
+    def to_json(self) -> dict[str, Any]:
+        return to_json(self, self.caveats)
+
+    def rows(self) -> Rows:
+        return [
+            {
+                "scenario": v.scenario,
+                "quote": v.claim.quote,
+                "what": v.what,
+                "claimed": v.claimed,
+                "computed": v.computed_text,
+                "holds": "holds" if v.holds else "does not hold",
+                "would hold if": v.would_hold_if,
+            }
+            for v in self
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        records = [{k: v for k, v in verdict.to_json().items() if k != "claimed"} for verdict in self]
+        return pd.DataFrame(records)
 
 
 def to_json(verdicts: Sequence[Verdict], caveats: Sequence[str] = ()) -> dict[str, Any]:

@@ -23,14 +23,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tradesim import model
 from tradesim.data import STATUS_RANK, Dataset, money_unit, shipped
 from tradesim.errors import InputError
+from tradesim.output import Result, Rows
+from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Z50, Z90 = 0.6744897501960817, 1.6448536269514722
 
@@ -60,7 +66,7 @@ class HorizonScore:
 
 
 @dataclass(frozen=True)
-class Backtest:
+class Backtest(Result):
     reporter: str
     partner: str
     method: str
@@ -73,6 +79,58 @@ class Backtest:
 
     def calibrated_sd(self) -> float | None:
         return calibrate(self.forecasts)
+
+    @property
+    def title(self) -> str:
+        return (
+            f"{self.reporter}–{self.partner}, {self.method}, bands at sd {self.sd:g}: "
+            f"{len(self.forecasts)} projections scored"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reporter": self.reporter,
+            "partner": self.partner,
+            "method": self.method,
+            "vintage": self.vintage,
+            "sd": self.sd,
+            "calibrated_sd": self.calibrated_sd(),
+            "horizons": [vars(s) for s in self.scores],
+            "forecasts": [vars(f) for f in self.forecasts],
+            "warnings": list(self.warnings),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """The scores, one row per horizon (the index); :meth:`forecasts_frame` has every projection."""
+        import pandas as pd
+
+        columns = [f.name for f in fields(HorizonScore)]
+        return pd.DataFrame([vars(s) for s in self.scores], columns=columns).set_index("horizon")
+
+    def forecasts_frame(self) -> pd.DataFrame:
+        """Every projection scored: origin, horizon, forecast and actual."""
+        import pandas as pd
+
+        columns = [f.name for f in fields(Forecast)]
+        return pd.DataFrame([vars(f) for f in self.forecasts], columns=columns)
+
+    def rows(self) -> Rows:
+        def pct(value: float | None) -> str:
+            return "—" if value is None else format_percent(value, 1, signed=True)
+
+        return [
+            {
+                "horizon": f"{s.horizon} yr",
+                "n": str(s.n),
+                "mean error": "—" if s.mean_error is None else format_money(s.mean_error),
+                "bias": pct(s.bias),
+                "MAPE": "—" if s.mape is None else format_percent(s.mape, 1),
+                "RMSE log": "—" if s.rmse_log is None else f"{s.rmse_log:.3f}",
+                "50% band held": "—" if s.coverage_50 is None else format_percent(s.coverage_50, 0),
+                "90% band held": "—" if s.coverage_90 is None else format_percent(s.coverage_90, 0),
+            }
+            for s in self.scores
+        ]
 
 
 def actual_series(

@@ -20,13 +20,17 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tradesim import __version__, metrics, model
 from tradesim.atomic import sweep_temporaries, write_text_atomic
 from tradesim.data import Dataset, shipped
 from tradesim.errors import InputError, Problem, SnapshotError
+from tradesim.output import Result, Rows
 from tradesim.schema import Expectation, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SNAPSHOT_FOLDER = "snapshots"
 SNAPSHOT_METRICS = ("bilateral", "rest_of_world", "total", "share")
@@ -338,11 +342,68 @@ def check(
     atol: float = DEFAULT_ATOL,
     update: bool = False,
     data: Dataset | None = None,
-) -> list[ScenarioCheck]:
-    return [check_one(s, directory, rtol=rtol, atol=atol, update=update, data=data) for s in scenarios]
+) -> Checks:
+    """Every scenario checked on ``data`` (default: the shipped data)."""
+    return Checks(
+        [check_one(s, directory, rtol=rtol, atol=atol, update=update, data=data) for s in scenarios],
+        rtol,
+        atol,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- reporting
+class Checks(list[ScenarioCheck], Result):
+    """The checks of one ``tradesim check`` run, and the tolerances they used."""
+
+    def __init__(self, results: Sequence[ScenarioCheck], rtol: float, atol: float) -> None:
+        super().__init__(results)
+        self.rtol, self.atol = rtol, atol
+
+    @property
+    def title(self) -> str:
+        return "Checks"
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self)
+
+    def to_json(self) -> dict[str, Any]:
+        return to_json(self, self.rtol, self.atol)
+
+    def rows(self) -> Rows:
+        return [
+            {
+                "scenario": r.scenario,
+                "result": "ok" if r.passed else "FAILED",
+                "snapshot": r.snapshot.status,
+                "expectations": f"{sum(e.holds for e in r.expectations)} of {len(r.expectations)} hold",
+                "summary": summary_line(r),
+            }
+            for r in self
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per scenario: passed, the snapshot's status and first year of drift, expectations held."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "scenario": r.scenario,
+                    "file": str(r.file) if r.file else None,
+                    "passed": r.passed,
+                    "snapshot": r.snapshot.status,
+                    "first_year": r.snapshot.first_year,
+                    "differences": len(r.snapshot.differences),
+                    "expectations": len(r.expectations),
+                    "expectations_held": sum(e.holds for e in r.expectations),
+                    "causes": "; ".join(r.snapshot.causes),
+                }
+                for r in self
+            ]
+        ).set_index("scenario")
+
+
 def to_json(results: Sequence[ScenarioCheck], rtol: float, atol: float) -> dict[str, Any]:
     return {
         "passed": all(r.passed for r in results),

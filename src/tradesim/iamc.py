@@ -10,15 +10,14 @@ Columns ``model, scenario, region, variable, unit, year, value`` — one row a v
 | ``Share|ITA in KAZ`` | ``%`` | the partner's share of the reporter's trade |
 | ``…|Percentile 5`` … ``|Percentile 95`` | as above | ``simulate``: each percentile a variable of its own |
 
-``model`` is ``tradesim <version>``; ``region`` the reporter (ISO 3166 alpha-3); amounts in currency units (the
+Written as CSV (long) or as an ``.xlsx`` workbook (a sheet ``data``, one column per year: pyam's layout) by
+:mod:`tradesim.output`. ``model`` is ``tradesim <version>``; ``region`` the reporter (ISO 3166 alpha-3); amounts in currency units (the
 IAMC convention leaves the scale to the unit), shares in percent.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tradesim import __version__
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
 Row = tuple[str, str, str, str, str, int, float]
 
-COLUMNS = ("model", "scenario", "region", "variable", "unit", "year", "value")
 MODEL = f"tradesim {__version__}"
 
 
@@ -76,11 +74,3 @@ def simulation_rows(results: Sequence[SimulationResult], scenarios: Sequence[Sce
                         (MODEL, result.scenario, scenario.reporter, label, unit, int(year), value * scale)
                     )
     return rows
-
-
-def to_csv(rows: Iterable[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([*row[:6], f"{row[6]:.12g}"] for row in rows)
-    return out.getvalue()

@@ -26,14 +26,18 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, ScenarioError
+from tradesim.output import Result, Rows
 from tradesim.schema import Event, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BLOCK = 16_384  # runs per random stream
 BINS = 16_384  # histogram bins per year, per quantity
@@ -57,6 +61,68 @@ class SimulationResult:
     reached_year_distribution: dict[str, float]  # "2027": P(first reached in 2027), ..., "never"
     median_reached_year: int | None  # the first year the median bilateral path reaches the target
     median_share_at_reached: float | None  # the median share in that year
+
+    def frame(self) -> pd.DataFrame:
+        """One row per year (the index): P(≥ target), P(reached by), and the percentiles of bilateral trade
+        (``bilateral_p5`` …) and of the share (``share_p5`` …)."""
+        import pandas as pd
+
+        columns: dict[str, Any] = {
+            "p_at_or_above": self.p_at_or_above,
+            "p_reached_by": self.p_reached_by,
+            **{f"bilateral_p{p}": self.bilateral_percentiles[p] for p in PERCENTILES},
+            **{f"share_p{p}": self.share_percentiles[p] for p in PERCENTILES},
+        }
+        return pd.DataFrame(columns, index=pd.Index(self.years.astype(int), name="year"))
+
+
+class Simulations(list[SimulationResult], Result):
+    """The simulations of one ``tradesim simulate`` run, one per scenario (in ``scenarios``' order)."""
+
+    def __init__(self, results: list[SimulationResult], scenarios: list[Scenario]) -> None:
+        super().__init__(results)
+        self.scenarios = scenarios
+
+    @property
+    def title(self) -> str:
+        return "Simulated paths"
+
+    def to_json(self) -> dict[str, Any]:
+        return to_json(self)
+
+    def frame(self) -> pd.DataFrame:
+        """Every scenario's :meth:`SimulationResult.frame`, indexed by scenario and year."""
+        import pandas as pd
+
+        return pd.concat({r.scenario: r.frame() for r in self}, names=["scenario", "year"])
+
+    def rows(self) -> Rows:
+        from tradesim.quantities import format_money, format_percent
+
+        rows = []
+        for r, scenario in zip(self, self.scenarios, strict=True):
+            b, s, currency = r.bilateral_percentiles, r.share_percentiles, scenario.currency
+            for i, year in enumerate(r.years):
+                rows.append(
+                    {
+                        "scenario": r.scenario,
+                        "year": str(int(year)),
+                        "P(≥ target)": format_percent(r.p_at_or_above[i]),
+                        "P(reached by)": format_percent(r.p_reached_by[i]),
+                        "bilateral p5": format_money(b[5][i], currency),
+                        "p50": format_money(b[50][i], currency),
+                        "p95": format_money(b[95][i], currency),
+                        "share p5": format_percent(s[5][i]),
+                        "share p50": format_percent(s[50][i]),
+                        "share p95": format_percent(s[95][i]),
+                    }
+                )
+        return rows
+
+    def iamc(self) -> list[tuple[str, str, str, str, str, int, float]]:
+        from tradesim import iamc
+
+        return iamc.simulation_rows(self, self.scenarios)
 
 
 @dataclass

@@ -20,17 +20,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
 from tradesim.data.observation import MONTHS, months_covered
 from tradesim.errors import DataError, Problem
+from tradesim.output import Result, Rows
+from tradesim.quantities import format_money, format_percent
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 INTERVAL = 0.9
 months = months_covered  # how many months from January a period covers (None: not from January)
 
 
 @dataclass(frozen=True)
-class Nowcast:
+class Nowcast(Result):
     reporter: str
     partner: str
     year: int
@@ -60,6 +66,43 @@ class Nowcast:
             "used": [o.provenance() for o in self.used],
             "warnings": list(self.warnings),
         }
+
+    @property
+    def title(self) -> str:
+        return f"{self.reporter}–{self.partner} trade, full year {self.year}"
+
+    def rows(self) -> Rows:
+        return [
+            {
+                "year": str(self.year),
+                "from": self.from_period,
+                "partial": format_money(self.partial.amount, digits=2),
+                "estimate": format_money(self.estimate, digits=2),
+                "90% interval": f"{format_money(self.low, digits=2)}–{format_money(self.high, digits=2)}",
+                "method": self.method,
+                "history (FY / partial)": ", ".join(f"{y}: ×{r:.3f}" for y, r in self.ratios) or "—",
+            }
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        """One row (the year): the partial figure, the estimate and its 90% interval, the method."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "year": self.year,
+                    "reporter": self.reporter,
+                    "partner": self.partner,
+                    "from_period": self.from_period,
+                    "partial": self.partial.amount,
+                    "estimate": self.estimate,
+                    "low": self.low,
+                    "high": self.high,
+                    "method": self.method,
+                }
+            ]
+        ).set_index("year")
 
 
 def _figure(data: Dataset, reporter: str, partner: str, year: int, period: str) -> Observation | None:
@@ -209,10 +252,86 @@ class Evaluation:
         return self.nowcast.low <= self.actual <= self.nowcast.high
 
 
-def evaluate(reporter: str, partner: str, *, data: Dataset | None = None) -> list[Evaluation]:
+class Evaluations(list[Evaluation], Result):
+    """The leave-one-out record of one pair (:func:`evaluate`)."""
+
+    def __init__(self, evaluations: list[Evaluation], reporter: str, partner: str) -> None:
+        super().__init__(evaluations)
+        self.reporter, self.partner = reporter, partner
+
+    @property
+    def title(self) -> str:
+        held = sum(r.held for r in self)
+        return (
+            f"{self.reporter}–{self.partner}: nowcasts without their full year; the interval held {held} of "
+            f"{len(self)}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reporter": self.reporter,
+            "partner": self.partner,
+            "interval": INTERVAL,
+            "evaluations": [
+                {**r.nowcast.to_json(), "actual": r.actual, "error": r.error, "held": r.held} for r in self
+            ],
+        }
+
+    def rows(self) -> Rows:
+        return [
+            {
+                "year": str(r.year),
+                "from": r.period,
+                "partial": format_money(r.nowcast.partial.amount, digits=2),
+                "estimate": format_money(r.nowcast.estimate, digits=2),
+                "90% interval": f"{format_money(r.nowcast.low, digits=2)}–{format_money(r.nowcast.high, digits=2)}",
+                "actual": format_money(r.actual, digits=2),
+                "error": format_percent(r.error, 1, signed=True),
+                "held": "yes" if r.held else "no",
+                "method": f"{r.nowcast.method} (n={len(r.nowcast.ratios)})",
+            }
+            for r in self
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        columns = [
+            "year",
+            "period",
+            "partial",
+            "estimate",
+            "low",
+            "high",
+            "actual",
+            "error",
+            "held",
+            "method",
+        ]
+        return pd.DataFrame(
+            [
+                {
+                    "year": r.year,
+                    "period": r.period,
+                    "partial": r.nowcast.partial.amount,
+                    "estimate": r.nowcast.estimate,
+                    "low": r.nowcast.low,
+                    "high": r.nowcast.high,
+                    "actual": r.actual,
+                    "error": r.error,
+                    "held": r.held,
+                    "method": r.nowcast.method,
+                }
+                for r in self
+            ],
+            columns=columns,
+        ).set_index("year")
+
+
+def evaluate(reporter: str, partner: str, *, data: Dataset | None = None) -> Evaluations:
     """Leave-one-out: every year with a full-year figure and a partial one, nowcast without that year's FY."""
     data = data or shipped()
-    results = []
+    results = Evaluations([], reporter, partner)
     partials = data.select(
         kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
     )
@@ -226,4 +345,13 @@ def evaluate(reporter: str, partner: str, *, data: Dataset | None = None) -> lis
     return results
 
 
-__all__ = ["INTERVAL", "Evaluation", "Nowcast", "evaluate", "latest_partial", "months", "nowcast"]
+__all__ = [
+    "INTERVAL",
+    "Evaluation",
+    "Evaluations",
+    "Nowcast",
+    "evaluate",
+    "latest_partial",
+    "months",
+    "nowcast",
+]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tradesim import model
 from tradesim.data import Dataset, shipped
 from tradesim.errors import InputError, Problem, SolveError
+from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
     ConstantGrowth,
@@ -108,6 +109,48 @@ class ScenarioResult:
         return self.projection.baseline.warnings
 
 
+class Results(list[ScenarioResult], Result):
+    """What :func:`evaluate` returns: the scenarios' results, in order (a list), as one result.
+
+    ``rows()`` is the summary table, ``frame()`` every scenario's years in long form (index scenario, year),
+    ``iamc()`` the IAMC rows; ``to_json()`` the documented contract, with the baseline spread when every
+    published baseline was run (``all_baselines``)."""
+
+    def __init__(self, results: Iterable[ScenarioResult] = (), *, all_baselines: bool = False) -> None:
+        super().__init__(results)
+        self.all_baselines = all_baselines
+
+    @property
+    def title(self) -> str:
+        return title(self)
+
+    def to_json(self) -> dict[str, Any]:
+        document = to_json(self)
+        if self.all_baselines:
+            document["spread"] = spread(self)
+        return document
+
+    def rows(self) -> Rows:
+        return summary_display(self)
+
+    def frame(self) -> pd.DataFrame:
+        return long_frame(self).set_index(["scenario", "year"])
+
+    def iamc(self) -> list[tuple[str, str, str, str, str, int, float]]:
+        from tradesim import iamc
+
+        return iamc.projection_rows(self)
+
+    def tables(self) -> list[tuple[str, Rows]]:
+        found = [(self.title, self.rows())]
+        if self.all_baselines:
+            found.append(("Baseline spread: min–max over baselines", spread_display(self)))
+        return found
+
+    def notes(self) -> list[str]:
+        return notes(self)
+
+
 def evaluate(
     scenarios: Iterable[Scenario],
     *,
@@ -118,7 +161,7 @@ def evaluate(
     all_baselines: bool = False,
     target_currency: str | None = None,
     data: Dataset | None = None,
-) -> list[ScenarioResult]:
+) -> Results:
     """Project every scenario on ``data`` (default: the shipped data) and read it against ``target`` (default:
     the scenario's own first target).
 
@@ -128,7 +171,7 @@ def evaluate(
     its year (``by``), else of the last full year, held (:meth:`tradesim.data.Dataset.rate`).
     """
     data = data or shipped()
-    results = []
+    results = Results(all_baselines=all_baselines)
     for given in scenarios:
         scenario = given.with_horizon(horizon) if horizon is not None else given
         own = scenario.target
@@ -265,9 +308,6 @@ def summary(results: Sequence[ScenarioResult]) -> pd.DataFrame:
             for r in results
         ]
     )
-
-
-Rows = list[dict[str, str]]
 
 
 def summary_display(results: Sequence[ScenarioResult]) -> Rows:
@@ -526,11 +566,17 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     }
 
 
-def to_markdown(rows: Rows) -> str:
-    """A GitHub-flavoured Markdown table of formatted rows."""
-    columns = list(rows[0]) if rows else []
-    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
-    lines += [
-        "| " + " | ".join(str(row.get(c, "")).replace("|", "\\|") for c in columns) + " |" for row in rows
-    ]
-    return "\n".join(lines) + "\n"
+__all__ = [
+    "Results",
+    "ScenarioResult",
+    "evaluate",
+    "in_currency",
+    "long_frame",
+    "notes",
+    "spread",
+    "summary",
+    "summary_display",
+    "title",
+    "to_json",
+    "years_display",
+]

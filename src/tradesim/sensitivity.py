@@ -18,19 +18,23 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, TradesimError
+from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
     ReachGrowth,
     Scenario,
     TableGrowth,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GRID_PARAMETERS = ("growth", "rest-growth", "baseline", "target")
 MAX_GRID = 4_000_000  # cells
@@ -72,6 +76,79 @@ class Tornado:
     reached: int | None
     share_at_horizon: float
     swings: tuple[Swing, ...]
+
+    @property
+    def title(self) -> str:
+        return (
+            f"{self.scenario}: reached {_year(self.reached, self.horizon)}, share "
+            f"{format_percent(self.share_at_horizon)} at {self.horizon}; each input moved down and up"
+        )
+
+    def records(self) -> list[dict[str, Any]]:
+        """One record per input, in numbers (NaN: no value)."""
+        return [
+            {
+                "scenario": self.scenario,
+                "input": s.input,
+                "base": s.base,
+                "low": s.low,
+                "high": s.high,
+                "reached_low": s.reached_low,
+                "reached_high": s.reached_high,
+                "share_low": s.share_low,
+                "share_high": s.share_high,
+                "share_swing": s.share_swing,
+            }
+            for s in self.swings
+        ]
+
+    def rows(self) -> Rows:
+        return [
+            {
+                "input": s.input,
+                "down … up": f"{s.format_value(s.low)} … {s.format_value(s.high)}",
+                "reached": f"{_year(s.reached_low, self.horizon)} … {_year(s.reached_high, self.horizon)}",
+                f"share {self.horizon}": f"{format_percent(s.share_low)} … {format_percent(s.share_high)}",
+                "swing": "—" if math.isnan(s.share_swing) else f"{s.share_swing * 100:.1f} pp",
+            }
+            for s in self.swings
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.records()).set_index("input")
+
+
+def _year(value: int | None, horizon: int) -> str:
+    return str(value) if value is not None else f"not by {horizon}"
+
+
+class Tornados(list[Tornado], Result):
+    """The tornados of one ``tradesim sensitivity`` run, one per scenario."""
+
+    @property
+    def title(self) -> str:
+        return "Sensitivity"
+
+    def to_json(self) -> dict[str, Any]:
+        clean = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for t in self
+            for row in t.records()
+        ]
+        return {"tornado": clean}
+
+    def rows(self) -> Rows:
+        return [{"scenario": t.scenario, **row} for t in self for row in t.rows()]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([row for t in self for row in t.records()])
+
+    def tables(self) -> list[tuple[str, Rows]]:
+        return [(t.title, t.rows()) for t in self]
 
 
 Variant = Callable[[float], tuple[Scenario, model.ResolvedBaseline]]
@@ -256,13 +333,63 @@ class Axis:
 
 
 @dataclass(frozen=True)
-class Grid:
+class Grid(Result):
     scenario: str
     metric: str  # "reached_year" or "share"
     year: int | None
-    rows: Axis
-    columns: Axis
+    row_axis: Axis
+    column_axis: Axis
     values: np.ndarray  # rows × columns; NaN where the target is not reached by the horizon
+
+    @property
+    def title(self) -> str:
+        what = "year the target is reached" if self.metric == "reached_year" else f"share in {self.year}"
+        return f"{self.scenario}: {what} (— = not by the horizon)"
+
+    def _cell(self, value: float) -> float | int | None:
+        """A cell for JSON: a year as a whole number, a share as a fraction, "not reached" as null."""
+        if math.isnan(value):
+            return None
+        return int(value) if self.metric == "reached_year" else float(value)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "metric": self.metric,
+            "year": self.year,
+            "rows": {"name": self.row_axis.name, "values": self.row_axis.values.tolist()},
+            "columns": {"name": self.column_axis.name, "values": self.column_axis.values.tolist()},
+            "values": [[self._cell(v) for v in row] for row in self.values],
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """The grid: one row per value of the row axis, one column per value of the column axis."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.values, index=self.row_axis.values, columns=self.column_axis.values)
+        frame.index.name = f"{self.row_axis.name} \\\\ {self.column_axis.name}"
+        return frame
+
+    def rows(self) -> Rows:
+        """The grid formatted for people: rates as percentages, amounts as money, years, shares."""
+        rate_like = {"growth", "rest-growth"}
+
+        def label(name: str, value: float) -> str:
+            return format_percent(value, 1) if name in rate_like else format_money(value)
+
+        def cell(value: float) -> str:
+            if math.isnan(value):
+                return "—"
+            return str(int(value)) if self.metric == "reached_year" else format_percent(value, 1)
+
+        header = f"{self.row_axis.name} ↓ {self.column_axis.name} →"
+        column_labels = [label(self.column_axis.name, c) for c in self.column_axis.values]
+        if len(set(column_labels)) < len(column_labels):  # rounding made two labels equal: raw values
+            column_labels = [f"{c:g}" for c in self.column_axis.values]
+        return [
+            dict(zip([header, *column_labels], [label(self.row_axis.name, r), *map(cell, row)], strict=True))
+            for r, row in zip(self.row_axis.values, self.values, strict=True)
+        ]
 
 
 def parse_axis(text: str) -> Axis:

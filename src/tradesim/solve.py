@@ -12,17 +12,23 @@ Every answer carries a ``check``: the scenario re-run with the answer.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, SolveError
+from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import MAX_YEARS, ConstantGrowth, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RATE_BRACKET = (-0.99, 10.0)  # (−99%, +1000%)
 RATE_RTOL = 1e-12
@@ -91,6 +97,31 @@ class RestGrowthAnswer:
     required_rest_growth: float
     method: str
     check: float  # the share in `by`, the scenario re-run with the answer
+
+
+class Answers(list[Any], Result):
+    """The answers of one goal seek (``kind``: growth, year, share, rest-growth), one per scenario and
+    baseline; ``solved`` says what was solved, ``display`` the rows people read."""
+
+    def __init__(self, kind: str, solved: str, answers: Sequence[Any], display: Rows | None = None) -> None:
+        super().__init__(answers)
+        self.kind, self.solved, self.display = kind, solved, list(display or [])
+
+    @property
+    def title(self) -> str:
+        return f"Solved: {self.solved}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"solve": self.kind, "solved": self.solved, "results": [dataclasses.asdict(a) for a in self]}
+
+    def rows(self) -> Rows:
+        return self.display
+
+    def frame(self) -> pd.DataFrame:
+        """One row per answer, indexed by scenario."""
+        import pandas as pd
+
+        return pd.DataFrame([dataclasses.asdict(a) for a in self]).set_index("scenario")
 
 
 def _within(scenario: Scenario, year: int) -> Scenario:

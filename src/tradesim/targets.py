@@ -28,9 +28,15 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
+from tradesim.output import Result, Rows
+from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_YEARS = 5
 DEFAULT_SD = 0.25
@@ -293,6 +299,116 @@ class Portfolio:
             "share_now": self.share_now,
             "implausible": self.implausible,
         }
+
+
+class Tracked(Result):
+    """``tradesim targets``: every target of ``reporter`` tracked (:func:`tracked`) and their portfolio."""
+
+    def __init__(
+        self, reporter: str, statuses: Sequence[TargetStatus], book: Portfolio | None, as_of: int | None
+    ) -> None:
+        self.reporter, self.statuses, self.portfolio, self.as_of = reporter, list(statuses), book, as_of
+
+    @property
+    def title(self) -> str:
+        return f"{self.reporter}'s trade targets"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of,
+            "reporter": self.reporter,
+            "targets": [r.to_json() for r in self.statuses],
+            "portfolio": self.portfolio.to_json() if self.portfolio else None,
+        }
+
+    def rows(self) -> Rows:
+        def pct(value: float | None) -> str:
+            return "—" if value is None else format_percent(value, 1, signed=True)
+
+        return [
+            {
+                "partner": r.partner,
+                "target": format_money(r.value, r.currency),
+                "by": "—" if r.year is None else f"{r.year}{' (assumed)' if r.year_assumed else ''}",
+                "stated": str(r.announced or "—"),
+                "then": "—"
+                if r.at_announcement is None
+                else f"{format_money(r.at_announcement.amount, r.currency)} ({r.at_announcement.year})",
+                "latest": "—"
+                if r.latest_actual is None
+                else f"{format_money(r.latest_actual.amount, r.currency)} ({r.latest_actual.year})",
+                "nowcast": "—"
+                if r.nowcast is None
+                else f"{format_money(r.nowcast.estimate)} ({r.nowcast.year})",  # type: ignore[attr-defined]
+                "achieved": pct(r.achieved_growth),
+                "required": pct(r.required_growth),
+                "P(reach)": "—" if r.p_reach is None else format_percent(r.p_reach, 0),
+                "status": r.status,
+            }
+            for r in self.statuses
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per target, in numbers: value and currency, its year, the figures then and now."""
+        import pandas as pd
+
+        def amount(o: Observation | None) -> float | None:
+            return None if o is None else o.amount
+
+        return pd.DataFrame(
+            [
+                {
+                    "partner": r.partner,
+                    "value": r.value,
+                    "currency": r.currency,
+                    "year": r.year,
+                    "year_assumed": r.year_assumed,
+                    "announced": r.announced,
+                    "value_then": amount(r.at_announcement),
+                    "year_then": None if r.at_announcement is None else r.at_announcement.year,
+                    "latest": amount(r.latest_actual),
+                    "latest_year": None if r.latest_actual is None else r.latest_actual.year,
+                    "nowcast": None if r.nowcast is None else r.nowcast.estimate,  # type: ignore[attr-defined]
+                    "progress": r.progress,
+                    "achieved_growth": r.achieved_growth,
+                    "required_growth": r.required_growth,
+                    "p_reach": r.p_reach,
+                    "status": r.status,
+                    "source": r.source,
+                    "origin": r.origin,
+                }
+                for r in self.statuses
+            ]
+        )
+
+    def notes(self) -> list[str]:
+        """The conversions into each target's currency."""
+        return sorted(
+            {
+                f"in the target's currency: {r.partner} {o.year}: {o.fx}"
+                for r in self.statuses
+                for o in (r.at_announcement, r.latest_actual)
+                if o is not None and o.fx
+            }
+        )
+
+    def portfolio_line(self) -> str | None:
+        """The portfolio in a sentence (``None`` without one)."""
+        book = self.portfolio
+        if book is not None and book.share_then is not None:
+            latest = book.total_latest
+            line = (
+                f"portfolio: if {', '.join(book.partners)} met their largest targets by {book.year}, "
+                f"{format_money(book.sum_of_targets)} would be {format_percent(book.share_then)} of "
+                f"{self.reporter}'s total trade then ({format_money(book.total_then or 0)}: "
+                f"{format_money(latest.amount if latest else 0)} in {latest.year if latest else '—'} at "
+                f"{format_percent(book.total_growth, signed=True)}/yr)"
+            )
+            if book.share_now is not None:
+                line += f"; their latest actuals are {format_percent(book.share_now)} of it now"
+            line += "; IMPLAUSIBLE" if book.implausible else "; plausible at that growth"
+            return line
+        return None
 
 
 def portfolio(

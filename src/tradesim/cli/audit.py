@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
-
-import typer
+from typing import Annotated
 
 from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
+    TABLES,
     Baselines,
     BaselinesOption,
     DataDir,
     EveryScenarioArgs,
+    Format,
+    Output,
     ScenarioDir,
-    SolveFormat,
-    SolveFormatOption,
     dataset,
+    format_option,
 )
 
 
@@ -24,7 +24,8 @@ from tradesim.cli.options import (
 def audit(
     scenarios: EveryScenarioArgs = None,
     baselines: BaselinesOption = Baselines.default,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -32,12 +33,10 @@ def audit(
     from tradesim import audit as audit_module
     from tradesim import scenario
 
+    chosen_format = render.settle(format, output, TABLES)
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     data = dataset(data_dir)
     verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all, data=data)
-    caveats = audit_module.warnings(chosen, data)
-    if format is SolveFormat.json:
-        typer.echo(json.dumps(audit_module.to_json(verdicts, caveats), indent=2, allow_nan=False))
-    else:
-        render.audit_report(verdicts)
-    render.print_notes(caveats)
+    result = audit_module.Audit(verdicts, audit_module.warnings(chosen, data))
+    render.emit(result, chosen_format, output, table=lambda console: render.audit_report(console, result))
+    render.print_notes(result.caveats)

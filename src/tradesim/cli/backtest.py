@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, ScenarioDir, TableFormat, check_countries, dataset
+from tradesim.cli.options import (
+    TABLES,
+    DataDir,
+    Format,
+    Output,
+    ScenarioDir,
+    check_countries,
+    dataset,
+    format_option,
+)
 from tradesim.errors import InputError
 
 
@@ -31,7 +39,8 @@ def backtest(
     calibrate: Annotated[
         bool, typer.Option("--calibrate", help="Also print the sd the errors imply.")
     ] = False,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -42,8 +51,8 @@ def backtest(
 
     from tradesim import backtest as core
     from tradesim import scenario
-    from tradesim.quantities import format_money, format_percent
 
+    chosen_format = render.settle(format, output, TABLES)
     check_countries(reporter=reporter, partner=partner)
     try:
         steps = [int(h) for h in horizons.split(",")]
@@ -66,53 +75,9 @@ def backtest(
         data=dataset(data_dir),
     )
     implied = result.calibrated_sd()
-    if format is not TableFormat.table:
-        scores = [vars(s) for s in result.scores]
-        if format is TableFormat.json:
-            document = {
-                "reporter": reporter,
-                "partner": partner,
-                "method": method,
-                "vintage": vintage,
-                "sd": result.sd,
-                "calibrated_sd": implied,
-                "horizons": scores,
-                "forecasts": [vars(f) for f in result.forecasts],
-                "warnings": list(result.warnings),
-            }
-            typer.echo(json.dumps(document, indent=2, allow_nan=False))
-        else:
-            import csv
-            import io
-
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=list(scores[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(scores)
-            typer.echo(out.getvalue(), nl=False)
-        render.print_notes(list(result.warnings))
-        return
-
-    def pct(value: float | None) -> str:
-        return "—" if value is None else format_percent(value, 1, signed=True)
-
-    rows = [
-        {
-            "horizon": f"{s.horizon} yr",
-            "n": str(s.n),
-            "mean error": "—" if s.mean_error is None else format_money(s.mean_error),
-            "bias": pct(s.bias),
-            "MAPE": "—" if s.mape is None else format_percent(s.mape, 1),
-            "RMSE log": "—" if s.rmse_log is None else f"{s.rmse_log:.3f}",
-            "50% band held": "—" if s.coverage_50 is None else format_percent(s.coverage_50, 0),
-            "90% band held": "—" if s.coverage_90 is None else format_percent(s.coverage_90, 0),
-        }
-        for s in result.scores
-    ]
-    title = f"{reporter}–{partner}, {method}, bands at sd {result.sd:g}: {len(result.forecasts)} projections scored"
-    render.make_console().print(render.rich_table(rows, title))
+    render.emit(result, chosen_format, output)
     notes = list(result.warnings)
-    if calibrate:
+    if calibrate and chosen_format == "table":
         notes.append(
             f"calibrated: the errors imply an annual log-growth sd of {implied:.3f} (√mean(ln(actual/forecast)²/h))"
             if implied is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -13,12 +12,14 @@ from tradesim.atomic import check_destination
 from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
+    TABLES,
     DataDir,
     EveryScenarioArgs,
+    Format,
+    Output,
     ScenarioDir,
-    SolveFormat,
-    SolveFormatOption,
     dataset,
+    format_option,
 )
 from tradesim.errors import CheckFailed, InputError
 
@@ -31,7 +32,8 @@ def check(
     update: Annotated[
         bool, typer.Option("--update", help="Write the snapshots (atomically) and say what changed.")
     ] = False,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     junit: Annotated[Path | None, typer.Option(help="Also write JUnit XML to FILE, for CI systems.")] = None,
     shipped: Annotated[
         bool, typer.Option("--shipped", help="Check the reference scenarios shipped with tradesim.")
@@ -51,6 +53,7 @@ def check(
     for name, value in (("--rtol", rtol), ("--atol", atol)):
         if not math.isfinite(value):
             raise InputError(f"{name} must be a finite number, got {value!r}")
+    chosen_format = render.settle(format, output, TABLES)
     if junit is not None:
         check_destination(junit, "--junit")
     directory = check_module.folder_to_check(scenario_dir, shipped=shipped)
@@ -62,10 +65,7 @@ def check(
         from tradesim.atomic import write_text_atomic
 
         write_text_atomic(junit, check_module.junit_xml(results))
-    if format is SolveFormat.json:
-        typer.echo(json.dumps(check_module.to_json(results, rtol, atol), indent=2, allow_nan=False))
-    else:
-        render.check_report(results)
+    render.emit(results, chosen_format, output, table=lambda console: render.check_report(console, results))
     failed = [r for r in results if not r.passed]
     if failed:
         raise CheckFailed(

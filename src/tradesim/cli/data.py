@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +9,17 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, Output, TableFormat, check_countries, dataset
+from tradesim.cli.options import (
+    TABLES,
+    DataDir,
+    Format,
+    Output,
+    check_countries,
+    dataset,
+    format_option,
+)
 from tradesim.errors import InputError
+from tradesim.output import Table
 
 data_app = typer.Typer(
     cls=Boundary,
@@ -36,7 +44,7 @@ def data(
     ] = None,
     period: Annotated[str | None, typer.Option(help="FY, FY-as-stated, jan-nov, h1, ...")] = None,
     reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -46,6 +54,7 @@ def data(
     """
     if ctx.invoked_subcommand is not None:
         return
+    chosen_format = render.settle(format, output, TABLES)
     from tradesim.data import COLUMNS
 
     frame = dataset(data_dir).frame()
@@ -66,19 +75,12 @@ def data(
                 option = "--" + column.replace("_", "-")
                 raise InputError(f"{option}: no observation has {value!r} (known: {', '.join(known)})")
             frame = frame[frame[column] == value]
-    if format is TableFormat.json:
-        native = frame.to_dict("records")  # native ints and floats: 1.3257 stays 1.3257, "/" stays "/"
-        render.emit(json.dumps(native, indent=2, ensure_ascii=False, allow_nan=False) + "\n", output)
-    elif format is TableFormat.csv:
-        render.emit(frame.to_csv(index=False), output)
-    else:
-        # url, note and published: `--format json` or csv; origin says which file a row came from
-        shown = frame[[*(c for c in COLUMNS if c not in ("url", "note")), "origin"]]
-        console = render.make_console(output)
-        records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
-        console.print(render.rich_table(records, f"{len(shown)} observations"))
-        if output is not None:
-            render.emit(console.export_text(), output)
+    # the table leaves out url, note and published (`--format json`, csv or xlsx have them); origin says
+    # which file a row came from
+    shown = frame[[*(c for c in COLUMNS if c not in ("url", "note")), "origin"]]
+    records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
+    native = frame.to_dict("records")  # native ints and floats: 1.3257 stays 1.3257, "/" stays "/"
+    render.emit(Table(f"{len(shown)} observations", frame, records, native), chosen_format, output)
 
 
 @data_app.command("import", short_help="Official statistics into a data folder's CSV.")
@@ -172,14 +174,15 @@ def data_mirror(
     reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")],
     partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")],
     currency: Annotated[str, typer.Option(help="Show both sides in this currency.")] = "USD",
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     data_dir: DataDir = None,
 ) -> None:
     """Mirror statistics: the reporter's figure and the partner's for the same trade, year by year, in one
     currency (converted at annual average rates), and their ratio. Never added, never averaged."""
     from tradesim.data.mirror import mirror
-    from tradesim.quantities import format_money
 
+    chosen_format = render.settle(format, output, TABLES)
     check_countries(reporter=reporter, partner=partner)
     data = dataset(data_dir)
     rows = mirror(data, reporter, partner, currency=currency)
@@ -187,74 +190,5 @@ def data_mirror(
         raise InputError(
             f"{data.describe()} hold no full-year figure of {reporter}–{partner} trade from either side"
         )
-    if format is not TableFormat.table:
-        records = [
-            {
-                "year": r.year,
-                "flow": r.flow,
-                "currency": currency,
-                "reported": r.reported.amount if r.reported else None,
-                "reported_by": reporter,
-                "mirror": r.mirror.amount if r.mirror else None,
-                "mirror_by": partner,
-                "ratio": r.ratio,
-                "reported_source": r.reported.provenance() if r.reported else None,
-                "mirror_source": r.mirror.provenance() if r.mirror else None,
-            }
-            for r in rows
-        ]
-        if format is TableFormat.json:
-            typer.echo(
-                json.dumps(
-                    {"reporter": reporter, "partner": partner, "currency": currency, "rows": records},
-                    indent=2,
-                    ensure_ascii=False,
-                    allow_nan=False,
-                )
-            )
-        else:
-            import csv
-            import io
-
-            out = io.StringIO()
-            writer = csv.DictWriter(
-                out,
-                fieldnames=[k for k in records[0] if not k.endswith("_source")],
-                extrasaction="ignore",
-                lineterminator="\n",
-            )
-            writer.writeheader()
-            writer.writerows(records)
-            typer.echo(out.getvalue(), nl=False)
-        return
-
-    def show(o: Any) -> str:
-        if o is None:
-            return "—"
-        converted = " *" if o.fx else ""
-        return f"{format_money(o.amount, currency, 2)}{converted} ({o.status})"
-
-    mirrored = {"total": "total", "export": "import", "import": "export"}
-    table = [
-        {
-            "year": str(r.year),
-            "flow": r.flow,
-            f"{reporter} reports": show(r.reported),
-            f"{partner}'s flow": mirrored[r.flow],
-            f"{partner} reports": show(r.mirror),
-            "ratio": f"×{r.ratio:.2f}" if r.ratio is not None else "—",
-        }
-        for r in rows
-    ]
-    render.make_console().print(
-        render.rich_table(table, f"{reporter}–{partner} trade as each side reports it, {currency}")
-    )
-    notes = sorted(
-        {
-            f"* {o.origin if o.origin != 'shipped' else o.source}: {o.fx}"
-            for r in rows
-            for o in (r.reported, r.mirror)
-            if o is not None and o.fx
-        }
-    )
-    render.print_notes(notes)
+    render.emit(rows, chosen_format, output)
+    render.print_notes(rows.notes())

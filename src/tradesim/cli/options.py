@@ -16,35 +16,36 @@ if TYPE_CHECKING:
 
 
 class Format(StrEnum):
+    """Every output format (:data:`tradesim.output.FORMATS`); each command offers those that make sense."""
+
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
     iamc = "iamc"
+
+
+def format_option(*offered: str) -> Any:
+    """``--format/-f`` offering ``offered`` (the first: what the terminal gets); no default, so the format can
+    follow ``--output``'s suffix."""
+    return typer.Option(
+        "--format",
+        "-f",
+        help=f"Output format: {', '.join(offered)} (default: from --output's suffix — .csv, .json, .md, "
+        ".xlsx, .txt — else table).",
+        show_default=False,
+    )
+
+
+TABLES = ("table", "json", "csv", "markdown", "xlsx")  # a result that is a table of numbers
+PATHS = (*TABLES, "iamc")  # scenario paths: also the IAMC table
+DOCUMENTS = ("table", "json")  # a result that is a report, not a table of numbers
 
 
 class Baselines(StrEnum):
     default = "default"
     all = "all"
-
-
-class SolveFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class SimulateFormat(StrEnum):
-    table = "table"
-    json = "json"
-    iamc = "iamc"
-
-
-class TableFormat(StrEnum):
-    """table, json or csv: data, backtest and the sensitivity grid."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 ScenarioDir = Annotated[
@@ -116,7 +117,6 @@ def chosen_scenarios(
     return scenario.load_many(names or [], scenario.scenario_directory(scenario_dir))
 
 
-SolveFormatOption = Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")]
 TargetOption = Annotated[str, typer.Option(help="Target amount: 20e9, 20B, $20bn, 500M.")]
 ShareOption = Annotated[str, typer.Option(help="The share: 1/6, 0.1667 or 16.7%.")]
 YearOption = Annotated[

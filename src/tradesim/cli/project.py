@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
+    PATHS,
     Baselines,
     BaselinesOption,
     DataDir,
@@ -21,8 +21,12 @@ from tradesim.cli.options import (
     chosen_scenarios,
     complete_scenarios,
     dataset,
+    format_option,
 )
 from tradesim.quantities import parse_money
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @app.command(short_help="Project scenarios and read them against a target.")
@@ -56,7 +60,7 @@ def project(
             "figure stated as the year's is the default (KAZ–ITA 2023: $14.5B, really Jan–Nov).",
         ),
     ] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: Annotated[Format | None, format_option(*PATHS)] = None,
     output: Output = None,
     detail: Annotated[bool, typer.Option("--detail", help="Add a per-year table for each scenario.")] = False,
     baselines: BaselinesOption = Baselines.default,
@@ -66,11 +70,11 @@ def project(
     """Project every scenario year by year and read it against the target."""
     from tradesim import report
 
+    chosen_format = render.settle(format, output, PATHS)
     target_value, target_currency = (
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )
     chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
-    all_baselines = baselines is Baselines.all
     results = report.evaluate(
         chosen,
         target=target_value,
@@ -78,34 +82,17 @@ def project(
         by=by,
         horizon=horizon,
         full_year=full_year,
-        all_baselines=all_baselines,
+        all_baselines=baselines is Baselines.all,
         data=dataset(data_dir),
     )
-    notes = report.notes(results)
-    if format is Format.json:
-        document = report.to_json(results)
-        if all_baselines:
-            document["spread"] = report.spread(results)
-        render.emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
-    elif format is Format.csv:
-        render.emit(report.long_frame(results).to_csv(index=False, float_format="%.10g"), output)
-    elif format is Format.markdown:
-        render.emit(report.to_markdown(report.summary_display(results)), output)
-    elif format is Format.iamc:
-        from tradesim import iamc
 
-        render.emit(iamc.to_csv(iamc.projection_rows(results)), output)
-    else:
-        console = render.make_console(output)
-        console.print(render.rich_table(report.summary_display(results), report.title(results)))
-        if all_baselines:
-            console.print(
-                render.rich_table(report.spread_display(results), "Baseline spread: min–max over baselines")
-            )
+    def table(console: Console) -> None:
+        for title, rows in results.tables():
+            console.print(render.rich_table(rows, title))
         if detail:
             for result in results:
                 title = f"{result.scenario.name}: {result.scenario.description}"
                 console.print(render.rich_table(report.years_display(result), title))
-        if output is not None:
-            render.emit(console.export_text(), output)
-    render.print_notes(notes)
+
+    render.emit(results, chosen_format, output, table=table)
+    render.print_notes(results.notes())

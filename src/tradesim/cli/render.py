@@ -7,11 +7,9 @@ the core computed and only formats them.
 from __future__ import annotations
 
 import io
-import json
-import math
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +65,8 @@ class _LinesStripped(io.StringIO):
         return False
 
 
-def emit(text: str, output: Path | None) -> None:
+def write(text: str, output: Path | None) -> None:
+    """Text to stdout, or to ``output`` atomically."""
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
@@ -75,6 +74,52 @@ def emit(text: str, output: Path | None) -> None:
 
     check_destination(output)
     write_text_atomic(output, text)
+
+
+def settle(format: str | None, output: Path | None, offered: Sequence[str]) -> str:
+    """The format a command writes (:func:`tradesim.output.choose`), and the output checked writable: called
+    before the work, so a contradiction costs nothing."""
+    from tradesim.output import choose
+
+    chosen = choose(format, output, offered)
+    if output is not None:
+        from tradesim.atomic import check_destination
+
+        check_destination(output)
+    return chosen
+
+
+def emit(
+    result: Any,
+    format: str,
+    output: Path | None,
+    *,
+    table: Callable[[Console], None] | None = None,
+) -> None:
+    """The one way from a result to its output (``format`` as :func:`settle` chose it): the terminal table
+    (``table`` draws it, else the result's own :meth:`~tradesim.output.Result.tables`), or the bytes of
+    :func:`tradesim.output.serialise`, to stdout or atomically to ``output``."""
+    if format == "table":
+        console = make_console(output)
+        if table is not None:
+            table(console)
+        else:
+            for title, rows in result.tables():
+                console.print(rich_table(rows, title))
+        if output is not None:
+            write(console.export_text(), output)
+        return
+    from tradesim.output import serialise
+
+    if format == "iamc" and output is not None and output.suffix.lower() == ".xlsx":
+        format = "iamc-xlsx"
+    content = serialise(result, format)
+    if output is None:
+        write(content.decode("utf-8"), None)
+        return
+    from tradesim.atomic import write_bytes_atomic
+
+    write_bytes_atomic(output, content)
 
 
 def rich_table(
@@ -116,19 +161,19 @@ def solve_report(
     rows: list[dict[str, str]],
     answers: list[Any],
     format: str,
+    output: Path | None,
     runs: list[Any],
 ) -> None:
+    """A goal seek's answers: the table people read, or every answer's numbers (JSON, CSV, a workbook)."""
+    from tradesim.solve import Answers
+
     print_notes(list(dict.fromkeys(w for _, baseline in runs for w in baseline.warnings)))
-    import dataclasses
 
-    if format == "json":
-        document = {"solve": kind, "solved": solved, "results": [dataclasses.asdict(a) for a in answers]}
-        typer.echo(json.dumps(document, indent=2, allow_nan=False))
-        return
+    def table(console: Console) -> None:
+        console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
+        console.print(rich_table(rows))
 
-    console = make_console()
-    console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
-    console.print(rich_table(rows))
+    emit(Answers(kind, solved, answers, rows), format, output, table=table)
 
 
 def year_check(answer: Any, currency: str = "USD") -> str:
@@ -143,13 +188,12 @@ def year_check(answer: Any, currency: str = "USD") -> str:
     return text
 
 
-def check_report(results: list[Any]) -> None:
+def check_report(console: Console, results: Sequence[Any]) -> None:
     from rich.markup import escape
 
     from tradesim import check as check_module
     from tradesim.quantities import format_money
 
-    console = make_console()
     for r in results:
         mark = "[green]ok[/green]" if r.passed else "[red]FAILED[/red]"
         console.print(f"{mark} {escape(check_module.summary_line(r))}", soft_wrap=True, highlight=False)
@@ -223,7 +267,7 @@ def progress_bar(total: int) -> Any:
     return bar()
 
 
-def simulation_report(console: Any, results: list[Any]) -> None:
+def simulation_report(console: Any, results: Any) -> None:
 
     from tradesim.quantities import format_money, format_percent
 
@@ -231,24 +275,14 @@ def simulation_report(console: Any, results: list[Any]) -> None:
     console.print(
         f"{first.runs:,} runs, seed {first.seed} (rerun with --seed {first.seed} for the same output)"
     )
-    for r in results:
-        rows = []
-        for i, year in enumerate(r.years):
-            b, s = r.bilateral_percentiles, r.share_percentiles
-            rows.append(
-                {
-                    "year": str(int(year)),
-                    "P(≥ target)": format_percent(r.p_at_or_above[i]),
-                    "P(reached by)": format_percent(r.p_reached_by[i]),
-                    "bilateral p5": format_money(b[5][i]),
-                    "p50": format_money(b[50][i]),
-                    "p95": format_money(b[95][i]),
-                    "share p5": format_percent(s[5][i]),
-                    "share p50": format_percent(s[50][i]),
-                    "share p95": format_percent(s[95][i]),
-                }
-            )
-        console.print(rich_table(rows, f"{r.scenario}: target {format_money(r.target)}"))
+    every = results.rows()
+    for r, item in zip(results, results.scenarios, strict=True):
+        rows = [
+            {k: v for k, v in row.items() if k != "scenario"}
+            for row in every
+            if row["scenario"] == r.scenario
+        ]
+        console.print(rich_table(rows, f"{r.scenario}: target {format_money(r.target, item.currency)}"))
         distribution = "  ".join(
             f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
         )
@@ -265,129 +299,25 @@ def simulation_report(console: Any, results: list[Any]) -> None:
 # ------------------------------------------------------------------------------------------ sensitivity
 
 
-def _grid_value(value: float, metric: str) -> float | int | None:
-    """A grid cell for JSON: a year as a whole number, a share as a fraction, "not reached" as null."""
-    if math.isnan(value):
-        return None
-    return int(value) if metric == "reached_year" else float(value)
-
-
-def grid_report(table: Any, format: str, output: Path | None) -> None:
-    import pandas as pd
-
-    from tradesim.quantities import format_money, format_percent
-
-    frame = pd.DataFrame(table.values, index=table.rows.values, columns=table.columns.values)
-    frame.index.name = f"{table.rows.name} \\\\ {table.columns.name}"
-    if format == "json":
-        document = {
-            "scenario": table.scenario,
-            "metric": table.metric,
-            "year": table.year,
-            "rows": {"name": table.rows.name, "values": table.rows.values.tolist()},
-            "columns": {"name": table.columns.name, "values": table.columns.values.tolist()},
-            "values": [[_grid_value(v, table.metric) for v in row] for row in table.values],
-        }
-        emit(json.dumps(document, indent=2, allow_nan=False) + "\n", output)
-        return
-    if format == "csv":
-        emit(frame.to_csv(float_format="%.10g"), output)
-        return
-    if frame.shape[0] > 60 or frame.shape[1] > 20:
+def grid_table(console: Console, table: Any) -> None:
+    """A sensitivity grid as a terminal table, when it fits on a screen."""
+    rows, columns = table.values.shape
+    if rows > 60 or columns > 20:
         raise InputError(
-            f"the grid is {frame.shape[0]} × {frame.shape[1]}: too large for a table; "
-            "use --format csv or json"
+            f"the grid is {rows} × {columns}: too large for a table; use --format csv or json, or -o FILE.xlsx"
         )
-    rate_like = {"growth", "rest-growth"}
-
-    def label(name: str, value: float) -> str:
-        return format_percent(value, 1) if name in rate_like else format_money(value)
-
-    def cell(value: float) -> str:
-        if math.isnan(value):
-            return "—"
-        return str(int(value)) if table.metric == "reached_year" else format_percent(value, 1)
-
-    header = f"{table.rows.name} ↓ {table.columns.name} →"
-    column_labels = [label(table.columns.name, c) for c in table.columns.values]
-    if len(set(column_labels)) < len(column_labels):  # rounding made two labels equal: show raw values
-        column_labels = [f"{c:g}" for c in table.columns.values]
-    shown = [
-        dict(zip([header, *column_labels], [label(table.rows.name, r), *(cell(v) for v in row)], strict=True))
-        for r, row in zip(table.rows.values, table.values, strict=True)
-    ]
-    what = "year the target is reached" if table.metric == "reached_year" else f"share in {table.year}"
-    console = make_console(output)
-    console.print(rich_table(shown, f"{table.scenario}: {what} (— = not by the horizon)"))
-    if output is not None:
-        emit(console.export_text(), output)
-
-
-def tornado_report(tornados: list[Any], format: str, output: Path | None) -> None:
-    import pandas as pd
-
-    from tradesim.quantities import format_percent
-
-    def year(value: int | None, horizon: int) -> str:
-        return str(value) if value is not None else f"not by {horizon}"
-
-    if format != "table":
-        rows = [
-            {
-                "scenario": t.scenario,
-                "input": s.input,
-                "base": s.base,
-                "low": s.low,
-                "high": s.high,
-                "reached_low": s.reached_low,
-                "reached_high": s.reached_high,
-                "share_low": s.share_low,
-                "share_high": s.share_high,
-                "share_swing": s.share_swing,
-            }
-            for t in tornados
-            for s in t.swings
-        ]
-        if format == "json":
-            clean = [
-                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-                for row in rows
-            ]
-            emit(json.dumps({"tornado": clean}, indent=2, allow_nan=False) + "\n", output)
-        else:
-            emit(pd.DataFrame(rows).to_csv(index=False, float_format="%.10g"), output)
-        return
-    console = make_console(output)
-    for t in tornados:
-        rows = [
-            {
-                "input": s.input,
-                "down … up": f"{s.format_value(s.low)} … {s.format_value(s.high)}",
-                "reached": f"{year(s.reached_low, t.horizon)} … {year(s.reached_high, t.horizon)}",
-                f"share {t.horizon}": f"{format_percent(s.share_low)} … {format_percent(s.share_high)}",
-                "swing": "—" if math.isnan(s.share_swing) else f"{s.share_swing * 100:.1f} pp",
-            }
-            for s in t.swings
-        ]
-        title = (
-            f"{t.scenario}: reached {year(t.reached, t.horizon)}, share {format_percent(t.share_at_horizon)} "
-            f"at {t.horizon}; each input moved down and up"
-        )
-        console.print(rich_table(rows, title))
-    if output is not None:
-        emit(console.export_text(), output)
+    console.print(rich_table(table.rows(), table.title))
 
 
 # ------------------------------------------------------------------------------------------------- plot
 
 
-def audit_report(verdicts: Sequence[Any]) -> None:
+def audit_report(console: Console, verdicts: Sequence[Any]) -> None:
     """Each claim as a short block: verdict and quote, the computed value, what would make it hold, notes."""
     from rich.markup import escape
 
     from tradesim.quantities import format_money
 
-    console = make_console()
     if not verdicts:
         console.print("no [[claims]] in the scenarios given", markup=False)
     heading = None

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
-from tradesim.cli.options import DataDir, ScenarioDir, SolveFormat, dataset
+from tradesim.cli.options import (
+    DOCUMENTS,
+    TABLES,
+    DataDir,
+    Format,
+    Output,
+    ScenarioDir,
+    dataset,
+    format_option,
+)
 from tradesim.errors import Problem, ScenarioError, TradesimError
+from tradesim.output import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 scenarios_app = typer.Typer(
     cls=Boundary, help="List the scenarios found, or validate scenario files.", rich_markup_mode=None
@@ -22,13 +35,14 @@ app.add_typer(scenarios_app, name="scenarios")
 def scenarios_list(
     ctx: typer.Context,
     scenario_dir: ScenarioDir = None,
-    format: Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")] = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
 ) -> None:
     """List the scenarios found: name, description, file (JSON: also pair, currency, and the problems of an
     invalid file)."""
     if ctx.invoked_subcommand is not None:
         return
-
+    chosen_format = render.settle(format, output, TABLES)
     from tradesim import scenario
 
     directory = scenario.scenario_directory(scenario_dir)
@@ -47,11 +61,21 @@ def scenarios_list(
             record |= {"valid": False, "problems": [_problem(p) for p in error.problems]}
         records.append(record)
         rows.append({"scenario": name, "description": " ".join(description.split()), "file": str(path)})
-    if format is SolveFormat.json:
-        typer.echo(json.dumps({"folder": str(directory), "scenarios": records}, indent=2, ensure_ascii=False))
-        return
-    render.make_console().print(
-        render.rich_table(rows, str(directory), columns=("scenario", "description", "file"))
+
+    def frame() -> Any:
+        import pandas as pd
+
+        flat = [{k: v for k, v in r.items() if k != "problems"} for r in records]
+        return pd.DataFrame(flat).set_index("name") if flat else pd.DataFrame()
+
+    document = {"folder": str(directory), "scenarios": records}
+    render.emit(
+        Table(str(directory), frame, rows, document),
+        chosen_format,
+        output,
+        table=lambda console: console.print(
+            render.rich_table(rows, str(directory), columns=("scenario", "description", "file"))
+        ),
     )
 
 
@@ -71,33 +95,44 @@ def scenarios_validate(
     ] = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
-    format: Annotated[SolveFormat, typer.Option("--format", "-f", help="Output format.")] = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*DOCUMENTS)] = None,
+    output: Output = None,
 ) -> None:
     """Validate scenario files: each must load and project; every problem in every file, one line each (JSON:
     every problem with file, line, key and message; exit 2 all the same when there is one)."""
     from tradesim import scenario
     from tradesim.validate import validate
 
+    chosen_format = render.settle(format, output, DOCUMENTS)
     valid, problems = validate(paths or [], scenario.scenario_directory(scenario_dir), data=dataset(data_dir))
-    if format is SolveFormat.json:
-        document = {
-            "valid": [{"name": item.name, "file": str(item.path)} for item in valid],
-            "problems": [_problem(p) for p in problems],
-        }
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
-        if problems:
-            raise typer.Exit(2)
-        return
-    for item in valid:
-        typer.echo(f"ok: {item.name} ({item.path})")
+    accepted = [{"name": item.name, "file": str(item.path)} for item in valid]
+    document = {
+        "valid": accepted,
+        "problems": [_problem(p) for p in problems],
+    }
+    lines = [{"ok": f"ok: {item.name} ({item.path})"} for item in valid]
+
+    def table(console: Console) -> None:
+        for line in lines:
+            console.print(line["ok"], markup=False, highlight=False, soft_wrap=True)
+
+    def frame() -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(accepted, columns=["name", "file"])
+
+    render.emit(Table("Valid scenarios", frame, lines, document), chosen_format, output, table=table)
+    if problems and chosen_format == "json":
+        raise typer.Exit(2)
     if problems:
         raise ScenarioError(problems)
 
 
 @scenarios_app.command("schema", short_help="The JSON Schema of scenario files, for editors.")
-def scenarios_schema() -> None:
+def scenarios_schema(output: Output = None) -> None:
     """Print the JSON Schema of scenario files (README "Editors"): the same field rules as validation, with
     descriptions. Cross-field rules are checked by `tradesim scenarios validate`."""
     from tradesim.jsonschema import scenario_schema
 
-    typer.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+    render.settle("json", output, ("json",))
+    render.write(json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n", output)

@@ -10,20 +10,22 @@ import typer
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
 from tradesim.cli.options import (
+    TABLES,
     Baselines,
     BaselinesOption,
     DataDir,
+    Format,
     GrowthOption,
+    Output,
     RestGrowthOption,
     ScenarioArgs,
     ScenarioDir,
     ShareOption,
-    SolveFormat,
-    SolveFormatOption,
     TargetOption,
     YearOption,
     chosen_scenarios,
     dataset,
+    format_option,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_amount, parse_money
@@ -90,7 +92,8 @@ def solve_growth(
     by: Annotated[int, typer.Option(help="The year the target is to be reached.")],
     scenarios: ScenarioArgs = None,
     baselines: BaselinesOption = Baselines.default,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -98,6 +101,7 @@ def solve_growth(
     from tradesim import solve
     from tradesim.quantities import format_money, format_percent
 
+    chosen_format = render.settle(format, output, TABLES)
     given, currency = parse_money(target, what="--target", positive=True)
     runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir)
     amounts, notes = _in_currencies(given, currency, runs, by)
@@ -115,7 +119,7 @@ def solve_growth(
     solved = (
         f"the constant annual growth of bilateral trade that reaches {_shown(given, currency, runs)} in {by}"
     )
-    render.solve_report("growth", solved, rows, answers, format, runs)
+    render.solve_report("growth", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
 
@@ -126,7 +130,8 @@ def solve_year(
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
     baselines: BaselinesOption = Baselines.default,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -134,6 +139,7 @@ def solve_year(
     from tradesim import solve
     from tradesim.quantities import format_money
 
+    chosen_format = render.settle(format, output, TABLES)
     if not scenarios and growth is None:
         raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
     given, currency = parse_money(target, what="--target", positive=True)
@@ -153,7 +159,7 @@ def solve_year(
             }
         )
     solved = f"the first year bilateral trade reaches {_shown(given, currency, runs)} (crossing: continuous compounding)"
-    render.solve_report("year", solved, rows, answers, format, runs)
+    render.solve_report("year", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
 
@@ -166,7 +172,8 @@ def solve_share(
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
     baselines: BaselinesOption = Baselines.default,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -174,6 +181,7 @@ def solve_share(
     from tradesim import solve
     from tradesim.quantities import format_money, format_percent, parse_share
 
+    chosen_format = render.settle(format, output, TABLES)
     amount = parse_amount(target, what="--target", positive=True)
     fraction = parse_share(share, what="--share")
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
@@ -191,7 +199,7 @@ def solve_share(
         for a in answers
     ]
     solved = f"the total trade at which {format_money(amount)} is {format_percent(fraction)} of it"
-    render.solve_report("share", solved, rows, answers, format, runs)
+    render.solve_report("share", solved, rows, answers, chosen_format, output, runs)
 
 
 @solve_app.command("rest-growth", short_help="The rest-of-trade growth giving a share.")
@@ -201,7 +209,8 @@ def solve_rest_growth(
     scenarios: ScenarioArgs = None,
     growth: GrowthOption = None,
     baselines: BaselinesOption = Baselines.default,
-    format: SolveFormatOption = SolveFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -209,6 +218,7 @@ def solve_rest_growth(
     from tradesim import solve
     from tradesim.quantities import format_percent, parse_share
 
+    chosen_format = render.settle(format, output, TABLES)
     fraction = parse_share(share, what="--share")
     runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines, data_dir)
     answers = [solve.required_rest_growth(s, fraction, by, baseline=b) for s, b in runs]
@@ -224,4 +234,4 @@ def solve_rest_growth(
     solved = (
         f"the constant growth of the rest of trade that makes the share {format_percent(fraction)} in {by}"
     )
-    render.solve_report("rest-growth", solved, rows, answers, format, runs)
+    render.solve_report("rest-growth", solved, rows, answers, chosen_format, output, runs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,16 +11,18 @@ import typer
 from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
+    PATHS,
+    TABLES,
     DataDir,
     EveryScenarioArgs,
+    Format,
     GrowthOption,
     Output,
     RestGrowthOption,
     ScenarioDir,
-    SimulateFormat,
-    TableFormat,
     chosen_scenarios,
     dataset,
+    format_option,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_money, parse_rate
@@ -49,9 +50,7 @@ def simulate(
     threads: Annotated[
         int | None, typer.Option(help="Worker threads (default: all cores); results do not depend on it.")
     ] = None,
-    format: Annotated[
-        SimulateFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = SimulateFormat.table,
+    format: Annotated[Format | None, format_option(*PATHS)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
@@ -59,6 +58,7 @@ def simulate(
     """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
     from tradesim import montecarlo, report, scenario
 
+    chosen_format = render.settle(format, output, PATHS)
     if not 0 < runs <= MAX_RUNS:
         raise InputError(f"--runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs}")
     if seed is not None and seed < 0:
@@ -100,17 +100,13 @@ def simulate(
                     baseline=result.projection.baseline,  # resolved once, by report.evaluate
                 )
             )
-    if format is SimulateFormat.json:
-        render.emit(json.dumps(montecarlo.to_json(results), indent=2, allow_nan=False) + "\n", output)
-    elif format is SimulateFormat.iamc:
-        from tradesim import iamc
-
-        render.emit(iamc.to_csv(iamc.simulation_rows(results, chosen)), output)
-    else:
-        console = render.make_console(output)
-        render.simulation_report(console, results)
-        if output is not None:
-            render.emit(console.export_text(), output)
+    simulations = montecarlo.Simulations(results, chosen)
+    render.emit(
+        simulations,
+        chosen_format,
+        output,
+        table=lambda console: render.simulation_report(console, simulations),
+    )
     render.print_notes(report.notes(plain))
 
 
@@ -140,7 +136,7 @@ def sensitivity(
     year: Annotated[int | None, typer.Option(help="Grid: the year of --metric share.")] = None,
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
@@ -152,6 +148,7 @@ def sensitivity(
     from tradesim import report
     from tradesim import sensitivity as sens
 
+    chosen_format = render.settle(format, output, TABLES)
     target_value, target_currency = (
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )
@@ -177,12 +174,12 @@ def sensitivity(
             year=year,
             baseline=results[0].projection.baseline,
         )
-        render.grid_report(table, format, output)
+        render.emit(table, chosen_format, output, table=lambda console: render.grid_table(console, table))
     else:
-        tornados = [
+        tornados = sens.Tornados(
             sens.tornado(r.scenario, r.target, swing=swing, baseline=r.projection.baseline) for r in results
-        ]
-        render.tornado_report(tornados, format, output)
+        )
+        render.emit(tornados, chosen_format, output)
     render.print_notes(report.notes(results))
 
 

@@ -9,9 +9,15 @@ never added, never averaged — each converted at its year's annual average rate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
 from tradesim.data.observation import Observation
+from tradesim.output import Result, Rows
+from tradesim.quantities import format_money
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # the reporter's flow and the partner's flow that count the same goods
 PAIRS = (("total", "total"), ("export", "import"), ("import", "export"))
@@ -32,7 +38,81 @@ class MirrorRow:
         return self.reported.amount / self.mirror.amount
 
 
-def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD") -> list[MirrorRow]:
+class Mirror(list[MirrorRow], Result):
+    """Both sides of a pair, year by year and flow by flow, in ``currency``."""
+
+    def __init__(self, rows: list[MirrorRow], reporter: str, partner: str, currency: str) -> None:
+        super().__init__(rows)
+        self.reporter, self.partner, self.currency = reporter, partner, currency
+
+    @property
+    def title(self) -> str:
+        return f"{self.reporter}–{self.partner} trade as each side reports it, {self.currency}"
+
+    def records(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "year": r.year,
+                "flow": r.flow,
+                "currency": self.currency,
+                "reported": r.reported.amount if r.reported else None,
+                "reported_by": self.reporter,
+                "mirror": r.mirror.amount if r.mirror else None,
+                "mirror_by": self.partner,
+                "ratio": r.ratio,
+                "reported_source": r.reported.provenance() if r.reported else None,
+                "mirror_source": r.mirror.provenance() if r.mirror else None,
+            }
+            for r in self
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reporter": self.reporter,
+            "partner": self.partner,
+            "currency": self.currency,
+            "rows": self.records(),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        flat = [{k: v for k, v in r.items() if not k.endswith("_source")} for r in self.records()]
+        return pd.DataFrame(flat).set_index("year")
+
+    def rows(self) -> Rows:
+        def show(o: Observation | None) -> str:
+            if o is None:
+                return "—"
+            converted = " *" if o.fx else ""
+            return f"{format_money(o.amount, self.currency, 2)}{converted} ({o.status})"
+
+        mirrored = {"total": "total", "export": "import", "import": "export"}
+        return [
+            {
+                "year": str(r.year),
+                "flow": r.flow,
+                f"{self.reporter} reports": show(r.reported),
+                f"{self.partner}'s flow": mirrored[r.flow],
+                f"{self.partner} reports": show(r.mirror),
+                "ratio": f"×{r.ratio:.2f}" if r.ratio is not None else "—",
+            }
+            for r in self
+        ]
+
+    def notes(self) -> list[str]:
+        """Each conversion, marked * in the table."""
+        return sorted(
+            {
+                f"* {o.origin if o.origin != 'shipped' else o.source}: {o.fx}"
+                for r in self
+                for o in (r.reported, r.mirror)
+                if o is not None and o.fx
+            }
+        )
+
+
+def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD") -> Mirror:
     """Every year and flow for which either side reports a full-year figure (the selection rule picks each)."""
     years = sorted(
         {
@@ -62,4 +142,4 @@ def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD")
             )
             if reported is not None or mirrored is not None:
                 rows.append(MirrorRow(year, flow, reported, mirrored))
-    return rows
+    return Mirror(rows, reporter, partner, currency)

@@ -1,0 +1,195 @@
+"""One way from a result to its output: JSON, CSV, Markdown, an Excel workbook or the IAMC table.
+
+Every result type has the methods of :class:`Result`:
+
+- ``to_json()``: the documented JSON document;
+- ``rows()``: the rows people read, formatted (what the table and the Markdown show);
+- ``frame()``: the numbers as a pandas DataFrame, the year as the index where there is one (pandas imported
+  when it is called, never before);
+- ``iamc()``: IAMC rows (model, scenario, region, variable, unit, year, value), for the results that are
+  scenario paths; the others raise :class:`~tradesim.errors.InputError` saying so.
+
+:func:`choose` settles the format from ``--format`` and the output's suffix — the suffix decides when no format
+is given, and a suffix that contradicts the format is an error, never a file whose content lies about its name —
+and :func:`serialise` turns a result into the bytes of that format. The command line adds the terminal table
+(Rich) and writes the bytes (:func:`tradesim.cli.render.emit`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tradesim.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Rows = list[dict[str, Any]]
+FORMATS = ("table", "json", "csv", "markdown", "xlsx", "iamc")
+SUFFIXES = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+}
+IAMC_COLUMNS = ("model", "scenario", "region", "variable", "unit", "year", "value")
+
+
+class Result:
+    """What every result type offers (module docstring). ``title`` heads its table."""
+
+    @property
+    def title(self) -> str:
+        """What heads its table."""
+        return ""
+
+    def to_json(self) -> Any:  # pragma: no cover - every result type defines it
+        raise NotImplementedError
+
+    def rows(self) -> Rows:  # pragma: no cover - every result type defines it
+        raise NotImplementedError
+
+    def frame(self) -> pd.DataFrame:  # pragma: no cover - every result type defines it
+        raise NotImplementedError
+
+    def iamc(self) -> list[tuple[str, str, str, str, str, int, float]]:
+        raise InputError(
+            f"--format iamc is for scenario paths (project, simulate), not {type(self).__name__.lower()}"
+        )
+
+    def tables(self) -> list[tuple[str, Rows]]:
+        """What the table format prints: one or more titled tables (default: :meth:`rows`)."""
+        return [(self.title, self.rows())]
+
+
+class Table(Result):
+    """A result that is one table: its numbers (``frame``, or a function that makes them: pandas is imported
+    only when they are asked for), the rows people read, and its JSON document."""
+
+    def __init__(
+        self, title: str, frame: pd.DataFrame | Callable[[], pd.DataFrame], rows: Rows, document: Any
+    ) -> None:
+        self._title, self._frame, self._rows, self._document = title, frame, rows, document
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    def to_json(self) -> Any:
+        return self._document
+
+    def rows(self) -> Rows:
+        return self._rows
+
+    def frame(self) -> pd.DataFrame:
+        return self._frame() if callable(self._frame) else self._frame
+
+
+def choose(format: str | None, output: Path | None, offered: Sequence[str]) -> str:
+    """The format to write: ``format`` if given, else the one ``output``'s suffix names, else ``table``.
+
+    Bad input (exit 2): a format the command does not offer; a suffix of none of the formats when no format
+    is given (``out.xls``); a suffix that contradicts the format (``--format json -o out.csv``); a workbook
+    without a ``.xlsx`` file to go in."""
+    suffix = output.suffix.lower() if output is not None else ""
+    implied = SUFFIXES.get(suffix)
+    choices = ", ".join(offered)
+    if format is None:
+        if output is not None and suffix and implied is None:
+            raise InputError(
+                f"--output {output}: {suffix} is not a format tradesim writes; name the file "
+                f"{' or '.join(s for s, f in SUFFIXES.items() if f in offered)}, or give --format ({choices})"
+            )
+        format = implied or "table"
+        if format not in offered:
+            raise InputError(f"--output {output}: this command does not write {format} (choose: {choices})")
+    elif format not in offered:
+        raise InputError(f"--format {format} is not offered by this command (choose: {choices})")
+    if implied is not None and implied != format and not (format == "iamc" and implied in ("csv", "xlsx")):
+        raise InputError(f"--output {output}: a {suffix} file cannot hold --format {format}")
+    if format == "xlsx" and implied != "xlsx":
+        raise InputError("--format xlsx writes an Excel workbook: give --output FILE.xlsx")
+    return format
+
+
+def _plain(value: Any) -> Any:
+    """NaN → None, numpy scalars → Python: what JSON and a workbook take."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_markdown(rows: Rows) -> str:
+    """A GitHub-flavoured Markdown table of formatted rows."""
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+    lines += [
+        "| " + " | ".join(str(row.get(c, "")).replace("|", "\\|") for c in columns) + " |" for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its index as leading columns (a CSV or a sheet has no index)."""
+    named = [name for name in frame.index.names if name is not None]
+    return frame.reset_index() if named else frame
+
+
+def iamc_csv(rows: Sequence[tuple[str, str, str, str, str, int, float]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(IAMC_COLUMNS)
+    writer.writerows([*row[:6], f"{row[6]:.12g}"] for row in rows)
+    return out.getvalue()
+
+
+def _workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook (XlsxWriter) with one sheet per frame, no index column."""
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        for name, frame in sheets.items():
+            frame.map(_plain).to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def serialise(result: Result, format: str) -> bytes:
+    """``result`` in ``format`` (``json``, ``csv``, ``markdown``, ``xlsx``, ``iamc`` or ``iamc-xlsx``)."""
+    if format == "json":
+        text = json.dumps(result.to_json(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    elif format == "csv":
+        text = _flat(result.frame()).to_csv(
+            index=False, float_format="%.15g"
+        )  # 1.45e10 in full, no 0.1+0.2 noise
+    elif format == "markdown":
+        text = to_markdown(result.rows())
+    elif format == "iamc":
+        text = iamc_csv(result.iamc())
+    elif format == "xlsx":
+        return _workbook({"tradesim": _flat(result.frame())})
+    elif format == "iamc-xlsx":  # pyam's layout: a sheet named data, one column per year
+        import pandas as pd
+
+        long = pd.DataFrame(result.iamc(), columns=list(IAMC_COLUMNS))
+        wide = long.pivot_table(
+            index=list(IAMC_COLUMNS[:5]), columns="year", values="value", aggfunc="first", sort=False
+        ).reset_index()
+        wide.columns = [str(c) for c in wide.columns]
+        return _workbook({"data": wide})
+    else:  # pragma: no cover - choose() offers no other
+        raise AssertionError(format)
+    return text.encode("utf-8")
+
+
+__all__ = ["FORMATS", "SUFFIXES", "Result", "Rows", "Table", "choose", "iamc_csv", "serialise", "to_markdown"]

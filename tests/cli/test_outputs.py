@@ -1,0 +1,158 @@
+"""One way out: every command's -o FILE is a file of the kind its name says, or exit 2 (issue 16, part 2).
+
+Each file is opened with the reader of its kind — csv, json, a Markdown table's shape, openpyxl for a workbook
+— and its numbers checked against what the same command gives as JSON, or against hand arithmetic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.conftest import SCENARIOS
+
+COMMANDS = {
+    "project": ["project", "steady", "article", "--target", "20e9", "--scenarios", str(SCENARIOS)],
+    "simulate": ["simulate", "steady", "--runs", "2000", "--seed", "3", "--scenarios", str(SCENARIOS)],
+    "targets": ["targets", "--scenarios", str(SCENARIOS)],
+    "backtest": ["backtest", "--method", "cagr:1", "--horizons", "1,2"],
+}
+
+
+def _workbook(path: Path) -> list[dict[str, Any]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        header, *rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".md", ".xlsx", ".txt"])
+def test_the_suffix_decides_and_the_file_is_of_that_kind(
+    run: Any, tmp_path: Path, command: str, suffix: str
+) -> None:
+    out = tmp_path / f"out{suffix}"
+    result = run(*COMMANDS[command], "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # it all went to the file
+    if suffix == ".json":
+        assert isinstance(json.loads(out.read_text(encoding="utf-8")), dict)
+    elif suffix == ".csv":
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+        assert rows
+        assert all(len(r) == len(rows[0]) for r in rows)
+    elif suffix == ".md":
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("| ")
+        assert set(lines[1].replace("|", "").split()) == {"---"}
+    elif suffix == ".xlsx":
+        assert out.read_bytes()[:2] == b"PK"  # a zip: the Office Open XML container
+        assert _workbook(out)
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert not text.lstrip().startswith(("{", "|"))
+        assert "\x1b" not in text
+
+
+def test_the_csv_and_the_workbook_hold_the_numbers_of_the_json(run: Any, tmp_path: Path) -> None:
+    args = COMMANDS["project"]
+    document = json.loads(run(*args, "--format", "json").stdout)
+    steady = next(s for s in document["scenarios"] if s["name"] == "steady")
+    run(*args, "-o", str(tmp_path / "p.csv"))
+    run(*args, "-o", str(tmp_path / "p.xlsx"))
+    rows = _csv(tmp_path / "p.csv")
+    sheet = _workbook(tmp_path / "p.xlsx")
+    for year in document["scenarios"][0]["years"][:3]:
+        expected = next(y for y in steady["years"] if y["year"] == year["year"])["bilateral"]
+        from_csv = next(r for r in rows if r["scenario"] == "steady" and int(r["year"]) == year["year"])
+        from_sheet = next(r for r in sheet if r["scenario"] == "steady" and r["year"] == year["year"])
+        assert float(from_csv["bilateral"]) == pytest.approx(expected, rel=1e-12)
+        assert from_sheet["bilateral"] == pytest.approx(expected, rel=1e-12)
+    # the hand check: 14.5 · 1.05 in the first year after 2023
+    first = next(r for r in sheet if r["scenario"] == "steady" and r["year"] == 2024)
+    assert first["bilateral"] == pytest.approx(14.5e9 * 1.05)
+
+
+def test_the_backtest_csv_is_its_scores(run: Any, tmp_path: Path) -> None:
+    args = COMMANDS["backtest"]
+    document = json.loads(run(*args, "--format", "json").stdout)
+    run(*args, "-o", str(tmp_path / "b.csv"))
+    rows = _csv(tmp_path / "b.csv")
+    assert [int(r["horizon"]) for r in rows] == [h["horizon"] for h in document["horizons"]] == [1, 2]
+    assert [int(r["n"]) for r in rows] == [h["n"] for h in document["horizons"]]
+
+
+@pytest.mark.parametrize("command", ["project", "simulate"])
+def test_the_iamc_export_as_csv_and_as_a_workbook_pyam_reads(run: Any, tmp_path: Path, command: str) -> None:
+    args = COMMANDS[command]
+    assert run(*args, "--format", "iamc", "-o", str(tmp_path / "i.csv")).exit_code == 0
+    long = _csv(tmp_path / "i.csv")
+    assert list(long[0]) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
+    assert run(*args, "--format", "iamc", "-o", str(tmp_path / "i.xlsx")).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "i.xlsx", read_only=True)
+    assert book.sheetnames == ["data"]  # where pyam looks
+    book.close()
+    wide = _workbook(tmp_path / "i.xlsx")
+    assert list(wide[0])[:5] == ["model", "scenario", "region", "variable", "unit"]
+    first = long[0]
+    row = next(r for r in wide if (r["scenario"], r["variable"]) == (first["scenario"], first["variable"]))
+    assert row[first["year"]] == pytest.approx(float(first["value"]), rel=1e-11)
+    assert len(wide) * (len(wide[0]) - 5) == len(long)  # every value once
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "json", "-o", "x.csv"], "a .csv file cannot hold --format json"),
+        (["--format", "csv", "-o", "x.xlsx"], "a .xlsx file cannot hold --format csv"),
+        (["-o", "x.xls"], ".xls is not a format tradesim writes"),
+        (["--format", "xlsx"], "--format xlsx writes an Excel workbook: give --output FILE.xlsx"),
+        (["--format", "iamc", "-o", "x.json"], "a .json file cannot hold --format iamc"),
+    ],
+)
+def test_a_file_never_lies_about_its_name(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*COMMANDS["project"], *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
+@pytest.mark.parametrize("command", ["targets", "backtest"])
+def test_iamc_is_refused_where_there_is_no_scenario_path(run: Any, command: str) -> None:
+    result = run(*COMMANDS[command], "--format", "iamc")
+    assert result.exit_code == 2
+    assert "--format iamc is not offered by this command" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nowcast", "--reporter", "KAZ", "--partner", "ITA"],
+        ["audit", "--scenarios", str(SCENARIOS)],
+        ["sensitivity", "steady", "--scenarios", str(SCENARIOS)],
+        ["data", "--partner", "ITA"],
+        ["data", "mirror", "--reporter", "KAZ", "--partner", "CHN"],
+        ["solve", "growth", "--target", "20B", "--by", "2027"],
+        ["scenarios", "--scenarios", str(SCENARIOS)],
+        ["check", "--scenarios", str(SCENARIOS)],
+    ],
+)
+def test_every_command_that_prints_a_result_takes_output(run: Any, tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "r.json"
+    result = run(*args, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(run(*args, "--format", "json").stdout)
