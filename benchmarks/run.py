@@ -2,8 +2,9 @@
 
     python benchmarks/run.py [--quick]
 
-- start-up: `tradesim --help` and `tradesim project --target 20e9` against `python -c "import pandas, typer, rich"`
-  (median wall time of several runs, each a fresh process);
+- start-up: `tradesim --help` and `tradesim project --target 20e9` (with and without `--by 2027`) against
+  `python -c "import pandas, typer, rich"` and against the cost of importing the command's own stack,
+  `python -c "import typer, rich, numpy, pydantic"` (median wall time of several runs, each a fresh process);
 - Monte Carlo: `simulate` of the `article` scenario, 1,000,000 runs × 12 years, against numpy drawing the same
   number of normals alone (the floor), on one thread and on all cores;
 - peak memory (max RSS of a fresh process) for 1,000,000 and 10,000,000 runs;
@@ -95,12 +96,19 @@ def main() -> None:
     )
     floor = wall([PYTHON, "-c", "import pandas, typer, rich"], repeat)
     help_time = wall([TRADESIM, "--help"], repeat)
+    stack = wall([PYTHON, "-c", "import typer, rich, numpy, pydantic"], repeat)
     project = wall([TRADESIM, "project", "--target", "20e9"], repeat)
-    print(f"\n{'start-up (median of ' + str(repeat) + ')':<44}{'seconds':>10}{'× floor':>10}")
-    floor_label = 'python -c "import pandas, typer, rich"'
-    print(f"{floor_label:<44}{floor:>10.3f}{1:>10.2f}")
-    print(f"{'tradesim --help':<44}{help_time:>10.3f}{help_time / floor:>10.2f}")
-    print(f"{'tradesim project --target 20e9':<44}{project:>10.3f}{project / floor:>10.2f}")
+    project_by = wall([TRADESIM, "project", "--target", "20e9", "--by", "2027"], repeat)
+    print(f"\n{'start-up (median of ' + str(repeat) + ')':<48}{'seconds':>10}{'× floor':>10}{'× stack':>10}")
+    rows = [
+        ('python -c "import pandas, typer, rich"', floor),
+        ('python -c "import typer, rich, numpy, pydantic"', stack),
+        ("tradesim --help", help_time),
+        ("tradesim project --target 20e9", project),
+        ("tradesim project --target 20e9 --by 2027", project_by),
+    ]
+    for label, seconds in rows:
+        print(f"{label:<48}{seconds:>10.3f}{seconds / floor:>10.2f}{seconds / stack:>10.2f}")
 
     print(
         f"\n{'Monte Carlo, article, 1,000,000 × 12 years':<44}{'seconds':>10}{'floor s':>10}{'× floor':>10}"

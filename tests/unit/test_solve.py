@@ -30,7 +30,7 @@ def test_required_growth_with_a_ramped_event_uses_the_root_finder() -> None:
     # $1.5B fully ramped in by 2027: 14.5 (1 + r)^4 + 1.5 = 20  →  r = (18.5 / 14.5)^(1/4) − 1
     with_deals = scenario(events=[{"label": "deals", "year": 2025, "amount": "1.5B", "ramp_years": 3}])
     answer = solve.required_growth(with_deals, 20e9, 2027)
-    assert answer.method == "brentq"
+    assert answer.method == "root finder"
     assert answer.required_growth == pytest.approx((18.5 / 14.5) ** 0.25 - 1, rel=1e-9)
 
 
@@ -102,7 +102,7 @@ def test_rest_growth_closed_form_and_check() -> None:
 def test_rest_growth_with_rest_events_uses_the_root_finder() -> None:
     shocked = scenario(events=[{"label": "x", "year": 2024, "flow": "rest_of_world", "amount": "10B"}])
     answer = solve.required_rest_growth(shocked, 0.1, 2026)
-    assert answer.method == "brentq"
+    assert answer.method == "root finder"
     assert answer.check == pytest.approx(0.1, rel=1e-9)
 
 
@@ -134,7 +134,7 @@ def test_required_growth_round_trip_with_events(
     ]
     shaped = scenario(events=events, horizon=by)
     answer = solve.required_growth(shaped, target, by)
-    assert answer.method == "brentq"
+    assert answer.method == "root finder"
     assert answer.check == pytest.approx(target, rel=1e-9)
 
 
