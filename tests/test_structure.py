@@ -141,11 +141,12 @@ def test_help_does_not_import_pandas() -> None:
 
 
 @pytest.mark.parametrize("output", ["table", "json", "markdown"])
-def test_project_does_not_import_pandas(output: str) -> None:
-    """The main job stays under the import floor of `import pandas, typer, rich` (benchmarks/run.py)."""
+@pytest.mark.parametrize("by", [[], ["--by", "2027"]])
+def test_project_does_not_import_pandas(output: str, by: list[str]) -> None:
+    """The main job, with or without --by, imports neither pandas nor scipy (benchmarks/run.py)."""
     code = (
         "import sys\nfrom tradesim.cli import app\n"
-        f"try:\n    app(['project', '--target', '20e9', '--format', '{output}'], prog_name='tradesim')\n"
+        f"try:\n    app(['project', '--target', '20e9', '--format', '{output}', *{by!r}], prog_name='tradesim')\n"
         "except SystemExit:\n    pass\n"
         "print(sorted({'pandas', 'scipy'} & set(sys.modules)), file=sys.stderr)"
     )

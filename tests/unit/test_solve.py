@@ -145,3 +145,22 @@ def test_rest_growth_round_trip(share: float, by: int, growth: float) -> None:
     if answer.required_rest_growth <= -0.99:
         return
     assert answer.check == pytest.approx(share, rel=1e-9)
+
+
+def test_the_bracketing_root_finder_against_closed_forms() -> None:
+    import math
+
+    from tradesim.solve import bracketed_root
+
+    def cube(x: float) -> float:
+        return x**3 - 2
+
+    assert bracketed_root(cube, 0.0, 3.0, cube(0.0), cube(3.0)) == pytest.approx(2 ** (1 / 3), rel=1e-12)
+
+    # the rate that takes 14.5 to 20 in 4 years, bracketed as goal seek brackets it
+    def gap(rate: float) -> float:
+        return 14.5 * (1 + rate) ** 4 / 20 - 1
+
+    found = bracketed_root(gap, -0.99, 10.0, gap(-0.99), gap(10.0))
+    assert found == pytest.approx((20 / 14.5) ** 0.25 - 1, rel=1e-12)
+    assert math.isclose(bracketed_root(gap, found, 10.0, 0.0, gap(10.0)), found)  # a root at an end
