@@ -477,9 +477,6 @@ def _overlaps(key_path: tuple[int | str, ...], problems: list[Problem]) -> bool:
     return False
 
 
-_LISTS = ("events", "targets", "claims", "expect")
-
-
 def _split_key(key: str | None) -> tuple[int | str, ...]:
     parts: list[int | str] = []
     for token in re.findall(r"[^.\[\]]+", key or ""):

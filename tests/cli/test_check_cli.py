@@ -109,7 +109,7 @@ def test_missing_snapshot_hint_works_as_printed_with_scenarios_folder(run: Any, 
 def test_bad_tolerance_exits_2(run: Any) -> None:
     result = run("check", "--rtol", "-1", "--scenarios", str(SCENARIOS))
     assert result.exit_code == 2
-    assert result.stderr.startswith("tradesim: error: tradesim check: Invalid value for '--rtol'")
+    assert result.stderr.startswith("tradesim: error: check: Invalid value for '--rtol'")
 
 
 def test_check_never_passes_on_scenarios_that_are_not_yours(

@@ -48,7 +48,7 @@ def _fails(result: Any, line: str) -> None:
             "(available: article, forum-deals, full-year-2023, oil-downside, steady)",
         ),
         (["missing.toml"], "missing.toml: file not found"),
-        (["--bogus"], "tradesim project: No such option: --bogus (see --help)"),
+        (["--bogus"], "project: No such option: --bogus (see tradesim project --help)"),
     ],
 )
 def test_bad_project_input(run: Any, args: list[str], line: str) -> None:

@@ -50,8 +50,10 @@ class Boundary(TyperGroup):
             code = 1 if isinstance(error, CheckFailed) else 2
         except typer.TyperException as error:  # typer's (vendored click's) usage errors
             context = getattr(error, "ctx", None)
-            where = f"{context.command_path}: " if context is not None else ""
-            typer.echo(f"tradesim: error: {where}{error.format_message()} (see --help)", err=True)
+            path = context.command_path if context is not None else "tradesim"
+            command = path.split(" ", 1)[1] if " " in path else ""  # "tradesim: error: tradesim ..." said it twice
+            where = f"{command}: " if command else ""
+            typer.echo(f"tradesim: error: {where}{error.format_message()} (see {path} --help)", err=True)
             code = error.exit_code
         except (typer.Abort, KeyboardInterrupt):
             code = 130
