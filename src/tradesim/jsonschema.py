@@ -65,7 +65,7 @@ def _numbers(node: Any, name: str = "") -> Any:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file."""
-    from tradesim.schema import GROWTH_MODELS, Scenario
+    from tradesim.schema import GROWTH_CLASSES, GROWTH_MODELS, Scenario
 
     schema: dict[str, Any] = _numbers(Scenario.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -78,15 +78,7 @@ def scenario_schema() -> dict[str, Any]:
     schema.pop("required", None)
     schema["if"] = {"not": {"required": ["extends"]}}
     schema["then"] = {"required": ["growth"]}
-    names = {
-        "constant": "ConstantGrowth",
-        "linear": "LinearGrowth",
-        "table": "TableGrowth",
-        "piecewise": "PiecewiseGrowth",
-        "reach": "ReachGrowth",
-        "logistic": "LogisticGrowth",
-    }
-    assert set(names) == set(GROWTH_MODELS)
+    names = {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
     shorthand = [
         {"type": "number", "exclusiveMinimum": -1, "maximum": 10},
         {"type": "string", "pattern": RATE_TEXT},

@@ -21,17 +21,7 @@ import numpy as np
 from tradesim.data import Dataset, Observation, shipped
 from tradesim.errors import DataError, Problem, ScenarioError
 from tradesim.reference import reference
-from tradesim.schema import (
-    ConstantGrowth,
-    Event,
-    GrowthModel,
-    LinearGrowth,
-    LogisticGrowth,
-    PiecewiseGrowth,
-    ReachGrowth,
-    Scenario,
-    TableGrowth,
-)
+from tradesim.schema import Event, GrowthModel, Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -161,32 +151,9 @@ def baseline_variants(scenario: Scenario, *, data: Dataset | None = None) -> lis
 
 
 def underlying_path(model: GrowthModel, start: float, base_year: int, years: np.ndarray) -> Any:
-    """The growth model's level in each of ``years`` (the first is ``base_year``, valued ``start``)."""
-    t = (years - base_year).astype(float)
-    match model:
-        case ConstantGrowth(rate=rate):
-            return start * (1.0 + rate) ** t
-        case LinearGrowth(amount=amount):
-            return start + amount * t
-        case ReachGrowth(value=value, year=year, after=after):
-            implied = (value / start) ** (1.0 / (year - base_year)) - 1.0
-            later = implied if after is None else after
-            before = np.minimum(t, year - base_year)
-            return start * (1.0 + implied) ** before * (1.0 + later) ** (t - before)
-        case LogisticGrowth(rate=rate, ceiling=ceiling):
-            return ceiling / (1.0 + (ceiling / start - 1.0) * np.exp(-rate * t))
-        case TableGrowth(rates=rates, default=default):
-            yearly = [rates.get(int(y), default) for y in years[1:]]
-            return _compound(start, np.array(yearly, dtype=float))
-        case PiecewiseGrowth(rates=rates):
-            changes = sorted(rates)
-            yearly = [rates[max(c for c in changes if c <= y)] for y in years[1:]]
-            return _compound(start, np.array(yearly, dtype=float))
-    raise AssertionError(f"unknown growth model {model!r}")  # pragma: no cover
-
-
-def _compound(start: float, rates: np.ndarray) -> Any:
-    return start * np.concatenate(([1.0], np.cumprod(1.0 + rates)))
+    """The growth model's level in each of ``years`` (the first is ``base_year``, valued ``start``): the
+    model's own :meth:`~tradesim.schema.ConstantGrowth.path`."""
+    return model.path(start, base_year, years)
 
 
 def event_ramp(event: Event, years: np.ndarray) -> Any:

@@ -16,16 +16,7 @@ from tradesim.data import Dataset, shipped
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
-from tradesim.schema import (
-    ConstantGrowth,
-    GrowthModel,
-    LinearGrowth,
-    LogisticGrowth,
-    PiecewiseGrowth,
-    ReachGrowth,
-    Scenario,
-    TableGrowth,
-)
+from tradesim.schema import GrowthModel, Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -243,29 +234,8 @@ def in_currency(
 
 # ------------------------------------------------------------------------------------------------ describe
 def describe_growth(growth: GrowthModel | None, currency: str = "USD") -> str:
-    """A short human description: ``+5.0%/yr``, ``to $20.0B in 2027, then +0.0%/yr``, ..."""
-    match growth:
-        case None:
-            return "—"
-        case ConstantGrowth(rate=rate):
-            return f"{format_percent(rate, signed=True)}/yr"
-        case LinearGrowth(amount=amount):
-            return f"{'+' if amount >= 0 else ''}{format_money(amount, currency)}/yr"
-        case ReachGrowth(value=value, year=year, after=after):
-            then = (
-                ""
-                if after is None
-                else (", then held" if after == 0 else f", then {format_percent(after, signed=True)}/yr")
-            )
-            return f"to {format_money(value, currency)} in {year}{then}"
-        case LogisticGrowth(rate=rate, ceiling=ceiling):
-            return f"logistic {format_percent(rate)} toward {format_money(ceiling, currency)}"
-        case TableGrowth(rates=rates, default=default):
-            fallback = "" if default is None else f", else {format_percent(default, signed=True)}"
-            return f"table {min(rates)}–{max(rates)}{fallback}" if rates else f"table{fallback}"
-        case PiecewiseGrowth(rates=rates):
-            return ", ".join(f"{format_percent(r, signed=True)} from {y}" for y, r in sorted(rates.items()))
-    raise AssertionError(growth)  # pragma: no cover
+    """A short human description: ``+5.0%/yr``, ``to $20.0B in 2027, then +0.0%/yr``, ... (the model's own)."""
+    return "—" if growth is None else growth.describe(currency)
 
 
 def _bilateral_growth(scenario: Scenario) -> str:

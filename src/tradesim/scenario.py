@@ -24,6 +24,7 @@ from tradesim.errors import Problem, ScenarioError
 from tradesim.schema import (
     DEFAULT_HORIZON_YEARS,
     FLOWS,
+    GROWTH_CLASSES,
     GROWTH_MODELS,
     METRICS,
     Assertion,
@@ -121,7 +122,7 @@ def _allowed_keys(path: tuple[int | str, ...], raw: Mapping[str, Any]) -> list[s
             continue
         if model is Growth:
             kind = node.get("model", "constant") if isinstance(node, Mapping) else "constant"
-            model = _GROWTH_CLASSES.get(kind)
+            model = GROWTH_CLASSES.get(kind)
         else:
             model = _SECTIONS.get(part)
         if model is None:
@@ -134,14 +135,6 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "baseline": Baseline,
     "events": Event,
     "targets": Target,
-}
-_GROWTH_CLASSES: dict[str, type[BaseModel]] = {
-    "constant": ConstantGrowth,
-    "linear": LinearGrowth,
-    "table": TableGrowth,
-    "piecewise": PiecewiseGrowth,
-    "reach": ReachGrowth,
-    "logistic": LogisticGrowth,
 }
 
 

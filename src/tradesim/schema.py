@@ -7,7 +7,7 @@ these names.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,7 +23,15 @@ from pydantic import (
 
 from tradesim.codes import country_problem
 from tradesim.errors import Problem, ScenarioError
-from tradesim.quantities import MAX_RATE, parse_amount, parse_money, parse_rate, parse_share
+from tradesim.quantities import (
+    MAX_RATE,
+    format_money,
+    format_percent,
+    parse_amount,
+    parse_money,
+    parse_rate,
+    parse_share,
+)
 from tradesim.reference import reference
 
 DEFAULT_HORIZON_YEARS = 12
@@ -31,7 +39,6 @@ MAX_YEARS = 200  # the longest projection: base_year to horizon
 # A scenario's name names its snapshot file: a slug, so that it can never point outside the snapshot folder.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 FLOWS = ("bilateral", "exports", "imports", "rest_of_world", "total")
-GROWTH_MODELS = ("constant", "linear", "table", "reach", "logistic", "piecewise")
 
 Rate = Annotated[float, BeforeValidator(lambda v: parse_rate(v, what=""))]
 Amount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what=""))]
@@ -49,9 +56,33 @@ Sd = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Growth(_Frozen):
-    """Every growth model may carry ``sd``: the standard deviation of its annual log growth (Monte Carlo)."""
+    """A growth model: its fields, its path (:meth:`path`), its description (:meth:`describe`) and the inputs
+    ``tradesim sensitivity`` swings (:attr:`inputs`). Adding a model is one class here (and its test).
+
+    Every growth model may carry ``sd``: the standard deviation of its annual log growth (Monte Carlo)."""
 
     sd: Sd = 0.0
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = ()  # (field, "rate" or "amount") the tornado swings
+    scales: ClassVar[bool] = True  # the path is proportional to its start: a baseline grid can rescale it
+
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        """The level in each of ``years`` (numpy, the first is ``base_year``, valued ``start``); ``start`` may be
+        an array with a trailing axis of 1, and the path broadcasts over it (the grid's baseline axis)."""
+        raise NotImplementedError  # pragma: no cover - every model defines it
+
+    def describe(self, currency: str = "USD") -> str:
+        """A short description for people: ``+5.0%/yr``, ``to $20.0B in 2027, then held``."""
+        raise NotImplementedError  # pragma: no cover - every model defines it
+
+
+def _steps(years: Any, base_year: int) -> Any:
+    return (years - base_year).astype(float)
+
+
+def _compound(start: Any, rates: Any) -> Any:
+    import numpy as np
+
+    return start * np.concatenate(([1.0], np.cumprod(1.0 + np.asarray(rates, dtype=float))))
 
 
 class ConstantGrowth(_Growth):
@@ -59,6 +90,13 @@ class ConstantGrowth(_Growth):
 
     model: Literal["constant"] = "constant"
     rate: Rate
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rate", "rate"),)
+
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        return start * (1.0 + self.rate) ** _steps(years, base_year)
+
+    def describe(self, currency: str = "USD") -> str:
+        return f"{format_percent(self.rate, signed=True)}/yr"
 
 
 class LinearGrowth(_Growth):
@@ -66,6 +104,14 @@ class LinearGrowth(_Growth):
 
     model: Literal["linear"]
     amount: Amount
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = (("amount", "amount"),)
+    scales: ClassVar[bool] = False
+
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        return start + self.amount * _steps(years, base_year)
+
+    def describe(self, currency: str = "USD") -> str:
+        return f"{'+' if self.amount >= 0 else ''}{format_money(self.amount, currency)}/yr"
 
 
 class TableGrowth(_Growth):
@@ -74,6 +120,15 @@ class TableGrowth(_Growth):
     model: Literal["table"]
     rates: dict[YearKey, Rate]
     default: Rate | None = None
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rates", "rate"),)
+
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        return _compound(start, [self.rates.get(int(y), self.default) for y in years[1:]])
+
+    def describe(self, currency: str = "USD") -> str:
+        rates, default = self.rates, self.default
+        fallback = "" if default is None else f", else {format_percent(default, signed=True)}"
+        return f"table {min(rates)}–{max(rates)}{fallback}" if rates else f"table{fallback}"
 
 
 class PiecewiseGrowth(_Growth):
@@ -81,6 +136,14 @@ class PiecewiseGrowth(_Growth):
 
     model: Literal["piecewise"]
     rates: dict[YearKey, Rate]
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rates", "rate"),)
+
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        changes = sorted(self.rates)
+        return _compound(start, [self.rates[max(c for c in changes if c <= y)] for y in years[1:]])
+
+    def describe(self, currency: str = "USD") -> str:
+        return ", ".join(f"{format_percent(r, signed=True)} from {y}" for y, r in sorted(self.rates.items()))
 
 
 class ReachGrowth(_Growth):
@@ -90,6 +153,26 @@ class ReachGrowth(_Growth):
     value: PositiveAmount
     year: Year
     after: Rate | None = None
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = (("value", "amount"),)
+    scales: ClassVar[bool] = False  # a path to a fixed value: rescaling its start changes its rate
+
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        import numpy as np
+
+        t = _steps(years, base_year)
+        implied = (self.value / start) ** (1.0 / (self.year - base_year)) - 1.0
+        later = implied if self.after is None else self.after
+        before = np.minimum(t, self.year - base_year)
+        return start * (1.0 + implied) ** before * (1.0 + later) ** (t - before)
+
+    def describe(self, currency: str = "USD") -> str:
+        after = self.after
+        then = (
+            ""
+            if after is None
+            else (", then held" if after == 0 else f", then {format_percent(after, signed=True)}/yr")
+        )
+        return f"to {format_money(self.value, currency)} in {self.year}{then}"
 
 
 class LogisticGrowth(_Growth):
@@ -98,7 +181,29 @@ class LogisticGrowth(_Growth):
     model: Literal["logistic"]
     rate: Annotated[float, Field(gt=0, le=MAX_RATE, allow_inf_nan=False)]
     ceiling: PositiveAmount
+    inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rate", "rate"), ("ceiling", "amount"))
+    scales: ClassVar[bool] = False
 
+    def path(self, start: Any, base_year: int, years: Any) -> Any:
+        import numpy as np
+
+        t = _steps(years, base_year)
+        return self.ceiling / (1.0 + (self.ceiling / start - 1.0) * np.exp(-self.rate * t))
+
+    def describe(self, currency: str = "USD") -> str:
+        return f"logistic {format_percent(self.rate)} toward {format_money(self.ceiling, currency)}"
+
+
+# every growth model by its TOML name: the one list the loader, the JSON Schema and the error messages use
+GROWTH_CLASSES: dict[str, type[_Growth]] = {
+    "constant": ConstantGrowth,
+    "linear": LinearGrowth,
+    "table": TableGrowth,
+    "reach": ReachGrowth,
+    "logistic": LogisticGrowth,
+    "piecewise": PiecewiseGrowth,
+}
+GROWTH_MODELS = tuple(GROWTH_CLASSES)
 
 GrowthModel = Annotated[
     ConstantGrowth | LinearGrowth | TableGrowth | PiecewiseGrowth | ReachGrowth | LogisticGrowth,

@@ -183,7 +183,7 @@ def _inputs(
         if component is None:
             continue
         sd = component.sd or None
-        fields = _FIELDS[type(component).__name__]
+        fields = list(component.inputs)
         if isinstance(component, ReachGrowth) and component.after is not None:
             fields = [*fields, ("after", "rate")]
         for name, kind in fields:
@@ -199,16 +199,6 @@ def _inputs(
 
         found.append((f"events[{i}].{name} ({event.label})", kind, value, None, build))
     return found
-
-
-_FIELDS: dict[str, list[tuple[str, str]]] = {
-    "ConstantGrowth": [("rate", "rate")],
-    "LinearGrowth": [("amount", "amount")],
-    "ReachGrowth": [("value", "amount")],
-    "LogisticGrowth": [("rate", "rate"), ("ceiling", "amount")],
-    "TableGrowth": [("rates", "rate")],
-    "PiecewiseGrowth": [("rates", "rate")],
-}
 
 
 def _growth_input(
@@ -471,18 +461,17 @@ def _bilateral_paths(
         if "growth" in axes:
             underlying = start * (1.0 + axes["growth"][..., None]) ** t
         else:
+            growth = scenario.growth.bilateral
             shape_path = (
-                model.underlying_path(scenario.growth.bilateral, 1.0, scenario.base_year, years)
-                if (
-                    scenario.growth.bilateral is not None
-                    and not isinstance(scenario.growth.bilateral, ReachGrowth)
-                )
+                growth.path(1.0, scenario.base_year, years)
+                if growth is not None and growth.scales  # linear, reach, logistic: not proportional to it
                 else None
             )
             if shape_path is None:
                 raise InputError(
                     "--grid baseline needs growth.bilateral that scales with the baseline "
-                    "(not 'reach'); combine it with --grid growth instead"
+                    "(constant, table or piecewise; not linear, reach or logistic); combine it with --grid "
+                    "growth instead"
                 )
             underlying = start * shape_path
         return model.apply_events(underlying, bilateral_events, years)

@@ -378,6 +378,9 @@ def required_rest_growth(
             rest = model.paths(with_rest_rate(scenario, rate), base, years)[1][-1]
             return float(rest / needed - 1.0)
 
-        rate, method = _root(gap, f"gives a share of {format_percent(share)} in {by}", scenario), "root finder"
+        rate, method = (
+            _root(gap, f"gives a share of {format_percent(share)} in {by}", scenario),
+            "root finder",
+        )
     check = model.project(with_rest_rate(scenario, rate), baseline=base).value("share", by)
     return RestGrowthAnswer(scenario.name, share, by, float(rate), method, check)

@@ -51,7 +51,9 @@ class Boundary(TyperGroup):
         except typer.TyperException as error:  # typer's (vendored click's) usage errors
             context = getattr(error, "ctx", None)
             path = context.command_path if context is not None else "tradesim"
-            command = path.split(" ", 1)[1] if " " in path else ""  # "tradesim: error: tradesim ..." said it twice
+            command = (
+                path.split(" ", 1)[1] if " " in path else ""
+            )  # "tradesim: error: tradesim ..." said it twice
             where = f"{command}: " if command else ""
             typer.echo(f"tradesim: error: {where}{error.format_message()} (see {path} --help)", err=True)
             code = error.exit_code
