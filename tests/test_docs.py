@@ -104,3 +104,21 @@ def test_the_readme_lists_every_shipped_series_with_its_coverage() -> None:
         )
     listed = [line for line in README.splitlines() if re.match(r"\| (trade|share|target|fx) \| ", line)]
     assert listed == expected
+
+
+def test_the_readme_data_folder_table_lists_the_vocabulary() -> None:
+    """The README's table of a data-folder row's columns says what the one row model accepts."""
+    import re
+
+    from tradesim.data.observation import FLOWS, KINDS, SCALES, STATUSES
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(kind|flow|status|unit)` \| (.*) \|$", text, re.MULTILINE))
+
+    def listed(cell: str) -> set[str]:
+        return set(re.findall(r"`([^`]+)`", cell))
+
+    assert listed(rows["kind"]) == set(KINDS)
+    assert listed(rows["status"]) == set(STATUSES)
+    assert listed(rows["flow"]) == {flow for flows in FLOWS.values() for flow in flows}
+    assert {f"_{scale}" for scale in SCALES} <= listed(rows["unit"])

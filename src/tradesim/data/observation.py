@@ -67,6 +67,7 @@ UNDATED_TARGET = "coming years"  # the period of a target stated without a year
 SCALES = {"bn": 1e9, "mn": 1e6, "th": 1e3}
 UNITS = "a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT"
 SHIPPED = "shipped"
+REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, WDI, ...)
 
 
 def months_covered(period: str) -> int | None:
@@ -144,3 +145,121 @@ class Observation:
         record = asdict(self)
         record["amount"] = self.amount
         return record
+
+
+# ------------------------------------------------------------------------------------------ the row's codes
+def _codes_model() -> Any:
+    """:class:`Codes`, built on first use (pydantic's model machinery is not needed to read the shipped data)."""
+    from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+    from tradesim.codes import AGGREGATES, area, country_problem
+
+    def got(message: str, value: str) -> ValueError:
+        return ValueError(f"{message}, got {value!r}")
+
+    class Codes(BaseModel):
+        """What a data row's coded columns may hold: one pydantic model for the vocabulary above.
+
+        A row of a data folder is validated field by field (:func:`code_problems`); a column that depends
+        on another (``flow`` on ``kind``, ``unit`` on ``kind``) is checked against it when that one is valid.
+        """
+
+        model_config = ConfigDict(frozen=True, extra="forbid")
+
+        kind: str
+        reporter: str
+        partner: str
+        flow: str
+        period: str
+        unit: str
+        status: str
+        reported_by: str
+        undated: bool = False  # a target stated without a year (period "coming years", no year)
+
+        @field_validator("kind")
+        @classmethod
+        def _kind(cls, value: str) -> str:
+            if value not in KINDS:
+                raise got(f"must be one of {', '.join(KINDS)}", value)
+            return value
+
+        @field_validator("reporter", "partner")
+        @classmethod
+        def _area(cls, value: str, info: ValidationInfo) -> str:
+            if info.data.get("kind") == "fx":
+                if not re.fullmatch(r"[A-Z]{3}", value):
+                    raise got("must be an ISO 4217 currency code such as EUR or USD (kind fx)", value)
+            elif value not in AGGREGATES and area(value) is None and (problem := country_problem(value)):
+                raise ValueError(f"{problem} (or an aggregate: {', '.join(AGGREGATES)})")
+            return value
+
+        @field_validator("flow")
+        @classmethod
+        def _flow(cls, value: str, info: ValidationInfo) -> str:
+            kind = info.data.get("kind")
+            if kind in FLOWS and value not in FLOWS[kind]:
+                raise got(f"must be one of {', '.join(FLOWS[kind])} for kind {kind}", value)
+            return value
+
+        @field_validator("unit")
+        @classmethod
+        def _unit(cls, value: str, info: ValidationInfo) -> str:
+            kind = info.data.get("kind")
+            if kind == "fx":
+                if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", value):
+                    raise got("must be CUR_per_CUR for kind fx, e.g. USD_per_EUR", value)
+            elif kind == "share":
+                if value != "percent":
+                    raise got("must be percent for kind share", value)
+            elif money_unit(value) is None:
+                raise got(f"must be {UNITS}", value)
+            return value
+
+        @field_validator("status")
+        @classmethod
+        def _status(cls, value: str) -> str:
+            if value not in STATUSES:
+                raise got(f"must be one of {', '.join(STATUSES)}", value)
+            return value
+
+        @field_validator("reported_by")
+        @classmethod
+        def _reported_by(cls, value: str) -> str:
+            if not REPORTED_BY.match(value):
+                raise got(
+                    "must name whose statistics these are: a country code (KAZ) or an institution (ECB)",
+                    value,
+                )
+            return value
+
+        @field_validator("period")
+        @classmethod
+        def _period(cls, value: str, info: ValidationInfo) -> str:
+            return value  # checked in code_problems: it depends on `undated`, which comes after it
+
+    return Codes
+
+
+_CODES: list[Any] = []
+
+
+def code_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (column, message) problems of a row's coded columns (``kind`` … ``reported_by``, ``undated``), in
+    the columns' order: the :class:`Codes` model's verdict."""
+    from pydantic import ValidationError
+
+    if not _CODES:
+        _CODES.append(_codes_model())
+    codes = _CODES[0]
+    problems: list[tuple[str, str]] = []
+    try:
+        codes.model_validate(values)
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append((str(item["loc"][0]), message))
+    period, kind = values["period"], values["kind"]
+    if not (PERIOD.match(period) or values["undated"] or (kind == "fx" and DAY_RANGE.match(period))):
+        problems.append(("period", f"must be {PERIODS}, got {period!r}"))
+    order = {name: i for i, name in enumerate(COLUMNS)}
+    return sorted(problems, key=lambda p: order.get(p[0], len(order)))
