@@ -12,6 +12,7 @@ Every year: ``total = bilateral + rest_of_world`` and ``share = bilateral / tota
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -163,15 +164,30 @@ def event_ramp(event: Event, years: np.ndarray) -> Any:
     return np.clip((years - event.year + 1) / event.ramp_years, 0.0, 1.0)
 
 
-def apply_events(path: np.ndarray, events: list[Event], years: np.ndarray) -> Any:
+def apply_events(
+    path: np.ndarray,
+    events: Sequence[Event],
+    years: np.ndarray,
+    *,
+    ramps: Sequence[np.ndarray] | None = None,
+    weights: Sequence[np.ndarray | None] | None = None,
+) -> Any:
+    """The one event kernel (module docstring): ``path · Π(1 + relative·w·ramp) + Σ amount·w·ramp``.
+
+    ``path`` has the years on its last axis and any leading axes (the grid's values, the Monte Carlo's runs);
+    ``ramps`` are the events' ramps when already computed; ``weights[i]`` multiplies event ``i``'s ramp and
+    broadcasts against ``path`` (the Monte Carlo's 0/1 per run for an event that may not happen; ``None``: it
+    does)."""
     factor = np.ones_like(path)
     added = np.zeros_like(path)
-    for event in events:
-        ramp = event_ramp(event, years)
+    for i, event in enumerate(events):
+        ramp = ramps[i] if ramps is not None else event_ramp(event, years)
+        weight = weights[i] if weights is not None else None
+        share = ramp if weight is None else ramp * weight
         if event.relative is not None:
-            factor *= 1.0 + event.relative * ramp
+            factor *= 1.0 + event.relative * share
         else:
-            added += (event.amount or 0.0) * ramp
+            added += (event.amount or 0.0) * share
     return path * factor + added
 
 

@@ -395,16 +395,14 @@ def _apply_linear(
     offset: int,
     happens: dict[int, np.ndarray],
 ) -> Any:
-    factor = np.ones_like(level)
-    added = np.zeros_like(level)
-    for k, (event, ramp) in enumerate(events):
-        indicator = happens.get(offset + k)
-        weight = ramp[:, None] if indicator is None else ramp[:, None] * indicator
-        if event.relative is not None:
-            factor *= 1.0 + event.relative * weight
-        else:
-            added += (event.amount or 0.0) * weight
-    return level * factor + added
+    """Amount and relative events on ``level`` (years × runs): the projection's own event kernel,
+    :func:`tradesim.model.apply_events`, run over the runs, each event weighted by whether it happens."""
+    weights = [
+        None if (indicator := happens.get(offset + k)) is None else indicator[:, None]
+        for k in range(len(events))
+    ]
+    ramps = [ramp for _, ramp in events]
+    return model.apply_events(level.T, [e for e, _ in events], np.empty(0), ramps=ramps, weights=weights).T
 
 
 def _to_log_path(shocks: np.ndarray, sd: float, log_path: np.ndarray) -> None:
