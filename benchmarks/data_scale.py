@@ -20,7 +20,21 @@ import tempfile
 import time
 from pathlib import Path
 
-HEADER = ["kind", "reporter", "partner", "flow", "year", "period", "value", "unit", "status", "reported_by", "source", "url", "note"]
+HEADER = [
+    "kind",
+    "reporter",
+    "partner",
+    "flow",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "reported_by",
+    "source",
+    "url",
+    "note",
+]
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 

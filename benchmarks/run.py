@@ -97,12 +97,16 @@ def main() -> None:
     floor = wall([PYTHON, "-c", "import pandas, typer, rich"], repeat)
     help_time = wall([TRADESIM, "--help"], repeat)
     stack = wall([PYTHON, "-c", "import typer, rich, numpy, pydantic"], repeat)
+    minimal = wall(
+        [PYTHON, str(REPO / "benchmarks" / "minimal_typer_app.py"), "project", "--target", "20e9"], repeat
+    )
     project = wall([TRADESIM, "project", "--target", "20e9"], repeat)
     project_by = wall([TRADESIM, "project", "--target", "20e9", "--by", "2027"], repeat)
     print(f"\n{'start-up (median of ' + str(repeat) + ')':<48}{'seconds':>10}{'× floor':>10}{'× stack':>10}")
     rows = [
         ('python -c "import pandas, typer, rich"', floor),
         ('python -c "import typer, rich, numpy, pydantic"', stack),
+        ("a typer app with project's options, one table", minimal),
         ("tradesim --help", help_time),
         ("tradesim project --target 20e9", project),
         ("tradesim project --target 20e9 --by 2027", project_by),
