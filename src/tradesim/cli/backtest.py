@@ -13,10 +13,12 @@ from tradesim.cli.options import (
     DataDir,
     Format,
     Output,
+    PartnerOption,
+    ReporterOption,
     ScenarioDir,
-    check_countries,
     dataset,
     format_option,
+    pair,
 )
 from tradesim.errors import InputError
 
@@ -26,8 +28,8 @@ def backtest(
     scenario_name: Annotated[
         str | None, typer.Argument(metavar="[SCENARIO]", help="For --method scenario: its bilateral growth.")
     ] = None,
-    reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")] = "KAZ",
-    partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")] = "ITA",
+    reporter: ReporterOption = None,
+    partner: PartnerOption = None,
     method: Annotated[str, typer.Option(help="cagr:K (the trailing K-year growth) or scenario.")] = "cagr:3",
     start: Annotated[int | None, typer.Option("--from", help="The first origin year.")] = None,
     horizons: Annotated[str, typer.Option(help="Years ahead, comma-separated.")] = "1,2,3,5",
@@ -53,7 +55,7 @@ def backtest(
     from tradesim import scenario
 
     chosen_format = render.settle(format, output, TABLES)
-    check_countries(reporter=reporter, partner=partner)
+    reporter, partner = pair(reporter, partner)
     try:
         steps = [int(h) for h in horizons.split(",")]
     except ValueError:

@@ -13,16 +13,18 @@ from tradesim.cli.options import (
     DataDir,
     Format,
     Output,
-    check_countries,
+    PartnerOption,
+    ReporterOption,
     dataset,
     format_option,
+    pair,
 )
 
 
 @app.command(short_help="The full year from a partial-year figure.")
 def nowcast(
-    reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")] = "KAZ",
-    partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")] = "ITA",
+    reporter: ReporterOption = None,
+    partner: PartnerOption = None,
     year: Annotated[
         int | None, typer.Option(help="The year to estimate (default: the latest with a partial figure).")
     ] = None,
@@ -45,7 +47,7 @@ def nowcast(
     from tradesim import nowcast as core
 
     chosen_format = render.settle(format, output, TABLES)
-    check_countries(reporter=reporter, partner=partner)
+    reporter, partner = pair(reporter, partner)
     if evaluate:
         render.emit(core.evaluate(reporter, partner, data=dataset(data_dir)), chosen_format, output)
         return

@@ -160,3 +160,26 @@ def check_countries(**codes: str) -> None:
     for option, code in codes.items():
         if (problem := country_problem(code)) is not None:
             raise InputError(f"--{option}: {problem}")
+
+
+ReporterOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The reporter, ISO 3166 alpha-3 (default: the reference case's, KAZ).", show_default=False
+    ),
+]
+PartnerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The partner, ISO 3166 alpha-3 (default: the reference case's, ITA).", show_default=False
+    ),
+]
+
+
+def pair(reporter: str | None, partner: str | None = None) -> tuple[str, str]:
+    """``--reporter`` and ``--partner``, the reference case's (``reference.toml``) where not given, checked."""
+    from tradesim.reference import reference
+
+    chosen = (reporter or reference().reporter, partner or reference().partner)
+    check_countries(reporter=chosen[0], partner=chosen[1])
+    return chosen

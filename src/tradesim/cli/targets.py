@@ -13,10 +13,11 @@ from tradesim.cli.options import (
     DataDir,
     Format,
     Output,
+    ReporterOption,
     ScenarioDir,
-    check_countries,
     dataset,
     format_option,
+    pair,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_rate
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 @app.command(short_help="Every announced target: met, on track, behind, off track.")
 def targets(
-    reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")] = "KAZ",
+    reporter: ReporterOption = None,
     partner: Annotated[list[str] | None, typer.Option(help="Only these partners (repeatable).")] = None,
     as_of: Annotated[int | None, typer.Option(help="Judge with the data up to YEAR only.")] = None,
     total_growth: Annotated[
@@ -46,7 +47,7 @@ def targets(
     from tradesim.errors import TradesimError
 
     chosen_format = render.settle(format, output, TABLES)
-    check_countries(reporter=reporter)
+    reporter = pair(reporter)[0]
     growth = parse_rate(total_growth, what="--total-growth")
     try:
         scenarios = scenario.load_many([], scenario.scenario_directory(scenario_dir))

@@ -18,11 +18,14 @@ from tradesim.cli.options import (
     Format,
     GrowthOption,
     Output,
+    PartnerOption,
+    ReporterOption,
     RestGrowthOption,
     ScenarioDir,
     chosen_scenarios,
     dataset,
     format_option,
+    pair,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_money, parse_rate
@@ -202,8 +205,8 @@ def plot(
     runs: Annotated[int, typer.Option(help="fan: simulated paths.")] = 100_000,
     seed: Annotated[int, typer.Option(help="fan: the seed.")] = 1,
     swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
-    reporter: Annotated[str, typer.Option(help="backtest: the reporter.")] = "KAZ",
-    partner: Annotated[str, typer.Option(help="backtest: the partner.")] = "ITA",
+    reporter: ReporterOption = None,
+    partner: PartnerOption = None,
     method: Annotated[
         str, typer.Option(help="backtest: cagr:K or scenario (as in `tradesim backtest`).")
     ] = "cagr:3",
@@ -226,6 +229,7 @@ def plot(
     if kind is PlotKind.backtest:
         from tradesim import backtest
 
+        reporter, partner = pair(reporter, partner)
         model_scenario = None
         if scenarios:
             if len(scenarios) != 1:
