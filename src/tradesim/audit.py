@@ -33,12 +33,14 @@ class Verdict:
     holds: bool
     would_hold_if: str  # empty when it holds
     actual: str  # what the actuals say, where they speak to the claim
+    currency: str = "USD"  # the scenario's: the baseline and any amount claimed or computed
 
     def to_json(self) -> dict[str, Any]:
         claim = self.claim
         claimed: Any = claim.value if claim.value is not None else {"min": claim.min, "max": claim.max}
         return {
             "scenario": self.scenario,
+            "currency": self.currency,
             "baseline": self.baseline,
             "quote": claim.quote,
             "source": claim.source,
@@ -93,6 +95,7 @@ def _judge(claim: Claim, projection: model.Projection) -> Verdict:
         holds=result.holds,
         would_hold_if="" if result.holds else would_hold_if(claim, result, projection),
         actual=_actual(claim, projection),
+        currency=scenario.currency,
     )
 
 

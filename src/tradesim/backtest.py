@@ -76,6 +76,7 @@ class Backtest(Result):
     forecasts: tuple[Forecast, ...]
     scores: tuple[HorizonScore, ...]
     warnings: tuple[str, ...] = ()
+    currency: str = "USD"  # of the actuals and forecasts
 
     def calibrated_sd(self) -> float | None:
         return calibrate(self.forecasts)
@@ -93,6 +94,7 @@ class Backtest(Result):
             "partner": self.partner,
             "method": self.method,
             "vintage": self.vintage,
+            "currency": self.currency,
             "sd": self.sd,
             "calibrated_sd": self.calibrated_sd(),
             "horizons": [vars(s) for s in self.scores],
@@ -122,7 +124,7 @@ class Backtest(Result):
             {
                 "horizon": f"{s.horizon} yr",
                 "n": str(s.n),
-                "mean error": "—" if s.mean_error is None else format_money(s.mean_error),
+                "mean error": "—" if s.mean_error is None else format_money(s.mean_error, self.currency),
                 "bias": pct(s.bias),
                 "MAPE": "—" if s.mape is None else format_percent(s.mape, 1),
                 "RMSE log": "—" if s.rmse_log is None else f"{s.rmse_log:.3f}",
@@ -134,7 +136,12 @@ class Backtest(Result):
 
 
 def actual_series(
-    reporter: str, partner: str, vintage: str = "latest", *, data: Dataset | None = None
+    reporter: str,
+    partner: str,
+    vintage: str = "latest",
+    *,
+    data: Dataset | None = None,
+    currency: str = "USD",
 ) -> tuple[dict[int, float], list[str]]:
     """Year → full-year figure of the pair (reporter's statistics) in ``data`` (default: the shipped data);
     for ``first``, the earliest published."""
@@ -145,13 +152,17 @@ def actual_series(
     )
     series = {}
     for year in years:
-        found = data.pick(reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True)
+        found = data.pick(
+            reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True, currency=currency
+        )
         if vintage == "first":
             dated = [
                 o
                 for o in data.select(kind="trade", reporter=reporter, partner=partner, year=year, period="FY")
-                if o.published and o.status in STATUS_RANK and money_unit(o.unit) and o.currency == "USD"
+                if o.published and o.status in STATUS_RANK and money_unit(o.unit)
             ]
+            # in the currency asked for: converted at the year's annual average where it is not
+            dated = [c for o in dated if (c := o if o.currency == currency else data.convert(o, currency))]
             if dated:
                 found = min(dated, key=lambda o: o.published)
         if found is not None:
@@ -192,13 +203,14 @@ def run(
     scenario: Scenario | None = None,
     sd: float | None = None,
     data: Dataset | None = None,
+    currency: str = "USD",
 ) -> Backtest:
     """Backtest ``method`` on the pair's full-year history in ``data`` (module docstring)."""
     if vintage not in ("first", "latest"):
         raise InputError(f"--vintage must be first or latest, got {vintage!r}")
     if not horizons or any(h < 1 or h > 50 for h in horizons):
         raise InputError(f"--horizons must be whole numbers from 1 to 50, got {list(horizons)}")
-    series, warnings = actual_series(reporter, partner, vintage, data=data)
+    series, warnings = actual_series(reporter, partner, vintage, data=data, currency=currency)
     kind, k = _growth(method, scenario)
     sigma = (
         sd
@@ -233,7 +245,16 @@ def run(
         warnings.append(f"no origin has both what {method} needs and an actual {list(horizons)} years later")
     scores = tuple(_score(h, [f for f in forecasts if f.horizon == h], sigma) for h in horizons)
     return Backtest(
-        reporter, partner, method, sigma, vintage, series, tuple(forecasts), scores, tuple(warnings)
+        reporter,
+        partner,
+        method,
+        sigma,
+        vintage,
+        series,
+        tuple(forecasts),
+        scores,
+        tuple(warnings),
+        currency,
     )
 
 

@@ -87,6 +87,7 @@ class ScenarioCheck:
     snapshot: SnapshotResult
     expectations: tuple[ExpectationResult, ...] = field(default_factory=tuple)
     update_command: str = ""  # what writes this snapshot, for messages
+    currency: str = "USD"  # the scenario's: the snapshot's amounts are in it
 
     @property
     def passed(self) -> bool:
@@ -299,6 +300,7 @@ def check_one(
         snapshot,
         _expectations(scenario, projection),
         update_command(scenario, directory),
+        scenario.currency,
     )
 
 
@@ -413,6 +415,7 @@ def to_json(results: Sequence[ScenarioCheck], rtol: float, atol: float) -> dict[
             {
                 "name": r.scenario,
                 "file": str(r.file) if r.file else None,
+                "currency": r.currency,
                 "passed": r.passed,
                 "snapshot": {
                     "file": str(r.snapshot.path),

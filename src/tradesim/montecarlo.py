@@ -61,6 +61,7 @@ class SimulationResult:
     reached_year_distribution: dict[str, float]  # "2027": P(first reached in 2027), ..., "never"
     median_reached_year: int | None  # the first year the median bilateral path reaches the target
     median_share_at_reached: float | None  # the median share in that year
+    currency: str = "USD"  # the scenario's: every amount above is in it
 
     def frame(self) -> pd.DataFrame:
         """One row per year (the index): P(≥ target), P(reached by), and the percentiles of bilateral trade
@@ -612,6 +613,7 @@ def _summarise(plan: _Plan, totals: _Totals, runs: int, seed: int, target: float
         distribution,
         median_year,
         median_share,
+        plan.scenario.currency,
     )
 
 
@@ -622,9 +624,11 @@ def to_json(results: list[SimulationResult]) -> dict[str, Any]:
         "runs": first.runs,
         "seed": first.seed,
         "target": first.target if all(r.target == first.target for r in results) else None,
+        "currency": first.currency if all(r.currency == first.currency for r in results) else None,
         "scenarios": [
             {
                 "name": r.scenario,
+                "currency": r.currency,
                 "target": r.target,
                 "median_reached_year": r.median_reached_year,
                 "median_share_at_reached": r.median_share_at_reached,

@@ -49,6 +49,7 @@ class Nowcast(Result):
     used: tuple[Observation, ...]  # every observation the estimate rests on (the partial figure first)
     warnings: tuple[str, ...] = ()
     ratios: tuple[tuple[int, float], ...] = field(default=())  # (year, FY / partial) of the history used
+    currency: str = "USD"  # of the partial figure, the estimate and its interval
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -56,6 +57,7 @@ class Nowcast(Result):
             "partner": self.partner,
             "year": self.year,
             "from_period": self.from_period,
+            "currency": self.currency,
             "partial": self.partial.amount,
             "estimate": self.estimate,
             "low": self.low,
@@ -76,9 +78,10 @@ class Nowcast(Result):
             {
                 "year": str(self.year),
                 "from": self.from_period,
-                "partial": format_money(self.partial.amount, digits=2),
-                "estimate": format_money(self.estimate, digits=2),
-                "90% interval": f"{format_money(self.low, digits=2)}–{format_money(self.high, digits=2)}",
+                "partial": format_money(self.partial.amount, self.currency, digits=2),
+                "estimate": format_money(self.estimate, self.currency, digits=2),
+                "90% interval": f"{format_money(self.low, self.currency, digits=2)}–"
+                f"{format_money(self.high, self.currency, digits=2)}",
                 "method": self.method,
                 "history (FY / partial)": ", ".join(f"{y}: ×{r:.3f}" for y, r in self.ratios) or "—",
             }
@@ -95,6 +98,7 @@ class Nowcast(Result):
                     "reporter": self.reporter,
                     "partner": self.partner,
                     "from_period": self.from_period,
+                    "currency": self.currency,
                     "partial": self.partial.amount,
                     "estimate": self.estimate,
                     "low": self.low,
@@ -105,12 +109,14 @@ class Nowcast(Result):
         ).set_index("year")
 
 
-def _figure(data: Dataset, reporter: str, partner: str, year: int, period: str) -> Observation | None:
-    return data.pick(reporter=reporter, partner=partner, year=year, period=period)
+def _figure(
+    data: Dataset, reporter: str, partner: str, year: int, period: str, currency: str = "USD"
+) -> Observation | None:
+    return data.pick(reporter=reporter, partner=partner, year=year, period=period, currency=currency)
 
 
 def _history(
-    data: Dataset, reporter: str, partner: str, period: str, skip: int
+    data: Dataset, reporter: str, partner: str, period: str, skip: int, currency: str = "USD"
 ) -> list[tuple[int, Observation, Observation]]:
     """(year, partial, full year) for every year but ``skip`` that has both, one reporter's statistics."""
     years = sorted(
@@ -121,8 +127,8 @@ def _history(
         if year == skip:
             continue
         partial, full = (
-            _figure(data, reporter, partner, year, period),
-            _figure(data, reporter, partner, year, "FY"),
+            _figure(data, reporter, partner, year, period, currency),
+            _figure(data, reporter, partner, year, "FY", currency),
         )
         if partial is not None and full is not None and partial.amount > 0 and full.amount > 0:
             found.append((year, partial, full))
@@ -130,7 +136,12 @@ def _history(
 
 
 def latest_partial(
-    reporter: str, partner: str, year: int | None = None, *, data: Dataset | None = None
+    reporter: str,
+    partner: str,
+    year: int | None = None,
+    *,
+    data: Dataset | None = None,
+    currency: str = "USD",
 ) -> Observation:
     """The partial-year figure covering the most months of ``year`` (default: the latest year that has one)
     in ``data`` (default: the shipped data)."""
@@ -154,7 +165,7 @@ def latest_partial(
     latest = max(o.year for o in candidates)
     chosen = year if year is not None else latest
     period = max((o.period for o in candidates if o.year == chosen), key=lambda p: months(p) or 0)
-    found = _figure(data, reporter, partner, chosen, period)
+    found = _figure(data, reporter, partner, chosen, period, currency)
     assert found is not None
     return found
 
@@ -166,6 +177,7 @@ def nowcast(
     period: str | None = None,
     *,
     data: Dataset | None = None,
+    currency: str = "USD",
 ) -> Nowcast:
     """The full year ``year`` (default: the latest with a partial figure) from its ``period`` figure (default:
     the one covering the most months) in ``data`` (default: the shipped data). Module docstring for the
@@ -177,8 +189,10 @@ def nowcast(
             raise DataError(
                 [Problem(f"--from must be a period starting in January ({allowed}), got {period!r}")]
             )
-        chosen_year = year if year is not None else latest_partial(reporter, partner, data=data).year
-        partial = _figure(data, reporter, partner, chosen_year, period)
+        chosen_year = (
+            year if year is not None else latest_partial(reporter, partner, data=data, currency=currency).year
+        )
+        partial = _figure(data, reporter, partner, chosen_year, period, currency)
         if partial is None:
             raise DataError(
                 [
@@ -188,13 +202,16 @@ def nowcast(
                 ]
             )
     else:
-        partial = latest_partial(reporter, partner, year, data=data)
+        partial = latest_partial(reporter, partner, year, data=data, currency=currency)
     m = months(partial.period)
     assert m is not None
     warnings: list[str] = []
-    history, method = _history(data, reporter, partner, partial.period, partial.year), "pair"
+    history, method = _history(data, reporter, partner, partial.period, partial.year, currency), "pair"
     if not history:
-        history, method = _history(data, reporter, "WLD", partial.period, partial.year), "reporter total"
+        history, method = (
+            _history(data, reporter, "WLD", partial.period, partial.year, currency),
+            "reporter total",
+        )
     logs = [math.log(full.amount / part.amount) for _, part, full in history]
     fallback_sd = 0.2 * (12 - m) / 12
     if not logs:
@@ -219,6 +236,7 @@ def nowcast(
     if partial.status != "reported":
         warnings.append(f"the {partial.period} {partial.year} figure is {partial.status}")
     used = (partial, *(o for _, part, full in history for o in (part, full)))
+    warnings += [f"{o.label()} was {o.fx}" for o in used if o.fx]
     return Nowcast(
         reporter,
         partner,
@@ -232,6 +250,7 @@ def nowcast(
         tuple(used),
         tuple(warnings),
         tuple((y, full.amount / part.amount) for y, part, full in history),
+        currency,
     )
 
 
@@ -255,9 +274,11 @@ class Evaluation:
 class Evaluations(list[Evaluation], Result):
     """The leave-one-out record of one pair (:func:`evaluate`)."""
 
-    def __init__(self, evaluations: list[Evaluation], reporter: str, partner: str) -> None:
+    def __init__(
+        self, evaluations: list[Evaluation], reporter: str, partner: str, currency: str = "USD"
+    ) -> None:
         super().__init__(evaluations)
-        self.reporter, self.partner = reporter, partner
+        self.reporter, self.partner, self.currency = reporter, partner, currency
 
     @property
     def title(self) -> str:
@@ -271,6 +292,7 @@ class Evaluations(list[Evaluation], Result):
         return {
             "reporter": self.reporter,
             "partner": self.partner,
+            "currency": self.currency,
             "interval": INTERVAL,
             "evaluations": [
                 {**r.nowcast.to_json(), "actual": r.actual, "error": r.error, "held": r.held} for r in self
@@ -282,10 +304,11 @@ class Evaluations(list[Evaluation], Result):
             {
                 "year": str(r.year),
                 "from": r.period,
-                "partial": format_money(r.nowcast.partial.amount, digits=2),
-                "estimate": format_money(r.nowcast.estimate, digits=2),
-                "90% interval": f"{format_money(r.nowcast.low, digits=2)}–{format_money(r.nowcast.high, digits=2)}",
-                "actual": format_money(r.actual, digits=2),
+                "partial": format_money(r.nowcast.partial.amount, r.nowcast.currency, digits=2),
+                "estimate": format_money(r.nowcast.estimate, r.nowcast.currency, digits=2),
+                "90% interval": f"{format_money(r.nowcast.low, r.nowcast.currency, digits=2)}–"
+                f"{format_money(r.nowcast.high, r.nowcast.currency, digits=2)}",
+                "actual": format_money(r.actual, r.nowcast.currency, digits=2),
                 "error": format_percent(r.error, 1, signed=True),
                 "held": "yes" if r.held else "no",
                 "method": f"{r.nowcast.method} (n={len(r.nowcast.ratios)})",
@@ -328,19 +351,26 @@ class Evaluations(list[Evaluation], Result):
         ).set_index("year")
 
 
-def evaluate(reporter: str, partner: str, *, data: Dataset | None = None) -> Evaluations:
+def evaluate(
+    reporter: str, partner: str, *, data: Dataset | None = None, currency: str = "USD"
+) -> Evaluations:
     """Leave-one-out: every year with a full-year figure and a partial one, nowcast without that year's FY."""
     data = data or shipped()
-    results = Evaluations([], reporter, partner)
+    results = Evaluations([], reporter, partner, currency)
     partials = data.select(
         kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
     )
     for year, period in sorted({(o.year, o.period) for o in partials if months(o.period)}):
-        actual = _figure(data, reporter, partner, year, "FY")
+        actual = _figure(data, reporter, partner, year, "FY", currency)
         if actual is None:
             continue
         results.append(
-            Evaluation(year, period, nowcast(reporter, partner, year, period, data=data), actual.amount)
+            Evaluation(
+                year,
+                period,
+                nowcast(reporter, partner, year, period, data=data, currency=currency),
+                actual.amount,
+            )
         )
     return results
 

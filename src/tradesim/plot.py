@@ -123,7 +123,7 @@ def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
             color="black",
             linestyle="--",
             linewidth=1,
-            label=_text(f"target {format_money(sim.target)}"),
+            label=_text(f"target {format_money(sim.target, sim.currency)}"),
         )
         by_end = format_percent(float(sim.p_reached_by[-1]))
         ax.set_title(
@@ -132,7 +132,7 @@ def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
             fontsize=10,
         )
         ax.set_xlabel("year")
-        ax.set_ylabel("bilateral trade, billions")
+        ax.set_ylabel(f"bilateral trade, billions of {sim.currency}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
     fig.suptitle("Simulated bilateral trade: percentile fan", fontsize=12)
@@ -165,7 +165,13 @@ def tornado(result: Tornado, output: Path) -> Path:
         )
     ax.set_yticks(range(len(swings)))
     ax.set_yticklabels(
-        [_text(f"{_short(s.input)}\n{s.format_value(s.low)} … {s.format_value(s.high)}") for s in swings],
+        [
+            _text(
+                f"{_short(s.input)}\n{s.format_value(s.low, result.currency)} … "
+                f"{s.format_value(s.high, result.currency)}"
+            )
+            for s in swings
+        ],
         fontsize=7,
     )
     ax.axvline(base, color="black", linewidth=1)

@@ -76,6 +76,7 @@ class Tornado:
     reached: int | None
     share_at_horizon: float
     swings: tuple[Swing, ...]
+    currency: str = "USD"  # the scenario's: amounts swung are in it
 
     @property
     def title(self) -> str:
@@ -89,6 +90,7 @@ class Tornado:
         return [
             {
                 "scenario": self.scenario,
+                "currency": self.currency,
                 "input": s.input,
                 "base": s.base,
                 "low": s.low,
@@ -106,7 +108,7 @@ class Tornado:
         return [
             {
                 "input": s.input,
-                "down … up": f"{s.format_value(s.low)} … {s.format_value(s.high)}",
+                "down … up": f"{s.format_value(s.low, self.currency)} … {s.format_value(s.high, self.currency)}",
                 "reached": f"{_year(s.reached_low, self.horizon)} … {_year(s.reached_high, self.horizon)}",
                 f"share {self.horizon}": f"{format_percent(s.share_low)} … {format_percent(s.share_high)}",
                 "swing": "—" if math.isnan(s.share_swing) else f"{s.share_swing * 100:.1f} pp",
@@ -312,6 +314,7 @@ def tornado(
         reference.reached_year(target),
         float(reference.share[-1]),
         tuple(ordered),
+        scenario.currency,
     )
 
 
@@ -330,6 +333,7 @@ class Grid(Result):
     row_axis: Axis
     column_axis: Axis
     values: np.ndarray  # rows × columns; NaN where the target is not reached by the horizon
+    currency: str = "USD"  # of the baseline and target axes
 
     @property
     def title(self) -> str:
@@ -345,6 +349,7 @@ class Grid(Result):
     def to_json(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
+            "currency": self.currency,
             "metric": self.metric,
             "year": self.year,
             "rows": {"name": self.row_axis.name, "values": self.row_axis.values.tolist()},
@@ -365,7 +370,7 @@ class Grid(Result):
         rate_like = {"growth", "rest-growth"}
 
         def label(name: str, value: float) -> str:
-            return format_percent(value, 1) if name in rate_like else format_money(value)
+            return format_percent(value, 1) if name in rate_like else format_money(value, self.currency)
 
         def cell(value: float) -> str:
             if math.isnan(value):
@@ -447,7 +452,13 @@ def grid(
         values = b / (b + rest)
     shape = (rows.values.size, columns.values.size)
     return Grid(
-        scenario.name, metric, year, rows, columns, np.broadcast_to(values, shape).astype(float).copy()
+        scenario.name,
+        metric,
+        year,
+        rows,
+        columns,
+        np.broadcast_to(values, shape).astype(float).copy(),
+        scenario.currency,
     )
 
 

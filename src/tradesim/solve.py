@@ -103,16 +103,27 @@ class Answers(list[Any], Result):
     """The answers of one goal seek (``kind``: growth, year, share, rest-growth), one per scenario and
     baseline; ``solved`` says what was solved, ``display`` the rows people read."""
 
-    def __init__(self, kind: str, solved: str, answers: Sequence[Any], display: Rows | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        solved: str,
+        answers: Sequence[Any],
+        display: Rows | None = None,
+        currencies: Sequence[str] = (),
+    ) -> None:
         super().__init__(answers)
         self.kind, self.solved, self.display = kind, solved, list(display or [])
+        self.currencies = list(currencies) or ["USD"] * len(answers)  # each answer's scenario's
 
     @property
     def title(self) -> str:
         return f"Solved: {self.solved}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"solve": self.kind, "solved": self.solved, "results": [dataclasses.asdict(a) for a in self]}
+        results = [
+            {**dataclasses.asdict(a), "currency": c} for a, c in zip(self, self.currencies, strict=True)
+        ]
+        return {"solve": self.kind, "solved": self.solved, "results": results}
 
     def rows(self) -> Rows:
         return self.display
@@ -121,7 +132,7 @@ class Answers(list[Any], Result):
         """One row per answer, indexed by scenario."""
         import pandas as pd
 
-        return pd.DataFrame([dataclasses.asdict(a) for a in self]).set_index("scenario")
+        return pd.DataFrame(self.to_json()["results"]).set_index("scenario")
 
 
 def _within(scenario: Scenario, year: int) -> Scenario:

@@ -10,12 +10,14 @@ from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
     TABLES,
+    CurrencyOption,
     DataDir,
     Format,
     Output,
     PartnerOption,
     ReporterOption,
     ScenarioDir,
+    currency_code,
     dataset,
     format_option,
     pair,
@@ -30,6 +32,7 @@ def backtest(
     ] = None,
     reporter: ReporterOption = None,
     partner: PartnerOption = None,
+    currency: CurrencyOption = "USD",
     method: Annotated[str, typer.Option(help="cagr:K (the trailing K-year growth) or scenario.")] = "cagr:3",
     start: Annotated[int | None, typer.Option("--from", help="The first origin year.")] = None,
     horizons: Annotated[str, typer.Option(help="Years ahead, comma-separated.")] = "1,2,3,5",
@@ -56,6 +59,7 @@ def backtest(
 
     chosen_format = render.settle(format, output, TABLES)
     reporter, partner = pair(reporter, partner)
+    currency = currency_code(currency)
     try:
         steps = [int(h) for h in horizons.split(",")]
     except ValueError:
@@ -75,6 +79,7 @@ def backtest(
         scenario=chosen,
         sd=sd,
         data=dataset(data_dir),
+        currency=currency,
     )
     implied = result.calibrated_sd()
     render.emit(result, chosen_format, output)

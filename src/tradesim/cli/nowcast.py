@@ -10,11 +10,13 @@ from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
     TABLES,
+    CurrencyOption,
     DataDir,
     Format,
     Output,
     PartnerOption,
     ReporterOption,
+    currency_code,
     dataset,
     format_option,
     pair,
@@ -25,6 +27,7 @@ from tradesim.cli.options import (
 def nowcast(
     reporter: ReporterOption = None,
     partner: PartnerOption = None,
+    currency: CurrencyOption = "USD",
     year: Annotated[
         int | None, typer.Option(help="The year to estimate (default: the latest with a partial figure).")
     ] = None,
@@ -48,10 +51,13 @@ def nowcast(
 
     chosen_format = render.settle(format, output, TABLES)
     reporter, partner = pair(reporter, partner)
+    currency = currency_code(currency)
     if evaluate:
-        render.emit(core.evaluate(reporter, partner, data=dataset(data_dir)), chosen_format, output)
+        render.emit(
+            core.evaluate(reporter, partner, data=dataset(data_dir), currency=currency), chosen_format, output
+        )
         return
-    answer = core.nowcast(reporter, partner, year, from_period, data=dataset(data_dir))
+    answer = core.nowcast(reporter, partner, year, from_period, data=dataset(data_dir), currency=currency)
     render.emit(answer, chosen_format, output)
     if chosen_format == "table":
         render.print_notes([f"used: {o.label()} — {o.source}" for o in answer.used])

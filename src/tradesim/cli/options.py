@@ -183,3 +183,19 @@ def pair(reporter: str | None, partner: str | None = None) -> tuple[str, str]:
     chosen = (reporter or reference().reporter, partner or reference().partner)
     check_countries(reporter=chosen[0], partner=chosen[1])
     return chosen
+
+
+CurrencyOption = Annotated[
+    str,
+    typer.Option(
+        help="The currency of every figure (ISO 4217): figures in another converted at annual average rates."
+    ),
+]
+
+
+def currency_code(value: str) -> str:
+    """``--currency``: three capital letters (``eur`` is read as ``EUR``)."""
+    code = value.strip().upper()
+    if not (len(code) == 3 and code.isalpha() and code.isascii()):
+        raise InputError(f"--currency must be an ISO 4217 code such as USD, EUR or KZT, got {value!r}")
+    return code

@@ -173,7 +173,8 @@ def solve_report(
         console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
         console.print(rich_table(rows))
 
-    emit(Answers(kind, solved, answers, rows), format, output, table=table)
+    currencies = [item.currency for item, _ in runs]
+    emit(Answers(kind, solved, answers, rows, currencies), format, output, table=table)
 
 
 def year_check(answer: Any, currency: str = "USD") -> str:
@@ -202,9 +203,13 @@ def check_report(console: Console, results: Sequence[Any]) -> None:
             for d in r.snapshot.differences:
                 share = d.metric == "share"
 
-                def show(value: float | None, share: bool = share) -> str:
+                def show(value: float | None, share: bool = share, currency: str = r.currency) -> str:
                     return (
-                        "—" if value is None else f"{value:.4%}" if share else format_money(value, digits=3)
+                        "—"
+                        if value is None
+                        else f"{value:.4%}"
+                        if share
+                        else format_money(value, currency, digits=3)
                     )
 
                 diff = d.difference
@@ -218,7 +223,7 @@ def check_report(console: Console, results: Sequence[Any]) -> None:
                         if diff is None
                         else f"{diff * 100:+.4f} pp"
                         if share
-                        else f"{'+' if diff >= 0 else ''}{format_money(diff, digits=3)}",
+                        else f"{'+' if diff >= 0 else ''}{format_money(diff, r.currency, digits=3)}",
                         "relative": "—" if diff is None or not d.expected else f"{diff / d.expected:+.2e}",
                     }
                 )
@@ -324,7 +329,9 @@ def audit_report(console: Console, verdicts: Sequence[Any]) -> None:
     for v in verdicts:
         if (v.scenario, v.baseline) != heading:
             heading = (v.scenario, v.baseline)
-            console.print(f"\n[bold]{escape(v.scenario)}[/bold] (baseline {format_money(v.baseline)})")
+            console.print(
+                f"\n[bold]{escape(v.scenario)}[/bold] (baseline {format_money(v.baseline, v.currency)})"
+            )
         mark = "[green]holds[/green]" if v.holds else "[red]does not hold[/red]"
         source = f" ({escape(v.claim.source)})" if v.claim.source else ""
         console.print(f"  {mark}: “{escape(v.claim.quote)}”{source}", soft_wrap=True)

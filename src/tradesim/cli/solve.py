@@ -28,7 +28,7 @@ from tradesim.cli.options import (
     format_option,
 )
 from tradesim.errors import InputError
-from tradesim.quantities import parse_amount, parse_money
+from tradesim.quantities import parse_money
 
 solve_app = typer.Typer(
     cls=Boundary,
@@ -182,24 +182,33 @@ def solve_share(
     from tradesim.quantities import format_money, format_percent, parse_share
 
     chosen_format = render.settle(format, output, TABLES)
-    amount = parse_amount(target, what="--target", positive=True)
+    given, currency = parse_money(target, what="--target", positive=True)
     fraction = parse_share(share, what="--share")
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
-    answers = [solve.total_for_share(s, amount, fraction, year=year, baseline=b) for s, b in runs]
-    rows = [
-        {
-            "scenario": a.scenario,
-            "total needed": format_money(a.total),
-            "rest of world": format_money(a.rest_of_world),
-            "year": str(a.year),
-            "scenario total": format_money(a.reference_total),
-            "change": f"{format_money(a.change)} ({format_percent(a.change_percent, signed=True)})",
-            "check": f"{format_money(a.amount)} / {format_money(a.total)} = {format_percent(a.check, 2)}",
-        }
-        for a in answers
+    amounts, notes = _in_currencies(given, currency, runs, year)
+    answers = [
+        solve.total_for_share(s, amounts[i], fraction, year=year, baseline=b) for i, (s, b) in enumerate(runs)
     ]
-    solved = f"the total trade at which {format_money(amount)} is {format_percent(fraction)} of it"
+    rows = []
+    for a, (item, _) in zip(answers, runs, strict=True):
+
+        def money(value: float, c: str = item.currency) -> str:
+            return format_money(value, c)
+
+        rows.append(
+            {
+                "scenario": a.scenario,
+                "total needed": money(a.total),
+                "rest of world": money(a.rest_of_world),
+                "year": str(a.year),
+                "scenario total": money(a.reference_total),
+                "change": f"{money(a.change)} ({format_percent(a.change_percent, signed=True)})",
+                "check": f"{money(a.amount)} / {money(a.total)} = {format_percent(a.check, 2)}",
+            }
+        )
+    solved = f"the total trade at which {_shown(given, currency, runs)} is {format_percent(fraction)} of it"
     render.solve_report("share", solved, rows, answers, chosen_format, output, runs)
+    render.print_notes(notes)
 
 
 @solve_app.command("rest-growth", short_help="The rest-of-trade growth giving a share.")

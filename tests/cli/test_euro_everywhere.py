@@ -1,0 +1,100 @@
+"""A euro scenario through every command (issue 17): every printed figure in euros, every JSON saying so.
+
+The dollar figures of the shipped data are converted at the ECB's annual average (2023: about 1.0813 USD per
+EUR, recomputed in the test from the same daily rates); a `$` anywhere in a euro run's table is a bug."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.test_currency import _usd_per_eur
+
+EURO = (
+    'currency = "EUR"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n'
+    '[[targets]]\nvalue = "€18B"\n'
+    '[[claims]]\nquote = "about €20B by 2030"\nmetric = "bilateral"\nyear = 2030\nvalue = "20B"\nrtol = 0.05\n'
+    '[[expect]]\nmetric = "reached_year"\nvalue = 2030\n  # 14.5 / 1.0813 = €13.4B; 18 / 13.4 = 1.34 = 1.05^6.03\n'
+)
+
+
+@pytest.fixture
+def euro(write_scenario: Callable[..., Path]) -> Path:
+    return write_scenario("eur", EURO)
+
+
+def _commands(path: Path) -> dict[str, list[str]]:
+    folder = ["--scenarios", str(path.parent)]
+    return {
+        "project": ["project", str(path)],
+        "simulate": ["simulate", str(path), "--runs", "2000", "--seed", "1"],
+        "sensitivity": ["sensitivity", str(path)],
+        "grid": [
+            "sensitivity",
+            str(path),
+            "--grid",
+            "target=15e9:20e9:5e9",
+            "--grid",
+            "baseline=13e9:14e9:1e9",
+        ],
+        "solve growth": ["solve", "growth", str(path), "--target", "€18B", "--by", "2028"],
+        "solve year": ["solve", "year", str(path), "--target", "€18B"],
+        "solve share": ["solve", "share", str(path), "--target", "€18B", "--share", "1/6"],
+        "audit": ["audit", "eur", *folder],
+        "check": ["check", "eur", *folder],
+        "backtest": ["backtest", "--currency", "EUR", "--method", "cagr:1"],
+        "nowcast": ["nowcast", "--currency", "EUR"],
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["project", "simulate", "sensitivity", "grid", "solve growth", "solve year", "solve share", "audit",
+     "check", "backtest", "nowcast"],
+)  # fmt: skip
+def test_no_dollar_sign_in_a_euro_run_and_the_json_says_euro(run: Any, euro: Path, name: str) -> None:
+    args = _commands(euro)[name]
+    if name == "check":
+        assert run(*args, "--update").exit_code == 0
+    table = run(*args)
+    assert table.exit_code in (0, 1), table.stderr  # check and audit report a failure with exit 1 at most
+    assert "$" not in table.stdout, table.stdout
+    if name != "check":  # a check that passes prints no figure
+        assert "€" in table.stdout
+    document = json.loads(run(*args, "--format", "json").stdout)
+    assert "EUR" in json.dumps(document)
+    assert '"USD"' not in json.dumps({k: v for k, v in document.items() if k != "used"})
+
+
+def test_the_numbers_are_the_dollar_ones_converted(run: Any, euro: Path) -> None:
+    rate = _usd_per_eur(2023)
+    (answer,) = json.loads(run(*_commands(euro)["solve share"], "--format", "json").stdout)["results"]
+    assert answer["currency"] == "EUR"
+    assert answer["amount"] == 18e9
+    assert answer["total"] == pytest.approx(18e9 * 6)
+    # the scenario's own total: the 2023 total of $139.8B in euros, the rest of trade +3%/yr to the year reached
+    projected = json.loads(run("project", str(euro), "--format", "json").stdout)["scenarios"][0]
+    assert projected["baseline_total"] == pytest.approx(139.8e9 / rate, rel=1e-9)
+    year = answer["year"]
+    assert answer["reference_total"] == pytest.approx(
+        next(y["total"] for y in projected["years"] if y["year"] == year), rel=1e-12
+    )
+    dollars = run("solve", "share", str(euro), "--target", "$18B", "--share", "1/6", "--format", "json")
+    (converted,) = json.loads(dollars.stdout)["results"]
+    # no --year: at the horizon's rate, which is past the data: the last full year's (2025), held
+    assert converted["amount"] == pytest.approx(18e9 / _usd_per_eur(2025), rel=1e-9)
+    assert "target $18.0B = €" in dollars.stderr
+
+
+def test_a_euro_nowcast_is_the_dollar_one_converted(run: Any) -> None:
+    dollars = json.loads(run("nowcast", "--format", "json").stdout)
+    euros = json.loads(run("nowcast", "--currency", "EUR", "--format", "json").stdout)
+    rate = _usd_per_eur(dollars["year"])
+    assert euros["currency"] == "EUR"
+    assert euros["partial"] == pytest.approx(dollars["partial"] / rate, rel=1e-9)
+    assert euros["estimate"] == pytest.approx(dollars["estimate"] / rate, rel=1e-9)
+    assert run("nowcast", "--currency", "euro").exit_code == 2
