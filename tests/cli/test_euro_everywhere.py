@@ -44,8 +44,8 @@ def _commands(path: Path) -> dict[str, list[str]]:
         "solve growth": ["solve", "growth", str(path), "--target", "€18B", "--by", "2028"],
         "solve year": ["solve", "year", str(path), "--target", "€18B"],
         "solve share": ["solve", "share", str(path), "--target", "€18B", "--share", "1/6"],
-        "audit": ["audit", "eur", *folder],
-        "check": ["check", "eur", *folder],
+        "audit": ["audit", path.stem, *folder],
+        "check": ["check", path.stem, *folder],
         "backtest": ["backtest", "--currency", "EUR", "--method", "cagr:1"],
         "nowcast": ["nowcast", "--currency", "EUR"],
     }
@@ -98,3 +98,33 @@ def test_a_euro_nowcast_is_the_dollar_one_converted(run: Any) -> None:
     assert euros["partial"] == pytest.approx(dollars["partial"] / rate, rel=1e-9)
     assert euros["estimate"] == pytest.approx(dollars["estimate"] / rate, rel=1e-9)
     assert run("nowcast", "--currency", "euro").exit_code == 2
+
+
+TENGE_RATES = {2023: 456.31, 2024: 469.44, 2025: 521.59}  # test rates, KZT per USD (the ECB has no tenge)
+
+
+@pytest.mark.parametrize("name", ["project", "simulate", "sensitivity", "solve growth", "solve share", "audit"])
+def test_a_tenge_scenario_on_the_users_rates(
+    run: Any, write_scenario: Callable[..., Path], tmp_path: Path, name: str
+) -> None:
+    data = tmp_path / "rates"
+    data.mkdir()
+    (data / "kzt.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+        + "".join(
+            f"fx,USD,KZT,rate,{y},FY,{r},KZT_per_USD,reported,NBK,test rate,,\n" for y, r in TENGE_RATES.items()
+        ),
+        encoding="utf-8",
+    )
+    path = write_scenario(
+        "kzt", EURO.replace('"EUR"', '"KZT"').replace("€18B", "9T KZT").replace('"20B"', '"10T"')
+    )
+    args = [a.replace("€18B", "9T KZT") for a in _commands(path)[name]]
+    table = run(*args, "--data", str(data))
+    assert table.exit_code in (0, 1), table.stderr
+    assert "$" not in table.stdout
+    assert "KZT" in table.stdout
+    if name == "project":
+        (entry,) = json.loads(run(*args, "--data", str(data), "--format", "json").stdout)["scenarios"]
+        assert entry["baseline"] == pytest.approx(14.5e9 * TENGE_RATES[2023], rel=1e-9)
+        assert entry["target"] == 9e12
