@@ -199,4 +199,5 @@ def test_wheel_carries_the_scenarios_and_the_data(tmp_path: Path) -> None:
     assert shipped <= names
     assert "tradesim/data/shipped/kazakhstan_trade_sources.csv" in names
     assert "tradesim/data/shipped/reference.toml" in names
+    assert "tradesim/data/shipped/wdi_merchandise.csv.gz" in names
     assert "tradesim/py.typed" in names

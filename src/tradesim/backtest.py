@@ -152,8 +152,14 @@ def actual_series(
     )
     series = {}
     for year in years:
-        found = data.pick(
-            reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True, currency=currency
+        found = data.pick(  # the reporter's own statistics, named: one series, one reporter
+            reporter=reporter,
+            partner=partner,
+            year=year,
+            period="FY",
+            full_year_only=True,
+            currency=currency,
+            reported_by=reporter,
         )
         if vintage == "first":
             dated = [

@@ -112,7 +112,10 @@ class Nowcast(Result):
 def _figure(
     data: Dataset, reporter: str, partner: str, year: int, period: str, currency: str = "USD"
 ) -> Observation | None:
-    return data.pick(reporter=reporter, partner=partner, year=year, period=period, currency=currency)
+    # the reporter's own statistics, named: a ratio is never one reporter's partial over another's year
+    return data.pick(
+        reporter=reporter, partner=partner, year=year, period=period, currency=currency, reported_by=reporter
+    )
 
 
 def _history(

@@ -123,8 +123,14 @@ def _full_years(
     for year in years:
         if as_of is not None and year > as_of:
             continue
-        o = data.pick(
-            reporter=reporter, partner=partner, year=year, period="FY", full_year_only=True, currency=currency
+        o = data.pick(  # the reporter's own statistics, named: a series of one reporter's figures
+            reporter=reporter,
+            partner=partner,
+            year=year,
+            period="FY",
+            full_year_only=True,
+            currency=currency,
+            reported_by=reporter,
         )
         if o is not None:
             found.append(o)

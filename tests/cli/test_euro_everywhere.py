@@ -103,7 +103,9 @@ def test_a_euro_nowcast_is_the_dollar_one_converted(run: Any) -> None:
 TENGE_RATES = {2023: 456.31, 2024: 469.44, 2025: 521.59}  # test rates, KZT per USD (the ECB has no tenge)
 
 
-@pytest.mark.parametrize("name", ["project", "simulate", "sensitivity", "solve growth", "solve share", "audit"])
+@pytest.mark.parametrize(
+    "name", ["project", "simulate", "sensitivity", "solve growth", "solve share", "audit"]
+)
 def test_a_tenge_scenario_on_the_users_rates(
     run: Any, write_scenario: Callable[..., Path], tmp_path: Path, name: str
 ) -> None:
@@ -112,7 +114,8 @@ def test_a_tenge_scenario_on_the_users_rates(
     (data / "kzt.csv").write_text(
         "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
         + "".join(
-            f"fx,USD,KZT,rate,{y},FY,{r},KZT_per_USD,reported,NBK,test rate,,\n" for y, r in TENGE_RATES.items()
+            f"fx,USD,KZT,rate,{y},FY,{r},KZT_per_USD,reported,NBK,test rate,,\n"
+            for y, r in TENGE_RATES.items()
         ),
         encoding="utf-8",
     )

@@ -80,9 +80,19 @@ def test_actual_2024_reached_about_20bn() -> None:
     assert SHIPPED.actual("KAZ", "ITA", 2024).amount == 20e9
 
 
-def test_missing_total_is_a_data_error() -> None:
-    with pytest.raises(DataError, match="no USD figure for KAZ's total trade in 2024"):
-        SHIPPED.total_baseline("KAZ", 2024)
+def test_a_missing_total_falls_back_to_the_world_banks_and_says_so() -> None:
+    # Kazakh statistics hold no 2024 total; the WDI's: exports 82.471 + imports 59.133 (the raw files' rows)
+    total = SHIPPED.total_baseline("KAZ", 2024)
+    assert total.amount == 82_471_000_000 + 59_133_000_000
+    assert (total.reported_by, total.status) == ("WDI", "derived")
+    (fallback, _) = SHIPPED.caveats(total, "KAZ total trade")
+    assert "the World Bank's WDI figure" in fallback
+    assert "no total of KAZ's own statistics" in fallback
+    # where Kazakh statistics have the year, they are used, never the WDI's
+    assert SHIPPED.total_baseline("KAZ", 2023).reported_by == "KAZ"
+    # the WDI has no Taiwan: a data error, as before
+    with pytest.raises(DataError, match="no USD figure for TWN's total trade in 2023"):
+        SHIPPED.total_baseline("TWN", 2023)
 
 
 def test_baseline_alternatives_are_distinct_published_figures() -> None:
@@ -95,4 +105,5 @@ def test_data_hash_is_the_sha256_of_the_shipped_file() -> None:
     from importlib.resources import files
 
     raw = files("tradesim.data").joinpath("shipped", data.DATA_FILE).read_bytes()
-    assert SHIPPED.digest == hashlib.sha256(raw).hexdigest()
+    totals = files("tradesim.data").joinpath("shipped", "wdi_merchandise.csv.gz").read_bytes()
+    assert SHIPPED.digest == hashlib.sha256(raw + totals).hexdigest()

@@ -11,7 +11,7 @@
 Each module imports only those above it in this list: no circle (``tests/test_structure.py`` keeps it so).
 """
 
-from tradesim.data.dataset import DATA_FILE, Dataset, shipped
+from tradesim.data.dataset import Dataset
 from tradesim.data.folders import load
 from tradesim.data.observation import (
     COLUMNS,
@@ -23,6 +23,7 @@ from tradesim.data.observation import (
     Observation,
     money_unit,
 )
+from tradesim.data.packaged import DATA_FILE, shipped
 
 __all__ = [
     "COLUMNS",

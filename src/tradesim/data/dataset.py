@@ -22,11 +22,9 @@ $14.5B (``FY-as-stated``) as their 2023 baseline because their files say so, not
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from functools import cache, cached_property
-from importlib.resources import files
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +44,7 @@ from tradesim.quantities import format_money
 if TYPE_CHECKING:
     import pandas as pd
 
-DATA_FILE = "kazakhstan_trade_sources.csv"
+WORLD = "WLD"
 
 
 def _rank(observation: Observation) -> tuple[int, int]:
@@ -67,6 +65,9 @@ class Dataset:
     digest: str = ""
     superseded: tuple[Observation, ...] = ()  # shipped rows a user row replaced
     file_digests: tuple[tuple[str, str], ...] = ()  # (file name, sha256 prefix) of each file of the folder
+    # reporter → the World Bank's figures of its total trade (:mod:`.world`): where the reporter's own
+    # statistics have no total for a year, :meth:`pick` takes it from there, and says so
+    world: Callable[[str], Dataset] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"Dataset({len(self.observations)} observations, {self.describe()})"
@@ -167,7 +168,29 @@ class Dataset:
             return native  # min() is stable: file order breaks ties
         # no figure in the currency asked for: the best in another, at its year's annual average rate
         converted = (self.convert(o, currency) for o in sorted(candidates, key=_rank))
-        return next((o for o in converted if o is not None), None)
+        found = next((o for o in converted if o is not None), None)
+        if found is None and not candidates and self._world_applies(kind, partner, reported_by, period):
+            assert self.world is not None
+            world = self.world(reporter)
+            found = world.pick(
+                reporter=reporter, partner=partner, year=year, flow=flow, currency=currency,
+                reported_by=world.observations[0].reported_by if world.observations else None,
+                full_year_only=True,
+            )  # fmt: skip
+            if found is not None and found.currency != currency:
+                found = self.convert(found, currency)
+        return found
+
+    def _world_applies(self, kind: str, partner: str, reported_by: str | None, period: str | None) -> bool:
+        """A reporter's total with the world, its own statistics asked for by default (not one reporter's by
+        name), a full year: the lookups the World Bank's series may answer when the reporter's do not."""
+        return (
+            self.world is not None
+            and kind == "trade"
+            and partner == WORLD
+            and reported_by is None
+            and period in (None, FULL_YEAR)
+        )
 
     def bilateral_baseline(
         self, reporter: str, partner: str, year: int, *, period: str | None = None, currency: str = "USD"
@@ -300,6 +323,12 @@ class Dataset:
             )
         if observation.fx:
             warnings.append(f"{what} {money} ({observation.year}) was {observation.fx}")
+        if observation.partner == WORLD and observation.reported_by == "WDI":
+            warnings.append(
+                f"{what} {money} ({observation.year}) is the World Bank's WDI figure (WTO-compiled "
+                f"merchandise trade): the data holds no total of {observation.reporter}'s own statistics "
+                "for the year"
+            )
         if observation.status == "unverified":
             warnings.append(f"{what} {money} ({observation.year}) is unverified: {observation.source}")
         elif observation.status in ("approximate", "derived"):
@@ -307,30 +336,3 @@ class Dataset:
                 f"{what} {money} ({observation.year}) is {observation.status}: {observation.source}"
             )
         return warnings
-
-
-@cache
-def _csv_bytes() -> bytes:
-    return files("tradesim.data").joinpath("shipped", DATA_FILE).read_bytes()
-
-
-@cache
-def shipped() -> Dataset:
-    """The shipped observations alone: the default ``data`` of every core function."""
-    import csv
-    import io
-
-    rows = csv.DictReader(io.StringIO(_csv_bytes().decode("utf-8")))
-    result = []
-    for line, row in enumerate(rows, start=2):
-        try:
-            result.append(
-                Observation(
-                    **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},
-                    year=int(row["year"]) if row["year"] else 0,
-                    value=float(row["value"]),
-                )
-            )
-        except (KeyError, ValueError) as exc:  # pragma: no cover - guards the shipped file
-            raise DataError(f"{DATA_FILE}:{line}: unreadable row ({exc})") from None
-    return Dataset(tuple(result), digest=hashlib.sha256(_csv_bytes()).hexdigest())

@@ -22,7 +22,7 @@ import re
 import stat
 from pathlib import Path
 
-from tradesim.data.dataset import Dataset, shipped
+from tradesim.data.dataset import Dataset
 from tradesim.data.observation import (
     COLUMNS,
     OPTIONAL_COLUMNS,
@@ -32,6 +32,7 @@ from tradesim.data.observation import (
     code_problems,
     money_unit,
 )
+from tradesim.data.packaged import shipped
 from tradesim.errors import DataError, Problem
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # never ignored in silence
@@ -96,7 +97,13 @@ def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
     kept = tuple(o for o in base.observations if o.key not in first)
     superseded = tuple(o for o in base.observations if o.key in first)
     return Dataset(
-        (*kept, *rows), directory, tuple(paths), digest.hexdigest(), superseded, tuple(file_digests)
+        (*kept, *rows),
+        directory,
+        tuple(paths),
+        digest.hexdigest(),
+        superseded,
+        tuple(file_digests),
+        world=base.world,
     )
 
 
