@@ -64,9 +64,8 @@ def _years(years: list[int]) -> str:
     return ", ".join(str(s[0]) if len(s) == 1 else f"{s[0]}–{s[-1]}" for s in spans) or "—"
 
 
-def test_the_readme_lists_every_shipped_series_with_its_coverage() -> None:
-    """README 'Shipped data': one row per series of the shipped file, its full years, its other periods and
-    the points to treat with care, rebuilt here from the file, so adding a row without the README fails."""
+def series_table() -> list[str]:
+    """The README's 'Shipped data' rows, rebuilt from the shipped file."""
     import csv
 
     from tradesim.data import DATA_FILE
@@ -84,26 +83,39 @@ def test_the_readme_lists_every_shipped_series_with_its_coverage() -> None:
         kind, reporter, partner, flow, by = key
         found = series[key]
         full = _years([int(r["year"]) for r in found if r["period"] == "FY"])
+        # periods and points of care with their years as ranges: "jan-feb 2019–2026", "derived FY 2015–2025"
+        other_years: dict[str, list[int]] = {}
+        for r in found:
+            if r["period"] == "FY":
+                continue
+            label = (
+                (f"by {r['year']}" if r["period"] == "by" else r["period"])
+                if kind == "target"
+                else r["period"]
+            )
+            other_years.setdefault(label, []).append(int(r["year"]) if r["year"] else 0)
         other = sorted(
-            (f"by {r['year']}" if r["period"] == "by" else r["period"])
-            if kind == "target"
-            else f"{r['period']} {r['year']}"
-            for r in found
-            if r["period"] != "FY"
+            label if kind == "target" else f"{label} {_years(years)}" for label, years in other_years.items()
         )
-        care = sorted(
-            {
-                f"{r['status']} {r['year']} ({r['period']})"
-                for r in found
-                if r["status"] in ("unverified", "approximate", "derived", "doubtful_unit", "partial")
-            }
-        )
+        care_years: dict[str, list[int]] = {}
+        for r in found:
+            if r["status"] in ("unverified", "approximate", "derived", "doubtful_unit", "partial"):
+                care_years.setdefault(f"{r['status']} {r['period']}", []).append(
+                    int(r["year"]) if r["year"] else 0
+                )
+        care = sorted(f"{label} {_years(years)}" for label, years in care_years.items())
         expected.append(
             f"| {kind} | {reporter} → {partner} | {flow} | {by} | {full} | "
             f"{', '.join(dict.fromkeys(other)) or '—'} | {', '.join(care) or '—'} |"
         )
+    return expected
+
+
+def test_the_readme_lists_every_shipped_series_with_its_coverage() -> None:
+    """README 'Shipped data': one row per series of the shipped file, its full years, its other periods and
+    the points to treat with care, rebuilt here from the file, so adding a row without the README fails."""
     listed = [line for line in README.splitlines() if re.match(r"\| (trade|share|target|fx) \| ", line)]
-    assert listed == expected
+    assert listed == series_table()
 
 
 def test_the_readme_data_folder_table_lists_the_vocabulary() -> None:

@@ -44,10 +44,10 @@ def test_done_when_flow(run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch) -
     updated = run("check", "--update")
     assert "article: snapshot updated" in updated.stdout
     # the snapshot follows the file; the hand-derived expectation on the 2027 share does not: it is updated by
-    # hand, to 20 / (20 + 125.3 · 1.02^4)
+    # hand, to 20 / (20 + 125.051207 · 1.02^4)
     assert updated.exit_code == 1
     assert run("check").exit_code == 1
-    edit(article, "value = 0.13764624914", f"value = {20 / (20 + 125.3 * 1.02**4):.11f}")
+    edit(article, "value = 0.13788234110", f"value = {20 / (20 + 125.051207 * 1.02**4):.11f}")
     assert run("check").exit_code == 0
     changed = subprocess.run(
         ["git", "diff", "--name-only"], cwd=repo, capture_output=True, text=True, check=True

@@ -293,7 +293,7 @@ def test_project_by_shows_the_rate_each_scenario_needs(run: Any) -> None:
 def test_audit_json_carries_the_warnings(run: Any) -> None:
     result = run("audit", "article", "--scenarios", str(SCENARIOS), "--format", "json")
     warnings = _json(result.stdout)["warnings"]
-    assert any("KAZ total trade $139.8B (2023) is unverified" in w for w in warnings)
+    assert any("KAZ total trade $139.6B (2023) is derived: BNS exports + imports" in w for w in warnings)
     assert any("jan-nov 2023" in w for w in warnings)
 
 

@@ -46,13 +46,14 @@ def test_json_contract(run: Any) -> None:
             assert row["total"] == pytest.approx(row["bilateral"] + row["rest_of_world"])
     steady = document["scenarios"][REFERENCE.index("steady")]
     assert steady["baseline"] == 14.5e9  # currency units, not billions
-    assert steady["baseline_total"] == pytest.approx(139.8e9)
+    assert steady["baseline_total"] == pytest.approx(139.551207e9)
     assert steady["required_growth"] == pytest.approx((20 / 14.5) ** 0.25 - 1)
-    assert steady["years"][0]["share"] == pytest.approx(14.5 / 139.8)  # a fraction, not percent
+    assert steady["years"][0]["share"] == pytest.approx(14.5 / 139.551207)  # a fraction, not percent
     assert steady["years"][0]["growth"] is None
     assert steady["years"][1]["actual"] == 20e9
-    assert steady["baseline_sources"]["total"]["status"] == "unverified"
-    assert any("unverified" in w for w in steady["warnings"])
+    # the BNS months summed: derived, and said so with its formula (the unverified $139.8B is no longer used)
+    assert steady["baseline_sources"]["total"]["status"] == "derived"
+    assert any("is derived: BNS exports + imports" in w for w in steady["warnings"])
 
 
 def test_json_agrees_with_the_library(run: Any) -> None:
@@ -78,10 +79,10 @@ def test_table_output_shows_the_summary_and_notes(run: Any) -> None:
     assert "+8.37%" in result.stdout
     for name in REFERENCE:
         assert name in result.stdout
-    assert "unverified" in result.stderr
+    assert "unverified" not in result.stderr  # no reference share rests on an unverified figure
     assert "official releases give $14.5B for jan-nov 2023" in result.stderr
     assert "already reached in the actuals" in result.stderr
-    assert result.stderr.count("is unverified") == 1  # printed once, not per scenario
+    assert result.stderr.count("is derived: BNS") == 1  # printed once, not per scenario
 
 
 def test_detail_adds_a_per_year_table(run: Any) -> None:
@@ -116,7 +117,7 @@ def test_csv_is_long_form(run: Any) -> None:
     assert {r["scenario"] for r in rows} == set(REFERENCE)
     assert len(rows) == 5 * 13
     first = rows[0]
-    assert float(first["share"]) == pytest.approx(14.5 / 139.8, rel=1e-9)
+    assert float(first["share"]) == pytest.approx(14.5 / 139.551207, rel=1e-9)
 
 
 def test_markdown_summary(run: Any) -> None:

@@ -57,8 +57,8 @@ def test_page_has_the_summary_numbers(page: tuple[Path, str]) -> None:
     assert "2030" in text
     assert "$14.5B" in text
     assert "$20.0B" in text
-    # the 2023 total is unverified and the $14.5B is Jan–Nov: both said on the page
-    assert "UNVERIFIED" in text
+    # the 2023 total is the BNS months summed (derived) and the $14.5B is Jan–Nov: both said on the page
+    assert "is derived: BNS exports + imports" in text
     assert "jan-nov 2023" in text.lower() or "jan–nov 2023" in text.lower()
 
 

@@ -8,7 +8,7 @@ SHIPPED = data.shipped()
 
 def test_every_row_keeps_its_provenance() -> None:
     frame = SHIPPED.frame()
-    assert len(frame) == 172
+    assert len(frame) == 172 + 114  # the curated rows, and the BNS months summed (years and January–month)
     for column in ("source", "url", "period", "status", "reported_by", "note"):
         assert column in frame.columns
     assert (frame["source"] != "").all()
@@ -60,13 +60,47 @@ def test_doubtful_units_are_never_picked() -> None:
     assert picked.amount == pytest.approx(14.9e9)
 
 
-def test_total_2023_is_unverified_and_warned_about() -> None:
+def _bns(flow: str) -> dict[tuple[int, int], float]:
+    """The BNS monthly figures (thousand USD) as the raw file has them, read here."""
+    import csv
+
+    from tests.conftest import REPO
+
+    path = REPO / "tests" / "data" / "bns" / f"{flow}_monthly.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(int(r["date"][:4]), int(r["date"][5:7])): float(r["value"]) for r in csv.DictReader(handle)}
+
+
+def test_the_2023_total_is_the_bns_months_summed_and_says_so() -> None:
+    exports, imports = _bns("exports"), _bns("imports")
     total = SHIPPED.total_baseline("KAZ", 2023)
-    assert total.amount == pytest.approx(139.8e9)
+    by_hand = sum(exports[(2023, m)] + imports[(2023, m)] for m in range(1, 13)) * 1e3
+    assert total.amount == pytest.approx(by_hand, abs=1e3)  # $139.55B, to the thousand dollars shipped
+    assert (total.status, total.reported_by) == ("derived", "KAZ")
     assert SHIPPED.caveats(total, "KAZ total trade") == [
-        "KAZ total trade $139.8B (2023) is unverified: Bureau of National Statistics figure as commonly cited; "
-        "no stored copy was found to confirm it"
+        "KAZ total trade $139.6B (2023) is derived: BNS exports + imports, each the sum of its 12 monthly figures"
     ]
+    # the often-quoted $139.8B stays, unverified, and is used by nothing
+    (quoted,) = [o for o in SHIPPED.select(kind="trade", reporter="KAZ", partner="WLD", year=2023, period="FY",
+                                           status="unverified")]  # fmt: skip
+    assert quoted.value == 139.8
+
+
+def test_every_bns_sum_shipped_is_the_raw_months() -> None:
+    from tradesim.data.observation import CUMULATIVE
+
+    exports, imports = _bns("exports"), _bns("imports")
+    rows = [
+        o for o in SHIPPED.observations if o.reporter == "KAZ" and o.source.startswith(("BNS", "the sum"))
+    ]
+    assert len(rows) == 114
+    for o in rows:
+        months = 12 if o.period == "FY" else CUMULATIVE[o.period]
+        series = {"export": [exports], "import": [imports], "total": [exports, imports]}[o.flow]
+        by_hand = sum(s[(o.year, m)] for s in series for m in range(1, months + 1)) * 1e3
+        assert o.amount == pytest.approx(by_hand, abs=1e3), o
+    # a decade of the reporter's own January–month totals for the nowcast
+    assert {o.year for o in rows if o.period == "jan-aug"} == set(range(2019, 2026))
 
 
 def test_as_stated_baseline_warning_names_the_part_year_and_the_alternative() -> None:
@@ -81,9 +115,10 @@ def test_actual_2024_reached_about_20bn() -> None:
 
 
 def test_a_missing_total_falls_back_to_the_world_banks_and_says_so() -> None:
-    # Kazakh statistics hold no 2024 total; the WDI's: exports 82.471 + imports 59.133 (the raw files' rows)
-    total = SHIPPED.total_baseline("KAZ", 2024)
-    assert total.amount == 82_471_000_000 + 59_133_000_000
+    # Kazakh statistics (BNS imports start in 2019) hold no 2018 total; the WDI's: exports 60.956 + imports
+    # 32.534 (the raw files' rows)
+    total = SHIPPED.total_baseline("KAZ", 2018)
+    assert total.amount == 60_956_000_000 + 32_534_000_000
     assert (total.reported_by, total.status) == ("WDI", "derived")
     (fallback, _) = SHIPPED.caveats(total, "KAZ total trade")
     assert "the World Bank's WDI figure" in fallback

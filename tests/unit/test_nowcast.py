@@ -58,16 +58,38 @@ def test_leave_one_out_nowcasts_each_year_without_it(pair: data.Dataset) -> None
     assert first.error == pytest.approx(first.nowcast.estimate / 9e9 - 1)
 
 
-def test_the_articles_case_falls_back_to_months_and_holds_the_full_year() -> None:
+def _bns_total(year: int, months: int) -> float:
+    """Kazakhstan's exports + imports over the first ``months`` months of ``year``, from the raw BNS files."""
+    import csv
+
+    from tests.conftest import REPO
+
+    total = 0.0
+    for flow in ("exports", "imports"):
+        path = REPO / "tests" / "data" / "bns" / f"{flow}_monthly.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            total += sum(
+                float(r["value"])
+                for r in csv.DictReader(handle)
+                if int(r["date"][:4]) == year and int(r["date"][5:7]) <= months
+            )
+    return total * 1e3
+
+
+# the reporter's own full years the selection rule takes: reported where a release gives one, else BNS summed
+FULL = {2019: 97.8e9, 2022: 134.4e9} | {y: _bns_total(y, 12) for y in (2020, 2021, 2023, 2024, 2025)}
+
+
+def test_the_articles_case_learns_from_kazakhstans_own_totals_and_holds_the_full_year() -> None:
+    """No KAZ–ITA January–November history: the ratio of Kazakhstan's own total trade, full year over
+    January–November, in every other year 2019–2025 (the BNS months), carries $14.5B to the full year."""
     result = nowcast.nowcast("KAZ", "ITA", 2023, "jan-nov")
-    assert result.method == "months"
-    assert result.estimate == pytest.approx(14.5e9 * 12 / 11)
-    band = 1.6448536269514722 * 0.2 * (12 - 11) / 12
-    assert (result.low, result.high) == pytest.approx(
-        (14.5e9 * 12 / 11 * math.exp(-band), 14.5e9 * 12 / 11 * math.exp(band))
-    )
+    assert result.method == "reporter total"
+    years = [2019, 2020, 2021, 2022, 2024, 2025]
+    logs = [math.log(FULL[y] / _bns_total(y, 11)) for y in years]
+    assert [y for y, _ in result.ratios] == years
+    assert result.estimate == pytest.approx(14.5e9 * math.exp(sum(logs) / len(logs)), rel=1e-6)
     assert result.low <= 16.1e9 <= result.high  # the full year, $16.1B, inside the interval
-    assert result.warnings
 
 
 def test_from_the_reporters_total_when_the_pair_has_no_history() -> None:
@@ -78,4 +100,8 @@ def test_from_the_reporters_total_when_the_pair_has_no_history() -> None:
     assert (
         nowcast.nowcast("KAZ", "ITA", 2022, "h1").method == "reporter total"
     )  # 2022 left out: KAZ total h1 2020
-    assert nowcast.nowcast("KAZ", "ITA", 2022, "h1").estimate == pytest.approx(8e9 * 85.0 / 42.5)
+    # h1 2020 is the reported $42.5B; every other year's h1 the BNS months; 2022 itself left out
+    h1 = {y: _bns_total(y, 6) for y in (2019, 2021, 2023, 2024, 2025)} | {2020: 42.5e9}
+    logs = [math.log(FULL[y] / h1[y]) for y in sorted(h1)]
+    expected = 8e9 * math.exp(sum(logs) / len(logs))
+    assert nowcast.nowcast("KAZ", "ITA", 2022, "h1").estimate == pytest.approx(expected, rel=1e-6)
