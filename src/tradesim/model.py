@@ -191,6 +191,24 @@ def apply_events(
     return path * factor + added
 
 
+def relative_log_factor(
+    log_path: np.ndarray,
+    events: Sequence[Event],
+    years: np.ndarray,
+    *,
+    ramps: Sequence[np.ndarray] | None = None,
+    weights: Sequence[np.ndarray | None] | None = None,
+) -> None:
+    """The same kernel in log space, in place, for relative events only (the Monte Carlo's fast path, which
+    works on log levels): ``log_path += Σ w · ln(1 + relative·ramp)``, with each weight 0 or 1 (an event
+    happens in a run or not), so that ``w · ln(1 + r·ramp) = ln(1 + r·w·ramp)``: :func:`apply_events`' factor."""
+    for i, event in enumerate(events):
+        ramp = ramps[i] if ramps is not None else event_ramp(event, years)
+        weight = weights[i] if weights is not None else None
+        effect = np.log1p((event.relative or 0.0) * ramp)
+        log_path += effect if weight is None else effect * weight
+
+
 @dataclass(frozen=True)
 class Projection:
     """One scenario projected year by year. Arrays are indexed like ``years`` (base year first)."""

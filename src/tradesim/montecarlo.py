@@ -383,11 +383,15 @@ def _apply_log(
     offset: int,
     happens: dict[int, np.ndarray],
 ) -> None:
-    """Relative events in log space, in place (the fast path)."""
-    for k, (event, ramp) in enumerate(events):
-        effect = np.log1p((event.relative or 0.0) * ramp)[:, None]
-        indicator = happens.get(offset + k)
-        log_level += effect if indicator is None else effect * indicator
+    """Relative events in log space, in place (the fast path): :func:`tradesim.model.relative_log_factor`, the
+    projection's event kernel in log space, run over the runs (``log_level`` is years × runs)."""
+    weights = [
+        None if (indicator := happens.get(offset + k)) is None else indicator[:, None]
+        for k in range(len(events))
+    ]
+    model.relative_log_factor(
+        log_level.T, [e for e, _ in events], np.empty(0), ramps=[ramp for _, ramp in events], weights=weights
+    )
 
 
 def _apply_linear(

@@ -93,7 +93,12 @@ class ConstantGrowth(_Growth):
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rate", "rate"),)
 
     def path(self, start: Any, base_year: int, years: Any) -> Any:
-        return start * (1.0 + self.rate) ** _steps(years, base_year)
+        return self.compound(start, self.rate, _steps(years, base_year))
+
+    @staticmethod
+    def compound(start: Any, rate: Any, steps: Any) -> Any:
+        """``start · (1 + rate)^steps``, broadcasting: the sensitivity grid's axis of rates uses it too."""
+        return start * (1.0 + rate) ** steps
 
     def describe(self, currency: str = "USD") -> str:
         return f"{format_percent(self.rate, signed=True)}/yr"

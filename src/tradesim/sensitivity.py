@@ -28,6 +28,7 @@ from tradesim.errors import InputError, TradesimError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
+    ConstantGrowth,
     ReachGrowth,
     Scenario,
     TableGrowth,
@@ -470,7 +471,7 @@ def _bilateral_paths(
     if "growth" in axes or "baseline" in axes:
         start = axes.get("baseline", np.array([[base.bilateral]]))[..., None]
         if "growth" in axes:
-            underlying = start * (1.0 + axes["growth"][..., None]) ** t
+            underlying = ConstantGrowth.compound(start, axes["growth"][..., None], t)
         else:
             growth = scenario.growth.bilateral
             shape_path = (
@@ -499,7 +500,7 @@ def _rest_paths(
 ) -> Any:
     t = (years - scenario.base_year).astype(float)
     if "rest-growth" in axes:
-        underlying = base.rest_of_world * (1.0 + axes["rest-growth"][..., None]) ** t
+        underlying = ConstantGrowth.compound(base.rest_of_world, axes["rest-growth"][..., None], t)
         return model.apply_events(
             underlying, [e for e in scenario.events if e.flow == "rest_of_world"], years
         )
