@@ -134,3 +134,21 @@ def test_the_readme_data_folder_table_lists_the_vocabulary() -> None:
     assert listed(rows["status"]) == set(STATUSES)
     assert listed(rows["flow"]) == {flow for flows in FLOWS.values() for flow in flows}
     assert {f"_{scale}" for scale in SCALES} <= listed(rows["unit"])
+
+
+def test_the_readme_series_table_is_the_coverage_commands_markdown() -> None:
+    """`tradesim data coverage --format markdown` prints the README's table of the shipped series, header and
+    all; `--reporter` keeps the series a country is in, as reporter or partner."""
+    runner = CliRunner()
+    printed = runner.invoke(app, ["data", "coverage", "--format", "markdown"], catch_exceptions=False)
+    assert printed.exit_code == 0, printed.stderr
+    lines = printed.stdout.splitlines()
+    assert lines[2:] == series_table()
+    assert "\n".join(lines) in README
+    turkey = runner.invoke(app, ["data", "coverage", "--reporter", "TUR", "--format", "json"]).stdout
+    import json
+
+    series = json.loads(turkey)["series"]
+    assert series
+    assert all("TUR" in (s["reporter"], s["partner"]) for s in series)
+    assert runner.invoke(app, ["data", "coverage", "--reporter", "ATA"]).exit_code == 2

@@ -169,6 +169,29 @@ def data_import(
     render.print_notes(summary)
 
 
+@data_app.command("coverage", short_help="Every series: its years, its periods, what to treat with care.")
+def data_coverage(
+    reporter: Annotated[
+        str | None, typer.Option(help="Only the series with this reporter or partner (ISO 3166 alpha-3).")
+    ] = None,
+    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    output: Output = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Per series (kind, reporter, partner, flow, whose statistics): the full years covered, the other periods,
+    and the points to treat with care (unverified, approximate, derived, doubtful). The README's table of the
+    shipped series is this command's Markdown."""
+    from tradesim.data.coverage import coverage
+
+    chosen_format = render.settle(format, output, TABLES)
+    if reporter is not None:
+        check_countries(reporter=reporter)
+    result = coverage(dataset(data_dir), reporter)
+    if not result:
+        raise InputError(f"no series with {reporter} in the data")
+    render.emit(result, chosen_format, output)
+
+
 @data_app.command("mirror", short_help="What each side reports for the same trade.")
 def data_mirror(
     reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")],
