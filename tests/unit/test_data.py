@@ -143,3 +143,22 @@ def test_data_hash_is_the_sha256_of_the_shipped_file() -> None:
     raw = files("tradesim.data").joinpath("shipped", data.DATA_FILE).read_bytes()
     totals = files("tradesim.data").joinpath("shipped", "wdi_merchandise.csv.gz").read_bytes()
     assert SHIPPED.digest == hashlib.sha256(raw + totals).hexdigest()
+
+
+def test_the_audits_findings_are_fixed_in_the_data() -> None:
+    """found_figures.csv's audit: a 'January–May 2023' total whose figures are January–April's, an Italy
+    target with no deadline in its source, a Uzbek-side row whose reporter the page does not state."""
+    exports, imports = _bns("exports"), _bns("imports")
+    may = SHIPPED.pick(reporter="KAZ", partner="WLD", year=2023, period="jan-may")
+    assert may is not None
+    assert may.amount == pytest.approx(
+        sum(exports[(2023, m)] + imports[(2023, m)] for m in range(1, 6)) * 1e3, abs=1e3
+    )
+    (suspect,) = SHIPPED.select(kind="trade", reporter="KAZ", partner="WLD", year=2023, period="jan-may",
+                                flow="total", status="unverified")  # fmt: skip
+    assert suspect.value == 44.4
+    assert "January–April" in suspect.note
+    italy = [o for o in SHIPPED.select(kind="target", reporter="KAZ", partner="ITA") if "ANKASAM" in o.source]
+    assert [(o.year, o.period) for o in italy] == [(0, "coming years")]
+    (uzbek,) = SHIPPED.select(kind="trade", reporter="UZB", partner="KAZ", year=2023, period="jan-nov")
+    assert uzbek.status == "unverified"
