@@ -96,18 +96,19 @@ class Table(Result):
 def choose(format: str | None, output: Path | None, offered: Sequence[str]) -> str:
     """The format to write: ``format`` if given, else the one ``output``'s suffix names, else ``table``.
 
-    Bad input (exit 2): a format the command does not offer; a suffix of none of the formats when no format
-    is given (``out.xls``); a suffix that contradicts the format (``--format json -o out.csv``); a workbook
-    without a ``.xlsx`` file to go in."""
+    Bad input (exit 2): a format the command does not offer; a suffix of none of the formats (``out.xls``,
+    ``out.html``: a file is what its name says, so JSON never goes into one); a suffix that contradicts the
+    format (``--format json -o out.csv``); a workbook without a ``.xlsx`` file to go in. A name without a
+    suffix (``/dev/stdout``, a FIFO) takes whatever format is asked for."""
     suffix = output.suffix.lower() if output is not None else ""
     implied = SUFFIXES.get(suffix)
     choices = ", ".join(offered)
+    if output is not None and suffix and implied is None:  # out.xls, out.html: a name that would lie
+        raise InputError(
+            f"--output {output}: {suffix} is not a format tradesim writes; name the file "
+            f"{' or '.join(s for s, f in SUFFIXES.items() if f in offered)}"
+        )
     if format is None:
-        if output is not None and suffix and implied is None:
-            raise InputError(
-                f"--output {output}: {suffix} is not a format tradesim writes; name the file "
-                f"{' or '.join(s for s, f in SUFFIXES.items() if f in offered)}, or give --format ({choices})"
-            )
         format = implied or "table"
         if format not in offered:
             raise InputError(f"--output {output}: this command does not write {format} (choose: {choices})")

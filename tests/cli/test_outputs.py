@@ -117,6 +117,7 @@ def test_the_iamc_export_as_csv_and_as_a_workbook_pyam_reads(run: Any, tmp_path:
         (["--format", "json", "-o", "x.csv"], "a .csv file cannot hold --format json"),
         (["--format", "csv", "-o", "x.xlsx"], "a .xlsx file cannot hold --format csv"),
         (["-o", "x.xls"], ".xls is not a format tradesim writes"),
+        (["--format", "json", "-o", "x.html"], ".html is not a format tradesim writes"),
         (["--format", "xlsx"], "--format xlsx writes an Excel workbook: give --output FILE.xlsx"),
         (["--format", "iamc", "-o", "x.json"], "a .json file cannot hold --format iamc"),
     ],

@@ -408,3 +408,65 @@ def test_every_command_survives_hostile_files_and_arguments(
         changed = [p for p in before if p in after and before[p] != after[p]]
         assert all(p.parent == folder / "snapshots" for p in changed), changed
         assert set(before) <= set(after)  # nothing was deleted either
+
+
+OUTPUT_COMMANDS = {
+    "project": ["project", "steady", "--target", "20B"],
+    "simulate": ["simulate", "steady", "--runs", "300", "--seed", "1"],
+    "sensitivity": ["sensitivity", "steady"],
+    "targets": ["targets"],
+    "backtest": ["backtest", "--method", "cagr:1"],
+    "nowcast": ["nowcast"],
+    "data": ["data", "--partner", "ITA"],
+    "coverage": ["data", "coverage", "--reporter", "TUR"],
+    "solve": ["solve", "growth", "--target", "20B", "--by", "2027"],
+    "audit": ["audit", "article"],
+}
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    command=st.sampled_from(sorted(OUTPUT_COMMANDS)),
+    suffix=st.sampled_from([".csv", ".json", ".md", ".xlsx", ".txt", ".xls", ".html", "", ".CSV"]),
+    format=st.sampled_from([None, "table", "json", "csv", "markdown", "xlsx", "iamc", "yaml"]),
+)
+def test_every_output_file_is_what_its_name_says(command: str, suffix: str, format: str | None) -> None:
+    """Any command, any -o suffix, any --format: exit 0 with a file of the kind its name says, or exit 2 with
+    one error line and nothing written; never a traceback."""
+    from tests.conftest import SCENARIOS
+
+    with tempfile.TemporaryDirectory() as temporary:
+        out = Path(temporary) / f"result{suffix}"
+        args = [*OUTPUT_COMMANDS[command], "-o", str(out)]
+        if command in ("project", "simulate", "sensitivity", "audit", "targets", "solve"):
+            args += ["--scenarios", str(SCENARIOS)]
+        if format is not None:
+            args += ["--format", format]
+        result = CliRunner().invoke(app, args, prog_name="tradesim")
+        event(f"{command} {suffix or '(none)'} {format}: exit {result.exit_code}")
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "Traceback" not in result.stdout + result.stderr
+        assert result.exit_code in (0, 1, 2), result.stderr
+        if result.exit_code == 2:
+            assert not out.exists()
+            assert result.stderr.startswith("tradesim: error: ")
+            return
+        content = out.read_bytes()
+        kind = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx"}.get(suffix.lower())
+        if kind == "json":
+            json.loads(content, parse_constant=_no_constants)
+        elif kind == "csv":
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+            assert rows
+            assert len({len(r) for r in rows}) == 1
+        elif kind == "markdown":
+            assert content.startswith(b"| ")
+        elif kind == "xlsx":
+            assert content.startswith(b"PK")
+        else:  # .txt (the table as text) or no suffix (whatever format was asked for): never .xls, .html
+            assert suffix in (".txt", "")
+            assert content
