@@ -102,6 +102,19 @@ def parse_amount(text: str | float | int, *, what: str = "amount", positive: boo
     return value
 
 
+def has_no_scale(text: str | float | int) -> bool:
+    """Whether an amount was written as a bare number: no scale word or letter, no currency (``20``,
+    ``5000000``; not ``20B``, ``$20``, ``20 USD``)."""
+    if _is_number(text):
+        return True
+    if not isinstance(text, str):
+        return False
+    match = _AMOUNT.match(text.strip())
+    if match is None or match.group("scale") or match.group("symbol"):
+        return False
+    return not (match.group("prefix") or match.group("suffix"))
+
+
 def parse_money(
     text: str | float | int, *, what: str = "amount", positive: bool = False
 ) -> tuple[float, str | None]:

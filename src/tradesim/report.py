@@ -152,6 +152,7 @@ def evaluate(
     all_baselines: bool = False,
     target_currency: str | None = None,
     data: Dataset | None = None,
+    target_text: str | None = None,
 ) -> Results:
     """Project every scenario on ``data`` (default: the shipped data) and read it against ``target`` (default:
     the scenario's own first target).
@@ -159,7 +160,8 @@ def evaluate(
     ``by`` defaults to the year of the scenario's own target when that target is used. With
     ``all_baselines`` each scenario is run once per published base-year baseline (the baseline spread). A
     target in another currency (``target_currency``, or a ``[[targets]]`` entry's) is converted at the rate of
-    its year (``by``), else of the last full year, held (:meth:`tradesim.data.Dataset.rate`).
+    its year (``by``), else of the last full year, held (:meth:`tradesim.data.Dataset.rate`). ``target_text``,
+    the target as typed, lets a bare number far below the pair's actuals be refused (:func:`plausible_target`).
     """
     data = data or shipped()
     results = Results(all_baselines=all_baselines)
@@ -179,6 +181,8 @@ def evaluate(
         year = by if by is not None else (own.year if target is None and own is not None else None)
         written_in = target_currency if target is not None else own.currency  # type: ignore[union-attr]
         chosen, converted = in_currency(chosen, written_in, scenario, year, data=data)
+        if target is not None and target_text is not None:
+            plausible_target(target_text, chosen, scenario, data)
         if year is not None and year <= scenario.base_year:
             raise InputError(
                 f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
@@ -188,6 +192,35 @@ def evaluate(
             projection = model.project(scenario, data=data, full_year=full_year, baseline=baseline)
             results.append(ScenarioResult(projection, chosen, year, target is None, converted))
     return results
+
+
+def plausible_target(text: str, amount: float, scenario: Scenario, data: Dataset | None = None) -> None:
+    """Bad input when ``text`` is a bare number (no scale, no currency) below a millionth of the pair's latest
+    full-year actual in ``data``: ``--target 5000000`` on a tenge pair whose trade is KZT 9.1T is a missing B,
+    not a target. Written with a unit (``5000000 KZT``), it is taken as it is."""
+    from tradesim.quantities import has_no_scale
+
+    if not has_no_scale(text):
+        return
+    data = data or shipped()
+    years = sorted(
+        {o.year for o in data.select(kind="trade", reporter=scenario.reporter, partner=scenario.partner)},
+        reverse=True,
+    )
+    latest = next(
+        (
+            found
+            for year in years
+            if (found := data.actual(scenario.reporter, scenario.partner, year, currency=scenario.currency))
+        ),
+        None,
+    )
+    if latest is not None and amount < latest.amount * 1e-6:
+        raise InputError(
+            f"--target {text} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
+            f"{scenario.reporter}–{scenario.partner} trade ({latest.label()}); did you mean {text}B? (write "
+            f"{text} {scenario.currency} to mean {amount:g} units)"
+        )
 
 
 def in_currency(

@@ -131,3 +131,32 @@ def test_a_tenge_scenario_on_the_users_rates(
         (entry,) = json.loads(run(*args, "--data", str(data), "--format", "json").stdout)["scenarios"]
         assert entry["baseline"] == pytest.approx(14.5e9 * TENGE_RATES[2023], rel=1e-9)
         assert entry["target"] == 9e12
+
+
+def test_a_bare_number_far_below_the_pairs_actuals_is_refused(
+    run: Any, write_scenario: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A tenge pair trades KZT trillions: `--target 5000000` (above the one-million floor) is a missing B."""
+    data = tmp_path / "rates"
+    data.mkdir()
+    (data / "kzt.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+        + "".join(
+            f"fx,USD,KZT,rate,{y},FY,{r},KZT_per_USD,reported,NBK,test rate,,\n"
+            for y, r in TENGE_RATES.items()
+        ),
+        encoding="utf-8",
+    )
+    path = write_scenario(
+        "kzt", EURO.replace('"EUR"', '"KZT"').replace("€18B", "9T KZT").replace('"20B"', '"10T"')
+    )
+    for command in (["project", str(path)], ["solve", "growth", str(path), "--by", "2028"]):
+        refused = run(*command, "--target", "5000000", "--data", str(data))
+        assert refused.exit_code == 2
+        assert "--target 5000000 has no scale" in refused.stderr
+        assert "below a millionth of KAZ–ITA trade" in refused.stderr
+        assert "did you mean 5000000B?" in refused.stderr
+        assert (
+            run(*command, "--target", "5000000 KZT", "--data", str(data)).exit_code == 0
+        )  # meant as written
+    assert run("project", "steady", "--target", "20e9").exit_code == 0  # a bare number of the right size

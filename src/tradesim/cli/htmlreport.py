@@ -48,7 +48,9 @@ def report_page(
     )
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     data = dataset(data_dir)
-    results = report.evaluate(chosen, target=target_value, target_currency=target_currency, data=data)
+    results = report.evaluate(
+        chosen, target=target_value, target_currency=target_currency, target_text=target, data=data
+    )
     simulations = (
         [
             montecarlo.simulate(

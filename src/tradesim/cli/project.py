@@ -79,6 +79,7 @@ def project(
         chosen,
         target=target_value,
         target_currency=target_currency,
+        target_text=target,
         by=by,
         horizon=horizon,
         full_year=full_year,

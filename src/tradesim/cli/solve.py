@@ -39,15 +39,21 @@ app.add_typer(solve_app, name="solve", short_help="Goal seek: growth, year, shar
 
 
 def _in_currencies(
-    amount: float, currency: str | None, runs: list[tuple[Any, Any]], year: int | None
+    amount: float,
+    currency: str | None,
+    runs: list[tuple[Any, Any]],
+    year: int | None,
+    text: str | None = None,
 ) -> tuple[list[float], list[str]]:
     """The target in each scenario's currency (converted at the annual rate of ``year``, or the last full
     year's held, and said so), and the notes that say so."""
-    from tradesim.report import in_currency
+    from tradesim.report import in_currency, plausible_target
 
     amounts, notes = [], []
     for item, base in runs:
         converted, note = in_currency(amount, currency, item, year, data=base.data)
+        if text is not None:
+            plausible_target(text, converted, item, base.data)
         amounts.append(converted)
         if note is not None and note not in notes:
             notes.append(note)
@@ -104,7 +110,7 @@ def solve_growth(
     chosen_format = render.settle(format, output, TABLES)
     given, currency = parse_money(target, what="--target", positive=True)
     runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir)
-    amounts, notes = _in_currencies(given, currency, runs, by)
+    amounts, notes = _in_currencies(given, currency, runs, by, target)
     answers = [solve.required_growth(s, amounts[i], by, baseline=b) for i, (s, b) in enumerate(runs)]
     rows = [
         {
@@ -144,7 +150,7 @@ def solve_year(
         raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
     given, currency = parse_money(target, what="--target", positive=True)
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
-    amounts, notes = _in_currencies(given, currency, runs, None)
+    amounts, notes = _in_currencies(given, currency, runs, None, target)
     answers = [solve.reached(s, amounts[i], baseline=b) for i, (s, b) in enumerate(runs)]
     rows = []
     for answer, (item, _) in zip(answers, runs, strict=True):
@@ -185,7 +191,7 @@ def solve_share(
     given, currency = parse_money(target, what="--target", positive=True)
     fraction = parse_share(share, what="--share")
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
-    amounts, notes = _in_currencies(given, currency, runs, year)
+    amounts, notes = _in_currencies(given, currency, runs, year, target)
     answers = [
         solve.total_for_share(s, amounts[i], fraction, year=year, baseline=b) for i, (s, b) in enumerate(runs)
     ]

@@ -86,7 +86,11 @@ def simulate(
     else:
         chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     plain = report.evaluate(
-        chosen, target=target_value, target_currency=target_currency, data=dataset(data_dir)
+        chosen,
+        target=target_value,
+        target_currency=target_currency,
+        target_text=target,
+        data=dataset(data_dir),
     )  # validates targets and paths; gives the notes
     fixed_seed = montecarlo.fresh_seed() if seed is None else seed
     results = []
@@ -162,7 +166,11 @@ def sensitivity(
             f"--grid works on one scenario: name one, or use --growth (got {len(chosen)}: {names})"
         )
     results = report.evaluate(
-        chosen, target=target_value, target_currency=target_currency, data=dataset(data_dir)
+        chosen,
+        target=target_value,
+        target_currency=target_currency,
+        target_text=target,
+        data=dataset(data_dir),
     )
     if grid:
         if len(grid) != 2:
@@ -254,7 +262,11 @@ def plot(
         names = ", ".join(s.name for s in chosen)
         raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
     results = report.evaluate(
-        chosen, target=target_value, target_currency=target_currency, data=dataset(data_dir)
+        chosen,
+        target=target_value,
+        target_currency=target_currency,
+        target_text=target,
+        data=dataset(data_dir),
     )
     if kind is PlotKind.paths:
         written = plotting.paths(results, output)
