@@ -29,17 +29,22 @@ def test_project_in_iamc_layout(run: Any) -> None:
     result = run("project", "steady", "--scenarios", str(SCENARIOS), "--format", "iamc")
     frame = _frame(result.stdout)
     assert set(frame["variable"]) == {
-        "Trade|Bilateral|KAZ-ITA",
-        "Trade|Total|KAZ",
-        "Trade|Rest of World|KAZ",
-        "Share|ITA in KAZ",
+        "Trade|KAZ",
+        "Trade|KAZ|ITA",
+        "Trade|KAZ|Rest of World",
+        "Share|KAZ|ITA",
     }
     wide = frame.pivot_table(
         index=["model", "scenario", "region", "variable", "unit"], columns="year", values="value"
     )
-    bilateral = wide.xs("Trade|Bilateral|KAZ-ITA", level="variable").iloc[0]
+    bilateral = wide.xs("Trade|KAZ|ITA", level="variable").iloc[0]
     assert bilateral[2025] == pytest.approx(14.5e9 * 1.05**2, rel=1e-11)
-    share = wide.xs("Share|ITA in KAZ", level="variable")
+    # IAMC's hierarchy: the total is the sum of its children (what pyam's check_aggregate tests)
+    children = wide.xs("Trade|KAZ|ITA", level="variable") + wide.xs(
+        "Trade|KAZ|Rest of World", level="variable"
+    )
+    assert children.iloc[0].tolist() == pytest.approx(wide.xs("Trade|KAZ", level="variable").iloc[0].tolist())
+    share = wide.xs("Share|KAZ|ITA", level="variable")
     assert share.index.get_level_values("unit").tolist() == ["%"]
     assert share.iloc[0][2023] == pytest.approx(100 * 14.5 / 139.551207, rel=1e-11)
 
@@ -60,14 +65,16 @@ def test_simulate_percentiles_are_variables(run: Any) -> None:
     ]
     frame = _frame(run(*args, "--format", "iamc").stdout)
     variables = set(frame["variable"])
-    assert {f"Trade|Bilateral|KAZ-ITA|Percentile {p}" for p in (5, 25, 50, 75, 95)} <= variables
+    percentiles = sorted(v for v in variables if v.startswith("Trade|KAZ|ITA|Percentile"))
+    assert percentiles == [
+        f"Trade|KAZ|ITA|Percentile {p}" for p in ("05", "25", "50", "75", "95")
+    ]  # as numbers
     # no uncertainty: every percentile is the projection
-    p95 = frame[(frame["variable"] == "Trade|Bilateral|KAZ-ITA|Percentile 95") & (frame["year"] == 2026)][
-        "value"
-    ]
+    p95 = frame[(frame["variable"] == "Trade|KAZ|ITA|Percentile 95") & (frame["year"] == 2026)]["value"]
     assert p95.iloc[0] == pytest.approx(14.5e9 * 1.05**3, rel=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore::Warning")  # pyam's own deprecation warnings under pandas 3, not ours
 def test_pyam_reads_the_file(run: Any, tmp_path: Path) -> None:
     """pyam itself, where installed (it is not a test dependency: it pulls in ixmp4, a database stack)."""
     pyam = pytest.importorskip(
@@ -77,5 +84,35 @@ def test_pyam_reads_the_file(run: Any, tmp_path: Path) -> None:
     out.write_text(run("project", "steady", "--scenarios", str(SCENARIOS), "--format", "iamc").stdout)
     frame = pyam.IamDataFrame(str(out))
     assert frame.region == ["KAZ"]
-    value = frame.filter(variable="Trade|Bilateral|KAZ-ITA", year=2030).timeseries().iloc[0, 0]
+    value = frame.filter(variable="Trade|KAZ|ITA", year=2030).timeseries().iloc[0, 0]
     assert value == pytest.approx(14.5e9 * 1.05**7, rel=1e-11)
+    assert frame.check_aggregate("Trade|KAZ") is None  # the children add up to the total: no discrepancy
+    every = tmp_path / "all.xlsx"  # every baseline, as pyam's workbook
+    args = [
+        "project",
+        "steady",
+        "--scenarios",
+        str(SCENARIOS),
+        "--baselines",
+        "all",
+        "-f",
+        "iamc",
+        "-o",
+        str(every),
+    ]
+    assert run(*args).exit_code == 0
+    with pd.ExcelFile(every) as book:  # read here and closed: pyam would leave the file open
+        wide = book.parse("data")
+    assert len(pyam.IamDataFrame(wide).scenario) == 3
+
+
+def test_every_baseline_is_a_scenario_of_its_own(run: Any) -> None:
+    """`--baselines all` runs a scenario once per published baseline: each run is its own IAMC scenario."""
+    frame = _frame(
+        run("project", "steady", "--scenarios", str(SCENARIOS), "--baselines", "all", "-f", "iamc").stdout
+    )
+    assert sorted(set(frame["scenario"])) == [
+        "steady (baseline $14.5B)",
+        "steady (baseline $15.0B)",
+        "steady (baseline $16.1B)",
+    ]
