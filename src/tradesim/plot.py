@@ -57,18 +57,19 @@ def _save(fig: Any, output: Path) -> Path:
 
 
 def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
-    """Each scenario's bilateral trade ($B) by year, the target line, and full-year actuals as points."""
+    """Each scenario's bilateral trade (billions of its currency) by year, the target line, and full-year
+    actuals as points."""
     check_destination(output, suffixes=SUFFIXES)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 5.2))
     for r in results:
         p = r.projection
         ax.plot(p.years, p.bilateral / 1e9, marker="o", markersize=3, linewidth=1.6, label=r.scenario.name)
-    targets = sorted({r.target for r in results})
-    for target in targets:
+    targets = sorted({(r.target, r.scenario.currency) for r in results})
+    for target, currency in targets:
         ax.axhline(target / 1e9, color="black", linestyle="--", linewidth=1)
         ax.annotate(
-            _text(f"target {format_money(target)}"),
+            _text(f"target {format_money(target, currency)}"),
             (results[0].projection.years[0], target / 1e9),
             textcoords="offset points",
             xytext=(2, 4),

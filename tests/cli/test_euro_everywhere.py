@@ -160,3 +160,18 @@ def test_a_bare_number_far_below_the_pairs_actuals_is_refused(
             run(*command, "--target", "5000000 KZT", "--data", str(data)).exit_code == 0
         )  # meant as written
     assert run("project", "steady", "--target", "20e9").exit_code == 0  # a bare number of the right size
+
+
+@pytest.mark.parametrize("kind", ["paths", "fan", "tornado"])
+def test_no_dollar_sign_in_a_euro_chart(run: Any, euro: Path, tmp_path: Path, kind: str) -> None:
+    """The charts' text, written as SVG text (not glyph paths) so it can be read: euros, never dollars."""
+    import matplotlib
+
+    out = tmp_path / f"{kind}.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        args = ["plot", kind, str(euro), "-o", str(out)] + (["--runs", "2000"] if kind == "fan" else [])
+        result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert "€" in svg
+    assert "$" not in svg.replace("\\$", "")  # matplotlib's own escapes aside
