@@ -20,22 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-HEADER = [
-    "kind",
-    "reporter",
-    "partner",
-    "flow",
-    "year",
-    "period",
-    "value",
-    "unit",
-    "status",
-    "reported_by",
-    "source",
-    "url",
-    "note",
-]
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+from tradesim.data.observation import COLUMNS as HEADER
+from tradesim.data.observation import MONTHS
 
 
 def write(folder: Path, n: int) -> None:

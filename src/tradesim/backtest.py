@@ -147,32 +147,27 @@ def actual_series(
     for ``first``, the earliest published."""
     data = data or shipped()
     warnings: list[str] = []
-    years = sorted(
-        {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period="FY")}
-    )
     series = {}
-    for year in years:
-        found = data.pick(  # the reporter's own statistics, named: one series, one reporter
-            reporter=reporter,
-            partner=partner,
-            year=year,
-            period="FY",
-            full_year_only=True,
-            currency=currency,
-            reported_by=reporter,
-        )
+    for year, latest in data.full_years(reporter, partner, currency=currency).items():
+        chosen = latest
         if vintage == "first":
-            dated = [
+            dated = [  # the same reporter's figures only: a first vintage never mixes reporters either
                 o
-                for o in data.select(kind="trade", reporter=reporter, partner=partner, year=year, period="FY")
+                for o in data.select(
+                    kind="trade",
+                    reporter=reporter,
+                    partner=partner,
+                    year=year,
+                    period="FY",
+                    reported_by=reporter,
+                )
                 if o.published and o.status in STATUS_RANK and money_unit(o.unit)
             ]
             # in the currency asked for: converted at the year's annual average where it is not
             dated = [c for o in dated if (c := o if o.currency == currency else data.convert(o, currency))]
             if dated:
-                found = min(dated, key=lambda o: o.published)
-        if found is not None:
-            series[year] = found.amount
+                chosen = min(dated, key=lambda o: o.published)
+        series[year] = chosen.amount
     if vintage == "first" and not any(
         o.published for o in data.select(kind="trade", reporter=reporter, partner=partner)
     ):

@@ -116,25 +116,8 @@ def _full_years(
 ) -> list[Observation]:
     """The pair's full-year actuals in ``currency`` (the target's): a figure in another currency converted at
     its year's annual average rate, saying so in its ``fx``."""
-    years = sorted(
-        {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period="FY")}
-    )
-    found = []
-    for year in years:
-        if as_of is not None and year > as_of:
-            continue
-        o = data.pick(  # the reporter's own statistics, named: a series of one reporter's figures
-            reporter=reporter,
-            partner=partner,
-            year=year,
-            period="FY",
-            full_year_only=True,
-            currency=currency,
-            reported_by=reporter,
-        )
-        if o is not None:
-            found.append(o)
-    return found
+    series = data.full_years(reporter, partner, currency=currency)
+    return [o for year, o in series.items() if as_of is None or year <= as_of]
 
 
 def _sigma(data: Dataset, reporter: str, partner: str) -> float:

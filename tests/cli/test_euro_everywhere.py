@@ -103,12 +103,9 @@ def test_a_euro_nowcast_is_the_dollar_one_converted(run: Any) -> None:
 TENGE_RATES = {2023: 456.31, 2024: 469.44, 2025: 521.59}  # test rates, KZT per USD (the ECB has no tenge)
 
 
-@pytest.mark.parametrize(
-    "name", ["project", "simulate", "sensitivity", "solve growth", "solve share", "audit"]
-)
-def test_a_tenge_scenario_on_the_users_rates(
-    run: Any, write_scenario: Callable[..., Path], tmp_path: Path, name: str
-) -> None:
+@pytest.fixture
+def tenge(write_scenario: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A data folder of the user's KZT rates, and the euro scenario in tenge."""
     data = tmp_path / "rates"
     data.mkdir()
     (data / "kzt.csv").write_text(
@@ -122,6 +119,14 @@ def test_a_tenge_scenario_on_the_users_rates(
     path = write_scenario(
         "kzt", EURO.replace('"EUR"', '"KZT"').replace("€18B", "9T KZT").replace('"20B"', '"10T"')
     )
+    return data, path
+
+
+@pytest.mark.parametrize(
+    "name", ["project", "simulate", "sensitivity", "solve growth", "solve share", "audit"]
+)
+def test_a_tenge_scenario_on_the_users_rates(run: Any, tenge: tuple[Path, Path], name: str) -> None:
+    data, path = tenge
     args = [a.replace("€18B", "9T KZT") for a in _commands(path)[name]]
     table = run(*args, "--data", str(data))
     assert table.exit_code in (0, 1), table.stderr
@@ -133,23 +138,9 @@ def test_a_tenge_scenario_on_the_users_rates(
         assert entry["target"] == 9e12
 
 
-def test_a_bare_number_far_below_the_pairs_actuals_is_refused(
-    run: Any, write_scenario: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_bare_number_far_below_the_pairs_actuals_is_refused(run: Any, tenge: tuple[Path, Path]) -> None:
     """A tenge pair trades KZT trillions: `--target 5000000` (above the one-million floor) is a missing B."""
-    data = tmp_path / "rates"
-    data.mkdir()
-    (data / "kzt.csv").write_text(
-        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
-        + "".join(
-            f"fx,USD,KZT,rate,{y},FY,{r},KZT_per_USD,reported,NBK,test rate,,\n"
-            for y, r in TENGE_RATES.items()
-        ),
-        encoding="utf-8",
-    )
-    path = write_scenario(
-        "kzt", EURO.replace('"EUR"', '"KZT"').replace("€18B", "9T KZT").replace('"20B"', '"10T"')
-    )
+    data, path = tenge
     for command in (["project", str(path)], ["solve", "growth", str(path), "--by", "2028"]):
         refused = run(*command, "--target", "5000000", "--data", str(data))
         assert refused.exit_code == 2

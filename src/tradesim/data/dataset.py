@@ -35,6 +35,7 @@ from tradesim.data.observation import (
     OPTIONAL_COLUMNS,
     PERIOD_RANK,
     STATUS_RANK,
+    WDI,
     Observation,
     money_unit,
 )
@@ -174,7 +175,7 @@ class Dataset:
             world = self.world(reporter)
             found = world.pick(
                 reporter=reporter, partner=partner, year=year, flow=flow, currency=currency,
-                reported_by=world.observations[0].reported_by if world.observations else None,
+                reported_by=WDI,
                 full_year_only=True,
             )  # fmt: skip
             if found is not None and found.currency != currency:
@@ -191,6 +192,27 @@ class Dataset:
             and reported_by is None
             and period in (None, FULL_YEAR)
         )
+
+    def full_years(self, reporter: str, partner: str, *, currency: str = "USD") -> dict[int, Observation]:
+        """Year → the pair's full-year figure by the rule, in ``currency``: a series, so the reporter's own
+        statistics only, named (never another reporter's, never the World Bank's fallback for some years)."""
+        years = sorted(
+            {o.year for o in self.select(kind="trade", reporter=reporter, partner=partner, period=FULL_YEAR)}
+        )
+        series = {}
+        for year in years:
+            found = self.pick(
+                reporter=reporter,
+                partner=partner,
+                year=year,
+                period=FULL_YEAR,
+                full_year_only=True,
+                currency=currency,
+                reported_by=reporter,
+            )
+            if found is not None:
+                series[year] = found
+        return series
 
     def bilateral_baseline(
         self, reporter: str, partner: str, year: int, *, period: str | None = None, currency: str = "USD"
@@ -323,7 +345,7 @@ class Dataset:
             )
         if observation.fx:
             warnings.append(f"{what} {money} ({observation.year}) was {observation.fx}")
-        if observation.partner == WORLD and observation.reported_by == "WDI":
+        if observation.partner == WORLD and observation.reported_by == WDI:
             warnings.append(
                 f"{what} {money} ({observation.year}) is the World Bank's WDI figure (WTO-compiled "
                 f"merchandise trade): the data holds no total of {observation.reporter}'s own statistics "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 from tradesim.quantities import format_money
@@ -67,6 +68,7 @@ UNDATED_TARGET = "coming years"  # the period of a target stated without a year
 SCALES = {"bn": 1e9, "mn": 1e6, "th": 1e3}
 UNITS = "a currency code, optionally with _bn, _mn or _th: USD_bn, EUR_mn, USD_th, KZT"
 SHIPPED = "shipped"
+WDI = "WDI"  # the reported_by of the World Bank's totals (.world): a fallback, said wherever it is used
 REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, WDI, ...)
 
 
@@ -148,6 +150,7 @@ class Observation:
 
 
 # ------------------------------------------------------------------------------------------ the row's codes
+@cache
 def _codes_model() -> Any:
     """:class:`Codes`, built on first use (pydantic's model machinery is not needed to read the shipped data)."""
     from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
@@ -240,17 +243,12 @@ def _codes_model() -> Any:
     return Codes
 
 
-_CODES: list[Any] = []
-
-
 def code_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     """The (column, message) problems of a row's coded columns (``kind`` … ``reported_by``, ``undated``), in
     the columns' order: the :class:`Codes` model's verdict."""
     from pydantic import ValidationError
 
-    if not _CODES:
-        _CODES.append(_codes_model())
-    codes = _CODES[0]
+    codes = _codes_model()
     problems: list[tuple[str, str]] = []
     try:
         codes.model_validate(values)

@@ -26,10 +26,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from tradesim.data.dataset import Dataset
-from tradesim.data.observation import COLUMNS, SHIPPED, Observation
+from tradesim.data.observation import COLUMNS, SHIPPED, WDI, Observation
 
 FILE = "wdi_merchandise.csv.gz"
-WDI = "WDI"  # the reported_by of every row: whose statistics these are
 COMMIT = "4ebec5a2273f531ba238a34dbe440394dc5a6c4b"
 SERIES = {"export": "TX.VAL.MRCH.CD.WT", "import": "TM.VAL.MRCH.CD.WT"}
 SOURCE = "World Bank, World Development Indicators, {series} (WTO-compiled merchandise trade, current US$)"
