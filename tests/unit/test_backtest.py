@@ -71,3 +71,14 @@ def test_the_cli_table_json_and_bad_input(folder: Path) -> None:
     assert run(*args, "--horizons", "1,x").exit_code == 2
     first = run(*args, "--vintage", "first", "--format", "json")
     assert "no KAZ–ESP figure has a `published` date" in json.loads(first.stdout)["warnings"][0]
+
+
+def test_the_first_vintage_never_takes_another_reporters_figure(folder: Path) -> None:
+    """A dated 2016 figure of KAZ–ESP in Spain's statistics is not Kazakhstan's first release of it."""
+    (folder / "spain.csv").write_text(
+        HEADER.replace("note\n", "note,published\n")
+        + "trade,KAZ,ESP,total,2016,FY,9.9,USD_bn,reported,ESP,Spain,,,2017-03-01\n",
+        encoding="utf-8",
+    )
+    series, _ = backtest.actual_series("KAZ", "ESP", "first", data=data.load(folder))
+    assert series[2016] == pytest.approx(1.1e9)  # Kazakh statistics, not Spain's dated 9.9
