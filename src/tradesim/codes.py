@@ -33,6 +33,16 @@ def country_codes() -> frozenset[str]:
     return frozenset(_countries())
 
 
+# the aggregates as a sentence names them
+AGGREGATE_NAMES = {"WLD": "the world", "CENTRAL_ASIA": "Central Asia"}
+
+
+def country_name(code: str) -> str:
+    """``Kazakhstan`` for ``KAZ``: the ISO 3166 name of a country, the plain name of an aggregate (``Central
+    Asia``), else the code as it is."""
+    return _countries().get(code) or AGGREGATE_NAMES.get(code, code)
+
+
 def country_problem(code: str) -> str | None:
     """Why ``code`` is not an ISO 3166-1 alpha-3 country code, or ``None`` if it is one.
 

@@ -1,43 +1,76 @@
-"""`tradesim report`: one self-contained HTML page with the question, the tables, the charts, the sources
-and the caveats — no script, no stylesheet or image fetched at view time (charts are inline SVG from the
-same code as ``tradesim plot``), readable on a phone and printable from the browser.
+"""`tradesim report`: one self-contained HTML page that answers first — what the latest figures say about the
+target, on each side's statistics — then the projections, the uncertainty, the claims checked, the sources
+and the caveats. No script, no stylesheet or image fetched at view time (charts are inline SVG drawn in memory
+by the same code as ``tradesim plot``, every id unique on the page); tables reflow into labelled rows on a
+phone; printable from the browser.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from tradesim import __version__
+from tradesim.codes import country_name
+from tradesim.data.observation import period_words
 from tradesim.quantities import format_money, format_percent
 
-STYLE = """
+NARROW = "40rem"  # below this width tables become labelled rows and charts scroll sideways at a legible size
+
+STYLE = (
+    """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1a1a1a}
 h1{font-size:1.5rem;margin:.3rem 0 .8rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #ddd}
+.lead{font-size:1.05rem}.answer{background:#eef6ee;border-left:4px solid #2d7a2d;padding:.5rem .8rem}
 table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem}th,td{padding:.25rem .55rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
-caption{text-align:left;font-weight:600;padding:.2rem 0}figure{margin:.6rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#444}
+th{background:#f4f4f4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2rem 100% no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2rem 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) left/.8rem 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) right/.8rem 100% no-repeat scroll}
+.scroll:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}
+caption{text-align:left;font-weight:600;padding:.2rem 0}figure{margin:.6rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#333}
 .unverified{color:#a40000;font-weight:600}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:.35rem .6rem;margin:.3rem 0;font-size:.9rem}
-.holds{color:#116611;font-weight:600}.fails{color:#a40000;font-weight:600}code{background:#f4f4f4;padding:0 .2rem}
+code{background:#f4f4f4;padding:0 .2rem;overflow-wrap:anywhere}
+"""
+    + f"@media (max-width:{NARROW})"
+    + """{
+table.reflow,table.reflow tbody,table.reflow tr,table.reflow td,table.reflow caption{display:block}
+table.reflow thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+table.reflow tr{border-bottom:1px solid #bbb;padding:.3rem 0}table.reflow td{border:0;padding:.1rem 0;text-align:left}
+table.reflow td::before{content:attr(data-label) ": ";font-weight:600}
+.chart svg{min-width:36rem;max-width:none}.chart::after{content:"scroll sideways for the whole chart →";display:block;font-size:.8rem;color:#555}
+}
 @media print{body{max-width:none}.scroll{overflow:visible}h2{break-after:avoid}figure,table{break-inside:avoid}}
 """
-
+)
 
 # a cell that is one figure (a year, an amount, a percentage, perhaps with a year after it): right-aligned
 NUMBER = re.compile(r"^[−+\-]?[$€£]?[\d.,]+[BMkT%]?(?:/yr)?(?: \(\d{4}\))?$")
+
+
+NUMERIC_CELL = ' class="n"'
 
 
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def table(rows: Sequence[dict[str, Any]], caption: str = "") -> str:
-    """A real table: a caption, header cells with scope; a column whose every cell is one figure right-aligned
-    (a column mixing figures and words, like `growth`, stays left-aligned so it reads as one column)."""
+class _Ids:
+    """Ids unique on one page: ``chart-1``, ``chart-2``, ``table-1`` …"""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, kind: str) -> str:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        return f"{kind}-{self.counts[kind]}"
+
+
+def table(rows: Sequence[dict[str, Any]], caption: str, ids: _Ids) -> str:
+    """A real table: a caption, header cells with scope, every cell labelled with its column for the phone
+    layout (labelled rows); a column whose every cell is one figure right-aligned. Its wrapper scrolls
+    sideways when the table is wider than the page and can then be scrolled from the keyboard (a focusable
+    region named by the caption)."""
     if not rows:
         return "<p>—</p>"
     columns = list(rows[0])
@@ -54,29 +87,30 @@ def table(rows: Sequence[dict[str, Any]], caption: str = "") -> str:
     body = []
     for row in rows:
         cells = [
-            f'<td class="n">{_esc(row.get(c, ""))}</td>'
-            if c in numeric
-            else f"<td>{_esc(row.get(c, ''))}</td>"
+            f'<td{NUMERIC_CELL if c in numeric else ""} data-label="{_esc(c)}">{_esc(row.get(c, ""))}</td>'
             for c in columns
         ]
         body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+    name = ids("table")
+    return (
+        f'<div class="scroll" tabindex="0" role="region" aria-labelledby="{name}"><table class="reflow">'
+        f'<caption id="{name}">{_esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
-def inline_svg(draw: Any, *args: Any) -> str:
-    """Run a ``tradesim.plot`` function into a temporary SVG and return the ``<svg>`` element itself."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "chart.svg"
-        draw(*args, path)
-        text = path.read_text(encoding="utf-8")
-    return text[text.index("<svg") :]
+def figure(draw: Any, data: Any, title: str, description: str, ids: _Ids) -> str:
+    """A chart drawn in memory as inline SVG with ids of its own, a title and a text alternative
+    (``role="img"`` and ``aria-label``); on a phone it keeps a legible size and scrolls sideways."""
+    from tradesim import plot
 
-
-def figure(svg: str, title: str, description: str) -> str:
-    """A chart with a title and a text alternative (``role="img"`` and ``aria-label`` on the SVG)."""
+    name = ids("chart")
+    svg = plot.inline_svg(draw, data, prefix=name)
     labelled = svg.replace("<svg", f'<svg role="img" aria-label="{_esc(title + ". " + description)}"', 1)
-    return f"<figure>{labelled}<figcaption><strong>{_esc(title)}.</strong> {_esc(description)}</figcaption></figure>"
+    return (
+        f'<figure><div class="scroll chart" tabindex="0" role="region" aria-label="{_esc(title)} (chart)">'
+        f"{labelled}</div><figcaption><strong>{_esc(title)}.</strong> {_esc(description)}</figcaption></figure>"
+    )
 
 
 def reach_year_quantile(distribution: dict[str, float], q: float, horizon: int) -> str:
@@ -91,31 +125,151 @@ def reach_year_quantile(distribution: dict[str, float], q: float, horizon: int) 
     return f"not by {horizon}"
 
 
-def sources_table(results: Sequence[Any]) -> str:
-    """Every observation a number on the page rests on: baselines and actuals, with period and status."""
+def median_path_year(simulation: Any) -> str:
+    """The first year the median path (each year's middle simulated value) is at or above the target."""
+    for year, value in zip(simulation.years, simulation.bilateral_percentiles[50], strict=True):
+        if value >= simulation.target:
+            return str(int(year))
+    return f"not by {int(simulation.years[-1])}"
+
+
+def statistics_of(code: str) -> str:
+    """``Kazakhstan's statistics``; the World Bank's for WDI."""
+    return "the World Bank's WDI" if code == "WDI" else f"{country_name(code)}'s statistics"
+
+
+def cited(o: Any) -> str:
+    """``$20.0B in 2024 (full year; Tokayev … via news.mail.ru)``: an observation for a reader, its period in
+    words, its publication, its status unless reported, and a conversion in short."""
+    said = [period_words(o.period), o.source]
+    if o.status != "reported":
+        said.append(o.status)
+    if o.fx:
+        said.append(o.fx.split(" (")[0])
+    return f"{format_money(o.amount, o.currency)} in {o.year} ({'; '.join(said)})"
+
+
+def answer(results: Sequence[Any]) -> tuple[str, str]:
+    """The page's headline and its first paragraphs: what the latest full-year actuals say about each target,
+    on the reporter's statistics with the partner's beside them, before any projection."""
+    from tradesim import report
+
+    heads, paragraphs = [], []
+    for s in report.standing(results):
+        reporter, partner = country_name(s.reporter), country_name(s.partner)
+        target = format_money(s.target, s.currency)
+        if s.reached is not None:
+            heads.append(
+                f"{reporter}–{partner} trade reached {format_money(s.reached.amount, s.currency)} in "
+                f"{s.reached.year} on {statistics_of(s.reached.reported_by)}: the {target} target is met"
+            )
+            text = (
+                f"On {statistics_of(s.reached.reported_by)}, trade between {reporter} and {partner} was "
+                f"{cited(s.reached)}: the {target} target was met in "
+                f"{s.reached.year}."
+            )
+            if s.latest is not None and s.latest.year > s.reached.year:
+                text += f" The latest full year: {cited(s.latest)}."
+        elif s.latest is not None:
+            share = format_percent(s.latest.amount / s.target, 0)
+            heads.append(
+                f"{reporter}–{partner} trade: {format_money(s.latest.amount, s.currency)} in {s.latest.year}, "
+                f"{share} of the {target} target"
+            )
+            text = (
+                f"On {statistics_of(s.latest.reported_by)}, trade between {reporter} and {partner} was "
+                f"{cited(s.latest)}: {share} of the {target} target, not yet met."
+            )
+        else:
+            heads.append(f"{reporter}–{partner} trade against a {target} target")
+            text = (
+                f"The data holds no full-year figure of {reporter}–{partner} trade to set against the target."
+            )
+        if s.partner_latest is not None:
+            mirror = s.partner_latest
+            text += f" {statistics_of(mirror.reported_by)} count the same trade differently: {cited(mirror)}"
+            if s.ratio is not None and s.reporter_then is not None:
+                text += (
+                    f", when {statistics_of(s.reporter_then.reported_by)} gave "
+                    f"{format_money(s.reporter_then.amount, s.currency)}, {s.ratio:.1f} times as much"
+                )
+            text += (
+                ". The two offices value and attribute the same goods differently; the figures are shown side "
+                "by side, never added or averaged."
+            )
+        else:
+            text += f" The data holds no full-year figure from {statistics_of(s.partner)} to set beside it."
+        paragraphs.append(f'<p class="lead answer">{_esc(text)}</p>')
+    return "; ".join(heads), "".join(paragraphs)
+
+
+def projections_lead(results: Sequence[Any]) -> str:
+    """What the projections are, read against the actuals: "had it not been met" when the target was met
+    after the base year, "what comes next" otherwise."""
+    first = results[0].scenario
+    reporter = country_name(first.reporter)
+    base = results[0].projection.baseline
+    source = base.bilateral_source
+    start = f"{format_money(base.bilateral, first.currency)}" + (
+        f" ({period_words(source.period)}, {source.source})" if source is not None else " (the scenario file)"
+    )
+    met = [r.actual_reached_year for r in results if r.actual_reached_year is not None]
+    if met:
+        when = (
+            f"The scenarios start from {first.base_year}, {start}, and do not know the figures after it: read "
+            f"them as what each scenario's assumptions implied had the target not been met in {min(met)}, set "
+            "against what happened (the points on the chart)."
+        )
+    else:
+        when = (
+            f"The scenarios start from {first.base_year}, {start}: they say when the target would be reached "
+            "under each assumption, and what comes next."
+        )
+    return (
+        f"<p>{_esc(when)} For each scenario: the year it reaches the target, the growth it assumes, and "
+        f"{_esc(country_name(first.partner))}'s share of {_esc(reporter)}'s total trade then.</p>"
+    )
+
+
+def sources_table(results: Sequence[Any], ids: _Ids) -> str:
+    """Every observation a number on the page rests on: baselines, actuals and the partner's figures, by
+    publication, with what each covers and its status."""
+    from tradesim import report
+
     seen: dict[tuple[object, ...], Any] = {}
     for r in results:
         base = r.projection.baseline
-        for what, o in (("bilateral baseline", base.bilateral_source), ("total trade", base.total_source)):
+        for what, o in (
+            ("base year, bilateral", base.bilateral_source),
+            ("base year, total trade", base.total_source),
+        ):
             if o is not None:
                 seen.setdefault((o.origin, o.key, o.value), (what, o))
         for o in r.projection.actuals.values():
-            seen.setdefault((o.origin, o.key, o.value), ("actual", o))
+            seen.setdefault((o.origin, o.key, o.value), ("what happened", o))
+    for s in report.standing(results):
+        if s.partner_latest is not None:
+            o = s.partner_latest
+            seen.setdefault((o.origin, o.key, o.value), ("the partner's figure", o))
     rows = []
     for what, o in seen.values():
-        flagged = o.status in ("unverified", "approximate", "derived")
+        flagged = o.status in ("unverified", "approximate", "derived") or o.period == "FY-as-stated"
+        covers = period_words(o.period)
+        if o.period == "FY-as-stated" and o.note:
+            covers += f"; {o.note}"
         rows.append(
             {
                 "used as": what,
-                "figure": f"{format_money(o.amount, o.currency)} ({o.year} {o.period})",
+                "figure": f"{format_money(o.amount, o.currency)} ({o.year})",
+                "covers": covers,
                 "status": o.status.upper() if o.status == "unverified" else o.status,
-                "whose statistics": o.reported_by,
-                "source": o.source,
-                "where": o.url or o.origin,
+                "whose statistics": statistics_of(o.reported_by),
+                "published in": o.source,
+                "address": o.url or ("—" if o.origin == "shipped" else f"your data: {o.origin}"),
                 "flag": "check before quoting" if flagged else "",
             }
         )
-    return table(rows, "Every figure the projections rest on")
+    return table(rows, "Every figure the page rests on, by publication", ids)
 
 
 def render(
@@ -130,57 +284,63 @@ def render(
     """The page, as one HTML string."""
     from tradesim import check, plot, report
 
-    title = report.title(results)
+    ids = _Ids()
+    title = report.title(results, names=country_name)
     first = results[0].scenario
-    currency = first.currency
+    reporter = country_name(first.reporter)
+    headline, lead = answer(results)
     parts: list[tuple[str, str]] = []
-    question = (
-        f"<p>{_esc(first.reporter)}–{_esc(first.partner)} trade, base year {first.base_year}, in {_esc(currency)}: "
-        f"when is the target reached under each scenario, what growth would it take, and what share of "
-        f"{_esc(first.reporter)}'s total trade is it then?</p>"
-    )
-    parts.append(("The question", question))
-    parts.append(("Summary", table(report.summary_display(results), title)))
     reached = "; ".join(
         f"{r.scenario.name}: {r.reached_year or 'not by ' + str(r.scenario.horizon_year)}" for r in results
     )
     parts.append(
         (
-            "Paths against the target",
-            figure(
-                inline_svg(plot.paths, results),
+            "What the scenarios projected",
+            projections_lead(results)
+            + table(report.summary_display(results), title, ids)
+            + figure(
+                plot.paths_figure,
+                results,
                 title,
                 f"Projected bilateral trade by year for each scenario, the target as a dashed line and full-year "
-                f"actuals as points. Year the target is reached — {reached}.",
+                f"actuals (what happened) as points. Year each projection reaches the target — {reached}.",
+                ids,
             ),
         )
     )
     if simulations:
         sim = simulations[0]
+        horizon = int(sim.years[-1])
         rows = [
             {
                 "scenario": s.scenario,
-                f"P(reached by {int(s.years[-1])})": format_percent(float(s.p_reached_by[-1])),
-                "5th percentile year": reach_year_quantile(
-                    s.reached_year_distribution, 0.05, int(s.years[-1])
+                f"chance of reaching it by {horizon}": format_percent(float(s.p_reached_by[-1])),
+                "year by which 5% of paths have reached it": reach_year_quantile(
+                    s.reached_year_distribution, 0.05, horizon
                 ),
-                "median year": reach_year_quantile(s.reached_year_distribution, 0.5, int(s.years[-1])),
-                "95th percentile year": reach_year_quantile(
-                    s.reached_year_distribution, 0.95, int(s.years[-1])
-                ),
+                "by which half have": reach_year_quantile(s.reached_year_distribution, 0.5, horizon),
+                "by which 95% have": reach_year_quantile(s.reached_year_distribution, 0.95, horizon),
+                "year the median path reaches it": median_path_year(s),
             }
             for s in simulations
         ]
         parts.append(
             (
-                "Uncertainty",
-                figure(
-                    inline_svg(plot.fan, simulations),
+                "How uncertain the projections are",
+                f"<p>{sim.runs:,} simulated paths per scenario (seed {sim.seed}), each year's growth drawn "
+                "around the scenario's assumption. Two different medians: the year by which half the paths "
+                "have reached the target at least once, and the year the median path (each year's middle "
+                "simulated value) reaches it. The first is never later than the second: a path can reach the "
+                "target and fall back below it.</p>"
+                + figure(
+                    plot.fan_figure,
+                    simulations,
                     "Simulated bilateral trade: percentile fan",
-                    f"5–95 and 25–75 percentile bands and the median of {sim.runs:,} simulated paths (seed "
-                    f"{sim.seed}) for each scenario.",
+                    f"5–95 and 25–75 percentile bands and the median path of {sim.runs:,} simulated paths "
+                    f"(seed {sim.seed}) for each scenario.",
+                    ids,
                 )
-                + table(rows, "The year the target is first reached, across the simulated paths"),
+                + table(rows, "When the simulated paths first reach the target", ids),
             )
         )
     if verdicts:
@@ -189,35 +349,44 @@ def render(
                 "scenario": v.scenario,
                 "verdict": "holds" if v.holds else "does not hold",
                 "claim": f"“{v.claim.quote}” ({v.claim.source})" if v.claim.source else f"“{v.claim.quote}”",
-                "what": v.what,
+                "what is checked": v.what,
                 "claimed": v.claimed,
                 "computed": v.computed_text,
-                "would hold if": v.would_hold_if,
+                "what would make it hold": v.would_hold_if or "—",
             }
             for v in verdicts
         ]
-        parts.append(("Claims audit", table(rows, "The scenarios' [[claims]]")))
+        parts.append(
+            (
+                "The claims, checked",
+                "<p>Each claim the scenarios quote from the article, set against what the figures give.</p>"
+                + table(rows, "Claims quoted by the scenarios, each checked", ids),
+            )
+        )
     if tracked:
         rows = [
             {
-                "partner": t.partner,
+                "partner": country_name(t.partner),
                 "target": format_money(t.value, t.currency),
                 "by": "—" if t.year is None else f"{t.year}{' (assumed)' if t.year_assumed else ''}",
                 "latest": "—"
                 if t.latest_actual is None
                 else f"{format_money(t.latest_actual.amount, t.currency)} ({t.latest_actual.year})",
-                "required": "—"
+                "growth needed": "—"
                 if t.required_growth is None
                 else format_percent(t.required_growth, 1, signed=True),
-                "P(reach)": "—" if t.p_reach is None else format_percent(t.p_reach, 0),
+                "chance": "—" if t.p_reach is None else format_percent(t.p_reach, 0),
                 "status": t.status,
             }
             for t in tracked
         ]
         parts.append(
-            (f"{first.reporter}'s announced targets", table(rows, "Every announced target, tracked"))
+            (
+                f"{reporter}'s announced targets",
+                table(rows, f"Every trade target {reporter} has announced, tracked", ids),
+            )
         )
-    parts.append(("Sources", sources_table(results)))
+    parts.append(("Sources", sources_table(results, ids)))
     if notes:
         parts.append(("Caveats", "".join(f'<p class="note">{_esc(n)}</p>' for n in notes)))
     hashes = [
@@ -225,15 +394,16 @@ def render(
         for r in results
     ]
     reproduce = (
-        f"<p><code>{_esc(command)}</code></p><p>tradesim {_esc(__version__)}; data sha256 "
-        f"<code>{_esc(results[0].projection.data.digest[:16])}</code></p>"
-        + table(hashes, "Scenario hashes (first 16 characters)")
+        f"<p>The command that writes this page again: <code>{_esc(command)}</code></p><p>tradesim "
+        f"{_esc(__version__)}; data sha256 <code>{_esc(results[0].projection.data.digest[:16])}</code></p>"
+        + table(hashes, "Scenario fingerprints (sha256, first 16 characters)", ids)
     )
     parts.append(("Reproduce", reproduce))
     body = "".join(f"<section><h2>{_esc(h)}</h2>{content}</section>" for h, content in parts)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{STYLE}</style></head>"
-        f"<body><header><h1>{_esc(title)}</h1><p>tradesim report</p></header><main>{body}</main></body></html>\n"
+        f"<title>{_esc(headline)}</title><style>{STYLE}</style></head>"
+        f"<body><header><h1>{_esc(headline)}</h1>{lead}</header><main>{body}</main>"
+        f"<footer><p>Written by tradesim {_esc(__version__)}.</p></footer></body></html>\n"
     )

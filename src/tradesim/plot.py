@@ -8,6 +8,7 @@ on its axes and a source line.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,22 +45,58 @@ def _short(label: str, width: int = 44) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _save(fig: Any, output: Path) -> Path:
+def _encode(fig: Any, kind: str) -> bytes:
+    """The figure, with its source line, as PNG or SVG bytes (no date or creator metadata: the same figure
+    gives the same bytes), and closed."""
     import io
 
+    plt = _pyplot()
+    buffer = io.BytesIO()
+    fig.text(0.01, 0.01, SOURCE, fontsize="small", color="0.35")
+    metadata = {"Date": None, "Creator": None, "Format": None, "Type": None} if kind == "svg" else None
+    try:
+        fig.savefig(buffer, format=kind, dpi=120, metadata=metadata)
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _save(fig: Any, output: Path) -> Path:
     from tradesim.atomic import write_bytes_atomic
 
-    buffer = io.BytesIO()
-    fig.text(0.01, 0.01, SOURCE, fontsize=7, color="0.35")
-    fig.savefig(buffer, format=output.suffix.lower()[1:], dpi=120)
-    write_bytes_atomic(output, buffer.getvalue())
+    write_bytes_atomic(output, _encode(fig, output.suffix.lower()[1:]))
     return output
+
+
+# the attributes of matplotlib's SVG that name an id or point at one
+_ID = re.compile(r'(\bid=")([^"]+)(")|(url\(#)([^)]+)(\))|((?:xlink:)?href="#)([^"]+)(")')
+
+
+def inline_svg(draw: Any, *args: Any, prefix: str, font_size: float = 13) -> str:
+    """The ``<svg>`` element of ``draw(*args)`` (one of the ``*_figure`` functions), drawn in memory for a page:
+    text as text (``svg.fonttype = none``) at ``font_size`` points, and every id prefixed with ``prefix`` so
+    that several charts on one page never share an id."""
+    plt = _pyplot()
+    with plt.rc_context({"font.size": font_size, "svg.fonttype": "none", "svg.hashsalt": prefix}):
+        text = _encode(draw(*args), "svg").decode("utf-8")
+    element = text[text.index("<svg") :]
+
+    def rename(match: re.Match[str]) -> str:
+        groups = [g for g in match.groups() if g is not None]
+        return f"{groups[0]}{prefix}-{groups[1]}{groups[2]}"
+
+    return _ID.sub(rename, element)
 
 
 def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     """Each scenario's bilateral trade (billions of its currency) by year, the target line, and full-year
     actuals as points."""
     check_destination(output, suffixes=SUFFIXES)
+    return _save(paths_figure(results), output)
+
+
+def paths_figure(results: Sequence[ScenarioResult]) -> Any:
+    """The figure :func:`paths` saves."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 5.2))
     for r in results:
@@ -73,7 +110,7 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
             (results[0].projection.years[0], target / 1e9),
             textcoords="offset points",
             xytext=(2, 4),
-            fontsize=8,
+            fontsize="small",
         )
     years = range(
         int(min(r.projection.years[0] for r in results)),
@@ -104,14 +141,19 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     unit = f"billions of {currencies.pop()}" if len(currencies) == 1 else "billions, each scenario's currency"
     ax.set_ylabel(f"bilateral trade, {unit} (current prices)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize="small", loc="upper left")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return _save(fig, output)
+    return fig
 
 
 def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
     """The 5–95 and 25–75 percentile bands and the median of simulated bilateral trade, one panel a scenario."""
     check_destination(output, suffixes=SUFFIXES)
+    return _save(fan_figure(simulations), output)
+
+
+def fan_figure(simulations: Sequence[SimulationResult]) -> Any:
+    """The figure :func:`fan` saves."""
     plt = _pyplot()
     fig, axes = plt.subplots(len(simulations), 1, figsize=(9, 3.6 * len(simulations)), squeeze=False)
     for ax, sim in zip(axes[:, 0], simulations, strict=True):
@@ -130,21 +172,26 @@ def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
         ax.set_title(
             f"{sim.scenario}: P(target reached by {int(sim.years[-1])}) = {by_end}  "
             f"({sim.runs:,} runs, seed {sim.seed})",
-            fontsize=10,
+            fontsize="medium",
         )
         ax.set_xlabel("year")
         ax.set_ylabel(f"bilateral trade, billions of {sim.currency}")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
-    fig.suptitle("Simulated bilateral trade: percentile fan", fontsize=12)
+        ax.legend(fontsize="small", loc="upper left")
+    fig.suptitle("Simulated bilateral trade: percentile fan", fontsize="large")
     # the top of the layout leaves the suptitle its own line (a fixed share of the first panel's height)
     fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.3 / (3.6 * len(simulations))))
-    return _save(fig, output)
+    return fig
 
 
 def tornado(result: Tornado, output: Path) -> Path:
     """Horizontal bars: the share at the horizon with each input moved down and up, largest swing on top."""
     check_destination(output, suffixes=SUFFIXES)
+    return _save(tornado_figure(result), output)
+
+
+def tornado_figure(result: Tornado) -> Any:
+    """The figure :func:`tornado` saves."""
     plt = _pyplot()
     swings = [s for s in result.swings if not (math.isnan(s.share_low) or math.isnan(s.share_high))][:12][
         ::-1
@@ -173,7 +220,7 @@ def tornado(result: Tornado, output: Path) -> Path:
             )
             for s in swings
         ],
-        fontsize=7,
+        fontsize="small",
     )
     ax.axvline(base, color="black", linewidth=1)
     ax.set_xlabel(f"{result.partner}'s share of {result.reporter}'s total trade in {result.horizon}, %")
@@ -181,14 +228,19 @@ def tornado(result: Tornado, output: Path) -> Path:
         f"{result.scenario}: what moves the share at {result.horizon} (base {format_percent(result.share_at_horizon)})"
     )
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return _save(fig, output)
+    return fig
 
 
 def backtest(result: Backtest, output: Path) -> Path:
     """The actual path, and the projection made from each past origin fanning out from it."""
     check_destination(output, suffixes=SUFFIXES)
+    return _save(backtest_figure(result), output)
+
+
+def backtest_figure(result: Backtest) -> Any:
+    """The figure :func:`backtest` saves."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 5.2))
     years = sorted(result.actuals)
@@ -229,6 +281,6 @@ def backtest(result: Backtest, output: Path) -> Path:
     ax.set_xlabel("year")
     ax.set_ylabel("bilateral trade, billions of USD")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return _save(fig, output)
+    return fig

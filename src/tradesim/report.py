@@ -6,13 +6,14 @@ Nothing here prints; the CLI renders what these functions return.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from tradesim import model
 from tradesim.data import Dataset, shipped
+from tradesim.data.observation import Observation
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
@@ -265,6 +266,71 @@ def in_currency(
     return amount * rate.value, note
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What the latest full-year actuals say about one pair's target, on each side's statistics: the
+    reporter's latest figure, the year the target was met (the first of the years at or above it that run up
+    to the latest; none when the latest is below it), and the partner's latest figure
+    for the same trade (mirror statistics, converted to the scenario's currency) with the reporter's figure for
+    that year beside it. Never added or averaged: two offices' counts of the same goods."""
+
+    reporter: str
+    partner: str
+    currency: str
+    target: float
+    latest: Observation | None
+    reached: Observation | None
+    partner_latest: Observation | None
+    reporter_then: Observation | None  # the reporter's figure for the partner's latest year
+
+    @property
+    def met(self) -> bool:
+        return self.reached is not None
+
+    @property
+    def ratio(self) -> float | None:
+        """The reporter's figure over the partner's, in the partner's latest year."""
+        if self.partner_latest is None or self.reporter_then is None or self.partner_latest.amount <= 0:
+            return None
+        return self.reporter_then.amount / self.partner_latest.amount
+
+
+def standing(results: Sequence[ScenarioResult]) -> list[Standing]:
+    """One :class:`Standing` per pair and target in ``results``, in order."""
+    from tradesim.data.mirror import mirror
+
+    found: dict[tuple[str, str, str, float], Standing] = {}
+    for r in results:
+        s, p = r.scenario, r.projection
+        key = (s.reporter, s.partner, s.currency, r.target)
+        if key in found:
+            continue
+        series = p.data.full_years(s.reporter, s.partner, currency=s.currency)
+        latest = series[max(series)] if series else None
+        reached = None  # the first year of the run of years at or above the target that ends at the latest
+        for year in sorted(series, reverse=True):
+            if series[year].amount < r.target * (1.0 - model.REACHED_RTOL):
+                break
+            reached = series[year]
+        totals = [
+            row
+            for row in mirror(p.data, s.reporter, s.partner, currency=s.currency)
+            if row.flow == "total" and row.mirror is not None
+        ]
+        last = totals[-1] if totals else None
+        found[key] = Standing(
+            s.reporter,
+            s.partner,
+            s.currency,
+            r.target,
+            latest,
+            reached,
+            last.mirror if last else None,
+            last.reported if last else None,
+        )
+    return list(found.values())
+
+
 # ------------------------------------------------------------------------------------------------ describe
 def describe_growth(growth: GrowthModel | None, currency: str = "USD") -> str:
     """A short human description: ``+5.0%/yr``, ``to $20.0B in 2027, then +0.0%/yr``, ... (the model's own)."""
@@ -370,9 +436,10 @@ def _other_target(target: dict[str, Any], currency: str, horizon: int) -> str:
     return f"{format_money(target['value'], currency)}{by}: {reached}"
 
 
-def title(results: Sequence[ScenarioResult]) -> str:
-    """``Kazakhstan–Italy trade against a $20.0B target`` (the target when all scenarios share it)."""
-    pair = _common([f"{r.scenario.reporter}–{r.scenario.partner}" for r in results])
+def title(results: Sequence[ScenarioResult], names: Callable[[str], str] = str) -> str:
+    """``KAZ–ITA trade against a $20.0B target`` (the target when all scenarios share it); with ``names``
+    (:func:`tradesim.codes.country_name`) ``Kazakhstan–Italy trade …``."""
+    pair = _common([f"{names(r.scenario.reporter)}–{names(r.scenario.partner)}" for r in results])
     target = _common([r.target for r in results])
     currency = _common([r.scenario.currency for r in results]) or "USD"
     against = (
@@ -572,11 +639,13 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
 __all__ = [
     "Results",
     "ScenarioResult",
+    "Standing",
     "evaluate",
     "in_currency",
     "long_frame",
     "notes",
     "spread",
+    "standing",
     "summary",
     "summary_display",
     "title",

@@ -294,7 +294,7 @@ def test_audit_json_carries_the_warnings(run: Any) -> None:
     result = run("audit", "article", "--scenarios", str(SCENARIOS), "--format", "json")
     warnings = _json(result.stdout)["warnings"]
     assert any("KAZ total trade $139.6B (2023) is derived: BNS exports + imports" in w for w in warnings)
-    assert any("jan-nov 2023" in w for w in warnings)
+    assert any("January–November 2023" in w for w in warnings)
 
 
 # 12: tests/cli/test_check_cli.py runs the printed hints ------------------------------------------------------

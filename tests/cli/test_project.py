@@ -80,7 +80,7 @@ def test_table_output_shows_the_summary_and_notes(run: Any) -> None:
     for name in REFERENCE:
         assert name in result.stdout
     assert "unverified" not in result.stderr  # no reference share rests on an unverified figure
-    assert "official releases give $14.5B for jan-nov 2023" in result.stderr
+    assert "official releases give $14.5B for January–November 2023" in result.stderr
     assert "already reached in the actuals" in result.stderr
     assert result.stderr.count("is derived: BNS") == 1  # printed once, not per scenario
 

@@ -107,8 +107,11 @@ def test_every_bns_sum_shipped_is_the_raw_months() -> None:
 def test_as_stated_baseline_warning_names_the_part_year_and_the_alternative() -> None:
     as_stated = SHIPPED.bilateral_baseline("KAZ", "ITA", 2023, period="FY-as-stated")
     (warning,) = SHIPPED.caveats(as_stated, "bilateral baseline")
-    assert "official releases give $14.5B for jan-nov 2023" in warning
-    assert "$16.1B (2023 FY, reported, KAZ statistics) (--full-year)" in warning
+    assert "official releases give $14.5B for January–November 2023" in warning
+    assert (
+        "the full year was $16.1B (2023 FY, reported, KAZ statistics): run with --full-year to use it"
+        in warning
+    )
 
 
 def test_actual_2024_reached_about_20bn() -> None:

@@ -10,8 +10,15 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import app
-from tradesim.cli.options import DataDir, ScenarioDir, dataset
-from tradesim.errors import InputError
+from tradesim.cli.options import (
+    RUNS,
+    DataDir,
+    RunsOption,
+    ScenarioDir,
+    SeedOption,
+    dataset,
+    simulation_settings,
+)
 from tradesim.quantities import parse_money
 
 
@@ -27,22 +34,21 @@ def report_page(
     simulate: Annotated[
         bool, typer.Option("--simulate", help="Add the simulation fan and the reach-year distribution.")
     ] = False,
-    runs: Annotated[int, typer.Option(help="--simulate: simulated paths.")] = 20_000,
-    seed: Annotated[int, typer.Option(help="--simulate: the seed.")] = 1,
+    runs: RunsOption = RUNS,
+    seed: SeedOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Write one HTML file with the question, the summary table, each scenario's path against the target, the
-    audit verdicts, the reporter's targets, every number's source, period and status (unverified ones marked),
-    and how to reproduce it. No script; charts are inline SVG; nothing is fetched when it is viewed."""
+    """Write one HTML page: first what the latest figures say about the target (on each side's statistics),
+    then each scenario's path against it, the claims checked, the reporter's targets, every number's source,
+    period and status, and how to reproduce it. --simulate takes the same defaults as `tradesim simulate`
+    (100,000 paths, a fresh seed, written on the page). No script; charts are inline SVG; nothing is fetched
+    when it is viewed."""
     from tradesim import audit, htmlreport, montecarlo, report, scenario, targets
     from tradesim.atomic import check_destination, write_text_atomic
 
     check_destination(output, suffixes=(".html", ".htm"))
-    if runs <= 0 or runs > 10_000_000:
-        raise InputError(f"--runs must be from 1 to 10,000,000, got {runs}")
-    if seed < 0:
-        raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
+    fixed_seed = simulation_settings(runs, seed)
     target_value, target_currency = (
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )
@@ -54,7 +60,7 @@ def report_page(
     simulations = (
         [
             montecarlo.simulate(
-                r.scenario, target=r.target, runs=runs, rng=seed, baseline=r.projection.baseline
+                r.scenario, target=r.target, runs=runs, rng=fixed_seed, baseline=r.projection.baseline
             )
             for r in results
         ]
@@ -65,7 +71,9 @@ def report_page(
     notes = report.notes(results)
     page = htmlreport.render(
         results,
-        command=_command_line(scenarios or [], output, target, simulate, runs, seed, scenario_dir, data_dir),
+        command=_command_line(
+            scenarios or [], output, target, simulate, runs, fixed_seed, scenario_dir, data_dir
+        ),
         verdicts=audit.audit(chosen, data=data),
         tracked=targets.tracked(reporter, scenarios=chosen, data=data),
         simulations=simulations,

@@ -117,6 +117,25 @@ def chosen_scenarios(
     return scenario.load_many(names or [], scenario.scenario_directory(scenario_dir))
 
 
+MAX_RUNS = 10_000_000  # 10 million paths take about a minute; more is a typo, not a question
+RunsOption = Annotated[int, typer.Option(help="Simulated paths (1 to 10,000,000).")]
+SeedOption = Annotated[
+    int | None, typer.Option(help="Seed: the same seed gives the same output (default: fresh, and printed).")
+]
+RUNS = 100_000  # the default of every command that simulates: simulate, report --simulate, plot fan
+
+
+def simulation_settings(runs: int, seed: int | None) -> int:
+    """Check ``--runs`` and ``--seed``; the seed to use (a fresh one when none was given)."""
+    from tradesim import montecarlo
+
+    if not 0 < runs <= MAX_RUNS:
+        raise InputError(f"--runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs}")
+    if seed is not None and seed < 0:
+        raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
+    return montecarlo.fresh_seed() if seed is None else seed
+
+
 TargetOption = Annotated[str, typer.Option(help="Target amount: 20e9, 20B, $20bn, 500M.")]
 ShareOption = Annotated[str, typer.Option(help="The share: 1/6, 0.1667 or 16.7%.")]
 YearOption = Annotated[

@@ -12,6 +12,7 @@ from tradesim.cli import render
 from tradesim.cli._app import app
 from tradesim.cli.options import (
     PATHS,
+    RUNS,
     TABLES,
     DataDir,
     EveryScenarioArgs,
@@ -21,26 +22,25 @@ from tradesim.cli.options import (
     PartnerOption,
     ReporterOption,
     RestGrowthOption,
+    RunsOption,
     ScenarioDir,
+    SeedOption,
     chosen_scenarios,
     dataset,
     format_option,
     pair,
+    simulation_settings,
 )
 from tradesim.errors import InputError
 from tradesim.quantities import parse_money, parse_rate
-
-MAX_RUNS = 10_000_000  # 10 million paths take about a minute; more is a typo, not a question
 
 
 @app.command(short_help="Monte Carlo: P(target reached), percentiles.")
 def simulate(
     scenarios: EveryScenarioArgs = None,
     target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
-    runs: Annotated[int, typer.Option(help="Number of simulated paths.")] = 100_000,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed: the same seed gives the same output (default: fresh).")
-    ] = None,
+    runs: RunsOption = RUNS,
+    seed: SeedOption = None,
     growth: GrowthOption = None,
     growth_sd: Annotated[
         float, typer.Option(help="Ad-hoc scenario: sd of annual log growth of bilateral trade.")
@@ -62,10 +62,7 @@ def simulate(
     from tradesim import montecarlo, report, scenario
 
     chosen_format = render.settle(format, output, PATHS)
-    if not 0 < runs <= MAX_RUNS:
-        raise InputError(f"--runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs}")
-    if seed is not None and seed < 0:
-        raise InputError(f"--seed must be a whole number ≥ 0, got {seed}")
+    fixed_seed = simulation_settings(runs, seed)
     if threads is not None and threads <= 0:
         raise InputError(f"--threads must be > 0, got {threads}")
     target_value, target_currency = (
@@ -92,7 +89,6 @@ def simulate(
         target_text=target,
         data=dataset(data_dir),
     )  # validates targets and paths; gives the notes
-    fixed_seed = montecarlo.fresh_seed() if seed is None else seed
     results = []
     with render.progress_bar(runs * len(chosen)) as advance:
         for item, result in zip(chosen, plain, strict=True):
@@ -210,8 +206,8 @@ def plot(
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The image: FILE.png or FILE.svg.")] = ...,  # type: ignore[assignment]
     target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
-    runs: Annotated[int, typer.Option(help="fan: simulated paths.")] = 100_000,
-    seed: Annotated[int, typer.Option(help="fan: the seed.")] = 1,
+    runs: RunsOption = RUNS,
+    seed: SeedOption = None,
     swing: Annotated[float, typer.Option(help="tornado: as in `tradesim sensitivity`.")] = 0.25,
     reporter: ReporterOption = None,
     partner: PartnerOption = None,
@@ -229,8 +225,7 @@ def plot(
     from tradesim import plot as plotting
     from tradesim import sensitivity as sens
 
-    if not 0 < runs <= MAX_RUNS:
-        raise InputError(f"--runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs}")
+    fixed_seed = simulation_settings(runs, seed)
     target_value, target_currency = (
         parse_money(target, what="--target", positive=True) if target is not None else (None, None)
     )
@@ -273,7 +268,7 @@ def plot(
     elif kind is PlotKind.fan:
         simulations = [
             montecarlo.simulate(
-                r.scenario, target=r.target, runs=runs, rng=seed, baseline=r.projection.baseline
+                r.scenario, target=r.target, runs=runs, rng=fixed_seed, baseline=r.projection.baseline
             )
             for r in results
         ]

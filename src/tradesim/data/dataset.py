@@ -38,6 +38,7 @@ from tradesim.data.observation import (
     WDI,
     Observation,
     money_unit,
+    period_words,
 )
 from tradesim.errors import DataError, Problem
 from tradesim.quantities import format_money
@@ -330,11 +331,13 @@ class Dataset:
                 if o.amount == observation.amount and o.period not in PERIOD_RANK
             ]
             official = (
-                f"official releases give {money} for {same[0]} {observation.year}"
+                f"official releases give {money} for {period_words(same[0])} {observation.year}"
                 if same
                 else ("official releases give it for a part of the year")
             )
-            alternative = f"; full year: {full.label()} (--full-year)" if full else ""
+            alternative = (
+                f"; the full year was {full.label()}: run with --full-year to use it" if full else ""
+            )
             warnings.append(
                 f"{what} {money} ({observation.year}) is the figure as stated by {observation.source}; "
                 f"{official}{alternative}"

@@ -77,6 +77,28 @@ def months_covered(period: str) -> int | None:
     return CUMULATIVE.get(period)
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")  # fmt: skip
+_PARTS = {"h1": (1, 6), "h2": (7, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
+
+
+def period_words(period: str) -> str:
+    """A period in words for a reader: ``full year``, ``January–November``, ``March``; ``FY-as-stated`` is
+    "the year, as its source stated it" (not checked to be a full year)."""
+    if period == FULL_YEAR:
+        return "full year"
+    if period == "FY-as-stated":
+        return "the year, as its source stated it"
+    if period == "by":
+        return "by that year"
+    if period in MONTHS:
+        return _MONTH_NAMES[MONTHS.index(period)]
+    first, last = _PARTS.get(period) or (1, CUMULATIVE.get(period, 0))
+    if last:
+        return f"{_MONTH_NAMES[first - 1]}–{_MONTH_NAMES[last - 1]}"
+    return period
+
+
 def money_unit(unit: str) -> tuple[str, float] | None:
     """``USD_bn`` → ``("USD", 1e9)``, ``EUR_mn`` → ``("EUR", 1e6)``, ``KZT`` → ``("KZT", 1.0)``; ``None`` for
     units that are not money (``percent``, ``USD_per_EUR``)."""

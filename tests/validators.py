@@ -1,0 +1,124 @@
+"""Real validators nobody here wrote, run where they are installed: the Nu HTML checker (``vnu.jar`` under a
+JRE) and axe-core in headless chromium. ``.ci/run`` installs them where it can (``npm install vnu-jar
+axe-core``, a JRE from Debian) and says where through ``TRADESIM_VNU_JAR`` and ``TRADESIM_AXE_JS``; each test
+that needs one is skipped, saying which, where it cannot run."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_NODE_MODULES = [Path(p) for p in os.environ.get("TRADESIM_NODE_MODULES", "").split(os.pathsep) if p] + [
+    Path.cwd() / "node_modules",
+    Path.home() / "node_modules",
+]
+
+
+def _first(env: str, relative: str) -> Path | None:
+    given = os.environ.get(env)
+    if given and Path(given).is_file():
+        return Path(given)
+    return next((folder / relative for folder in _NODE_MODULES if (folder / relative).is_file()), None)
+
+
+def vnu_jar() -> Path | None:
+    return _first("TRADESIM_VNU_JAR", "vnu-jar/build/dist/vnu.jar") if shutil.which("java") else None
+
+
+def axe_js() -> Path | None:
+    return _first("TRADESIM_AXE_JS", "axe-core/axe.min.js") if chromium() else None
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def nu_errors(page: Path) -> list[str]:
+    """The Nu HTML checker's errors (and warnings) on ``page``, one line each."""
+    jar = vnu_jar()
+    assert jar is not None
+    done = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "gnu", "--also-check-svg", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+
+
+_RUNNER = """<script>%s</script><script>
+axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+  var out = document.createElement('pre'); out.id = 'axe-result';
+  out.textContent = JSON.stringify(r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.map(function (n) { return n.target.join(' '); })};
+  }));
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def axe_violations(page: Path, width: int) -> list[dict[str, Any]]:
+    """axe-core's violations on ``page`` in headless chromium at ``width`` CSS pixels (the page is copied with
+    axe injected before ``</body>``; the result is read back from the rendered DOM)."""
+    script, browser = axe_js(), chromium()
+    assert script is not None
+    assert browser is not None
+    text = page.read_text(encoding="utf-8")
+    runner = _RUNNER % script.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "page.html"
+        copy.write_text(text.replace("</body>", runner + "</body>", 1), encoding="utf-8")
+        done = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--user-data-dir={folder}/profile",
+                f"--window-size={width},900",
+                "--virtual-time-budget=30000",
+                "--dump-dom",
+                copy.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    found = re.search(r'<pre id="axe-result">(.*?)</pre>', done.stdout, re.S)
+    assert found, f"axe-core gave no result (chromium exit {done.returncode}): {done.stderr[-500:]}"
+    violations: list[dict[str, Any]] = json.loads(html.unescape(found.group(1)))
+    return violations
+
+
+def screenshot(page: Path, width: int, out: Path) -> Path:
+    """A PNG of ``page`` at ``width`` pixels (for looking at, not for asserting)."""
+    browser = chromium()
+    assert browser is not None
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={folder}/profile",
+                f"--window-size={width},2400",
+                f"--screenshot={out}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    return out
