@@ -11,13 +11,32 @@ one of ``rest_of_world`` and ``total``, events after the base year, a table cove
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-# numbers written as text, as the parsers accept them (tradesim.quantities)
-AMOUNT_TEXT = (
-    r"^\s*[-+−]?\s*(?:[$€£]|[A-Z]{3}\s)?\s*(?:[0-9][0-9_,]*(?:\.[0-9_]+)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+)"
-    r"\s*(?:[a-zA-Z]*)(?:\s+[A-Z]{3})?\s*$"
-)
+
+def _any_case(word: str) -> str:
+    """A regular expression matching ``word`` in any case (JSON Schema patterns have no case flag)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in word)
+
+
+def _amount_text() -> str:
+    """Amounts written as text, exactly the forms :func:`tradesim.quantities.parse_money` reads: a sign, a
+    currency symbol or code, a number, a scale it knows (``B``, ``bn``, ``billion``, ``bln``, ``mld``,
+    ``млрд`` …) or a three-letter code, and a code after it."""
+    from tradesim.quantities import _SCALES
+
+    scales = "|".join(_any_case(w) for w in sorted((w for w in _SCALES if w), key=len, reverse=True))
+    number = r"(?:[0-9][0-9_,]*(?:\.[0-9_]+)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+)"
+    code = "[A-Za-z]{3}"
+    # a symbol or code before the number takes a scale only; without one, a code may follow (one currency)
+    before = rf"(?:[$€£]|{code}\s)\s*{number}\s*(?:(?:{scales})\.?)?"
+    plain = rf"{number}\s*(?:(?:{scales})\.?(?:\s+{code})?|{code}\.?)?"
+    return rf"^\s*[-+−]?\s*(?:{before}|{plain})\s*$"
+
+
+AMOUNT_TEXT = _amount_text()
+POSITIVE_AMOUNT_TEXT = AMOUNT_TEXT.replace("[-+−]?", "[+]?", 1)
 RATE_TEXT = r"^\s*[-+−]?\s*(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*%?\s*$"
 SHARE_TEXT = r"^\s*[0-9.]+\s*(?:/\s*[0-9.]+|%)?\s*$"
 ANY_TEXT = f"(?:{AMOUNT_TEXT})|(?:{RATE_TEXT})|(?:{SHARE_TEXT})"
@@ -32,10 +51,17 @@ PATTERNS = {
 }
 
 
-def _text_or_number(schema: dict[str, Any], pattern: str) -> dict[str, Any]:
-    number = {k: v for k, v in schema.items() if k not in ("title", "description", "default")}
-    kept = {k: v for k, v in schema.items() if k in ("title", "description", "default")}
-    return {"anyOf": [number, {"type": "string", "pattern": pattern}], **kept}
+def _text_or_number(schema: dict[str, Any], pattern: str, *, nullable: bool = False) -> dict[str, Any]:
+    """A number, or text in ``pattern``: one branch by the value's type, so that an editor names what is
+    wrong with the value ("does not match", "less than the minimum") rather than "not valid under any of the
+    given schemas"."""
+    labels = ("title", "description", "default")
+    constraints = {k: v for k, v in schema.items() if k not in (*labels, "type")}
+    kept = {k: v for k, v in schema.items() if k in labels}
+    types = ["number", "string", *(["null"] if nullable else [])]
+    if constraints.get("exclusiveMinimum") == 0 and pattern == AMOUNT_TEXT:  # a positive amount: no sign
+        pattern = POSITIVE_AMOUNT_TEXT
+    return {"type": types, "if": {"type": "string"}, "then": {"pattern": pattern}, "else": constraints, **kept}
 
 
 def _numbers(node: Any, name: str = "") -> Any:
@@ -46,12 +72,11 @@ def _numbers(node: Any, name: str = "") -> Any:
         return node
     if node.get("type") == "number" and name in PATTERNS:
         return _text_or_number(node, PATTERNS[name])
-    if "anyOf" in node and name:
-        flat: list[Any] = []
-        for option in (_numbers(o, name) for o in node["anyOf"]):
-            # a nullable number that became text-or-number: keep one level of anyOf
-            flat.extend(option["anyOf"] if set(option) <= {"anyOf"} else [option])
-        return {**node, "anyOf": flat}
+    options = node.get("anyOf")
+    if options and name in PATTERNS and {o.get("type") for o in options} == {"number", "null"}:
+        number = next(o for o in options if o.get("type") == "number")
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return _text_or_number({**number, **rest}, PATTERNS[name], nullable=True)
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key == "properties":
@@ -65,7 +90,8 @@ def _numbers(node: Any, name: str = "") -> Any:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file."""
-    from tradesim.schema import GROWTH_CLASSES, GROWTH_MODELS, Scenario
+    from tradesim.codes import country_codes
+    from tradesim.schema import GROWTH_CLASSES, Scenario
 
     schema: dict[str, Any] = _numbers(Scenario.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -78,17 +104,129 @@ def scenario_schema() -> dict[str, Any]:
     schema.pop("required", None)
     schema["if"] = {"not": {"required": ["extends"]}}
     schema["then"] = {"required": ["growth"]}
-    names = {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
-    shorthand = [
-        {"type": "number", "exclusiveMinimum": -1, "maximum": 10},
-        {"type": "string", "pattern": RATE_TEXT},
-    ]
-    models = [{"$ref": f"#/$defs/{names[m]}"} for m in GROWTH_MODELS]
+    schema["description"] = ROOT
+    for entry in ("Event", "Target", "Claim"):  # the lists `extends` replaces, unless an entry says append
+        schema["$defs"][entry]["properties"]["append"] = {
+            "type": "boolean",
+            "description": "With `extends`: add this list's entries to the parent's instead of replacing them.",
+        }
+    schema["$defs"]["Target"]["properties"]["value"]["then"]["pattern"] = POSITIVE_AMOUNT_TEXT  # not a share
+    countries = sorted(country_codes())
+    for key in ("reporter", "partner"):
+        schema["properties"][key] = {**schema["properties"][key], "enum": countries}
+    schema["$defs"]["GrowthTable"] = _growth_table({kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()})
     growth = schema["$defs"]["Growth"]["properties"]
     for flow, prop in list(growth.items()):
         growth[flow] = {
-            "anyOf": [*shorthand, *models, {"type": "null"}],
+            # one branch by the value's type, one model by its `model` key: an editor then reports the key
+            # that is wrong ("'rat' was unexpected"), not "not valid under any of the schemas"
+            "type": ["number", "string", "object", "null"],
+            "if": {"type": "object"},
+            "then": {"$ref": "#/$defs/GrowthTable"},
+            "else": {
+                "if": {"type": "string"},
+                "then": {"pattern": RATE_TEXT},
+                "else": {"if": {"type": "number"}, "then": {"exclusiveMinimum": -1, "maximum": 10}},
+            },
             "default": None,
             "title": prop.get("title"),
+            "description": prop.get("description", ""),
         }
-    return schema
+    return _markdown(_nullable(schema))
+
+
+ROOT = (
+    "A tradesim scenario: one country's trade with one partner, projected from a base year with growth "
+    "assumptions, read against targets. Every key is described in the README (Scenario files); "
+    "`tradesim scenarios validate FILE` checks what a schema cannot (horizon after base_year, one of "
+    "rest_of_world and total, events after the base year)."
+)
+
+
+def _growth_table(names: dict[str, str]) -> dict[str, Any]:
+    """A growth table: its ``model`` chooses the definition it must match (no ``model``: constant)."""
+    from tradesim.schema import GROWTH_MODELS
+
+    chosen = [
+        {
+            "if": {"required": ["model"], "properties": {"model": {"const": kind}}},
+            "then": {"$ref": f"#/$defs/{names[kind]}"},
+        }
+        for kind in GROWTH_MODELS
+    ]
+    return {
+        "type": "object",
+        "description": "A growth model: `model` (default constant) and its keys.",
+        "properties": {
+            "model": {
+                "enum": list(GROWTH_MODELS),
+                "description": "The growth model: " + ", ".join(GROWTH_MODELS) + " (default: constant).",
+            }
+        },
+        "required": [],
+        "allOf": [
+            *chosen,
+            {"if": {"not": {"required": ["model"]}}, "then": {"$ref": f"#/$defs/{names['constant']}"}},
+        ],
+    }
+
+
+def _nullable(node: Any) -> Any:
+    """``anyOf: [{type: integer, ...}, {type: null}]`` as ``{type: [integer, null], ...}``: the same rule, and
+    an editor then says "'soon' is not of type 'integer', 'null'" instead of "not valid under any of"."""
+    if isinstance(node, list):
+        return [_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    options = node.get("anyOf")
+    if (
+        isinstance(options, list)
+        and len(options) == 2
+        and {"type": "null"} in options
+        and all(isinstance(o.get("type"), str) and "$ref" not in o and "anyOf" not in o for o in options)
+    ):
+        kept = next(o for o in options if o != {"type": "null"})
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return _nullable({**kept, **rest, "type": [kept["type"], "null"]})
+    return {k: _nullable(v) for k, v in node.items()}
+
+
+def _markdown(node: Any) -> Any:
+    """Descriptions as an editor shows them (Markdown): the docstrings' ``code`` becomes `code`."""
+    if isinstance(node, list):
+        return [_markdown(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        k: v.replace("``", "`") if k == "description" and isinstance(v, str) else _markdown(v)
+        for k, v in node.items()
+    }
+
+
+def key_table() -> str:
+    """Every key of a scenario file with the description an editor shows, as a Markdown table (the README's
+    "Every key" section is this text; a test keeps them the same)."""
+    from tradesim.schema import GROWTH_CLASSES
+
+    schema = scenario_schema()
+    defs = schema["$defs"]
+    sections: list[tuple[str, dict[str, Any]]] = [("", schema["properties"])]
+    for key, title in (
+        ("Baseline", "[baseline]."),
+        ("Growth", "[growth]."),
+        ("Event", "[[events]]."),
+        ("Target", "[[targets]]."),
+        ("Claim", "[[claims]]."),
+        ("Expectation", "[[expect]]."),
+    ):
+        sections.append((title, defs[key]["properties"]))
+    for kind, cls in GROWTH_CLASSES.items():
+        sections.append((f"[growth.FLOW] model = {kind}: ", defs[cls.__name__]["properties"]))
+    lines = ["| key | what it is |", "| --- | --- |"]
+    for prefix, properties in sections:
+        for name, prop in properties.items():
+            if prefix.startswith("[growth.FLOW]") and name == "model":
+                continue
+            text = prop.get("description", "").replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| `{prefix}{name}` | {text} |")
+    return "\n".join(lines)

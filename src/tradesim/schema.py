@@ -42,13 +42,17 @@ FLOWS = ("bilateral", "exports", "imports", "rest_of_world", "total")
 
 Rate = Annotated[float, BeforeValidator(lambda v: parse_rate(v, what=""))]
 Amount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what=""))]
-PositiveAmount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what="", positive=True))]
+# gt=0 says in the JSON Schema what the parser enforces (the parser's message is the one a user sees)
+PositiveAmount = Annotated[
+    float, Field(gt=0), BeforeValidator(lambda v: parse_amount(v, what="", positive=True))
+]
 Year = Annotated[int, Field(ge=1900, le=2300, strict=True)]
 YearKey = Annotated[int, Field(ge=1900, le=2300)]  # TOML table keys are strings: "2024" = 0.05
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # a field's docstring is its description in the JSON Schema (what an editor shows on hover)
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 # An sd of 1 already means a one-sd year multiplies trade by e ≈ 2.7; beyond that the model means nothing.
@@ -62,6 +66,7 @@ class _Growth(_Frozen):
     Every growth model may carry ``sd``: the standard deviation of its annual log growth (Monte Carlo)."""
 
     sd: Sd = 0.0
+    """Standard deviation of the annual log growth, for `tradesim simulate` (0 to 1; default 0: no uncertainty)."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = ()  # (field, "rate" or "amount") the tornado swings
     scales: ClassVar[bool] = True  # the path is proportional to its start: a baseline grid can rescale it
 
@@ -89,7 +94,9 @@ class ConstantGrowth(_Growth):
     """The same rate every year: ``x_t = x_0 (1 + rate)^t``."""
 
     model: Literal["constant"] = "constant"
+    """The growth model: `constant` (the default when `model` is left out)."""
     rate: Rate
+    """The annual growth rate: 0.05 or "5%" (above −100%, at most +1000%)."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rate", "rate"),)
 
     def path(self, start: Any, base_year: int, years: Any) -> Any:
@@ -108,7 +115,9 @@ class LinearGrowth(_Growth):
     """The same amount added every year: ``x_t = x_0 + amount · t``."""
 
     model: Literal["linear"]
+    """The growth model: `linear`, the same amount added every year."""
     amount: Amount
+    """The amount added every year (negative to subtract): 1.5e9 or "1.5B", in the scenario's currency."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("amount", "amount"),)
     scales: ClassVar[bool] = False
 
@@ -123,8 +132,11 @@ class TableGrowth(_Growth):
     """An explicit rate per year; years not listed take ``default`` (an error if there is none)."""
 
     model: Literal["table"]
+    """The growth model: `table`, an explicit rate for each year."""
     rates: dict[YearKey, Rate]
+    """The rate of each year: {2024 = 0.10, 2025 = "8%"}."""
     default: Rate | None = None
+    """The rate of every year not in `rates` (required when a projected year is missing)."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rates", "rate"),)
 
     def path(self, start: Any, base_year: int, years: Any) -> Any:
@@ -140,7 +152,9 @@ class PiecewiseGrowth(_Growth):
     """Each rate applies from its year until the next listed year; the first must cover the first year."""
 
     model: Literal["piecewise"]
+    """The growth model: `piecewise`, each rate from its year until the next listed year."""
     rates: dict[YearKey, Rate]
+    """Rates by the year they start: {2024 = 0.08, 2028 = 0.04}; the first year must be the first projected year."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rates", "rate"),)
 
     def path(self, start: Any, base_year: int, years: Any) -> Any:
@@ -155,9 +169,13 @@ class ReachGrowth(_Growth):
     """The constant rate that takes the baseline to ``value`` in ``year``; afterwards ``after`` (default: same)."""
 
     model: Literal["reach"]
+    """The growth model: `reach`, the constant rate that takes the baseline to `value` in `year`."""
     value: PositiveAmount
+    """The level to reach: 20e9 or "20B", in the scenario's currency."""
     year: Year
+    """The year `value` is reached (after the base year)."""
     after: Rate | None = None
+    """The annual rate after `year` (default: the same rate; 0 holds the level)."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("value", "amount"),)
     scales: ClassVar[bool] = False  # a path to a fixed value: rescaling its start changes its rate
 
@@ -184,8 +202,11 @@ class LogisticGrowth(_Growth):
     """Logistic growth toward ``ceiling``: ``x_t = K / (1 + (K / x_0 − 1) e^(−rate · t))``."""
 
     model: Literal["logistic"]
+    """The growth model: `logistic`, S-shaped growth toward `ceiling`."""
     rate: Annotated[float, Field(gt=0, le=MAX_RATE, allow_inf_nan=False)]
+    """The logistic growth rate (above 0, at most 10): 0.3 or "30%"."""
     ceiling: PositiveAmount
+    """The level growth approaches: "40B", in the scenario's currency; above the baseline."""
     inputs: ClassVar[tuple[tuple[str, str], ...]] = (("rate", "rate"), ("ceiling", "amount"))
     scales: ClassVar[bool] = False
 
@@ -232,10 +253,15 @@ class Growth(_Frozen):
     """Growth of bilateral trade (or of exports and imports), and of exactly one of rest_of_world or total."""
 
     bilateral: Growth_ | None = None
+    """Growth of the bilateral trade: a rate ("5%") or a table with `model` (constant, linear, table, piecewise, reach, logistic). Or give `exports` and `imports` instead."""
     exports: Growth_ | None = None
+    """Growth of the reporter's exports to the partner (with `imports`, instead of `bilateral`)."""
     imports: Growth_ | None = None
+    """Growth of the reporter's imports from the partner (with `exports`, instead of `bilateral`)."""
     rest_of_world: Growth_ | None = None
+    """Growth of the reporter's trade with everyone else (give this or `total`, not both)."""
     total: Growth_ | None = None
+    """Growth of the reporter's total trade (give this or `rest_of_world`, not both)."""
 
     @property
     def other_flow(self) -> Literal["rest_of_world", "total"]:
@@ -250,33 +276,51 @@ class Baseline(_Frozen):
     """Base-year values. Anything left out comes from the shipped data (see ``tradesim.data``)."""
 
     bilateral: PositiveAmount | None = None
+    """The base year's bilateral trade: "14.5B" (default: the data's figure by the selection rule)."""
     bilateral_period: str | None = None
+    """Which of the data's figures for the base year to take: "FY" (full year) or "FY-as-stated"."""
     total: PositiveAmount | None = None
+    """The reporter's total trade in the base year: "139.55B" (or give `rest_of_world`, not both)."""
     rest_of_world: PositiveAmount | None = None
+    """The reporter's trade with everyone but the partner in the base year (or give `total`)."""
     exports: PositiveAmount | None = None
+    """The base year's exports to the partner (with `imports`; bilateral = exports + imports)."""
     imports: PositiveAmount | None = None
+    """The base year's imports from the partner (with `exports`)."""
 
 
 class Event(_Frozen):
     """A level change on one flow: an ``amount`` or a ``relative`` change, permanent or for one year."""
 
     label: str
+    """What the event is, for tables and charts: "2024 business forum: 18 agreements"."""
     year: Year
+    """The year the event starts (after the base year)."""
     flow: Literal["bilateral", "exports", "imports", "rest_of_world", "total"] = "bilateral"
+    """The flow it changes: bilateral, exports, imports, rest_of_world or total."""
     amount: Amount | None = None
+    """A change by an amount: "1.5B" (or give `relative`, not both)."""
     relative: Rate | None = None
+    """A change by a share of the level: "-22.5%" (or give `amount`, not both)."""
     kind: Literal["permanent", "one-off"] = "permanent"
+    """`permanent` (from its year on) or `one-off` (its year only)."""
     ramp_years: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
+    """A permanent event ramps in linearly over this many years (default 1: all at once)."""
     probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
+    """The chance the event happens in a simulation (0 to 1; default 1)."""
 
 
 class Target(_Frozen):
     """A target: ``value`` may carry its own currency (``€20B``, ``20B EUR``), converted when it is read."""
 
     value: PositiveAmount
+    """The target: "20B", "€20B" or "20B EUR" (a value in another currency is converted when read)."""
     year: Year | None = None
+    """The year the target is for (optional; `--by` defaults to it)."""
     label: str = ""
+    """Who set the target and when: "Tokayev, Jan 2024"."""
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None  # from the value's text, or given
+    """The target's currency, ISO 4217 (default: from `value`, else the scenario's)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -320,14 +364,23 @@ class Assertion(_Frozen):
     """
 
     metric: Metric
+    """The figure checked: bilateral, total, rest_of_world, share, reached_year or required_growth."""
     year: Year | None = None
+    """The year the metric is read in (or give `at = "target"`)."""
     at: Literal["target"] | None = None
+    """`target`: read the metric in the year the target is reached."""
     value: float | None = None
+    """The value it should have: "14.5B", "1/6", "10%" or a year, in the metric's unit (with `rtol`/`atol`)."""
     rtol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Relative tolerance on `value` (default 1e-9): holds when |computed − value| ≤ atol + rtol·|value|."""
     atol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Absolute tolerance on `value`, in the metric's unit (default 0)."""
     min: float | None = None
+    """The lowest value that holds (a range, with or without `max`)."""
     max: float | None = None
+    """The highest value that holds (a range, with or without `min`)."""
     target: PositiveAmount | None = None  # its own target (default: the scenario's first [[targets]] entry)
+    """This entry's own target: "50B" (default: the scenario's first [[targets]] entry)."""
 
     _parse = field_validator("value", "min", "max", mode="before")(_metric_value)
 
@@ -339,15 +392,20 @@ class Claim(Assertion):
     """
 
     quote: str
+    """The words of the claim, as published."""
     source: str = ""
+    """Who published it and when: "New Eastern Outlook, 2024-03-01"."""
     against: Literal["scenario", "data"] = "scenario"
+    """`scenario` (the projection, default) or `data` (the data's full-year figures)."""
     note: str = ""
+    """Anything a reader of the audit should know about the claim."""
 
 
 class Expectation(Assertion):
     """A figure ``tradesim check`` must reproduce; ``message`` says why it matters."""
 
     message: str = ""
+    """Why the figure matters, shown when the check fails."""
 
 
 def _country(code: str) -> str:
@@ -361,28 +419,43 @@ class Scenario(_Frozen):
     """One validated scenario. ``path`` is the file it came from (``None`` for one built in code)."""
 
     name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    """The scenario's name (default: the file name without .toml): letters, digits, . _ -"""
     description: str = ""
+    """What the scenario assumes and why, in a sentence or two."""
     # a scenario that names no reporter, partner or base year takes the reference case's (reference.toml)
     reporter: Annotated[str, AfterValidator(_country)] = Field(default_factory=lambda: reference().reporter)
+    """The country whose trade is modelled, ISO 3166 alpha-3: "KAZ" (default: the reference case's)."""
     partner: Annotated[str, AfterValidator(_country)] = Field(default_factory=lambda: reference().partner)
+    """The partner country, ISO 3166 alpha-3: "ITA" (default: the reference case's)."""
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = (
         "USD"  # ISO 4217; needs rates unless the data has it
     )
+    """The currency of every amount in the file, ISO 4217: "USD" (default), "EUR"."""
     base_year: Year = Field(default_factory=lambda: reference().base_year)
+    """The year the projection starts from (default: the reference case's, 2023)."""
     horizon: Year | None = None
+    """The last projected year (default: base_year + 12)."""
     baseline: Baseline = Baseline()
+    """Base-year values; anything left out comes from the data."""
     growth: Growth
+    """How each flow grows: `bilateral` (or `exports` and `imports`) and one of `rest_of_world` or `total`."""
     correlation: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)] = 0.0
+    """Correlation of the bilateral and rest-of-world growth shocks in a simulation (−1 to 1; default 0)."""
     events: tuple[Event, ...] = ()
+    """Level changes on a flow: [[events]] with label, year, and amount or relative."""
     targets: tuple[Target, ...] = ()
+    """Targets to read the projection against: [[targets]] with value, and optionally year and label."""
     claims: tuple[Claim, ...] = ()
+    """Published statements to check with `tradesim audit`: [[claims]] with quote, metric and value."""
     expect: tuple[Expectation, ...] = ()
+    """Figures `tradesim check` must reproduce: [[expect]] with metric, year and value."""
     # an exchange-rate path for future years: {EUR = {2026 = 1.10, 2030 = 1.15}} — units of the scenario's
     # currency per unit of EUR; a year between two entries takes the earlier one (default: the last full year's)
     fx: dict[
         Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
         dict[YearKey, Annotated[float, Field(gt=0, allow_inf_nan=False)]],
     ] = {}
+    """Exchange rates for future years: {EUR = {2026 = 1.10}} — units of the scenario's currency per unit; a year takes the latest entry before it."""
 
     _path: Path | None = PrivateAttr(default=None)
     _notes: tuple[str, ...] = PrivateAttr(default=())  # what loading the file wants the reader to know

@@ -31,7 +31,7 @@ def test_done_when_flow(run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.chdir(repo)
     assert run("check").exit_code == 0
     article = repo / "scenarios" / "article.toml"
-    edit(article, 'rate = 0.0           # "the rest', 'rate = 0.02           # "the rest')
+    edit(article, 'rate = 0.0 # "the rest', 'rate = 0.02 # "the rest')
     failed = run("check")
     assert failed.exit_code == 1
     assert "FAILED article: snapshot drifted from 2024: share 2024 " in failed.stdout
@@ -119,7 +119,7 @@ def test_check_never_passes_on_scenarios_that_are_not_yours(
     with none it is an error, not a pass on the shipped scenarios (they need --shipped)."""
     inside = repo / "scenarios"
     monkeypatch.chdir(inside)
-    edit(inside / "article.toml", 'rate = 0.0           # "the rest', 'rate = 0.02           # "the rest')
+    edit(inside / "article.toml", 'rate = 0.0 # "the rest', 'rate = 0.02 # "the rest')
     broken = run("check")
     assert broken.exit_code == 1  # the edited file is checked, not the shipped copy
     assert broken.stderr.startswith(f"note: checking 5 scenario(s) in {inside} against the shipped data\n")

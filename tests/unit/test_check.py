@@ -42,7 +42,7 @@ def test_snapshot_values_are_the_projection(folder: Path) -> None:
 
 def test_a_changed_growth_rate_drifts_names_the_first_year_and_the_cause(folder: Path) -> None:
     path = folder / "article.toml"
-    edit(path, 'rate = 0.0           # "the rest', 'rate = 0.01           # "the rest')
+    edit(path, 'rate = 0.0 # "the rest', 'rate = 0.01 # "the rest')
     (result,) = _check(folder, "article")
     assert result.snapshot.status == "drift"
     assert result.snapshot.first_year == 2024  # 2023 is the baseline: unchanged
@@ -58,7 +58,7 @@ def test_a_changed_growth_rate_drifts_names_the_first_year_and_the_cause(folder:
 
 def test_update_rewrites_only_what_moved(folder: Path) -> None:
     path = folder / "article.toml"
-    edit(path, 'rate = 0.0           # "the rest', 'rate = 0.01           # "the rest')
+    edit(path, 'rate = 0.0 # "the rest', 'rate = 0.01 # "the rest')
     before = {p.name: p.read_bytes() for p in (folder / "snapshots").iterdir()}
     results = _check(folder, update=True)
     assert {r.scenario: r.snapshot.status for r in results}["article"] == "updated"
@@ -249,7 +249,7 @@ def test_atomic_writes_keep_or_set_ordinary_permissions(tmp_path: Path) -> None:
         ("oil-downside", "ramp_years = 2", "ramp_years = 3"),
         ("full-year-2023", 'bilateral_period = "FY"', 'bilateral = "16.2B"'),
         ("article", "after = 0.0", "after = 0.01"),
-        ("article", 'rate = 0.0           # "the rest', 'rate = 0.01           # "the rest'),
+        ("article", 'rate = 0.0 # "the rest', 'rate = 0.01 # "the rest'),
         ("article", "year = 2027\nafter", "year = 2028\nafter"),
         ("article", 'model = "reach"\nvalue = "20B"', 'model = "reach"\nvalue = "21B"'),
     ],

@@ -3,7 +3,10 @@ fixtures at the keys `scenarios validate` names — but for the cross-field rule
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -71,3 +74,153 @@ def test_invalid_fixtures_fail_at_the_keys_validate_names(path: Path) -> None:
         assert [e.message for e in errors] == ["'growth' is a required property"]
         return
     assert expected <= found, (expected, found)
+
+
+# ----------------------------------------------------------------------- a schema editors can use (issue 19)
+def _properties(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every property of the schema, with its path, at any depth."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.get("properties", {}).items():
+            found.append((f"{path}.{key}", value))
+            found.extend(_properties(value, f"{path}.{key}"))
+        for key, value in node.items():
+            if key not in ("properties", "if"):  # an `if` states a condition, not keys of the file
+                found.extend(_properties(value, f"{path}/{key}"))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_properties(item, path))
+    return found
+
+
+def test_every_property_has_a_description_an_editor_can_show() -> None:
+    schema = scenario_schema()
+    properties = _properties(schema)
+    assert len(properties) > 80
+    missing = [path for path, prop in properties if not prop.get("description", "").strip()]
+    assert missing == []
+    assert all("``" not in prop["description"] for _, prop in properties)  # Markdown, not reST
+    assert schema["description"].startswith("A tradesim scenario:")  # not the model's docstring
+
+
+def test_the_descriptions_are_the_models_own_field_docstrings() -> None:
+    """One text: the field's docstring in tradesim.schema is what the editor shows (use_attribute_docstrings)."""
+    from tradesim.schema import Event, Scenario
+
+    schema = scenario_schema()
+    assert schema["properties"]["partner"]["description"] == Scenario.model_fields["partner"].description
+    event = schema["$defs"]["Event"]["properties"]["ramp_years"]["description"]
+    assert event == Event.model_fields["ramp_years"].description
+    assert "ramps in linearly" in event
+
+
+def _errors(text: str) -> list[tuple[str, str]]:
+    return [
+        (".".join(str(p) for p in e.absolute_path), e.message)
+        for e in VALIDATOR.iter_errors(tomllib.loads(text))
+    ]
+
+
+GROWTH = '[growth]\nbilateral = "5%"\ntotal = 0.03\n'
+
+
+def test_an_unknown_country_and_an_unreadable_amount_are_flagged_at_their_keys() -> None:
+    assert [key for key, _ in _errors('partner = "XXX"\n' + GROWTH)] == ["partner"]
+    assert [key for key, _ in _errors('reporter = "kaz"\n' + GROWTH)] == ["reporter"]
+    assert [key for key, _ in _errors(GROWTH + '[[targets]]\nvalue = "20zillion"\n')] == ["targets.0.value"]
+    assert [key for key, _ in _errors(GROWTH + '[[targets]]\nvalue = "1/6"\n')] == ["targets.0.value"]
+    assert [key for key, _ in _errors('[baseline]\nbilateral = "-3B"\n' + GROWTH)] == ["baseline.bilateral"]
+    assert [key for key, _ in _errors("[baseline]\nbilateral = -3\n" + GROWTH)] == ["baseline.bilateral"]
+    assert _errors('partner = "DEU"\ncurrency = "EUR"\n' + GROWTH + '[[targets]]\nvalue = "€10 bln"\n') == []
+
+
+def test_a_typo_in_a_growth_table_names_the_key_not_an_anyof() -> None:
+    for table in (
+        '{model = "constant", rat = 0.05}',
+        "{rat = 0.05}",
+        '{model = "reach", value = "20B", year = 2027, aftr = 0}',
+    ):
+        errors = _errors(f"[growth]\nbilateral = {table}\ntotal = 0.03\n")
+        assert errors, table
+        assert all("not valid under any of" not in message for _, message in errors), errors
+        assert any("was unexpected" in message for _, message in errors), errors
+
+
+def test_no_invalid_fixture_gets_an_anyof_message() -> None:
+    for path in sorted(INVALID.glob("*.toml")):
+        if path.stem in NOT_TOML:
+            continue
+        for error in VALIDATOR.iter_errors(tomllib.loads(path.read_text())):
+            assert "not valid under any of" not in error.message, (path.name, error.message)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tradesim.jsonschema import AMOUNT_TEXT  # noqa: E402
+from tradesim.quantities import _SCALES, parse_money  # noqa: E402
+
+AMOUNT = re.compile(AMOUNT_TEXT)
+amount_texts = st.builds(
+    lambda sign, prefix, number, space, scale, suffix: f"{sign}{prefix}{number}{space}{scale}{suffix}",
+    st.sampled_from(["", "-", "+", "−"]),
+    st.sampled_from(["", "$", "€", "£", "EUR ", "usd "]),
+    st.sampled_from(["20", "14.5", "1_000", "1,234.5", ".5", "2e9", "0", "3E3"]),
+    st.sampled_from(["", " "]),
+    st.sampled_from([*_SCALES, "zillion", "B.", "bn.", "KZT", "x"]),
+    st.sampled_from(["", " EUR", " KZT", " eur", " EURO"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(amount_texts)
+def test_the_amount_pattern_accepts_what_the_parser_reads_and_refuses_what_it_cannot(text: str) -> None:
+    """Generated amounts in the parser's grammar and near it: the schema is never stricter than the parser,
+    and it refuses what the parser cannot read at all (a range error is the parser's to give)."""
+    try:
+        parse_money(text, what="x")
+        readable = True
+    except Exception as error:
+        readable = "must be a number like" not in str(error)
+    assert bool(AMOUNT.match(text)) == readable, text
+
+
+# --------------------------------------------------------------------- the committed schema and taplo
+def test_the_committed_schema_is_the_generated_one() -> None:
+    """scenarios/scenario.schema.json, which .taplo.toml maps every shipped scenario to, is current (rewrite it
+    with `tradesim scenarios schema > scenarios/scenario.schema.json`)."""
+    committed = (SCENARIOS / "scenario.schema.json").read_text(encoding="utf-8")
+    assert json.loads(committed) == scenario_schema()
+
+
+def _taplo(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["taplo", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.skipif(
+    shutil.which("taplo") is None, reason="no taplo here (pip install taplo; the test extra has it)"
+)
+def test_taplo_formats_and_checks_the_shipped_scenarios_as_they_are() -> None:
+    assert _taplo("fmt", "--check").returncode == 0, _taplo("fmt", "--check").stderr[-2000:]
+    checked = _taplo("check")
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    assert "found files total=7" in checked.stderr  # the seven shipped scenario files, through .taplo.toml
+
+
+@pytest.mark.skipif(
+    shutil.which("taplo") is None, reason="no taplo here (pip install taplo; the test extra has it)"
+)
+def test_taplo_flags_an_unknown_partner_through_the_schema(tmp_path: Path) -> None:
+    shutil.copy(REPO / ".taplo.toml", tmp_path / ".taplo.toml")
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(SCENARIOS / "scenario.schema.json", tmp_path / "scenarios" / "scenario.schema.json")
+    (tmp_path / "scenarios" / "bad.toml").write_text('partner = "XXX"\n' + GROWTH, encoding="utf-8")
+    checked = _taplo("check", cwd=tmp_path)
+    assert checked.returncode != 0
+    assert '"XXX" is not one of' in checked.stdout + checked.stderr
+
+
+def test_the_readme_key_table_is_the_schemas_text() -> None:
+    from tradesim.jsonschema import key_table
+
+    assert key_table() in (REPO / "README.md").read_text(encoding="utf-8")
