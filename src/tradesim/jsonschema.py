@@ -61,7 +61,13 @@ def _text_or_number(schema: dict[str, Any], pattern: str, *, nullable: bool = Fa
     types = ["number", "string", *(["null"] if nullable else [])]
     if constraints.get("exclusiveMinimum") == 0 and pattern == AMOUNT_TEXT:  # a positive amount: no sign
         pattern = POSITIVE_AMOUNT_TEXT
-    return {"type": types, "if": {"type": "string"}, "then": {"pattern": pattern}, "else": constraints, **kept}
+    return {
+        "type": types,
+        "if": {"type": "string"},
+        "then": {"pattern": pattern},
+        "else": constraints,
+        **kept,
+    }
 
 
 def _numbers(node: Any, name: str = "") -> Any:
@@ -114,7 +120,9 @@ def scenario_schema() -> dict[str, Any]:
     countries = sorted(country_codes())
     for key in ("reporter", "partner"):
         schema["properties"][key] = {**schema["properties"][key], "enum": countries}
-    schema["$defs"]["GrowthTable"] = _growth_table({kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()})
+    schema["$defs"]["GrowthTable"] = _growth_table(
+        {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
+    )
     growth = schema["$defs"]["Growth"]["properties"]
     for flow, prop in list(growth.items()):
         growth[flow] = {
@@ -132,7 +140,8 @@ def scenario_schema() -> dict[str, Any]:
             "title": prop.get("title"),
             "description": prop.get("description", ""),
         }
-    return _markdown(_nullable(schema))
+    finished: dict[str, Any] = _markdown(_nullable(schema))
+    return finished
 
 
 ROOT = (
