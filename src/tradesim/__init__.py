@@ -15,7 +15,7 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import PackageNotFoundError, version
 
         try:
-            return version("tradesim")
+            return version("tradesim-bilateral")
         except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
             return "0.0.0+unknown"
     raise AttributeError(f"module 'tradesim' has no attribute {name!r}")

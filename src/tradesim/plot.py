@@ -1,4 +1,4 @@
-"""Charts with matplotlib (the optional extra ``tradesim[plot]``): paths, simulation fans, tornado bars,
+"""Charts with matplotlib (the optional extra ``tradesim-bilateral[plot]``): paths, simulation fans, tornado bars,
 backtests.
 
 Each function writes one file (PNG or SVG, by the suffix) and returns its path. Every chart has a title, units
@@ -29,7 +29,7 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise InputError("plotting needs matplotlib: pip install 'tradesim[plot]'") from None
+        raise InputError("plotting needs matplotlib: pip install 'tradesim-bilateral[plot]'") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -116,7 +116,7 @@ def test_plot_without_matplotlib_says_how_to_install(
     result = run("plot", "paths", "-o", str(tmp_path / "x.png"), "--scenarios", str(SCENARIOS))
     assert (result.exit_code, result.stderr) == (
         2,
-        "tradesim: error: plotting needs matplotlib: pip install 'tradesim[plot]'\n",
+        "tradesim: error: plotting needs matplotlib: pip install 'tradesim-bilateral[plot]'\n",
     )
 
 

@@ -217,7 +217,7 @@ def plot(
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim[plot]).
+    """Draw the scenarios' paths, a simulation fan or a tornado to a PNG or SVG file (needs tradesim-bilateral[plot]).
 
     SCENARIOS: names or TOML files (default: every scenario found; tornado: name one).
     """
