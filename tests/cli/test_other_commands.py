@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import SCENARIOS
 from tradesim import data
 
@@ -83,17 +85,57 @@ def test_scenarios_and_validate_as_json(run: Any, tmp_path: Path) -> None:
     assert listed["scenarios"][0]["problems"][0]["key"] == "growth.bilateral"
 
 
-def test_bash_completion_offers_scenario_names() -> None:
-    import os
+COMPLETES = [  # every command that takes scenario names, as typed up to the name's first letters
+    "project st",
+    "simulate st",
+    "sensitivity st",
+    "plot paths st",
+    "check st",
+    "audit st",
+    "report st",
+    "solve year st",
+    "solve growth st",
+    "scenarios validate st",
+    "backtest st",
+]
+
+
+def _bash_complete(words: str, env: dict[str, str]) -> list[str]:
+    """What bash offers after ``words``: the completion script tradesim prints, sourced into a real bash, and
+    its completion function called as bash calls it on TAB."""
+    import shlex
     import subprocess
     import sys
 
     tradesim = str(Path(sys.executable).with_name("tradesim"))
-    env = {**os.environ, "_TRADESIM_COMPLETE": "complete_bash", "COMP_WORDS": "tradesim project st", "COMP_CWORD": "2",
-           "TRADESIM_SCENARIOS": str(SCENARIOS)}  # fmt: skip
-    done = subprocess.run([tradesim], env=env, capture_output=True, text=True, check=False)
-    assert done.stdout.split() == ["steady"]
-    script = subprocess.run(
-        [tradesim, "--show-completion", "bash"], capture_output=True, text=True, check=False
+    typed = shlex.split(words)
+    script = (
+        f'eval "$(_TRADESIM_COMPLETE=source_bash {shlex.quote(tradesim)})"\n'
+        f"COMP_WORDS=({' '.join(shlex.quote(w) for w in ['tradesim', *typed])})\n"
+        f"COMP_CWORD={len(typed)}\n"
+        f"_tradesim_completion {shlex.quote(tradesim)}\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
-    assert "_TRADESIM_COMPLETE=complete_bash" in script.stdout
+    done = subprocess.run(
+        ["bash", "-c", script], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("words", COMPLETES)
+def test_bash_completes_scenario_names_on_every_command_that_takes_them(words: str) -> None:
+    import os
+
+    env = {**os.environ, "TRADESIM_SCENARIOS": str(SCENARIOS)}
+    assert _bash_complete(words, env) == ["steady"]
+
+
+def test_completion_reads_the_scenario_folder_named_on_the_command_line(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "mine.toml").write_text('[growth]\nbilateral = "5%"\ntotal = 0.03\n', encoding="utf-8")
+    (tmp_path / "other.toml").write_text('[growth]\nbilateral = "4%"\ntotal = 0.03\n', encoding="utf-8")
+    env = {**os.environ, "TRADESIM_SCENARIOS": str(SCENARIOS)}
+    assert _bash_complete(f"simulate --scenarios {tmp_path} m", env) == ["mine"]
+    assert _bash_complete(f"report --scenarios {tmp_path} ''", env) == ["mine", "other"]

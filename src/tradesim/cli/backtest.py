@@ -17,6 +17,7 @@ from tradesim.cli.options import (
     PartnerOption,
     ReporterOption,
     ScenarioDir,
+    complete_scenarios,
     currency_code,
     dataset,
     format_option,
@@ -28,7 +29,12 @@ from tradesim.errors import InputError
 @app.command(short_help="How good past projections would have been.")
 def backtest(
     scenario_name: Annotated[
-        str | None, typer.Argument(metavar="[SCENARIO]", help="For --method scenario: its bilateral growth.")
+        str | None,
+        typer.Argument(
+            metavar="[SCENARIO]",
+            help="For --method scenario: its bilateral growth.",
+            autocompletion=complete_scenarios,
+        ),
     ] = None,
     reporter: ReporterOption = None,
     partner: PartnerOption = None,

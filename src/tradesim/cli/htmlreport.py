@@ -17,6 +17,7 @@ from tradesim.cli.options import (
     ScenarioDir,
     SeedOption,
     dataset,
+    scenario_arguments,
     simulation_settings,
 )
 from tradesim.quantities import parse_money
@@ -25,7 +26,7 @@ from tradesim.quantities import parse_money
 @app.command("report", short_help="One self-contained HTML page: tables, charts, sources.")
 def report_page(
     scenarios: Annotated[
-        list[str] | None, typer.Argument(help="Scenario names or TOML files (default: every scenario found).")
+        list[str] | None, scenario_arguments("Scenario names or TOML files (default: every scenario found).")
     ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The page: FILE.html (written atomically).")

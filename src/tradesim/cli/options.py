@@ -67,26 +67,30 @@ GrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: bilater
 RestGrowthOption = Annotated[str | None, typer.Option(help="Ad-hoc scenario: growth of the rest of trade.")]
 
 
-def complete_scenarios(incomplete: str) -> list[str]:
-    """Shell completion: the names of the scenarios in the scenario folder that start with what was typed."""
+def complete_scenarios(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the names of the scenarios that start with what was typed, in the folder the command
+    line names with --scenarios if it names one already, else the folder the command would use."""
     from tradesim import scenario
 
+    given = ctx.params.get("scenario_dir")
     try:
-        names = scenario.discover(scenario.scenario_directory(None))
-    except TradesimError:
+        names = scenario.discover(scenario.scenario_directory(Path(given) if given else None))
+    except (TradesimError, OSError):
         return []
     return [name for name in names if name.startswith(incomplete)]
 
 
+def scenario_arguments(help: str) -> Any:
+    """The SCENARIO... argument of a command, with shell completion of scenario names."""
+    return typer.Argument(help=help, autocompletion=complete_scenarios)
+
+
 ScenarioArgs = Annotated[
     list[str] | None,
-    typer.Argument(
-        help="Scenario names or TOML files (default: the ad-hoc constant-growth scenario).",
-        autocompletion=complete_scenarios,
-    ),
+    scenario_arguments("Scenario names or TOML files (default: the ad-hoc constant-growth scenario)."),
 ]
 EveryScenarioArgs = Annotated[  # for commands whose default is every scenario of the folder
-    list[str] | None, typer.Argument(help="Scenario names or files (default: all).")
+    list[str] | None, scenario_arguments("Scenario names or TOML files (default: every scenario found).")
 ]
 Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")

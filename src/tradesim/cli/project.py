@@ -19,9 +19,9 @@ from tradesim.cli.options import (
     RestGrowthOption,
     ScenarioDir,
     chosen_scenarios,
-    complete_scenarios,
     dataset,
     format_option,
+    scenario_arguments,
 )
 from tradesim.quantities import parse_money
 
@@ -33,10 +33,7 @@ if TYPE_CHECKING:
 def project(
     scenarios: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Scenario names or TOML files (default: every scenario found).",
-            autocompletion=complete_scenarios,
-        ),
+        scenario_arguments("Scenario names or TOML files (default: every scenario found)."),
     ] = None,
     target: Annotated[
         str | None,

@@ -18,6 +18,7 @@ from tradesim.cli.options import (
     ScenarioDir,
     dataset,
     format_option,
+    scenario_arguments,
 )
 from tradesim.errors import Problem, ScenarioError, TradesimError
 from tradesim.output import Table
@@ -91,7 +92,7 @@ def _problem(problem: Problem) -> dict[str, object]:
 @scenarios_app.command("validate", short_help="Check that scenario files load and project.")
 def scenarios_validate(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Files or scenario names (default: all found).")
+        list[str] | None, scenario_arguments("Files or scenario names (default: all found).")
     ] = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,

@@ -29,6 +29,7 @@ from tradesim.cli.options import (
     dataset,
     format_option,
     pair,
+    scenario_arguments,
     simulation_settings,
 )
 from tradesim.errors import InputError
@@ -122,7 +123,7 @@ class GridMetric(StrEnum):
 def sensitivity(
     scenarios: Annotated[
         list[str] | None,
-        typer.Argument(help="Scenario names or TOML files (default: every scenario; --grid: name one)."),
+        scenario_arguments("Scenario names or TOML files (default: every scenario; --grid: name one)."),
     ] = None,
     target: Annotated[str | None, typer.Option(help="Target amount (default: the scenario's own).")] = None,
     swing: Annotated[
@@ -202,7 +203,7 @@ def plot(
     kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands), tornado or backtest.")],
     scenarios: Annotated[
         list[str] | None,
-        typer.Argument(help="Scenario names or TOML files (default: every scenario; tornado: name one)."),
+        scenario_arguments("Scenario names or TOML files (default: every scenario; tornado: name one)."),
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The image: FILE.png or FILE.svg.")] = ...,  # type: ignore[assignment]
     target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
