@@ -152,3 +152,58 @@ def test_the_readme_series_table_is_the_coverage_commands_markdown() -> None:
     assert series
     assert all("TUR" in (s["reporter"], s["partner"]) for s in series)
     assert runner.invoke(app, ["data", "coverage", "--reporter", "ATA"]).exit_code == 2
+
+
+def _synopses() -> list[tuple[str, str]]:
+    """Each synopsis in the README (an indented ``tradesim COMMAND [...]`` line and its continuation lines):
+    the command's words and the whole text."""
+    found = []
+    lines = README.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith("    tradesim ") or "[" not in line or "comtrade|wits|wide" in line:
+            continue
+        block = [line]
+        for following in lines[i + 1 :]:
+            if not following.startswith("        "):  # continuation lines are indented further
+                break
+            block.append(following)
+        words = []
+        for word in line.split()[1:]:
+            if word.startswith(("[", "-")) or word.isupper() or "|" in word:
+                break
+            words.append(word)
+        found.append((" ".join(words), " ".join(block)))
+    return found
+
+
+def _options(command: str) -> set[str]:
+    import typer.main
+
+    node = typer.main.get_command(app)
+    for word in command.split():
+        node = node.commands[word]  # type: ignore[attr-defined]
+    return {
+        opt
+        for param in node.params
+        for opt in param.opts
+        if opt.startswith("--") and opt not in ("--help", "--install-completion", "--show-completion")
+    }
+
+
+SYNOPSES = _synopses()
+
+
+def test_the_readme_has_a_synopsis_for_every_main_command() -> None:
+    assert {c for c, _ in SYNOPSES} >= {
+        "project", "check", "simulate", "targets", "nowcast", "backtest", "report", "data import", "data mirror",
+        "solve growth", "solve year", "audit", "sensitivity", "plot",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "synopsis"), SYNOPSES, ids=[c for c, _ in SYNOPSES])
+def test_each_synopsis_names_exactly_the_options_the_command_has(command: str, synopsis: str) -> None:
+    written = set(re.findall(r"--[a-z][a-z-]*", synopsis))
+    assert written == _options(command), {
+        "in the README only": sorted(written - _options(command)),
+        "in --help only": sorted(_options(command) - written),
+    }

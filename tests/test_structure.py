@@ -193,7 +193,7 @@ def test_wheel_carries_the_scenarios_and_the_data(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("tradesim-*.whl")
+    (wheel,) = tmp_path.glob("tradesim_bilateral-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"tradesim/scenarios/{p.name}" for p in (REPO / "scenarios").glob("*.toml")}
     assert shipped <= names

@@ -27,6 +27,7 @@ from tradesim.atomic import sweep_temporaries, write_text_atomic
 from tradesim.data import Dataset, shipped
 from tradesim.errors import InputError, Problem, SnapshotError
 from tradesim.output import Result, Rows
+from tradesim.quantities import count
 from tradesim.schema import Expectation, Scenario
 
 if TYPE_CHECKING:
@@ -486,13 +487,20 @@ def summary_line(r: ScenarioCheck) -> str:
     snapshot = r.snapshot
     if snapshot.status == "missing":
         return f"{r.scenario}: no snapshot at {snapshot.path}; create it with `{r.update_command}`"
+    failing = sum(1 for e in r.expectations if not e.holds)
+    but = (
+        f", but {count(failing, 'expectation')} {'does' if failing == 1 else 'do'} not hold"
+        if failing
+        else ""
+    )
     if snapshot.status == "updated":
         first = snapshot.first_year
-        return f"{r.scenario}: snapshot updated, {len(snapshot.differences)} value(s) changed from {first} ({snapshot.path})"
+        changed = count(len(snapshot.differences), "value")
+        return f"{r.scenario}: snapshot updated ({changed} changed from {first}, {snapshot.path}){but}"
     if snapshot.status in ("created", "refreshed", "unchanged"):
-        return f"{r.scenario}: snapshot {snapshot.status} ({snapshot.path})"
+        return f"{r.scenario}: snapshot {snapshot.status} ({snapshot.path}){but}"
     if snapshot.status == "ok":
-        return f"{r.scenario}: snapshot matches"
+        return f"{r.scenario}: snapshot matches{but}"
     year = snapshot.first_year
     share = next((d for d in snapshot.differences if d.year == year and d.metric == "share"), None)
     moved = ""

@@ -213,6 +213,11 @@ def parse_share(text: str | float | int, *, what: str = "share") -> float:
     return value
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """``1 scenario``, ``5 scenarios``, ``1 entry``/``2 entries`` (with ``plural``): a number of things in words."""
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
 def format_money(value: float, currency: str = "USD", digits: int = 1) -> str:
     """``1.45e10`` → ``$14.5B``; ``-1.5e9`` → ``−$1.5B``; ``5e8`` → ``$500.0M``."""
     if not math.isfinite(value):

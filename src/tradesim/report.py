@@ -16,7 +16,7 @@ from tradesim.data import Dataset, shipped
 from tradesim.data.observation import Observation
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.output import Result, Rows
-from tradesim.quantities import format_money, format_percent
+from tradesim.quantities import count, format_money, format_percent
 from tradesim.schema import GrowthModel, Scenario
 
 if TYPE_CHECKING:
@@ -342,7 +342,7 @@ def _bilateral_growth(scenario: Scenario) -> str:
     if g.split:
         return f"exports {describe_growth(g.exports)}, imports {describe_growth(g.imports)}"
     text = describe_growth(g.bilateral)
-    return text + (f" + {len(scenario.events)} event(s)" if scenario.events else "")
+    return text + (f" + {count(len(scenario.events), 'event')}" if scenario.events else "")
 
 
 def _other_growth(scenario: Scenario) -> str:

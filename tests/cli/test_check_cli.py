@@ -38,8 +38,8 @@ def test_done_when_flow(run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "likely cause: the scenario changed" in failed.stdout
     assert "article: snapshot differences" in failed.stdout
     assert failed.stderr == (  # which folder and which data it checked, then the verdict
-        "note: checking 5 scenario(s) in scenarios against the shipped data\n"
-        "tradesim: error: 1 of 5 scenario(s) failed the check: article\n"
+        "note: checking 5 scenarios in scenarios against the shipped data\n"
+        "tradesim: error: 1 of 5 scenarios failed the check: article\n"
     )
     updated = run("check", "--update")
     assert "article: snapshot updated" in updated.stdout
@@ -82,7 +82,7 @@ def test_corrupt_snapshot_exits_2(run: Any, repo: Path) -> None:
     assert result.exit_code == 2
     command = f"tradesim check --scenarios {folder} {folder / 'steady.toml'} --update"
     assert result.stderr == (
-        f"note: checking 1 scenario(s) in {folder} against the shipped data\n"
+        f"note: checking 1 scenario in {folder} against the shipped data\n"
         f"tradesim: error: {path}:3: snapshot: unreadable row '2023,oops,1,1,1' (could not convert string to float: "
         f"'oops'); regenerate it with --update: `{command}`\n"
     )
@@ -122,7 +122,7 @@ def test_check_never_passes_on_scenarios_that_are_not_yours(
     edit(inside / "article.toml", 'rate = 0.0 # "the rest', 'rate = 0.02 # "the rest')
     broken = run("check")
     assert broken.exit_code == 1  # the edited file is checked, not the shipped copy
-    assert broken.stderr.startswith(f"note: checking 5 scenario(s) in {inside} against the shipped data\n")
+    assert broken.stderr.startswith(f"note: checking 5 scenarios in {inside} against the shipped data\n")
     empty = repo / "empty"
     empty.mkdir()
     monkeypatch.chdir(empty)
@@ -134,7 +134,7 @@ def test_check_never_passes_on_scenarios_that_are_not_yours(
     )
     shipped = run("check", "--shipped")
     assert shipped.exit_code == 0, shipped.stderr
-    assert "note: checking 5 scenario(s) in " in shipped.stderr
+    assert "note: checking 5 scenarios in " in shipped.stderr
 
 
 def test_the_likely_cause_names_the_data_file_that_changed(run: Any, repo: Path) -> None:
@@ -155,3 +155,24 @@ def test_the_likely_cause_names_the_data_file_that_changed(run: Any, repo: Path)
     assert result.exit_code == 1
     assert f"likely cause: your data file {data}/kaz.csv changed" in result.stdout
     assert "the shipped data changed" not in result.stdout
+
+
+def test_the_readme_check_example_is_what_check_prints(
+    run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's `tradesim check` example, after the edit it names, line for line (stdout and stderr)."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme[readme.index("$ tradesim check        # after changing") :]
+    example = example[: example.index("```")].splitlines()[1:]
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("COLUMNS", "110")
+    edit(repo / "scenarios" / "article.toml", 'rate = 0.0 # "the rest', 'rate = 0.02 # "the rest')
+    result = run("check")
+    assert result.exit_code == 1
+    printed = [
+        line.rstrip()
+        for line in (
+            result.stderr.splitlines()[:1] + result.stdout.splitlines() + result.stderr.splitlines()[1:]
+        )
+    ]
+    assert [line.rstrip() for line in example] == printed

@@ -22,6 +22,7 @@ from tradesim.cli.options import (
     format_option,
 )
 from tradesim.errors import CheckFailed, InputError
+from tradesim.quantities import count
 
 
 @app.command(short_help="CI: fail when a snapshot or expectation moved.")
@@ -59,7 +60,9 @@ def check(
     directory = check_module.folder_to_check(scenario_dir, shipped=shipped)
     chosen = scenario.load_many(scenarios or [], directory)
     data = dataset(data_dir)
-    render.print_notes([f"checking {len(chosen)} scenario(s) in {directory} against {data.describe()}"])
+    render.print_notes(
+        [f"checking {count(len(chosen), 'scenario')} in {directory} against {data.describe()}"]
+    )
     results = check_module.check(chosen, directory, rtol=rtol, atol=atol, update=update, data=data)
     if junit is not None:
         from tradesim.atomic import write_text_atomic
@@ -69,6 +72,6 @@ def check(
     failed = [r for r in results if not r.passed]
     if failed:
         raise CheckFailed(
-            f"{len(failed)} of {len(results)} scenario(s) failed the check: "
+            f"{len(failed)} of {count(len(results), 'scenario')} failed the check: "
             + ", ".join(r.scenario for r in failed)
         )

@@ -20,6 +20,7 @@ from tradesim.cli.options import (
 )
 from tradesim.errors import InputError
 from tradesim.output import Table
+from tradesim.quantities import count
 
 data_app = typer.Typer(
     cls=Boundary,
@@ -80,7 +81,7 @@ def data(
     shown = frame[[*(c for c in COLUMNS if c not in ("url", "note")), "origin"]]
     records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
     native = frame.to_dict("records")  # native ints and floats: 1.3257 stays 1.3257, "/" stays "/"
-    render.emit(Table(f"{len(shown)} observations", frame, records, native), chosen_format, output)
+    render.emit(Table(count(len(shown), "observation"), frame, records, native), chosen_format, output)
 
 
 @data_app.command("import", short_help="Official statistics into a data folder's CSV.")

@@ -125,23 +125,27 @@ def emit(
 def rich_table(
     rows: Sequence[Mapping[str, Any]], title: str | None = None, columns: Sequence[str] = ()
 ) -> Any:
-    """A Rich table of formatted rows (dicts with the same keys)."""
+    """A Rich table of formatted rows (dicts with the same keys). Headers and cells are text, never markup (a
+    header ``[[expect]]`` or a cell ``[fx]`` prints as written); the title is a line of its own above the
+    table, wrapped at the terminal's width rather than the table's."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD)
     for column in columns or (list(rows[0]) if rows else []):
         text = column in ("growth", "rest", "description", "file", "source", "what", "message", "input")
         table.add_column(
-            str(column),
+            Text(str(column)),
             justify="left" if text or column == "scenario" else "right",
             no_wrap=not text,
             overflow="fold",  # wrapped text is never cut short with "…"
             min_width=12 if column in ("growth", "description", "source") else None,
         )
     for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    return table
+        table.add_row(*(Text(str(v)) for v in row.values()))
+    return Group(Text(title, style="italic"), table) if title else table
 
 
 def print_notes(notes: list[str]) -> None:
@@ -189,6 +193,9 @@ def year_check(answer: Any, currency: str = "USD") -> str:
     return text
 
 
+DIFFERENCES_SHOWN = 9  # the first three years of a drifted snapshot: enough to see what moved and how fast
+
+
 def check_report(console: Console, results: Sequence[Any]) -> None:
     from rich.markup import escape
 
@@ -227,12 +234,17 @@ def check_report(console: Console, results: Sequence[Any]) -> None:
                         "relative": "—" if diff is None or not d.expected else f"{diff / d.expected:+.2e}",
                     }
                 )
-            console.print(rich_table(rows, f"{r.scenario}: snapshot differences"))
+            shown = rows[:DIFFERENCES_SHOWN]
+            more = len(rows) - len(shown)
+            title = f"{r.scenario}: snapshot differences" + (
+                f" (the first {len(shown)} of {len(rows)}; --format json lists all)" if more else ""
+            )
+            console.print(rich_table(shown, title))
         failing = [e for e in r.expectations if not e.holds]
         if failing:
             rows = [
                 {
-                    "expect": f"[{e.index}]",
+                    "[[expect]]": f"#{e.index + 1}",  # counted from 1, as a reader counts the entries
                     "what": e.what,
                     "expected": e.expected,
                     "computed": e.computed_text,
