@@ -140,8 +140,10 @@ def track(
     as_of: int | None = None,
     *,
     data: Dataset | None = None,
+    sigmas: dict[tuple[str, str], float] | None = None,
 ) -> TargetStatus:
-    """One target's row (module docstring), read against ``data`` (default: the shipped data)."""
+    """One target's row (module docstring), read against ``data`` (default: the shipped data). ``sigmas``
+    keeps each pair's backtest-implied sd across calls: one backtest per pair, however many targets it has."""
     from tradesim import nowcast as nowcasting
     from tradesim.errors import TradesimError
 
@@ -185,7 +187,10 @@ def track(
             if achieved is not None
             else 0.0
         )
-        sigma = _sigma(data, reporter, partner)
+        known = {} if sigmas is None else sigmas
+        if (reporter, partner) not in known:
+            known[(reporter, partner)] = _sigma(data, reporter, partner)
+        sigma = known[(reporter, partner)]
         z = (math.log(value / latest.amount) - ahead * math.log1p(growth)) / (sigma * math.sqrt(ahead))
         p_reach = 0.5 * math.erfc(z / math.sqrt(2))
         status = "on track" if p_reach >= 0.5 else "behind" if p_reach >= 0.2 else "off track"
@@ -211,6 +216,7 @@ def tracked(
     if as_of is None:
         as_of = max((o.year for o in data.select(kind="trade")), default=None)
     rows = []
+    sigmas: dict[tuple[str, str], float] = {}  # one backtest per pair
     for row in data.select(kind="target", reporter=reporter, flow="total"):
         if partners and row.partner not in partners:
             continue
@@ -230,6 +236,7 @@ def tracked(
                 row.origin,
                 as_of,
                 data=data,
+                sigmas=sigmas,
             )
         )
     seen = {(r.partner, r.value, r.currency) for r in rows}
@@ -253,6 +260,7 @@ def tracked(
                     str(scenario.path),
                     as_of,
                     data=data,
+                    sigmas=sigmas,
                 )
             )
     return rows

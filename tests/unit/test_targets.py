@@ -106,3 +106,20 @@ def test_a_deadline_past_with_no_actual_for_it_is_unknown() -> None:
     assert (belarus.status, belarus.p_reach) == ("unknown", None)
     judged_then = targets.tracked("KAZ", ["BLR"], as_of=2018)[0]  # seen from 2018 the deadline is ahead
     assert judged_then.status in ("on track", "behind", "off track")
+
+
+def test_one_backtest_per_pair_however_many_targets_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradesim import backtest, targets
+
+    calls: list[tuple[str, str]] = []
+    original = backtest.run
+
+    def counted(reporter: str, partner: str, **kwargs: object) -> object:
+        calls.append((reporter, partner))
+        return original(reporter, partner, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backtest, "run", counted)
+    rows = targets.tracked("KAZ", as_of=2023)
+    per_pair = {p: sum(1 for r in rows if r.partner == p) for p in {r.partner for r in rows}}
+    assert max(per_pair.values()) > 1  # some pair has several targets (KAZ–CHN: $35B and $40B by 2030)
+    assert len(calls) == len(set(calls))
