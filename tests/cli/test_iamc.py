@@ -116,3 +116,33 @@ def test_every_baseline_is_a_scenario_of_its_own(run: Any) -> None:
         "steady (baseline $15.0B)",
         "steady (baseline $16.1B)",
     ]
+
+
+@pytest.mark.filterwarnings("ignore::Warning")  # pyam's own deprecation warnings under pandas 3, not ours
+def test_pyam_reads_every_command_that_writes_iamc(run: Any, tmp_path: Path) -> None:
+    """Each command offering --format iamc, every baseline included, loads in pyam with unique rows and
+    aggregates that hold."""
+    pyam = pytest.importorskip(
+        "pyam", reason="pyam-iamc is not installed (checked by hand: README 'IAMC export')"
+    )
+    for name, args in {
+        "project-all": ["project", "--scenarios", str(SCENARIOS), "--baselines", "all", "--target", "20B"],
+        "simulate": [
+            "simulate",
+            "steady",
+            "article",
+            "--scenarios",
+            str(SCENARIOS),
+            "--runs",
+            "500",
+            "--seed",
+            "1",
+        ],
+    }.items():
+        out = tmp_path / f"{name}.csv"
+        result = run(*args, "--format", "iamc", "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        frame = pyam.IamDataFrame(str(out))
+        assert len(frame) > 0
+        if name == "project-all":
+            assert frame.check_aggregate("Trade|KAZ") is None
