@@ -207,3 +207,9 @@ def test_each_synopsis_names_exactly_the_options_the_command_has(command: str, s
         "in the README only": sorted(written - _options(command)),
         "in --help only": sorted(_options(command) - written),
     }
+
+
+def test_the_readme_targets_table_is_what_targets_prints() -> None:
+    printed = CliRunner().invoke(app, ["targets", "--format", "markdown"], catch_exceptions=False)
+    assert printed.exit_code == 0, printed.stderr
+    assert printed.stdout.strip() in README

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
+from tradesim.data.observation import FULL_YEAR
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Scenario
@@ -42,6 +43,9 @@ DEFAULT_YEARS = 5
 DEFAULT_SD = 0.25
 PLAUSIBLE_SHARE_RISE = 0.15
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_DEADLINE = re.compile(
+    r"(?:\bby|\bк|\bдо)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE
+)  # the words before a deadline
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,12 @@ class TargetStatus:
 
 
 def announced_year(row: Observation) -> int | None:
-    """The year a target was stated: the first year in its source, else in its note."""
+    """The year a target was stated: the first year in its source, else in its note — a year written as a
+    deadline ("by 2030", "к 2030", "до 2030") is not the year it was stated."""
     for text in (row.source, row.note):
-        found = _YEAR.search(text or "")
-        if found:
-            return int(found.group(1))
+        for found in _YEAR.finditer(text or ""):
+            if not _DEADLINE.search(text[: found.start()]):
+                return int(found.group(1))
     return None
 
 
@@ -211,10 +216,13 @@ def tracked(
     """Every target of ``reporter`` (optionally for some partners), from ``data`` (default: the shipped data)
     and from ``scenarios``.
 
-    ``as_of`` defaults to the latest year any trade figure in the data is for."""
+    ``as_of`` defaults to the latest year any full-year trade figure in the data is for (a year with only some
+    months in is not over: a deadline in it has not passed). The same target stated in several publications
+    (same partner, value, currency, deadline and year stated) is one row naming them all; rows are ordered by
+    partner, then the year stated."""
     data = data or shipped()
     if as_of is None:
-        as_of = max((o.year for o in data.select(kind="trade")), default=None)
+        as_of = max((o.year for o in data.select(kind="trade", period=FULL_YEAR)), default=None)
     rows = []
     sigmas: dict[tuple[str, str], float] = {}  # one backtest per pair
     for row in data.select(kind="target", reporter=reporter, flow="total"):
@@ -263,7 +271,22 @@ def tracked(
                     sigmas=sigmas,
                 )
             )
-    return rows
+    return _merged(rows)
+
+
+def _merged(rows: list[TargetStatus]) -> list[TargetStatus]:
+    """One row per statement of a target, its publications joined; ordered by partner and year stated."""
+    from dataclasses import replace
+
+    kept: dict[tuple[object, ...], TargetStatus] = {}
+    for row in rows:
+        key = (row.partner, row.value, row.currency, row.year, row.year_assumed, row.announced)
+        if key in kept:
+            first = kept[key]
+            kept[key] = replace(first, source=f"{first.source}; {row.source}")
+        else:
+            kept[key] = row
+    return sorted(kept.values(), key=lambda r: (r.partner, r.announced or 0, r.value))
 
 
 @dataclass(frozen=True)

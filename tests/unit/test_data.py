@@ -8,7 +8,8 @@ SHIPPED = data.shipped()
 
 def test_every_row_keeps_its_provenance() -> None:
     frame = SHIPPED.frame()
-    assert len(frame) == 172 + 114  # the curated rows, and the BNS months summed (years and January–month)
+    # the curated rows, the 42 read from found_figures.csv (issue 18 part 4), and the BNS months summed
+    assert len(frame) == 172 + 42 + 114
     for column in ("source", "url", "period", "status", "reported_by", "note"):
         assert column in frame.columns
     assert (frame["source"] != "").all()
@@ -165,3 +166,43 @@ def test_the_audits_findings_are_fixed_in_the_data() -> None:
     assert [(o.year, o.period) for o in italy] == [(0, "coming years")]
     (uzbek,) = SHIPPED.select(kind="trade", reporter="UZB", partner="KAZ", year=2023, period="jan-nov")
     assert uzbek.status == "unverified"
+
+
+def _quoted_forms(value: float) -> set[str]:
+    """How a figure in billions can appear in a quote: 14.7, 14,7, 24.5; or in millions (939,6 million)."""
+    forms = {f"{value:g}", f"{value:.1f}", f"{value:.2f}"}
+    millions = value * 1000
+    forms |= {f"{millions:g}", f"{millions:.1f}"}
+    if value >= 1 and value != int(value):  # "1 milyar 788 milyon"
+        forms.add(f"{int(value)} milyar {round((value - int(value)) * 1000)}")
+    return forms | {f.replace(".", ",") for f in forms}
+
+
+def test_every_row_read_from_a_quote_carries_its_figure_in_the_quote() -> None:
+    """The rows shipped from found_figures.csv (issue 18 part 4) each hold the quote they were read from, and
+    the figure is in it (in billions or millions, with a decimal point or comma), with the address."""
+    import csv
+    import io
+    from importlib.resources import files
+
+    from tradesim.data.packaged import DATA_FILE
+
+    text = files("tradesim.data").joinpath("shipped", DATA_FILE).read_text(encoding="utf-8")
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if 'read from the quote: "' in r["note"]]
+    assert len(rows) >= 40
+    for row in rows:
+        quote = row["note"].split('read from the quote: "', 1)[1]
+        assert row["url"].startswith("http"), row
+        assert any(form in quote for form in _quoted_forms(float(row["value"]))), (row["value"], quote)
+
+
+def test_two_sources_that_disagree_both_show_with_their_reporters() -> None:
+    """Russia 2023: $26.0B (QazTrade, Kazakh statistics) and "nearly $28.5B" (a page that does not say whose
+    statistics) both ship; the second is unverified and never enters Kazakhstan's own series."""
+    rows = SHIPPED.select(kind="trade", reporter="KAZ", partner="RUS", year=2023)
+    by_value = {o.value: o for o in rows}
+    assert by_value[26.0].reported_by == "KAZ"
+    assert by_value[28.5].reported_by == "UNSTATED"
+    assert by_value[28.5].status == "unverified"
+    assert SHIPPED.full_years("KAZ", "RUS")[2023].value == 26.0
+    assert all(o.reported_by == "KAZ" for o in SHIPPED.full_years("KAZ", "RUS").values())
