@@ -213,3 +213,18 @@ def test_the_readme_targets_table_is_what_targets_prints() -> None:
     printed = CliRunner().invoke(app, ["targets", "--format", "markdown"], catch_exceptions=False)
     assert printed.exit_code == 0, printed.stderr
     assert printed.stdout.strip() in README
+
+
+def test_the_readme_nowcast_record_is_what_nowcast_evaluate_prints() -> None:
+    printed = CliRunner().invoke(
+        app, ["nowcast", "--evaluate", "--format", "markdown"], catch_exceptions=False
+    )
+    assert printed.exit_code == 0, printed.stderr
+    assert printed.stdout.strip() in README
+    case = CliRunner().invoke(app, ["nowcast", "--year", "2023", "--from", "jan-nov", "--format", "json"])
+    import json
+
+    estimate = json.loads(case.stdout)
+    shown = re.search(r"gives \*\*\$([\d.]+)B \(90%: \$([\d.]+)B–\$([\d.]+)B\)\*\*", README)
+    assert shown
+    assert [f"{estimate[k] / 1e9:.2f}" for k in ("estimate", "low", "high")] == list(shown.groups())

@@ -161,7 +161,9 @@ def actual_series(
                     period="FY",
                     reported_by=reporter,
                 )
-                if o.published and o.status in STATUS_RANK and money_unit(o.unit)
+                if o.published
+                and (o.status in STATUS_RANK or o.status == "superseded")
+                and money_unit(o.unit)
             ]
             # in the currency asked for: converted at the year's annual average where it is not
             dated = [c for o in dated if (c := o if o.currency == currency else data.convert(o, currency))]

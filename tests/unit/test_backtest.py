@@ -82,3 +82,38 @@ def test_the_first_vintage_never_takes_another_reporters_figure(folder: Path) ->
     )
     series, _ = backtest.actual_series("KAZ", "ESP", "first", data=data.load(folder))
     assert series[2016] == pytest.approx(1.1e9)  # Kazakh statistics, not Spain's dated 9.9
+
+
+def test_the_first_vintage_takes_the_earliest_published_figure_and_the_latest_the_revision() -> None:
+    """2022's total was first released as $134.4B (published 2023) and revised to the BNS months' $135.53B:
+    every command takes the revision; `--vintage first` the first release. Kazakhstan–Italy 2020: $8.0B
+    (Agenzia Nova, 2021-08-14) came before the BNS figure $7.58B (Kazinform, 2024-01)."""
+    from tradesim import backtest, data
+
+    shipped = data.shipped()
+    assert shipped.full_years("KAZ", "WLD")[2022].value == pytest.approx(135.527431)
+    first, _ = backtest.actual_series("KAZ", "WLD", "first", data=shipped)
+    latest, _ = backtest.actual_series("KAZ", "WLD", "latest", data=shipped)
+    assert first[2022] == pytest.approx(134.4e9)
+    assert latest[2022] == pytest.approx(135.527431e9)
+    italy, warnings = backtest.actual_series("KAZ", "ITA", "first", data=shipped)
+    assert warnings == []  # the shipped data now has dates
+    assert italy[2020] == pytest.approx(8.0e9)
+    assert backtest.actual_series("KAZ", "ITA", "latest", data=shipped)[0][2020] == pytest.approx(7.58e9)
+
+
+def test_every_published_date_is_iso_and_read_from_its_source() -> None:
+    import re
+
+    from tradesim import data
+    from tradesim.data.observation import PUBLISHED
+
+    dated = [o for o in data.shipped().observations if o.published]
+    assert len(dated) > 100
+    for o in dated:
+        assert PUBLISHED.match(o.published), o
+        year, *rest = o.published.split("-")
+        assert year in o.source, o
+        if len(rest) == 2:
+            assert o.published in o.source, o
+    assert not [o for o in dated if re.match(r"^(DERIVED|BNS )", o.source)]  # a sum is not a publication

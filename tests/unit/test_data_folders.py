@@ -56,7 +56,7 @@ def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
         "got 'Q5'",
         f"{a}:2: value: must be a number, got 'abc'",
         f"{a}:2: status: must be one of reported, approximate, derived, unverified, doubtful_unit, computed, "
-        "partial, stated, got 'maybe'",
+        "partial, stated, superseded, got 'maybe'",
         f"{a}:2: reported_by: must name whose statistics these are: a country code (KAZ) or an institution "
         "(ECB), got 'kaz'",
         f"{a}:2: source: every figure needs its source",
@@ -105,7 +105,10 @@ def test_published_dates_are_checked_and_kept(tmp_path: Path) -> None:
     (folder / "a.csv").write_text(
         header + "trade,KAZ,ESP,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,soon\n"
     )
-    with pytest.raises(DataError, match=r"published: must be a date, YYYY-MM-DD, got 'soon'"):
+    with pytest.raises(
+        DataError,
+        match=r"published: must be a date: YYYY-MM-DD, or YYYY-MM or YYYY as precisely as the source says, got 'soon'",
+    ):
         data.load(folder)
 
 
@@ -152,3 +155,35 @@ def test_data_folder_files_a_user_actually_has(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         folders.load(data)
     assert f"{data / 'source.xlsx'}: a spreadsheet is not read from a data folder" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("published", "ok"),
+    [
+        ("2024-03-01", True),
+        ("2024-03", True),
+        ("2024", True),
+        ("2024-13", False),
+        ("2024-02-30", False),
+        ("March 2024", False),
+    ],
+)
+def test_published_is_a_date_as_precise_as_the_source(tmp_path: Path, published: str, ok: bool) -> None:
+    from tradesim.data.folders import load
+    from tradesim.errors import DataError
+
+    (tmp_path / "kaz.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,published\n"
+        f"trade,KAZ,ITA,total,2023,FY,16.1,USD_bn,reported,KAZ,QazTrade,,,{published}\n",
+        encoding="utf-8",
+    )
+    if ok:
+        (row,) = [
+            o
+            for o in load(tmp_path).observations
+            if o.origin != "shipped" and o.partner == "ITA" and o.year == 2023 and o.source == "QazTrade"
+        ]
+        assert row.published == published
+    else:
+        with pytest.raises(DataError, match="published"):
+            load(tmp_path)

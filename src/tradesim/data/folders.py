@@ -26,6 +26,7 @@ from tradesim.data.dataset import Dataset
 from tradesim.data.observation import (
     COLUMNS,
     OPTIONAL_COLUMNS,
+    PUBLISHED,
     SHIPPED,
     UNDATED_TARGET,
     Observation,
@@ -227,9 +228,11 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     published = row.get("published", "")
     if published:
         try:
-            dt.date.fromisoformat(published)
+            if not PUBLISHED.match(published):
+                raise ValueError(published)
+            dt.date.fromisoformat(published if len(published) == 10 else f"{published}-01-01"[:10])
         except ValueError:
-            bad("published", "must be a date, YYYY-MM-DD")
+            bad("published", "must be a date: YYYY-MM-DD, or YYYY-MM or YYYY as precisely as the source says")
     if problems or year is None:
         return None, sorted(problems, key=lambda p: ORDER.get(p.key or "", len(ORDER)))  # the columns' order
     return Observation(

@@ -32,7 +32,8 @@ COLUMNS = (
 )
 OPTIONAL_COLUMNS = (
     "published",
-)  # when the figure was first released (ISO date), for first-vintage backtests
+)  # when the figure was released (ISO 8601: 2024-03-01, or as precisely as its source says: 2024-03, 2024)
+PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 KINDS = ("trade", "services", "share", "target", "fx")
 FLOWS = {
     "trade": ("total", "export", "import", "re-export", "re-import"),
@@ -50,6 +51,7 @@ STATUSES = (
     "computed",
     "partial",
     "stated",
+    "superseded",  # a first release later revised: kept for `backtest --vintage first`, never taken otherwise
 )
 STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}  # the statuses a lookup takes
 FULL_YEAR = "FY"

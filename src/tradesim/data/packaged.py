@@ -35,6 +35,7 @@ def shipped() -> Dataset:
             result.append(
                 Observation(
                     **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},
+                    published=row.get("published") or "",
                     year=int(row["year"]) if row["year"] else 0,
                     value=float(row["value"]),
                 )
