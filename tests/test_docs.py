@@ -228,3 +228,31 @@ def test_the_readme_nowcast_record_is_what_nowcast_evaluate_prints() -> None:
     shown = re.search(r"gives \*\*\$([\d.]+)B \(90%: \$([\d.]+)B–\$([\d.]+)B\)\*\*", README)
     assert shown
     assert [f"{estimate[k] / 1e9:.2f}" for k in ("estimate", "low", "high")] == list(shown.groups())
+
+
+def test_the_readme_backtest_table_is_what_backtest_gives() -> None:
+    """The README's Kazakhstan–Italy backtest table (steady's +5%/yr, bands at sd 0.15 and 0.25) and the sd the
+    errors imply, rebuilt from `tradesim backtest --format json` on the shipped data."""
+    import json
+
+    def run(sd: str) -> dict[str, object]:
+        args = ["backtest", "steady", "--method", "scenario", "--sd", sd, "--calibrate", "--format", "json"]
+        printed = CliRunner().invoke(app, args, catch_exceptions=False)
+        assert printed.exit_code == 0, printed.stderr
+        document: dict[str, object] = json.loads(printed.stdout)
+        return document
+
+    low, high = run("0.15"), run("0.25")
+
+    def pct(x: float, signed: bool = False) -> str:
+        text = f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
+        return text.replace("-", "−")
+
+    for a, b in zip(low["horizons"], high["horizons"], strict=True):  # type: ignore[call-overload]
+        row = (
+            f"| {a['horizon']} yr | {a['n']} | {pct(a['bias'], True)} | {pct(a['mape'])} | {a['rmse_log']:.3f} | "
+            f"{a['coverage_50'] * 100:.0f}% / {b['coverage_50'] * 100:.0f}% | "
+            f"{a['coverage_90'] * 100:.0f}% / {b['coverage_90'] * 100:.0f}% |"
+        )
+        assert row in README, row
+    assert f"an annual sd of **{low['calibrated_sd']:.3f}**" in README
