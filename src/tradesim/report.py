@@ -188,11 +188,18 @@ def evaluate(
             raise InputError(
                 f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
             )
+        plausible_scenario(scenario, data)
         baselines = model.baseline_variants(scenario, data=data) if all_baselines else [None]
         for baseline in baselines:
             projection = model.project(scenario, data=data, full_year=full_year, baseline=baseline)
             results.append(ScenarioResult(projection, chosen, year, target is None, converted))
     return results
+
+
+def _latest(data: Dataset, reporter: str, partner: str, currency: str) -> Observation | None:
+    """The pair's latest full-year actual in ``currency`` (the reporter's own statistics)."""
+    series = data.full_years(reporter, partner, currency=currency)
+    return series[max(series)] if series else None
 
 
 def plausible_target(text: str, amount: float, scenario: Scenario, data: Dataset | None = None) -> None:
@@ -203,25 +210,52 @@ def plausible_target(text: str, amount: float, scenario: Scenario, data: Dataset
 
     if not has_no_scale(text):
         return
-    data = data or shipped()
-    years = sorted(
-        {o.year for o in data.select(kind="trade", reporter=scenario.reporter, partner=scenario.partner)},
-        reverse=True,
-    )
-    latest = next(
-        (
-            found
-            for year in years
-            if (found := data.actual(scenario.reporter, scenario.partner, year, currency=scenario.currency))
-        ),
-        None,
-    )
+    latest = _latest(data or shipped(), scenario.reporter, scenario.partner, scenario.currency)
     if latest is not None and amount < latest.amount * 1e-6:
         raise InputError(
             f"--target {text} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
             f"{scenario.reporter}–{scenario.partner} trade ({latest.label()}); did you mean {text}B? (write "
             f"{text} {scenario.currency} to mean {amount:g} units)"
         )
+
+
+def plausible_scenario(scenario: Scenario, data: Dataset | None = None) -> None:
+    """The same rule for a scenario file's own amounts: a ``[[targets]]`` value or a ``[baseline]`` amount
+    written as a bare number below a millionth of the pair's latest full-year actual (the reporter's total
+    trade for ``total`` and ``rest_of_world``) is bad input naming the file, the line and the key."""
+    from tradesim.data.dataset import WORLD as world
+    from tradesim.scenario import locate
+
+    data = data or shipped()
+    checks: list[tuple[str, float, str]] = []  # (key, amount, partner it is compared with)
+    for i, target in enumerate(scenario.targets):
+        if target.plain:
+            checks.append((f"targets[{i}].value", target.value, scenario.partner))
+    for name in sorted(scenario.baseline.plain):
+        amount = getattr(scenario.baseline, name)
+        checks.append(
+            (f"baseline.{name}", amount, world if name in ("total", "rest_of_world") else scenario.partner)
+        )
+    problems = []
+    for key, amount, against in checks:
+        latest = _latest(data, scenario.reporter, against, scenario.currency)
+        if latest is None or amount >= latest.amount * 1e-6:
+            continue
+        shown = f"{amount:.15g}"  # 5000000, as a file writes it (not 5e+06)
+        text = scenario.path.read_text(encoding="utf-8") if scenario.path and scenario.path.is_file() else ""
+        parts = tuple(int(p) if p.isdigit() else p for p in key.replace("[", ".").replace("]", "").split("."))
+        problems.append(
+            Problem(
+                f"{shown} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
+                f"{scenario.reporter}–{against} trade ({latest.label()}); did you mean {shown}B? (write "
+                f'"{shown} {scenario.currency}" to mean {shown} units)',
+                scenario.path,
+                locate(text, parts) if text else None,
+                key,
+            )
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def in_currency(

@@ -27,6 +27,7 @@ from tradesim.quantities import (
     MAX_RATE,
     format_money,
     format_percent,
+    has_no_scale,
     parse_amount,
     parse_money,
     parse_rate,
@@ -45,6 +46,10 @@ Amount = Annotated[float, BeforeValidator(lambda v: parse_amount(v, what=""))]
 # gt=0 says in the JSON Schema what the parser enforces (the parser's message is the one a user sees)
 PositiveAmount = Annotated[
     float, Field(gt=0), BeforeValidator(lambda v: parse_amount(v, what="", positive=True))
+]
+# a target's value may be in any currency (the text's code or symbol; `currency` says which)
+TargetAmount = Annotated[
+    float, Field(gt=0), BeforeValidator(lambda v: parse_money(v, what="", positive=True)[0])
 ]
 Year = Annotated[int, Field(ge=1900, le=2300, strict=True)]
 YearKey = Annotated[int, Field(ge=1900, le=2300)]  # TOML table keys are strings: "2024" = 0.05
@@ -275,6 +280,22 @@ class Growth(_Frozen):
 class Baseline(_Frozen):
     """Base-year values. Anything left out comes from the shipped data (see ``tradesim.data``)."""
 
+    _plain: frozenset[str] = PrivateAttr(default=frozenset())  # the amounts written as bare numbers
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_plain(cls, data: Any, handler: Any) -> Any:
+        made = handler(data)
+        if isinstance(data, dict):
+            made._plain = frozenset(k for k, v in data.items() if v is not None and has_no_scale(v))
+        return made
+
+    @property
+    def plain(self) -> frozenset[str]:
+        """The amounts written with no scale and no currency (``bilateral = 5000000``): checked against the
+        pair's actuals, where a missing ``B`` shows."""
+        return self._plain
+
     bilateral: PositiveAmount | None = None
     """The base year's bilateral trade: "14.5B" (default: the data's figure by the selection rule)."""
     bilateral_period: str | None = None
@@ -313,7 +334,7 @@ class Event(_Frozen):
 class Target(_Frozen):
     """A target: ``value`` may carry its own currency (``€20B``, ``20B EUR``), converted when it is read."""
 
-    value: PositiveAmount
+    value: TargetAmount
     """The target: "20B", "€20B" or "20B EUR" (a value in another currency is converted when read)."""
     year: Year | None = None
     """The year the target is for (optional; `--by` defaults to it)."""
@@ -322,16 +343,31 @@ class Target(_Frozen):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None  # from the value's text, or given
     """The target's currency, ISO 4217 (default: from `value`, else the scenario's)."""
 
+    _plain: bool = PrivateAttr(default=False)  # the value was written as a bare number
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_plain(cls, data: Any, handler: Any) -> Any:
+        made = handler(data)
+        if isinstance(data, dict) and "value" in data:
+            made._plain = has_no_scale(data["value"])
+        return made
+
+    @property
+    def plain(self) -> bool:
+        """Whether ``value`` was written with no scale and no currency (``value = 5000000``)."""
+        return self._plain
+
     @model_validator(mode="before")
     @classmethod
     def _currency_from_value(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("value"), str):
             try:
-                amount, currency = parse_money(data["value"], what="", positive=True)
+                _, currency = parse_money(data["value"], what="", positive=True)
             except ValueError:
                 return data  # the field validator reports it
-            if currency is not None:
-                return {**data, "value": amount, "currency": data.get("currency", currency)}
+            if currency is not None:  # the text stays: its currency is what makes "20 USD" not a missing B
+                return {**data, "currency": data.get("currency", currency)}
         return data
 
 

@@ -166,3 +166,33 @@ def test_no_dollar_sign_in_a_euro_chart(run: Any, euro: Path, tmp_path: Path, ki
     svg = out.read_text(encoding="utf-8")
     assert "€" in svg
     assert "$" not in svg.replace("\\$", "")  # matplotlib's own escapes aside
+
+
+def test_a_scenario_files_bare_amounts_far_below_the_pairs_actuals_are_refused_at_their_keys(
+    run: Any, write_scenario: Callable[..., Path], tenge: tuple[Path, Path]
+) -> None:
+    """The --target rule for a file's own amounts: KAZ–ITA trade is $20.0B in 2024 = KZT 9.39T at the test
+    rate 469.44; a target of 5000000 (tenge, no scale) is below its millionth (KZT 9.39M), and so is a baseline of
+    5000000: each refused naming file, line and key, with the likely reading. Written with a unit it is taken."""
+    data, _ = tenge
+    body = (
+        'currency = "KZT"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = 5000000\n'
+    )
+    path = write_scenario("bare", body)
+    refused = run("project", str(path), "--data", str(data))
+    assert refused.exit_code == 2
+    assert f"{path}:6: targets[0].value: 5000000 has no scale" in refused.stderr
+    assert "below a millionth of KAZ–ITA trade" in refused.stderr
+    assert "did you mean 5000000B?" in refused.stderr
+    assert refused.stderr.count("\n") == 1
+    baseline = write_scenario(
+        "bare-base",
+        'currency = "KZT"\n[baseline]\nbilateral = 5000000\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "10T"\n',
+    )
+    refused = run("project", str(baseline), "--data", str(data))
+    assert refused.exit_code == 2
+    assert f"{baseline}:3: baseline.bilateral: 5000000 has no scale" in refused.stderr
+    meant = write_scenario("meant", body.replace("value = 5000000", 'value = "5000000 KZT"'))
+    assert run("project", str(meant), "--data", str(data)).exit_code == 0
+    # the right size, bare: taken (a dollar pair's 20e9 target)
+    assert run("project", "steady", "--data", str(data)).exit_code == 0
