@@ -196,3 +196,23 @@ def test_a_scenario_files_bare_amounts_far_below_the_pairs_actuals_are_refused_a
     assert run("project", str(meant), "--data", str(data)).exit_code == 0
     # the right size, bare: taken (a dollar pair's 20e9 target)
     assert run("project", "steady", "--data", str(data)).exit_code == 0
+
+
+def test_the_html_report_of_a_euro_scenario_is_in_euros(run: Any, euro: Path, tmp_path: Path) -> None:
+    """The page's headline, projections, charts and sources are in euros: Kazakhstan–Italy 2024's $20.0B at the
+    ECB's 2024 mean; only the announced-targets table keeps each target in its own currency, each cell with its
+    own symbol."""
+    import html as html_module
+    import re
+
+    out = tmp_path / "eur.html"
+    result = run("report", str(euro), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    targets = page.index("announced targets</h2>")
+    sources = page.index("<h2>Sources</h2>")
+    kept = page[:targets] + page[sources:]
+    text = html_module.unescape(re.sub("<[^>]+>", " ", kept))
+    assert "$" not in text
+    usd_per_eur = _usd_per_eur(2024)
+    assert f"was €{20.0 / usd_per_eur:.1f}B in 2024" in text
