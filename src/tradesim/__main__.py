@@ -1,3 +1,3 @@
-from tradesim.cli import main
+from tradesim.console import main
 
 main()

@@ -14,9 +14,4 @@ from tradesim.cli import project, data, audit, check, uncertainty  # noqa: F401
 from tradesim.cli import targets, nowcast, backtest, htmlreport, scenarios, solve  # noqa: F401
 # isort: on
 
-__all__ = ["app", "main"]
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="tradesim")
+__all__ = ["app"]
