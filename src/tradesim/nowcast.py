@@ -232,10 +232,11 @@ def nowcast(
                 f"one year of history ({history[0][0]}): the band is the fallback's, not measured"
             )
         else:
-            from scipy.stats import t
+            # Student's t quantile from scipy.special (0.34 s to import) rather than scipy.stats (0.95 s more)
+            from scipy.special import stdtrit
 
             sd = math.sqrt(sum((x - centre) ** 2 for x in logs) / (len(logs) - 1))
-            spread = float(t.ppf(0.5 + INTERVAL / 2, len(logs) - 1)) * sd * math.sqrt(1 + 1 / len(logs))
+            spread = float(stdtrit(len(logs) - 1, 0.5 + INTERVAL / 2)) * sd * math.sqrt(1 + 1 / len(logs))
     if partial.status != "reported":
         warnings.append(f"the {partial.period} {partial.year} figure is {partial.status}")
     used = (partial, *(o for _, part, full in history for o in (part, full)))

@@ -146,9 +146,11 @@ def track(
     *,
     data: Dataset | None = None,
     sigmas: dict[tuple[str, str], float] | None = None,
+    nowcasts: dict[tuple[str, str], object] | None = None,
 ) -> TargetStatus:
     """One target's row (module docstring), read against ``data`` (default: the shipped data). ``sigmas``
-    keeps each pair's backtest-implied sd across calls: one backtest per pair, however many targets it has."""
+    keeps each pair's backtest-implied sd across calls, ``nowcasts`` its nowcast: one backtest and one nowcast per
+    pair, however many targets it has."""
     from tradesim import nowcast as nowcasting
     from tradesim.errors import TradesimError
 
@@ -163,12 +165,19 @@ def track(
     at_announcement = before[-1] if before else None
     now = None
     if latest is not None and currency == "USD":  # the nowcast is in dollars: beside a dollar target only
-        try:
-            partial = nowcasting.latest_partial(reporter, partner, data=data)
-            if partial.year > latest.year and (as_of is None or partial.year <= as_of):
-                now = nowcasting.nowcast(reporter, partner, partial.year, data=data)
-        except TradesimError:
-            now = None
+        known_now = {} if nowcasts is None else nowcasts
+        if (reporter, partner) not in known_now:
+            try:
+                partial = nowcasting.latest_partial(reporter, partner, data=data)
+                found = (
+                    nowcasting.nowcast(reporter, partner, partial.year, data=data)
+                    if partial.year > latest.year and (as_of is None or partial.year <= as_of)
+                    else None
+                )
+            except TradesimError:
+                found = None
+            known_now[(reporter, partner)] = found
+        now = known_now[(reporter, partner)]
     achieved = None
     if latest is not None and at_announcement is not None and latest.year > at_announcement.year:
         achieved = (latest.amount / at_announcement.amount) ** (1 / (latest.year - at_announcement.year)) - 1
@@ -225,6 +234,7 @@ def tracked(
         as_of = max((o.year for o in data.select(kind="trade", period=FULL_YEAR)), default=None)
     rows = []
     sigmas: dict[tuple[str, str], float] = {}  # one backtest per pair
+    nowcasts: dict[tuple[str, str], object] = {}  # and one nowcast
     for row in data.select(kind="target", reporter=reporter, flow="total"):
         if partners and row.partner not in partners:
             continue
@@ -245,6 +255,7 @@ def tracked(
                 as_of,
                 data=data,
                 sigmas=sigmas,
+                nowcasts=nowcasts,
             )
         )
     seen = {(r.partner, r.value, r.currency) for r in rows}
@@ -269,6 +280,7 @@ def tracked(
                     as_of,
                     data=data,
                     sigmas=sigmas,
+                    nowcasts=nowcasts,
                 )
             )
     return _merged(rows)

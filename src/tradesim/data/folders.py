@@ -20,6 +20,7 @@ import math
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 from tradesim.data.dataset import Dataset
@@ -109,13 +110,28 @@ def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
 
 
 def read(path: Path) -> tuple[list[Observation], list[Problem]]:
-    """The observations of one CSV and every problem in it."""
+    """The observations of one CSV and every problem in it, read as a stream (a large file is never held
+    whole in memory as bytes and text at once)."""
     try:
-        raw = path.read_bytes()
+        handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         return [], [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
+    with handle:
+        try:
+            first = handle.readline()
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=_delimiter(first))
+            try:
+                return _rows(reader, path)
+            except csv.Error as exc:
+                return [], [Problem(f"not a readable CSV ({exc})", path, reader.line_num)]
+        except UnicodeDecodeError:
+            pass  # located below, from the bytes
+        except OSError as exc:
+            return [], [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
+    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return [], [
@@ -126,21 +142,29 @@ def read(path: Path) -> tuple[list[Observation], list[Problem]]:
                 line,
             )
         ]
-    return parse(text, path)
+    return parse(raw.decode("utf-8-sig"), path)  # pragma: no cover - decoded here, not as a stream
+
+
+def _delimiter(first: str) -> str:
+    """``;`` for Excel's CSV where the decimal mark is a comma (a header with semicolons and no comma)."""
+    first = first.split("\n", 1)[0]
+    return ";" if ";" in first and "," not in first else ","
 
 
 def parse(text: str, path: Path) -> tuple[list[Observation], list[Problem]]:
     """The observations of a data-folder CSV's text (``path`` names it in problems), and every problem."""
     # newline="" semantics: a quoted field keeps its line breaks, and line_num counts the file's own lines
-    first = text.split("\n", 1)[0]
-    delimiter = (
-        ";" if ";" in first and "," not in first else ","
-    )  # Excel's CSV where the decimal mark is a comma
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         return _rows(reader, path)
     except csv.Error as exc:
         return [], [Problem(f"not a readable CSV ({exc})", path, reader.line_num)]
+
+
+def _shared(value: str) -> str:
+    """A field stripped and interned: a data folder's rows repeat the same codes, units, statuses and sources
+    a million times; one string each instead of one per row is most of a large folder's memory."""
+    return sys.intern(value.strip())
 
 
 def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Problem]]:
@@ -163,6 +187,7 @@ def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Prob
     if any(p.message == "required column is missing" for p in problems) or len(set(header)) != len(header):
         return [], problems  # rows cannot be read; unknown columns alone do not stop the row checks
     rows = []
+    where = str(path)
     start = reader.line_num + 1
     for values in reader:
         line, start = start, reader.line_num + 1  # the record's first line; the next record's
@@ -171,15 +196,28 @@ def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Prob
         if len(values) != len(header):
             problems.append(Problem(f"{len(values)} fields, the header has {len(header)}", path, line))
             continue
-        row = dict(zip(header, map(str.strip, values), strict=True))
-        found, wrong = _observation(row, path, line)
+        row = dict(zip(header, map(_shared, values), strict=True))
+        found, wrong = _observation(row, path, line, where)
         problems.extend(wrong)
         if found is not None:
             rows.append(found)
     return rows, problems
 
 
-def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observation | None, list[Problem]]:
+def _published(text: str) -> bool:
+    """An ISO date as precise as its source: YYYY-MM-DD, YYYY-MM or YYYY."""
+    if not PUBLISHED.match(text):
+        return False
+    try:
+        dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01-01"[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _observation(
+    row: dict[str, str], path: Path, line: int, where: str = ""
+) -> tuple[Observation | None, list[Problem]]:
     """One row → its observation, or every problem in it. What the row's codes say (kind, reporter, partner,
     flow, period, unit, status, reported_by) is checked once per distinct combination (:func:`_code_problems`):
     a data folder of a million rows holds a few hundred; the year and value are read row by row."""
@@ -226,18 +264,13 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     if not row["source"]:
         problems.append(Problem("every figure needs its source", path, line, "source"))
     published = row.get("published", "")
-    if published:
-        try:
-            if not PUBLISHED.match(published):
-                raise ValueError(published)
-            dt.date.fromisoformat(published if len(published) == 10 else f"{published}-01-01"[:10])
-        except ValueError:
-            bad("published", "must be a date: YYYY-MM-DD, or YYYY-MM or YYYY as precisely as the source says")
+    if published and not _published(published):
+        bad("published", "must be a date: YYYY-MM-DD, or YYYY-MM or YYYY as precisely as the source says")
     if problems or year is None:
         return None, sorted(problems, key=lambda p: ORDER.get(p.key or "", len(ORDER)))  # the columns' order
     return Observation(
         kind, row["reporter"], row["partner"], row["flow"], year, period, value, row["unit"], row["status"],
-        row["reported_by"], row["source"], row["url"], row["note"], published, f"{path}:{line}",
+        row["reported_by"], row["source"], row["url"], row["note"], published, f"{where or path}:{line}",
     ), []  # fmt: skip
 
 

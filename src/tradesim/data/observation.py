@@ -112,7 +112,7 @@ def money_unit(unit: str) -> tuple[str, float] | None:
     return (currency, SCALES[scale]) if scale in SCALES else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One sourced figure. ``amount`` is in currency units (``1.45e10``); ``value`` as the source gives it.
 
