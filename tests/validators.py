@@ -40,6 +40,11 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
+def _headless(browser: str, folder: str) -> list[str]:
+    """Headless chromium with a profile of its own in ``folder``."""
+    return [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={folder}/profile"]
+
+
 def nu_errors(page: Path) -> list[str]:
     """The Nu HTML checker's errors (and warnings) on ``page``, one line each."""
     jar = vnu_jar()
@@ -79,11 +84,7 @@ def axe_violations(page: Path, width: int) -> list[dict[str, Any]]:
         copy.write_text(text.replace("</body>", runner + "</body>", 1), encoding="utf-8")
         done = subprocess.run(
             [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                f"--user-data-dir={folder}/profile",
+                *_headless(browser, folder),
                 f"--window-size={width},900",
                 "--virtual-time-budget=30000",
                 "--dump-dom",
@@ -107,12 +108,8 @@ def screenshot(page: Path, width: int, out: Path) -> Path:
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
             [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
+                *_headless(browser, folder),
                 "--hide-scrollbars",
-                f"--user-data-dir={folder}/profile",
                 f"--window-size={width},2400",
                 f"--screenshot={out}",
                 page.as_uri(),

@@ -10,12 +10,13 @@ import signal
 import sys
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def interrupt(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C: ``KeyboardInterrupt``, which removes temporaries on its way out."""
     raise KeyboardInterrupt
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _interrupt)  # the command's boundary installs its own and restores this
+    signal.signal(signal.SIGTERM, interrupt)  # the command's boundary sets it again, and restores it after
     code: object
     try:
         from tradesim.cli import app

@@ -198,8 +198,20 @@ def evaluate(
 
 def _latest(data: Dataset, reporter: str, partner: str, currency: str) -> Observation | None:
     """The pair's latest full-year actual in ``currency`` (the reporter's own statistics)."""
-    series = data.full_years(reporter, partner, currency=currency)
+    return _last(data.full_years(reporter, partner, currency=currency))
+
+
+def _last(series: dict[int, Observation]) -> Observation | None:
     return series[max(series)] if series else None
+
+
+def _implausible(shown: str, amount: float, scenario: Scenario, against: str, latest: Observation) -> str:
+    """The sentence that says why a bare number is taken for a missing scale, and how to mean it."""
+    return (
+        f"{shown} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
+        f"{scenario.reporter}–{against} trade ({latest.label()}); did you mean {shown}B? (write "
+        f"{shown} {scenario.currency} to mean {amount:.15g} units)"
+    )
 
 
 def plausible_target(text: str, amount: float, scenario: Scenario, data: Dataset | None = None) -> None:
@@ -212,46 +224,40 @@ def plausible_target(text: str, amount: float, scenario: Scenario, data: Dataset
         return
     latest = _latest(data or shipped(), scenario.reporter, scenario.partner, scenario.currency)
     if latest is not None and amount < latest.amount * 1e-6:
-        raise InputError(
-            f"--target {text} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
-            f"{scenario.reporter}–{scenario.partner} trade ({latest.label()}); did you mean {text}B? (write "
-            f"{text} {scenario.currency} to mean {amount:g} units)"
-        )
+        raise InputError(f"--target {_implausible(text, amount, scenario, scenario.partner, latest)}")
 
 
 def plausible_scenario(scenario: Scenario, data: Dataset | None = None) -> None:
     """The same rule for a scenario file's own amounts: a ``[[targets]]`` value or a ``[baseline]`` amount
     written as a bare number below a millionth of the pair's latest full-year actual (the reporter's total
     trade for ``total`` and ``rest_of_world``) is bad input naming the file, the line and the key."""
-    from tradesim.data.dataset import WORLD as world
-    from tradesim.scenario import locate
+    from tradesim.data.dataset import WORLD
+    from tradesim.scenario import _dotted, locate
 
     data = data or shipped()
-    checks: list[tuple[str, float, str]] = []  # (key, amount, partner it is compared with)
+    checks: list[tuple[tuple[int | str, ...], float, str]] = []  # (key path, amount, partner compared with)
     for i, target in enumerate(scenario.targets):
         if target.plain:
-            checks.append((f"targets[{i}].value", target.value, scenario.partner))
+            checks.append((("targets", i, "value"), target.value, scenario.partner))
     for name in sorted(scenario.baseline.plain):
-        amount = getattr(scenario.baseline, name)
-        checks.append(
-            (f"baseline.{name}", amount, world if name in ("total", "rest_of_world") else scenario.partner)
-        )
+        against = WORLD if name in ("total", "rest_of_world") else scenario.partner
+        checks.append((("baseline", name), getattr(scenario.baseline, name), against))
     problems = []
+    text: str | None = None  # the file, read once when there is something to locate in it
     for key, amount, against in checks:
         latest = _latest(data, scenario.reporter, against, scenario.currency)
         if latest is None or amount >= latest.amount * 1e-6:
             continue
-        shown = f"{amount:.15g}"  # 5000000, as a file writes it (not 5e+06)
-        text = scenario.path.read_text(encoding="utf-8") if scenario.path and scenario.path.is_file() else ""
-        parts = tuple(int(p) if p.isdigit() else p for p in key.replace("[", ".").replace("]", "").split("."))
+        if text is None:
+            text = (
+                scenario.path.read_text(encoding="utf-8") if scenario.path and scenario.path.is_file() else ""
+            )
         problems.append(
             Problem(
-                f"{shown} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
-                f"{scenario.reporter}–{against} trade ({latest.label()}); did you mean {shown}B? (write "
-                f'"{shown} {scenario.currency}" to mean {shown} units)',
+                _implausible(f"{amount:.15g}", amount, scenario, against, latest),
                 scenario.path,
-                locate(text, parts) if text else None,
-                key,
+                locate(text, key) if text else None,
+                _dotted(key),
             )
         )
     if problems:
@@ -318,10 +324,6 @@ class Standing:
     reporter_then: Observation | None  # the reporter's figure for the partner's latest year
 
     @property
-    def met(self) -> bool:
-        return self.reached is not None
-
-    @property
     def ratio(self) -> float | None:
         """The reporter's figure over the partner's, in the partner's latest year."""
         if self.partner_latest is None or self.reporter_then is None or self.partner_latest.amount <= 0:
@@ -340,7 +342,7 @@ def standing(results: Sequence[ScenarioResult]) -> list[Standing]:
         if key in found:
             continue
         series = p.data.full_years(s.reporter, s.partner, currency=s.currency)
-        latest = series[max(series)] if series else None
+        latest = _last(series)
         reached = None  # the first year of the run of years at or above the target that ends at the latest
         for year in sorted(series, reverse=True):
             if series[year].amount < r.target * (1.0 - model.REACHED_RTOL):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SCENARIOS
+from tests.validators import chromium
 
 
 class _Page(HTMLParser):
@@ -151,10 +151,6 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def _browser() -> str | None:
-    return next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
-
-
 def _headless_works(browser: str, profile: Path) -> bool:
     """A browser that can render an empty page headless (a snap stub or a broken install cannot: that is the
     machine, not the report)."""
@@ -169,13 +165,13 @@ def _headless_works(browser: str, profile: Path) -> bool:
     return probe.returncode == 0 and "probe" in probe.stdout
 
 
-@pytest.mark.skipif(_browser() is None, reason="no chromium on this machine (.ci/run installs it)")
+@pytest.mark.skipif(chromium() is None, reason="no chromium on this machine (.ci/run installs it)")
 def test_page_renders_in_a_browser_offline(page: tuple[Path, str], tmp_path: Path) -> None:
     out, _ = page
-    if not _headless_works(_browser() or "", tmp_path / "probe"):
-        pytest.skip(f"{_browser()} is installed but cannot render an empty page headless")
+    if not _headless_works(chromium() or "", tmp_path / "probe"):
+        pytest.skip(f"{chromium()} is installed but cannot render an empty page headless")
     offline = [
-        _browser() or "",
+        chromium() or "",
         "--headless",
         "--no-sandbox",
         "--disable-gpu",

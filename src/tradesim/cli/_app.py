@@ -79,12 +79,10 @@ def _on_sigterm() -> object:
     import signal
     import threading
 
+    from tradesim.console import interrupt
+
     if threading.current_thread() is not threading.main_thread():
         return None
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
     return signal.signal(signal.SIGTERM, interrupt)
 
 

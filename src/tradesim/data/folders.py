@@ -129,9 +129,9 @@ def read(path: Path) -> tuple[list[Observation], list[Problem]]:
             pass  # located below, from the bytes
         except OSError as exc:
             return [], [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
-    raw = path.read_bytes()
+    raw = path.read_bytes()  # the stream met a byte that is not UTF-8: say which, and on which line
     try:
-        raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return [], [
@@ -142,7 +142,7 @@ def read(path: Path) -> tuple[list[Observation], list[Problem]]:
                 line,
             )
         ]
-    return parse(raw.decode("utf-8-sig"), path)  # pragma: no cover - decoded here, not as a stream
+    return parse(text, path)  # pragma: no cover - the file changed between the two reads
 
 
 def _delimiter(first: str) -> str:
@@ -187,7 +187,6 @@ def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Prob
     if any(p.message == "required column is missing" for p in problems) or len(set(header)) != len(header):
         return [], problems  # rows cannot be read; unknown columns alone do not stop the row checks
     rows = []
-    where = str(path)
     start = reader.line_num + 1
     for values in reader:
         line, start = start, reader.line_num + 1  # the record's first line; the next record's
@@ -197,7 +196,7 @@ def _rows(reader: _csv.Reader, path: Path) -> tuple[list[Observation], list[Prob
             problems.append(Problem(f"{len(values)} fields, the header has {len(header)}", path, line))
             continue
         row = dict(zip(header, map(_shared, values), strict=True))
-        found, wrong = _observation(row, path, line, where)
+        found, wrong = _observation(row, path, line)
         problems.extend(wrong)
         if found is not None:
             rows.append(found)
@@ -215,9 +214,7 @@ def _published(text: str) -> bool:
     return True
 
 
-def _observation(
-    row: dict[str, str], path: Path, line: int, where: str = ""
-) -> tuple[Observation | None, list[Problem]]:
+def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observation | None, list[Problem]]:
     """One row → its observation, or every problem in it. What the row's codes say (kind, reporter, partner,
     flow, period, unit, status, reported_by) is checked once per distinct combination (:func:`_code_problems`):
     a data folder of a million rows holds a few hundred; the year and value are read row by row."""
@@ -270,7 +267,7 @@ def _observation(
         return None, sorted(problems, key=lambda p: ORDER.get(p.key or "", len(ORDER)))  # the columns' order
     return Observation(
         kind, row["reporter"], row["partner"], row["flow"], year, period, value, row["unit"], row["status"],
-        row["reported_by"], row["source"], row["url"], row["note"], published, f"{where or path}:{line}",
+        row["reported_by"], row["source"], row["url"], row["note"], published, f"{path}:{line}",
     ), []  # fmt: skip
 
 
