@@ -22,7 +22,7 @@ $14.5B (``FY-as-stated``) as their 2023 baseline because their files say so, not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +40,7 @@ from tradesim.data.observation import (
     money_unit,
     period_words,
 )
+from tradesim.data.table import Table
 from tradesim.errors import DataError, Problem
 from tradesim.quantities import format_money
 
@@ -58,10 +59,12 @@ class Dataset:
     """Observations with their provenance, in order: the shipped file's (less what a user row superseded),
     then the user's data folder's. The lookups below are the selection rule (module docstring).
 
+    ``held`` are built observations (the shipped rows); ``tables`` the data folder's files, held as columns
+    (:mod:`.table`): a lookup builds observations only for the rows it returns.
     ``digest`` changes when any of the files does (``tradesim check`` reads it to tell a data change).
     """
 
-    observations: tuple[Observation, ...]
+    held: tuple[Observation, ...]
     folder: Path | None = None
     files: tuple[Path, ...] = ()
     digest: str = ""
@@ -70,9 +73,16 @@ class Dataset:
     # reporter → the World Bank's figures of its total trade (:mod:`.world`): where the reporter's own
     # statistics have no total for a year, :meth:`pick` takes it from there, and says so
     world: Callable[[str], Dataset] | None = field(default=None, repr=False, compare=False)
+    tables: tuple[Table, ...] = ()
 
     def __repr__(self) -> str:
-        return f"Dataset({len(self.observations)} observations, {self.describe()})"
+        count = len(self.held) + sum(len(t) for t in self.tables)
+        return f"Dataset({count} observations, {self.describe()})"
+
+    @cached_property
+    def observations(self) -> tuple[Observation, ...]:
+        """Every observation, in order (the data folder's all built: a lookup builds only what it needs)."""
+        return (*self.held, *(o for t in self.tables for o in t.observations()))
 
     def describe(self) -> str:
         """What the data is, for messages: ``the shipped data`` or ``the shipped data and the data folder D``."""
@@ -80,16 +90,33 @@ class Dataset:
 
     @cached_property
     def _by_series(self) -> dict[tuple[str, str, str], list[Observation]]:
-        """(kind, reporter, partner) → its observations in file order: built once, on the first lookup."""
+        """(kind, reporter, partner) → its held observations in file order: built once, on the first lookup."""
         index: dict[tuple[str, str, str], list[Observation]] = {}
-        for o in self.observations:
+        for o in self.held:
             index.setdefault((o.kind, o.reporter, o.partner), []).append(o)
         return index
 
     @cached_property
+    def _series_built(self) -> dict[tuple[str, str, str], list[Observation]]:
+        """(kind, reporter, partner) → every observation of the series, the tables' built once each."""
+        return {}
+
+    def _series(self, kind: str, reporter: str, partner: str) -> list[Observation]:
+        key = (kind, reporter, partner)
+        found = self._series_built.get(key)
+        if found is None:
+            found = self._by_series.get(key, []) + self._from_tables({"kind": kind, "reporter": reporter,
+                                                                      "partner": partner})  # fmt: skip
+            self._series_built[key] = found
+        return found
+
+    def _from_tables(self, criteria: Mapping[str, object]) -> list[Observation]:
+        return [o for t in self.tables for o in t.observations(t.rows(criteria))]
+
+    @cached_property
     def rates(self) -> tuple[Observation, ...]:
         """The ``kind = fx`` rows, for :mod:`.currency`."""
-        return tuple(o for o in self.observations if o.kind == "fx")
+        return (*(o for o in self.held if o.kind == "fx"), *self._from_tables({"kind": "fx"}))
 
     def frame(self) -> pd.DataFrame:
         """Every observation as a DataFrame with every provenance column, ``origin`` and ``amount``."""
@@ -125,9 +152,12 @@ class Dataset:
         }
         criteria = {key: value for key, value in wanted.items() if value is not None}
         if kind is not None and reporter is not None and partner is not None:
-            found: Sequence[Observation] = self._by_series.get((kind, reporter, partner), [])
-        else:
+            found: Sequence[Observation] = self._series(kind, reporter, partner)
+        elif "observations" in self.__dict__ or not self.tables:  # all built already, or nothing to build
             found = self.observations
+        else:  # the tables' matching rows only
+            held = [o for o in self.held if all(getattr(o, k) == v for k, v in criteria.items())]
+            return held + self._from_tables(criteria)
         return [o for o in found if all(getattr(o, k) == v for k, v in criteria.items())]
 
     def rate(self, base: str, quote: str, year: int) -> currency.Rate | None:

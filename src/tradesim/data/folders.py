@@ -11,6 +11,7 @@ partner, flow, year, period and reported_by; two user rows with the same key are
 from __future__ import annotations
 
 import _csv
+import codecs
 import csv
 import datetime as dt
 import functools
@@ -21,7 +22,10 @@ import os
 import re
 import stat
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import numpy as np
 
 from tradesim.data.dataset import Dataset
 from tradesim.data.observation import (
@@ -35,11 +39,13 @@ from tradesim.data.observation import (
     money_unit,
 )
 from tradesim.data.packaged import shipped
+from tradesim.data.table import Table, key_ids
 from tradesim.errors import DataError, Problem
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # never ignored in silence
 csv.field_size_limit(2**31 - 1)  # a long note is a field like any other (the default stops at 131,072)
 ORDER = {name: i for i, name in enumerate((*COLUMNS, *OPTIONAL_COLUMNS))}
+COLUMNS_FROM = 1 << 20  # bytes: a file this large is read into columns (:func:`_columns`), a smaller by rows
 
 
 def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
@@ -74,12 +80,73 @@ def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
         for p in spreadsheets
     ]
     paths = [p for p in listed if p.is_file() and stat.S_ISREG(p.stat().st_mode)]
-    rows: list[Observation] = []
+    tables: list[Table] = []
+    file_digests = []
+    digest = hashlib.sha256(base.digest.encode())
     for path in paths:
-        found, wrong = read(path)
+        table, wrong, content_digest = _read_file(path)
         problems.extend(wrong)
-        if not wrong:  # a file with a problem adds no row: nothing half-read is ever used
-            rows.extend(found)
+        if table is not None:  # a file with a problem adds no row: nothing half-read is ever used
+            tables.append(table)
+        digest.update(f"{path.name}\0{content_digest}\0".encode())
+        file_digests.append((path.name, content_digest[:16]))
+    ids, shipped_ids = key_ids(tables, base.observations)
+    problems += _duplicates(tables, ids)
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
+    known = np.sort(shipped_ids)
+    at = np.minimum(np.searchsorted(known, ids), max(len(known) - 1, 0))
+    hit = set(ids[known[at] == ids].tolist()) if len(known) else set()
+    replaced = np.array([i in hit for i in shipped_ids.tolist()], dtype=bool)
+    return Dataset(
+        tuple(o for o, r in zip(base.observations, replaced.tolist(), strict=True) if not r),
+        directory,
+        tuple(paths),
+        digest.hexdigest(),
+        tuple(o for o, r in zip(base.observations, replaced.tolist(), strict=True) if r),
+        tuple(file_digests),
+        world=base.world,
+        tables=tuple(tables),
+    )
+
+
+def _read_file(path: Path) -> tuple[Table | None, list[Problem], str]:
+    """One file's rows (``None`` if it has a problem), its problems, and the SHA-256 of its bytes.
+
+    A large file is read into columns by Polars (:func:`_columns`), its digest taken meanwhile; a small one,
+    or one that reader declines, row by row (:func:`read`), which names every problem with its line."""
+    try:
+        content = path.read_bytes() if path.stat().st_size >= COLUMNS_FROM else b""
+    except OSError:
+        content = b""
+    if content:
+        with ThreadPoolExecutor(1) as pool:  # hashlib lets go of the interpreter while it hashes
+            digest = pool.submit(lambda: hashlib.sha256(content).hexdigest())
+            table = _columns(content, path)
+            if table is not None:
+                return table, [], digest.result()
+    found, wrong = read(path)
+    if not content:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            wrong = wrong or [Problem(f"cannot read the file ({exc.__class__.__name__}: {exc})", path)]
+    return (None if wrong else Table.of(found, path)), wrong, hashlib.sha256(content).hexdigest()
+
+
+def _duplicates(tables: list[Table], ids: np.ndarray) -> list[Problem]:
+    """A problem for each row with the same key as an earlier one, naming the first."""
+    order = np.argsort(ids, kind="stable")
+    same = np.flatnonzero(ids[order][1:] == ids[order][:-1])
+    if not same.size:
+        return []
+    involved = np.union1d(order[same], order[same + 1])  # every row whose key is repeated, in file order
+    starts = np.cumsum([0, *(len(t) for t in tables)])
+    rows: list[Observation] = []
+    for t, start, end in zip(tables, starts[:-1], starts[1:], strict=True):
+        mine = involved[(involved >= start) & (involved < end)] - start
+        rows.extend(t.observations(mine))
+    problems = []
     first: dict[tuple[object, ...], Observation] = {}
     for row in rows:
         if row.key in first:
@@ -88,25 +155,7 @@ def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
                 Problem(f"duplicate row: the same figure as {first[row.key].origin}", Path(file), int(line))
             )
         first.setdefault(row.key, row)
-    if problems:
-        raise DataError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
-    digest = hashlib.sha256(base.digest.encode())
-    file_digests = []
-    for path in paths:
-        content = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + content)
-        file_digests.append((path.name, hashlib.sha256(content).hexdigest()[:16]))
-    kept = tuple(o for o in base.observations if o.key not in first)
-    superseded = tuple(o for o in base.observations if o.key in first)
-    return Dataset(
-        (*kept, *rows),
-        directory,
-        tuple(paths),
-        digest.hexdigest(),
-        superseded,
-        tuple(file_digests),
-        world=base.world,
-    )
+    return problems
 
 
 def read(path: Path) -> tuple[list[Observation], list[Problem]]:
@@ -149,6 +198,182 @@ def _delimiter(first: str) -> str:
     """``;`` for Excel's CSV where the decimal mark is a comma (a header with semicolons and no comma)."""
     first = first.split("\n", 1)[0]
     return ";" if ";" in first and "," not in first else ","
+
+
+def _columns(raw: bytes, path: Path) -> Table | None:
+    """A large file's rows read into columns by Polars' CSV reader — a million rows in under a second where the
+    row reader takes twenty — or ``None`` when this reader cannot show that it reads the file as the row
+    reader would, or the file has any problem: the row reader then reads it, and names each problem.
+
+    Declined: a header that is not exactly known columns, all the required ones, on one line; a NUL byte; a
+    carriage return not before a line feed (Polars keeps it in the field, the row reader ends a line there); a
+    record that is not one line (a quoted line break); a row with
+    more or fewer fields than the header (its delimiters, less those inside quoted fields, are counted); a
+    quote Polars finds out of place; text that is not UTF-8; and any value the row reader would refuse. Each
+    distinct code, year, source and date is checked by the row reader's own functions. The values are
+    Polars' (correctly rounded, as :func:`float` is); one it will not read but :func:`float` would (``1_000``)
+    declines the file. ``tests/unit/test_data_columns.py`` holds the two readers to the same rows."""
+    import polars as pl
+
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    end = body.find(b"\n")
+    if end < 0 or b"\0" in body or not _utf8(body):
+        return None
+    try:
+        first = body[:end].rstrip(b"\r").decode("utf-8")
+        delimiter = _delimiter(first)
+        header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter, strict=True))]
+    except (UnicodeDecodeError, csv.Error):  # not text, or a header that goes on past its line
+        return None
+    if set(header) - set(ORDER) or set(COLUMNS) - set(header) or len(set(header)) != len(header):
+        return None
+    # read as strings: Polars 2.1 reading straight into categoricals lets a misplaced quote through, and the
+    # strings it makes of the field are not UTF-8 (a String column refuses the file, as it should)
+    schema = {name: (pl.Float64 if name == "value" else pl.String) for name in header}
+    with ThreadPoolExecutor(
+        1
+    ) as pool:  # the bytes counted while Polars reads (it lets go of the interpreter)
+        counted = pool.submit(lambda: (body.count(b"\n"), body.count(delimiter.encode())))
+        try:
+            frame = pl.read_csv(
+                body, has_header=False, skip_rows=1, schema=schema, separator=delimiter, quote_char='"',
+                encoding="utf8", comment_prefix=None, try_parse_dates=False,
+                truncate_ragged_lines=False, raise_if_empty=True,
+            )  # fmt: skip
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, OverflowError):
+            return None
+        line_feeds, delimiters = counted.result()
+    records = line_feeds - (1 if body.endswith(b"\n") else 0)  # each on one line
+    if records < 1 or frame.height != records or frame["value"].null_count():  # an empty value is no number
+        return None
+    strings = frame.select(pl.col(name).cast(pl.Categorical) for name in header if name != "value")
+    codes: dict[str, np.ndarray] = {}
+    names: dict[str, np.ndarray] = {}
+    inside = 0  # delimiters inside quoted fields
+    for column in (*COLUMNS, *OPTIONAL_COLUMNS):
+        if column == "value":
+            continue
+        if column not in schema:
+            codes[column], names[column] = np.zeros(records, np.intp), np.array([""], dtype=object)
+            continue
+        found, distinct = _local(strings[column])
+        if any(
+            "\r" in v or "\n" in v for v in distinct
+        ):  # a lone carriage return: a line end to the row reader
+            return None
+        counts = np.bincount(found, minlength=len(distinct))
+        inside += int(np.dot(counts, [v.count(delimiter) for v in distinct]))
+        stripped = [_shared(v) for v in distinct]
+        if stripped != distinct:  # two spellings may strip to one value
+            merged: dict[str, int] = {}
+            again = np.array([merged.setdefault(v, len(merged)) for v in stripped], dtype=np.intp)
+            found, stripped = again[found], list(merged)
+        codes[column], names[column] = found, np.array(stripped, dtype=object)
+    if delimiters != first.count(delimiter) + records * (len(header) - 1) + inside:
+        return None  # a row with more or fewer fields
+    value = frame["value"].to_numpy()
+    del frame, strings
+    year = _checked(codes, names, value)
+    if year is None:
+        return None
+    return Table(path, np.arange(2, records + 2, dtype=np.int64), year, value, codes, names)
+
+
+def _utf8(body: bytes) -> bool:
+    """Whether the bytes are UTF-8 text, as the row reader decodes it (Polars 2 defers the check to the first
+    string it hands out), decoded a megabyte at a time: never the whole file as text at once."""
+    if body.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
+    try:
+        for start in range(0, len(body), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _local(column: object) -> tuple[np.ndarray, list[str]]:
+    """A Polars categorical column as codes into its own distinct values (Polars numbers the categories of
+    every column of the process together), an empty field (null to Polars) as ``""``."""
+    import polars as pl
+
+    assert isinstance(column, pl.Series)
+    distinct = column.unique()
+    top = distinct.to_physical().max()
+    empty = (top if isinstance(top, int) else -1) + 1  # the id given to the empty field
+    ids = column.to_physical()
+    if ids.null_count():
+        ids = ids.fill_null(empty)
+    own = distinct.to_physical().fill_null(empty).to_numpy()
+    index = np.zeros(empty + 1, dtype=np.int32)
+    index[own] = np.arange(len(own), dtype=np.int32)
+    return index[ids.to_numpy()], [v or "" for v in distinct.cast(pl.String).to_list()]
+
+
+def _checked(
+    codes: dict[str, np.ndarray], names: dict[str, np.ndarray], value: np.ndarray
+) -> np.ndarray | None:
+    """The rows' years if every row passes the row reader's checks (:func:`_observation`), else ``None``.
+
+    A coded column's verdict depends on its value and the row's kind alone (the period's on whether the row
+    is an undated target too; :class:`~tradesim.data.observation.Codes`): so each distinct (kind, value) of
+    each column is checked once, in the first row of its kind with that one value put in. Every check
+    passing means every row would; a check failing means some row in the file has a problem (that value's,
+    or the first row's). Each distinct year, source and date is checked once; the values all at once."""
+
+    def has(column: str, wanted: str) -> np.ndarray:  # row by row: does the column hold ``wanted``?
+        found: np.ndarray = (names[column] == wanted)[codes[column]]
+        return found
+
+    undated = has("kind", "target") & has("period", UNDATED_TARGET) & has("year", "")
+    coded = ("kind", "reporter", "partner", "flow", "period", "unit", "status", "reported_by")
+    kinds = codes["kind"]
+    firsts = np.array([np.argmax(kinds == k) for k in range(len(names["kind"]))])  # each kind's first row
+    base = {int(kinds[row]): [str(names[c][codes[c][row]]) for c in coded] for row in firsts.tolist()}
+    flags = {int(kinds[row]): bool(undated[row]) for row in firsts.tolist()}
+    for at, column in enumerate(coded[1:], start=1):
+        period = column == "period"  # whose verdict depends on whether the row is an undated target too
+        width = len(names[column]) * (2 if period else 1)
+        local = codes[column] * 2 + undated if period else codes[column]
+        for pair in _distinct(kinds.astype(np.int64) * width + local).tolist():
+            kind, rest = divmod(int(pair), width)
+            values = list(base[kind])
+            values[at] = str(names[column][rest // 2 if period else rest])
+            problems, _ = _code_problems(*values, bool(rest % 2) if period else flags[kind])
+            if problems:
+                return None
+    scale = np.array([m[1] if (m := money_unit(u)) else math.nan for u in names["unit"].tolist()])[
+        codes["unit"]
+    ]
+    years = []
+    for text in names["year"].tolist():
+        try:
+            year = int(text)
+        except ValueError:
+            year = -1
+        years.append(year if 1900 <= year <= 2300 else -1)
+    year = np.asarray(years, dtype=np.int64)[codes["year"]]
+    if ((year < 0) & ~undated).any():  # only an undated target has no year
+        return None
+    if "" in names["source"].tolist():  # every distinct value is some row's
+        return None
+    if not all(_published(d) for d in names["published"].tolist() if d):
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = value * scale
+    if not np.isfinite(value).all() or not np.isfinite(scaled[~np.isnan(scale)]).all():
+        return None
+    return np.where(undated, 0, year)
+
+
+def _distinct(ids: np.ndarray) -> np.ndarray:
+    """The distinct values of non-negative ids: counted in place when they are few, else sorted."""
+    if ids.size and int(ids.max()) < 4 * ids.size + 1024:
+        return np.flatnonzero(np.bincount(ids))
+    return np.unique(ids)
 
 
 def parse(text: str, path: Path) -> tuple[list[Observation], list[Problem]]:
