@@ -14,6 +14,7 @@ ones (README "Reliability").
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -34,7 +35,7 @@ from typer.testing import CliRunner
 from tests.conftest import SCENARIOS
 from tests.strategies import data_rows, hostile_strings
 from tradesim.cli import app
-from tradesim.data import COLUMNS
+from tradesim.data import COLUMNS, folders
 
 VALID = {
     "kind": "trade", "reporter": "KAZ", "partner": "ITA", "flow": "total", "year": "2023", "period": "FY",
@@ -87,11 +88,39 @@ def hostile_rows(draw: st.DrawFn) -> dict[str, str]:
     return row
 
 
+@functools.cache
+def _bulk_rows() -> tuple[dict[str, str], ...]:
+    """Distinct valid rows of other pairs, past the size from which a file is read into columns."""
+    codes = ["DEU", "FRA", "ESP", "CHN", "USA", "TUR", "IND", "BRA", "JPN", "KOR"]
+    rows = [
+        VALID
+        | {
+            "reporter": r,
+            "partner": p,
+            "reported_by": r,
+            "year": str(y),
+            "period": q,
+            "value": f"{i}.5",
+            "note": "bulk, all commodities",
+        }
+        for i, (r, p, y, q) in enumerate(
+            itertools.product(codes, codes, range(1990, 2031), ("FY", "jan", "h1"))
+        )
+    ]
+    assert len(rows) * 100 > folders.COLUMNS_FROM
+    return tuple(rows)
+
+
 @st.composite
 def data_files(draw: st.DrawFn) -> tuple[str, bytes | None]:
-    """A file of a data folder: its name and bytes (``None``: a folder by that name; ``b"FIFO"``: a pipe)."""
+    """A file of a data folder: its name and bytes (``None``: a folder by that name; ``b"FIFO"``: a pipe).
+    A ``large`` one is read into columns unless something in it sends it to the row reader."""
     name = draw(st.sampled_from(["mine.csv", "second.csv", "x.CSV", "book.xlsx", ".hidden.csv", "notes.txt"]))
-    shape = draw(st.sampled_from(["rows", "rows", "rows", "folder", "fifo", "empty", "bytes", "header only"]))
+    shape = draw(
+        st.sampled_from(
+            ["rows", "rows", "rows", "large", "large", "folder", "fifo", "empty", "bytes", "header only"]
+        )
+    )
     if shape == "folder":
         return name, None
     if shape == "fifo":
@@ -116,8 +145,20 @@ def data_files(draw: st.DrawFn) -> tuple[str, bytes | None]:
     writer.writeheader()
     if shape == "rows":
         writer.writerows(rows)
+    if shape == "large":  # the hostile rows among the bulk's, anywhere, or none
+        bulk = list(_bulk_rows())
+        for row in rows:
+            bulk.insert(draw(st.integers(0, len(bulk))), row)
+        writer.writerows(bulk)
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]))
-    return name, text.getvalue().encode(encoding, "replace")
+    if shape == "large":
+        encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", encoding]))
+    encoded = text.getvalue().encode(encoding, "replace")
+    if shape == "large" and draw(st.booleans()):  # damage: bytes spliced in, or the file cut short
+        at = draw(st.integers(0, len(encoded)))
+        encoded = encoded[:at] + draw(st.sampled_from([b"", b'"', b"\r", b"\x00", b"\xff", b",,", b"\n\n"]))
+        encoded += b"" if draw(st.booleans()) else text.getvalue().encode()[at:]
+    return name, encoded
 
 
 FOLDER_COMMANDS = {
@@ -151,7 +192,7 @@ def _snapshot(root: Path) -> dict[str, bytes | None]:
     how=st.sampled_from(["--data", "TRADESIM_DATA"]),
 )
 def test_every_command_survives_a_hostile_data_folder(
-    files: list[tuple[str, bytes | None]], command: str, how: str
+    files: list[tuple[str, bytes | None]], command: str, how: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
@@ -192,6 +233,9 @@ def test_every_command_survives_a_hostile_data_folder(
             )
             assert not list(out.iterdir())  # nothing written on an error
         assert _snapshot(folder) == before  # the inputs unchanged, nothing written beside them
+        written = capfd.readouterr()  # what reached the process's own stderr, past Python (a Rust panic)
+        assert "panicked" not in written.err, written.err[-2000:]
+        event("a large file" if any(c and len(c) > folders.COLUMNS_FROM for _, c in files) else "small files")
 
 
 # ----------------------------------------------------------------------------------- environment variables
