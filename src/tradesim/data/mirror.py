@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
-from tradesim.data.observation import Observation
+from tradesim.data.observation import FULL_YEAR, Observation
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money
 
@@ -117,8 +117,8 @@ def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD")
     years = sorted(
         {
             o.year
-            for o in data.observations
-            if o.kind == "trade" and o.is_full_year and {o.reporter, o.partner} == {reporter, partner}
+            for a, b in ((reporter, partner), (partner, reporter))
+            for o in data.select(kind="trade", reporter=a, partner=b, period=FULL_YEAR)
         }
     )
     rows = []
