@@ -180,10 +180,10 @@ def track(
         now = known_now[(reporter, partner)]
     achieved = None
     if latest is not None and at_announcement is not None and latest.year > at_announcement.year:
-        achieved = (latest.amount / at_announcement.amount) ** (1 / (latest.year - at_announcement.year)) - 1
+        achieved = _growth(at_announcement.amount, latest.amount, latest.year - at_announcement.year)
     required = p_reach = None
-    if latest is None:
-        status = "unknown"
+    if latest is None or (latest.amount <= 0 and latest.amount < value * (1 - 1e-9)):
+        status = "unknown"  # no figure, or none from which a rate of growth reaches the target
     elif latest.amount >= value * (1 - 1e-9):
         status, p_reach = "met", 1.0
     elif year is None or (as_of is not None and year <= as_of and latest.year < year):
@@ -194,13 +194,8 @@ def track(
         ahead = year - latest.year
         required = (value / latest.amount) ** (1 / ahead) - 1
         trailing = [o for o in history if o.year == latest.year - 3]
-        growth = (
-            (latest.amount / trailing[0].amount) ** (1 / 3) - 1
-            if trailing
-            else achieved
-            if achieved is not None
-            else 0.0
-        )
+        recent = _growth(trailing[0].amount, latest.amount, 3) if trailing else None
+        growth = recent if recent is not None else achieved if achieved is not None else 0.0
         known = {} if sigmas is None else sigmas
         if (reporter, partner) not in known:
             known[(reporter, partner)] = _sigma(data, reporter, partner)
@@ -212,6 +207,14 @@ def track(
         partner, value, currency, year, assumed, announced, source, origin, at_announcement, latest, now,
         achieved, required, p_reach, status,
     )  # fmt: skip
+
+
+def _growth(start: float, end: float, years: int) -> float | None:
+    """The compound yearly growth from ``start`` to ``end``; ``None`` when either is zero or negative (a year
+    without trade, or a balance): no rate of growth leads from there."""
+    if start <= 0 or end <= 0:
+        return None
+    return float((end / start) ** (1 / years) - 1)
 
 
 def tracked(
@@ -465,7 +468,7 @@ def portfolio(
     year = max((r.year for r in largest.values() if r.year is not None), default=None)
     totals = _full_years(data or shipped(), reporter, "WLD", None)
     total = totals[-1] if totals else None
-    if year is None or total is None:
+    if year is None or total is None or total.amount <= 0:  # no total, or none a share can be taken of
         return Portfolio(tuple(largest), sum(r.value for r in largest.values()), year or 0, total, total_growth,
                          None, None, None, False)  # fmt: skip
     target_sum = sum(r.value for r in largest.values())

@@ -88,6 +88,46 @@ def test_a_zero_baseline_from_the_data(run: Any, tmp_path: Path) -> None:
     assert f"{data / 'mine.csv'}:2" in line
 
 
+def test_a_zero_or_negative_figure_in_a_targets_history(run: Any, tmp_path: Path) -> None:
+    """Found by the long run of the hostile suite over large data folders: a zero KAZ–ITA figure before a
+    target's announcement made `targets` and `report` divide by zero; a negative one took a log of it. No rate of
+    growth leads from zero, so the target's status is unknown, and the rest of the table stands."""
+    for value in ("0", "-3"):
+        data = folder(tmp_path, ROW.format(value=value, note=""), name=f"data{value}")
+        result = run("targets", "--data", str(data), "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        rows = json.loads(result.stdout)["targets"]
+        italy = [r for r in rows if r["partner"] == "ITA"]
+        assert [r["at_announcement"]["value"] for r in italy] == [float(value) * 1e9]  # the row read
+        assert italy[0]["achieved_growth"] is None  # no growth from a zero or negative 2023 to 2024's $20.0B
+        assert italy[0]["status"] == "met"  # 2024's $20.0B (shipped) meets the $20.0B target all the same
+        assert any(r["status"] == "on track" for r in rows if r["partner"] == "CHN")  # the others still read
+        page = tmp_path / f"r{value}.html"
+        shown = run("report", "steady", "--data", str(data), "-o", str(page))
+        assert shown.exit_code == 0, shown.stderr
+        assert page.stat().st_size > 0
+    totals = tmp_path / "totals"
+    totals.mkdir()
+    (totals / "mine.csv").write_text(
+        f"{H}\ntrade,KAZ,WLD,total,2024,FY,0,USD_bn,reported,KAZ,x,u,\n", encoding="utf-8"
+    )
+    result = run(
+        "targets", "--data", str(totals), "--format", "json"
+    )  # a zero total: no share of it is taken
+    assert result.exit_code == 0, result.stderr
+    latest = tmp_path / "latest"
+    latest.mkdir()  # the latest figure itself zero: from there no growth reaches the target, its status unknown
+    (latest / "mine.csv").write_text(
+        f"{H}\ntrade,KAZ,ITA,total,2025,FY,0,USD_bn,reported,KAZ,x,u,\n", encoding="utf-8"
+    )
+    result = run("targets", "--data", str(latest), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    italy = [r for r in json.loads(result.stdout)["targets"] if r["partner"] == "ITA"]
+    assert [(r["latest_actual"]["value"], r["status"], r["required_growth"]) for r in italy] == [
+        (0.0, "unknown", None)
+    ]
+
+
 # 4 ------------------------------------------------------------------------------------------------------------
 def test_comtrade_with_cr_line_ends_and_a_damaged_gzip(run: Any, tmp_path: Path) -> None:
     from tests.unit.test_importers import HEADER, line

@@ -88,6 +88,14 @@ def hostile_rows(draw: st.DrawFn) -> dict[str, str]:
     return row
 
 
+class _Large(bytes):
+    """A large file's bytes, shown by their size and their first and last lines in a failing example (a repr of
+    a megabyte would itself fail: hypothesis warns of it, and warnings are errors here)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self):,} bytes: {bytes(self[:300])!r} ... {bytes(self[-300:])!r}>"
+
+
 @functools.cache
 def _bulk_rows() -> tuple[dict[str, str], ...]:
     """Distinct valid rows of other pairs, past the size from which a file is read into columns."""
@@ -158,7 +166,7 @@ def data_files(draw: st.DrawFn) -> tuple[str, bytes | None]:
         at = draw(st.integers(0, len(encoded)))
         encoded = encoded[:at] + draw(st.sampled_from([b"", b'"', b"\r", b"\x00", b"\xff", b",,", b"\n\n"]))
         encoded += b"" if draw(st.booleans()) else text.getvalue().encode()[at:]
-    return name, encoded
+    return name, (_Large(encoded) if shape == "large" else encoded)
 
 
 FOLDER_COMMANDS = {
