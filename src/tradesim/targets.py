@@ -234,7 +234,7 @@ def tracked(
     partner, then the year stated."""
     data = data or shipped()
     if as_of is None:
-        as_of = max((o.year for o in data.select(kind="trade", period=FULL_YEAR)), default=None)
+        as_of = max(data.years(kind="trade", period=FULL_YEAR), default=None)
     rows = []
     sigmas: dict[tuple[str, str], float] = {}  # one backtest per pair
     nowcasts: dict[tuple[str, str], object] = {}  # and one nowcast

@@ -261,6 +261,13 @@ def test_a_large_folder_answers_every_lookup_as_the_row_reader(
     assert columns.rates == rows.rates
     assert columns.rate("EUR", "USD", 2024) == rows.rate("EUR", "USD", 2024)
     assert columns.full_years("DEU", "FRA") == rows.full_years("DEU", "FRA")
+    assert columns.years(kind="trade", period="FY") == rows.years(kind="trade", period="FY")
+    assert columns.years(kind="trade", period="FY") == {
+        o.year for o in rows.select(kind="trade", period="FY")
+    }
+    assert (
+        max(columns.years(kind="trade", period="FY")) == 2030
+    )  # the bulk's last year, not the shipped data's
     assert len(columns.full_years("DEU", "FRA")) == 41
 
 

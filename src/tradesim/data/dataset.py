@@ -28,6 +28,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from tradesim.data import currency
 from tradesim.data.observation import (
     COLUMNS,
@@ -159,6 +161,14 @@ class Dataset:
             held = [o for o in self.held if all(getattr(o, k) == v for k, v in criteria.items())]
             return held + self._from_tables(criteria)
         return [o for o in found if all(getattr(o, k) == v for k, v in criteria.items())]
+
+    def years(self, **criteria: str) -> set[int]:
+        """The years of the observations matching every ``column=value`` criterion (:meth:`select`'s), found
+        without building the data folder's observations."""
+        found = {o.year for o in self.held if all(getattr(o, k) == v for k, v in criteria.items())}
+        for table in self.tables:
+            found.update(int(y) for y in np.unique(table.year[table.rows(criteria)]).tolist())
+        return found
 
     def rate(self, base: str, quote: str, year: int) -> currency.Rate | None:
         """The annual average rate of ``quote`` per ``base`` in ``year`` (:func:`.currency.annual_rate`)."""
