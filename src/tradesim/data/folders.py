@@ -207,9 +207,9 @@ def _columns(raw: bytes, path: Path) -> Table | None:
 
     Declined: a header that is not exactly known columns, all the required ones, on one line; a NUL byte; a
     carriage return not before a line feed (Polars keeps it in the field, the row reader ends a line there); a
-    record that is not one line (a quoted line break); a row with
-    more or fewer fields than the header (its delimiters, less those inside quoted fields, are counted); a
-    quote Polars finds out of place; text that is not UTF-8; and any value the row reader would refuse. Each
+    record that is not one line (a quoted line break); a row with more or fewer fields than the header (its
+    delimiters, less those inside quoted fields, are counted); a quote Polars finds out of place; text that
+    is not UTF-8; and any value the row reader would refuse. Each
     distinct code, year, source and date is checked by the row reader's own functions. The values are
     Polars' (correctly rounded, as :func:`float` is); one it will not read but :func:`float` would (``1_000``)
     declines the file. ``tests/unit/test_data_columns.py`` holds the two readers to the same rows."""
@@ -227,12 +227,11 @@ def _columns(raw: bytes, path: Path) -> Table | None:
         return None
     if set(header) - set(ORDER) or set(COLUMNS) - set(header) or len(set(header)) != len(header):
         return None
-    # read as strings: Polars 2.1 reading straight into categoricals lets a misplaced quote through, and the
-    # strings it makes of the field are not UTF-8 (a String column refuses the file, as it should)
+    # read as strings: Polars 2.1 reading straight into categoricals lets a misplaced quote through and cuts the
+    # field there (`"ab"c` becomes `ab`, sometimes inside a character); a String column refuses the file
     schema = {name: (pl.Float64 if name == "value" else pl.String) for name in header}
-    with ThreadPoolExecutor(
-        1
-    ) as pool:  # the bytes counted while Polars reads (it lets go of the interpreter)
+    # the bytes counted while Polars reads (it lets go of the interpreter)
+    with ThreadPoolExecutor(1) as pool:
         counted = pool.submit(lambda: (body.count(b"\n"), body.count(delimiter.encode())))
         try:
             frame = pl.read_csv(
@@ -257,9 +256,7 @@ def _columns(raw: bytes, path: Path) -> Table | None:
             codes[column], names[column] = np.zeros(records, np.intp), np.array([""], dtype=object)
             continue
         found, distinct = _local(strings[column])
-        if any(
-            "\r" in v or "\n" in v for v in distinct
-        ):  # a lone carriage return: a line end to the row reader
+        if any("\r" in v or "\n" in v for v in distinct):  # a lone CR: a line end to the row reader
             return None
         counts = np.bincount(found, minlength=len(distinct))
         inside += int(np.dot(counts, [v.count(delimiter) for v in distinct]))
