@@ -58,7 +58,7 @@ def data(
     chosen_format = render.settle(format, output, TABLES)
     from tradesim.data import COLUMNS
 
-    frame = dataset(data_dir).frame()
+    data = dataset(data_dir)
     criteria = {
         "partner": partner,
         "reporter": reporter,
@@ -69,13 +69,20 @@ def data(
         "period": period,
         "reported_by": reported_by,
     }
-    for column, value in criteria.items():
-        if value is not None:
-            known = sorted(map(str, frame[column].unique()))
+    given = {column: value for column, value in criteria.items() if value is not None}
+    rows = data.select(**given)  # type: ignore[arg-type]  # a data folder's rows built only when selected
+    if not rows:  # which option matches nothing, among the rows the options before it leave
+        before: dict[str, object] = {}
+        for column, value in given.items():
+            within = data.select(**before) if before else None  # type: ignore[arg-type]
+            known = sorted(
+                map(str, data.values(column) if within is None else {getattr(o, column) for o in within})
+            )
             if str(value) not in known:
                 option = "--" + column.replace("_", "-")
                 raise InputError(f"{option}: no observation has {value!r} (known: {', '.join(known)})")
-            frame = frame[frame[column] == value]
+            before[column] = value
+    frame = data.frame(rows)
     # the table leaves out url, note and published (`--format json`, csv or xlsx have them); origin says
     # which file a row came from
     shown = frame[[*(c for c in COLUMNS if c not in ("url", "note")), "origin"]]

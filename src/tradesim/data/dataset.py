@@ -120,11 +120,12 @@ class Dataset:
         """The ``kind = fx`` rows, for :mod:`.currency`."""
         return (*(o for o in self.held if o.kind == "fx"), *self._from_tables({"kind": "fx"}))
 
-    def frame(self) -> pd.DataFrame:
-        """Every observation as a DataFrame with every provenance column, ``origin`` and ``amount``."""
+    def frame(self, rows: Sequence[Observation] | None = None) -> pd.DataFrame:
+        """Every observation (or ``rows``, e.g. a :meth:`select`'s) as a DataFrame with every provenance column,
+        ``origin`` and ``amount``."""
         import pandas as pd
 
-        rows = self.observations
+        rows = self.observations if rows is None else rows
         frame = pd.DataFrame([asdict(o) for o in rows], columns=[*COLUMNS, *OPTIONAL_COLUMNS, "origin"])
         frame["amount"] = [o.amount for o in rows]
         return frame
@@ -161,6 +162,15 @@ class Dataset:
             held = [o for o in self.held if all(getattr(o, k) == v for k, v in criteria.items())]
             return held + self._from_tables(criteria)
         return [o for o in found if all(getattr(o, k) == v for k, v in criteria.items())]
+
+    def values(self, column: str) -> set[object]:
+        """The distinct values of one column over every observation, without building the data folder's."""
+        if column == "year":
+            return set(self.years())
+        found: set[object] = {getattr(o, column) for o in self.held}
+        for table in self.tables:
+            found.update(table.names[column].tolist())
+        return found
 
     def years(self, **criteria: str) -> set[int]:
         """The years of the observations matching every ``column=value`` criterion (:meth:`select`'s), found
