@@ -182,10 +182,12 @@ def track(
     if latest is not None and at_announcement is not None and latest.year > at_announcement.year:
         achieved = _growth(at_announcement.amount, latest.amount, latest.year - at_announcement.year)
     required = p_reach = None
-    if latest is None or (latest.amount <= 0 and latest.amount < value * (1 - 1e-9)):
-        status = "unknown"  # no figure, or none from which a rate of growth reaches the target
+    if latest is None:
+        status = "unknown"
     elif latest.amount >= value * (1 - 1e-9):
         status, p_reach = "met", 1.0
+    elif latest.amount <= 0:
+        status = "unknown"  # no rate of growth leads from a figure of zero or less to the target
     elif year is None or (as_of is not None and year <= as_of and latest.year < year):
         status = "unknown"  # no deadline, or a deadline already past with no actual for it in the data
     elif year <= latest.year:

@@ -272,6 +272,16 @@ def test_a_large_folder_answers_every_lookup_as_the_row_reader(
     assert len(columns.full_years("DEU", "FRA")) == 41
 
 
+def _refusals(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The problems a folder is refused with, read by the columns reader where it can, then by rows alone."""
+    messages = []
+    for load in (lambda: data.load(folder), lambda: _by_rows(folder, monkeypatch)):
+        with pytest.raises(DataError) as refused:
+            load()
+        messages.append([str(p) for p in refused.value.problems])
+    return messages
+
+
 def test_a_large_file_with_problems_gets_the_row_readers_every_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -281,20 +291,12 @@ def test_a_large_file_with_problems_gets_the_row_readers_every_problem(
     text = _text(MINE + bulk + [bulk[5], VALID_ROW | {"status": "guessed"}])  # a duplicate; a bad status
     (folder / "bulk.csv").write_text(text, encoding="utf-8", newline="")
     (folder / "mine.csv").write_text(_text([MINE[1]]), encoding="utf-8", newline="")  # the same as bulk's
-    messages = []
-    for load in (lambda: data.load(folder), lambda: _by_rows(folder, monkeypatch)):
-        with pytest.raises(DataError) as refused:
-            load()
-        messages.append([str(p) for p in refused.value.problems])
+    messages = _refusals(folder, monkeypatch)
     assert messages[0] == messages[1]
     assert any("status" in m and "guessed" in m for m in messages[0])
     # with the bad row gone, the duplicates are named by both readers alike, each with the first's line
     (folder / "bulk.csv").write_text(_text(MINE + bulk + [bulk[5]]), encoding="utf-8", newline="")
-    messages = []
-    for load in (lambda: data.load(folder), lambda: _by_rows(folder, monkeypatch)):
-        with pytest.raises(DataError) as refused:
-            load()
-        messages.append([str(p) for p in refused.value.problems])
+    messages = _refusals(folder, monkeypatch)
     assert messages[0] == messages[1]
     assert len(messages[0]) == 2
     assert f"the same figure as {folder / 'bulk.csv'}:{5 + 3 + 1 + 1}" in messages[0][0]

@@ -52,6 +52,11 @@ if TYPE_CHECKING:
 WORLD = "WLD"
 
 
+def _matching(observations: Sequence[Observation], criteria: Mapping[str, object]) -> list[Observation]:
+    """The observations whose every ``column: value`` criterion holds, in order."""
+    return [o for o in observations if all(getattr(o, k) == v for k, v in criteria.items())]
+
+
 def _rank(observation: Observation) -> tuple[int, int]:
     return PERIOD_RANK.get(observation.period, 2), STATUS_RANK[observation.status]
 
@@ -159,9 +164,8 @@ class Dataset:
         elif "observations" in self.__dict__ or not self.tables:  # all built already, or nothing to build
             found = self.observations
         else:  # the tables' matching rows only
-            held = [o for o in self.held if all(getattr(o, k) == v for k, v in criteria.items())]
-            return held + self._from_tables(criteria)
-        return [o for o in found if all(getattr(o, k) == v for k, v in criteria.items())]
+            return _matching(self.held, criteria) + self._from_tables(criteria)
+        return _matching(found, criteria)
 
     def values(self, column: str) -> set[object]:
         """The distinct values of one column over every observation, without building the data folder's."""
@@ -175,7 +179,7 @@ class Dataset:
     def years(self, **criteria: str) -> set[int]:
         """The years of the observations matching every ``column=value`` criterion (:meth:`select`'s), found
         without building the data folder's observations."""
-        found = {o.year for o in self.held if all(getattr(o, k) == v for k, v in criteria.items())}
+        found = {o.year for o in _matching(self.held, criteria)}
         for table in self.tables:
             found.update(int(y) for y in np.unique(table.year[table.rows(criteria)]).tolist())
         return found

@@ -67,9 +67,6 @@ class Table:
             if column == "year":
                 mask &= self.year == wanted
                 continue
-            if column == "value":
-                mask &= self.value == wanted
-                continue
             hit = np.flatnonzero(self.names[column] == wanted)
             if not hit.size:
                 return np.empty(0, dtype=np.intp)
@@ -79,9 +76,8 @@ class Table:
     def observations(self, rows: np.ndarray | None = None) -> list[Observation]:
         """The rows' observations (``rows``: their indices; ``None``: every row)."""
         take = np.arange(len(self)) if rows is None else rows
-        strings = {c: self.names[c][self.codes[c][take]].tolist() for c in STRINGS}
+        s = {c: self.names[c][self.codes[c][take]].tolist() for c in STRINGS}
         origins = [f"{self.path}:{line}" for line in self.line[take].tolist()]
-        s = strings
         return list(
             map(
                 Observation,
