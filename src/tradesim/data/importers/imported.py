@@ -13,6 +13,7 @@ first line numbers (:class:`Tally`):
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,33 +187,18 @@ class Collector:
             derived += self._sums(values)
             values.update((key, (value, unit)) for key, value, unit, _ in derived)
         derived += self._totals(values)
+        source, url = self.source, self.url
         rows: list[Row] = [
-            self._row(key, value, unit, "reported", note)
+            (*key, value, unit, "reported", key[1], source, url, note, "")
             for key, (value, unit, _, note) in self.figures.items()
         ]
-        rows += [self._row(key, value, unit, "derived", note) for key, value, unit, note in derived]
-        rows.sort(key=lambda r: (r[0], r[1], r[2], r[4], r[3], r[5]))
+        rows += [
+            (*key, value, unit, "derived", key[1], source, url, note, "")
+            for key, value, unit, note in derived
+        ]
+        rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5))  # kind, reporter, partner, year, flow, period
         self.imported.rows = rows
         return self.imported
-
-    def _row(self, key: Key, value: float, unit: str, status: str, note: str) -> Row:
-        kind, reporter, partner, flow, year, period = key
-        return (
-            kind,
-            reporter,
-            partner,
-            flow,
-            year,
-            period,
-            value,
-            unit,
-            status,
-            reporter,
-            self.source,
-            self.url,
-            note,
-            "",
-        )
 
     def _totals(self, values: dict[Key, tuple[float, str]]) -> list[tuple[Key, float, str, str]]:
         out = []
