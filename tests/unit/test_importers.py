@@ -267,6 +267,45 @@ def test_wide_tables(tmp_path: Path) -> None:
         read(flows, format="wide", partner="ITA", unit="USD_bn")
 
 
+def test_a_table_line_without_a_figure_is_counted(tmp_path: Path) -> None:
+    """A line every cell of which is empty or a missing-value mark gives no observation and is said so; with
+    --year, a line whose figures are all of other years is left out as asked. Never dropped in silence."""
+    table = tmp_path / "kaz.csv"
+    table.write_text(
+        "Partner,2022,2023\nITA,1.5,2.5\nFRA,..,-\nDEU,3.5,\n", encoding="utf-8"
+    )  # fmt: skip
+    imported = read(table, format="wide", reporter="KAZ", flow="export", unit="USD_bn")
+    assert {(r[2], r[4]): r[6] for r in imported.rows} == {
+        ("ITA", 2022): 1.5,
+        ("ITA", 2023): 2.5,
+        ("DEU", 2022): 3.5,
+    }
+    assert imported.skipped.lines() == [
+        "1 line: no trade value (every cell empty or a missing-value mark) (line 3)"
+    ]
+    in_2023 = read(table, format="wide", reporter="KAZ", flow="export", unit="USD_bn", year=2023)
+    assert [(r[2], r[6]) for r in in_2023.rows] == [("ITA", 2.5)]
+    assert in_2023.asked.lines() == ["1 line: another year than 2023 (--year) (line 4)"]
+    assert in_2023.skipped.lines() == [
+        "1 line: no trade value (every cell empty or a missing-value mark) (line 3)"
+    ]
+    long = tmp_path / "wits_long.csv"
+    long.write_text(
+        "Reporter Name,Partner Name,Year,Trade Flow,Export (US$ Thousand),Import (US$ Thousand)\n"
+        "Kazakhstan,Italy,2021,Export,10,20\nKazakhstan,Italy,2022,Export,11,21\nKazakhstan,France,2022,Export,,\n",
+        encoding="utf-8",
+    )
+    found = read(long, year=2022)
+    assert sorted((r[2], r[3], r[6]) for r in found.rows if r[8] == "reported") == [
+        ("ITA", "export", 11.0), ("ITA", "import", 21.0)
+    ]  # fmt: skip
+    assert found.asked.lines() == ["1 line: another year than 2022 (--year) (line 2)"]
+    assert found.skipped.lines() == [
+        "1 line: no trade value (every cell empty or a missing-value mark) (line 4)"
+    ]
+    assert found.lines == 3  # one line kept (two figures), one left out as asked, one skipped
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -185,3 +185,34 @@ def test_wits_long_with_a_bom() -> None:
         )
     assert imported.lines == len(rows)
     assert not imported.skipped.count
+
+
+def test_wits_long_world_to_every_partner() -> None:
+    """The world's exports to each partner: reporter ` World` (a leading space), names as WITS writes them
+    (cut at 30 characters, old names, regions and 'Unspecified'), rows with no figure."""
+    name = "wits_long_world_partners_2018.csv"
+    rows = raw(name, "utf-8")
+    imported = importers.read(REAL / name)
+    assert imported.layout == "WITS long table"
+    got = values(imported)
+    names = {"Italy": "ITA", "Kazakhstan": "KAZ", "Macedonia, FYR": "MKD", "Swaziland": "SWZ",
+             "Bonaire": "BES", "South Georgia and the South Sa": "SGS", "United States Minor Outlying I": "UMI",
+             "Other Asia, nes": "TWN", "Serbia, FR(Serbia/Montenegro)": "SCG", "Unspecified": "NES",
+             " World": "WLD", "Free Zones": "FREE_ZONES", "Special Categories": "SPECIAL_CATEGORIES"}  # fmt: skip
+    for r in rows:
+        if r["Partner Name"] in names:
+            assert r["Reporter Name"] == " World"
+            key = ("WLD", names[r["Partner Name"]], "export", 2018, "FY")
+            assert got[key] == (float(r["Export (US$ Thousand)"]), "USD_th", "reported")
+    empty = [r["Partner Name"] for r in rows if not r["Export (US$ Thousand)"]]
+    assert empty == ["Netherlands Antilles", "Br. Antr. Terr"]
+    assert imported.lines == len(rows)
+    assert len(imported) == len(rows) - 2  # every figure of the file but the two rows without one
+    assert imported.skipped.reasons.keys() == {
+        "no trade value (every cell empty or a missing-value mark)",
+        "partner 'Br. Antr. Terr': no known country or area",
+    }
+    assert [r.lines for r in imported.skipped.reasons.values()] == [[8], [19]]  # file lines (1 is the header)
+    assert sum(v[0] for v in got.values() if v[1] == "USD_th") == pytest.approx(
+        sum(float(r["Export (US$ Thousand)"]) for r in rows if r["Export (US$ Thousand)"])
+    )

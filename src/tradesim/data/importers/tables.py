@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tradesim.codes import Area, area, area_by_name, country_problem
 from tradesim.data.importers import text
-from tradesim.data.importers.decimals import DecimalError, convention, number
+from tradesim.data.importers.decimals import MISSING, DecimalError, convention, number
 from tradesim.data.importers.imported import Collector, Imported
 from tradesim.data.observation import money_unit
 from tradesim.errors import DataError, InputError, Problem
@@ -212,9 +212,12 @@ def read_wits(
                 )
                 continue
             series = [(flow, year, column) for column, flow in flow_columns.items()]
+        read = elsewhere = 0
         for flow, year, column in series:
             if options.year is not None and year != options.year:
+                elsewhere += _holds(fields[column])
                 continue
+            read += 1
             if kind == "wits-long":
                 unit = _check_unit(
                     options.unit, stated_unit(header[column]), f"column {header[column]!r}", dialect.path
@@ -225,11 +228,14 @@ def read_wits(
                 collector.problem(line, str(exc), header[column])
                 continue
             if value is None:
+                read -= 1
                 continue
             note = "; ".join(
                 [f"{product}, {header[column]}" + ("" if kind == "wits-long" else f", {indicator}"), *notes]
             )
             collector.add(line, ("trade", reporter.code, partner.code, flow, year, "FY"), value, unit, note)
+        if not read:
+            _nothing_read(imported, line, options.year, elsewhere)
 
 
 def read_wide(dialect: text.Dialect, header: list[str], options: Options, collector: Collector) -> None:
@@ -306,16 +312,36 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
                 continue
             row_flow = flow_found
         assert row_partner is not None
+        read = elsewhere = 0
         for column, when in years.items():
-            if options.year is not None and when != options.year:
-                continue
             cell = values[column] if column < len(values) else ""
+            if options.year is not None and when != options.year:
+                elsewhere += _holds(cell)
+                continue
+            read += 1
             try:
                 value = number(cell, decimal)
             except DecimalError as exc:
                 collector.problem(line, str(exc), header[column])
                 continue
             if value is None:
+                read -= 1
                 continue
             note = "; ".join([f"{label}, column {header[column]!r}", *notes])
             collector.add(line, ("trade", reporter, row_partner, row_flow, when, "FY"), value, unit, note)
+        if not read:
+            _nothing_read(imported, line, options.year, elsewhere)
+
+
+def _holds(cell: str) -> bool:
+    """Whether a cell holds a figure (or something that is not a missing-value mark)."""
+    return cell.strip().lower() not in MISSING
+
+
+def _nothing_read(imported: Imported, line: int, year: int | None, elsewhere: int) -> None:
+    """Account for a line none of whose cells gave a figure: left out as asked when it holds figures of other
+    years than ``--year``, else skipped for having none."""
+    if elsewhere:
+        imported.asked.add(f"another year than {year} (--year)", line)
+    else:
+        imported.skipped.add("no trade value (every cell empty or a missing-value mark)", line)
