@@ -18,6 +18,18 @@ from tradesim.data.importers.imported import Row
 from tradesim.errors import DataError, InputError
 
 HEADER = ",".join(comtrade.LAYOUT)
+# Comtrade's numeric code beside each ISO code, as its files write them (the reader goes by the number first)
+NUMBERS = {
+    "KAZ": 398,
+    "DEU": 276,
+    "ITA": 380,
+    "FRA": 251,
+    "CHN": 156,
+    "ESP": 724,
+    "W00": 0,
+    "_X": 899,
+    "USA": 842,
+}
 
 
 def read(path: Path, **options: object) -> importers.Imported:
@@ -38,7 +50,8 @@ def line(
     desc: str = "Germany",
 ) -> str:
     return (
-        f"C,{freq},{year}0101,{year},{month},{year},398,{reporter},Kazakhstan,{flow},Flow,276,{partner},{desc},"
+        f"C,{freq},{year}0101,{year},{month},{year},{NUMBERS[reporter]},{reporter},Kazakhstan,{flow},Flow,"
+        f"{NUMBERS[partner]},{partner},{desc},"
         f"{partner2},W00,World,H6,HS,True,{cmd},All Commodities,0,False,C00,TOTAL CPC,0,0,TOTAL MOT,-1,N/A,0,"
         f"False,-1,N/A,0,False,0,False,0,False,{value},{value},{value},0,True,True"
     )
@@ -265,6 +278,19 @@ def test_wide_tables(tmp_path: Path) -> None:
     assert {r[3]: r[6] for r in imported.rows} == {"export": 13.3, "import": 1.2, "total": 14.5}
     with pytest.raises(InputError, match="--reporter"):
         read(flows, format="wide", partner="ITA", unit="USD_bn")
+
+
+def test_comtrades_own_code_decides_where_its_iso_column_misleads(tmp_path: Path) -> None:
+    """Comtrade's reference gives its code 492, "Europe EU, nes", Monaco's ISO code MCO (it counts Monaco with
+    France, 251): the partner is the unspecified EU aggregate, never Monaco. Former countries and the other
+    "nes" codes are their own aggregates."""
+    eu = line(partner="DEU", value=4e8).replace(",276,DEU,Germany,", ',492,MCO,"Europe EU, nes",')
+    west = line(partner="DEU", value=5e8).replace(
+        ",276,DEU,Germany,", ",280,DEU,Fed. Rep. of Germany (...1990),"
+    )
+    path = write(tmp_path, line(partner="DEU", value=3e8), eu, west)
+    got = {r[2]: r[6] for r in read(path).rows if r[3] == "export"}
+    assert got == {"DEU": 3e8, "NES_EU": 4e8, "DEU_FMR": 5e8}
 
 
 def test_a_table_line_without_a_figure_is_counted(tmp_path: Path) -> None:

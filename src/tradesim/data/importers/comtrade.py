@@ -17,7 +17,7 @@ What is kept (README "Importing"):
   and of supply (``0``); the other rows split the same trade and are counted as breakdowns;
 - flows export, import, re-export, re-import (``X``/``2``, ``M``/``1``, ``RX``/``3``, ``RM``/``4``), the last
   two kept apart; other flows (inward processing, ...) are counted and skipped;
-- reporter and partner by ISO code, else by Comtrade's numeric code, else by name (:mod:`tradesim.codes`):
+- reporter and partner by Comtrade's numeric code, else by ISO code, else by name (:mod:`tradesim.codes`):
   Comtrade's "Other Asia, nes" is Taiwan (``TWN``, with a note); former countries and groups are kept as their
   own aggregates; anything else is counted, once per name, and skipped;
 - goods (typeCode ``C``) as kind ``trade``, services (``S``) as kind ``services``: never added together;
@@ -329,9 +329,11 @@ class Reader:
 
     @staticmethod
     def _lookup(iso: str, code: str, name: str) -> Area | None:
-        if iso.strip() and (found := area_by_number(iso)):
-            return found
+        """By Comtrade's own code first (its ISO column can mislead: for 492, "Europe EU, nes", it writes
+        Monaco's MCO), then by the ISO code, then by name."""
         if code.strip() and (found := area_by_number(code)):
+            return found
+        if iso.strip() and (found := area_by_number(iso)):
             return found
         return area_by_name(name) if name.strip() else None
 
