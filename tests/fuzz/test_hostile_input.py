@@ -15,7 +15,9 @@ import csv
 import gzip
 import io
 import json
+import math
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +301,28 @@ def _no_constants(name: str) -> Any:
     raise AssertionError(f"JSON holds {name}")
 
 
+def _workbook(rows: list[list[str]]) -> bytes:
+    """The rows as an .xlsx workbook's bytes (numbers as number cells where they read as one)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            try:
+                number = float(cell)
+            except ValueError:
+                sheet.write_string(r, c, cell)
+            else:
+                if math.isfinite(number):
+                    sheet.write_number(r, c, number)
+                else:
+                    sheet.write_string(r, c, cell)
+    book.close()
+    return buffer.getvalue()
+
+
 def _files(root: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -357,10 +381,26 @@ def test_every_command_survives_hostile_files_and_arguments(
             data.draw(st.sampled_from(["utf-8", "utf-16", "cp1252"]), label="encoding"), "replace"
         )
         damage = data.draw(
-            st.sampled_from(["none", "none", "gzip", "truncated gzip", "flipped gzip", "garbage", "json"]),
+            st.sampled_from(
+                ["none", "none", "gzip", "truncated gzip", "flipped gzip", "garbage", "json", "workbook",
+                 "truncated workbook", "zip", "ole garbage"]
+            ),
             label="damage",
-        )
-        if damage not in {"none", "garbage", "json"}:
+        )  # fmt: skip
+        if damage in {"workbook", "truncated workbook"}:
+            encoded = _workbook([header.split(","), *lines])
+            if damage == "truncated workbook":
+                encoded = encoded[: data.draw(st.integers(0, len(encoded) - 1), label="cut at")]
+        elif damage == "zip":
+            packed = io.BytesIO()
+            with zipfile.ZipFile(packed, "w") as archive:
+                archive.writestr("TradeData.csv", encoded)
+            encoded = packed.getvalue()
+        elif damage == "ole garbage":
+            encoded = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + data.draw(
+                st.binary(max_size=600), label="garbage"
+            )
+        elif damage not in {"none", "garbage", "json"}:
             encoded = gzip.compress(encoded)
             if damage == "truncated gzip":
                 encoded = encoded[: len(encoded) // 2]

@@ -96,7 +96,8 @@ def data_import(
     arguments: Annotated[
         list[str],
         typer.Argument(
-            help="The file to import (its layout is recognised), or a format and the file: comtrade FILE, "
+            help="The file to import: CSV, .gz, JSON or a workbook (.xlsx, .xls, .ods); its layout is recognised. "
+            "Or a format and the file: comtrade FILE, "
             "wits FILE, wide FILE.",
             metavar="[FORMAT] FILE",
         ),
@@ -144,7 +145,7 @@ def data_import(
 ) -> None:
     """Turn official statistics into a CSV in tradesim's columns, for a data folder. The layout (UN Comtrade+
     CSV or JSON, legacy Comtrade, WITS wide or long, a wide table, a data-folder file) and the dialect
-    (encoding, delimiter, quoting, gzip) are recognised and said; every line read is accounted for. An import
+    (encoding, delimiter, quoting, gzip, a workbook sheet) are recognised and said; every line read is accounted for. An import
     that fails writes nothing."""
     from tradesim.atomic import check_destination, write_text_atomic
     from tradesim.data import importers

@@ -180,7 +180,7 @@ def _one_line(value: str) -> str:
 def _own(dialect: text.Dialect, imported: Imported) -> Imported:
     from tradesim.data import folders
 
-    with text.open_binary(dialect.path, dialect.gzipped) as handle:  # decoded as detected: cp1252 too
+    with dialect.open() as handle:  # decoded as detected: cp1252 too
         found, problems = folders.parse(handle.read().decode(dialect.encoding).lstrip("\ufeff"), dialect.path)
     if problems:
         raise DataError(problems)

@@ -400,7 +400,7 @@ def _records(
         and first[header.index("typeCode")] == "S"
     ):
         groups = tuple(g for g in groups if g != (b"TOTAL",))  # a services file: its total is 200, not TOTAL
-    size = dialect.path.stat().st_size * (8 if dialect.gzipped else 1)
+    size = dialect.size
     inner = all(
         0 < header.index(name) < len(header) - 1 for name in ANCHORED if name in header
     )  # a wanted code is a whole field between two delimiters

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 import numpy as np
 import numpy.typing as npt
 
+from tradesim.data.importers import workbook
 from tradesim.errors import DataError, InputError, Problem
 
 if TYPE_CHECKING:
@@ -56,13 +57,30 @@ class Dialect:
     delimiter: str
     forced: bool = False  # the encoding was given (--encoding): never retried
     why: str = ""  # why this encoding: "BOM", "not UTF-8 (line 12)"
+    sheet: bytes | None = None  # a workbook's sheet as CSV text (:mod:`.workbook`), read in place of the file
+    where: str = ""  # which sheet
 
     def describe(self) -> str:
+        if self.sheet is not None:
+            return f"a workbook, {self.where}, read as CSV"
         encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16"}.get(
             self.encoding, self.encoding
         )
         why = f" ({self.why})" if self.why else ""
         return f"{encoding}{why}, {NAMES[self.delimiter]}-separated{', gzip' if self.gzipped else ''}"
+
+    def open(self) -> BinaryIO:
+        """The text's bytes: the file's (inflated), or a workbook sheet's as CSV."""
+        if self.sheet is not None:
+            return io.BytesIO(self.sheet)
+        return open_binary(self.path, self.gzipped)
+
+    @property
+    def size(self) -> int:
+        """About how many bytes of text there are (a gzip file: eight per byte of it)."""
+        if self.sheet is not None:
+            return len(self.sheet)
+        return self.path.stat().st_size * (8 if self.gzipped else 1)
 
     def fallback(self) -> Dialect | None:
         """The next encoding to try when this one fails, or ``None``."""
@@ -105,7 +123,12 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
         if not path.is_file():
             raise DataError([Problem("not found" if not path.exists() else "not a regular file", path)])
         with path.open("rb") as handle:
-            gzipped = handle.read(2) == GZIP
+            start = handle.read(8)
+        gzipped = start.startswith(GZIP)
+        if workbook.is_workbook(start):
+            sheet, where = workbook.to_csv(path)
+            head = sheet[: 1 << 16]
+            return Dialect(path, False, "utf-8", ",", forced=True, sheet=sheet, where=where), head
         with open_binary(path, gzipped) as handle:
             head = handle.read(1 << 16)
     except read_errors() as exc:
@@ -152,7 +175,7 @@ class Record:
 def records(dialect: Dialect) -> Iterator[Record]:
     """Every record after the header. A decoding failure raises :class:`UnicodeDecodeError`;
     :func:`tradesim.data.importers.read` then tries the next encoding (:meth:`Dialect.fallback`)."""
-    with open_binary(dialect.path, dialect.gzipped) as raw:
+    with dialect.open() as raw:
         text = io.TextIOWrapper(raw, encoding=dialect.encoding, newline="")
         reader = csv.reader(text, delimiter=dialect.delimiter)
         yield from _numbered(reader, dialect.path)
@@ -271,7 +294,7 @@ def _blocks(dialect: Dialect) -> Generator[bytes, None, None]:
     """The file's bytes, a block at a time. A gzip file is decompressed in a thread (zlib-ng releases the GIL
     while it inflates), at most four blocks ahead: the scan of one block overlaps the inflating of the next."""
     if not dialect.gzipped:
-        with open_binary(dialect.path, False) as handle:
+        with dialect.open() as handle:
             while block := handle.read(BLOCK):
                 yield block
         return
