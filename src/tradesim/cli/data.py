@@ -145,8 +145,8 @@ def data_import(
 ) -> None:
     """Turn official statistics into a CSV in tradesim's columns, for a data folder. The layout (UN Comtrade+
     CSV or JSON, legacy Comtrade, WITS wide or long, a wide table, a data-folder file) and the dialect
-    (encoding, delimiter, quoting, gzip, a workbook sheet) are recognised and said; every line read is accounted for. An import
-    that fails writes nothing."""
+    (encoding, delimiter, quoting, gzip, a workbook sheet) are recognised and said; every line read is
+    accounted for. An import that fails writes nothing."""
     from tradesim.atomic import check_destination, write_text_atomic
     from tradesim.data import importers
 
