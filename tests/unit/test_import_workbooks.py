@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tradesim.data import importers
-from tradesim.errors import DataError
+from tradesim.errors import DataError, InputError
 
 REAL = Path(__file__).parent.parent / "data" / "real"
 PLAIN_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")  # what Excel keeps as a number, not text
@@ -83,6 +83,8 @@ def test_a_damaged_or_empty_workbook_or_a_zip_of_something_else_is_one_error(tmp
     book.close()
     with pytest.raises(DataError, match="a workbook with no data in any of its 1 sheets"):
         importers.read(empty)
+    with pytest.raises(InputError, match="--encoding is for text files"):
+        importers.read(good, importers.Options(encoding="cp1252"))  # never ignored in silence
     archive = tmp_path / "bulk.zip"
     with zipfile.ZipFile(archive, "w") as handle:
         handle.writestr("comtrade.csv", "a,b\n1,2\n")

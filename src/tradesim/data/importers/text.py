@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tradesim.data.importers import workbook
-from tradesim.errors import DataError, InputError, Problem
+from tradesim.errors import DataError, InputError, Problem, TradesimError
 
 if TYPE_CHECKING:
     import _csv
@@ -126,11 +126,17 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
             start = handle.read(8)
         gzipped = start.startswith(GZIP)
         if workbook.is_workbook(start):
+            if encoding is not None:
+                raise InputError(
+                    f"{path}: --encoding is for text files; this is a workbook, its text is Unicode"
+                )
             sheet, where = workbook.to_csv(path)
             head = sheet[: 1 << 16]
             return Dialect(path, False, "utf-8", ",", forced=True, sheet=sheet, where=where), head
         with open_binary(path, gzipped) as handle:
             head = handle.read(1 << 16)
+    except TradesimError:  # said as it is (an InputError is also a ValueError)
+        raise
     except read_errors() as exc:
         raise damaged(path, exc) from None
     if encoding is not None:
