@@ -33,7 +33,7 @@ def is_workbook(head: bytes) -> bool:
 
 def to_csv(path: Path) -> tuple[bytes, str]:
     """The sheet's rows as UTF-8 CSV text (CRLF line ends: a cell holding a carriage return is quoted too), and
-    what was read (``sheet 'Data' (the first of 2)``)."""
+    what was read (``sheet 'Data' (the first with data, of 2)``)."""
     import zipfile
 
     with path.open("rb") as handle:
