@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tradesim.data import importers
 from tradesim.data.importers import Options, comtrade, to_csv
-from tradesim.data.importers.imported import Row
+from tradesim.data.importers.imported import NO_VALUE, Row
 from tradesim.errors import DataError, InputError
 
 HEADER = ",".join(comtrade.LAYOUT)
@@ -306,15 +306,11 @@ def test_a_table_line_without_a_figure_is_counted(tmp_path: Path) -> None:
         ("ITA", 2023): 2.5,
         ("DEU", 2022): 3.5,
     }
-    assert imported.skipped.lines() == [
-        "1 line: no trade value (every cell empty or a missing-value mark) (line 3)"
-    ]
+    assert imported.skipped.lines() == [f"1 line: {NO_VALUE} (line 3)"]
     in_2023 = read(table, format="wide", reporter="KAZ", flow="export", unit="USD_bn", year=2023)
     assert [(r[2], r[6]) for r in in_2023.rows] == [("ITA", 2.5)]
     assert in_2023.asked.lines() == ["1 line: another year than 2023 (--year) (line 4)"]
-    assert in_2023.skipped.lines() == [
-        "1 line: no trade value (every cell empty or a missing-value mark) (line 3)"
-    ]
+    assert in_2023.skipped.lines() == [f"1 line: {NO_VALUE} (line 3)"]
     long = tmp_path / "wits_long.csv"
     long.write_text(
         "Reporter Name,Partner Name,Year,Trade Flow,Export (US$ Thousand),Import (US$ Thousand)\n"
@@ -326,9 +322,7 @@ def test_a_table_line_without_a_figure_is_counted(tmp_path: Path) -> None:
         ("ITA", "export", 11.0), ("ITA", "import", 21.0)
     ]  # fmt: skip
     assert found.asked.lines() == ["1 line: another year than 2022 (--year) (line 2)"]
-    assert found.skipped.lines() == [
-        "1 line: no trade value (every cell empty or a missing-value mark) (line 4)"
-    ]
+    assert found.skipped.lines() == [f"1 line: {NO_VALUE} (line 4)"]
     assert found.lines == 3  # one line kept (two figures), one left out as asked, one skipped
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from tradesim.data import importers
 from tradesim.data.importers import Options
+from tradesim.data.importers.imported import NO_VALUE
 
 REAL = Path(__file__).parent.parent / "data" / "real"
 
@@ -209,7 +210,7 @@ def test_wits_long_world_to_every_partner() -> None:
     assert empty == ["Netherlands Antilles", "Br. Antr. Terr"]
     assert imported.lines == len(rows)
     assert len(imported) == len(rows) - 2  # every figure of the file but the two rows without one
-    reason = imported.skipped.reasons["no trade value (every cell empty or a missing-value mark)"]
+    reason = imported.skipped.reasons[NO_VALUE]
     assert (reason.count, reason.lines) == (2, [8, 19])  # file lines (1 is the header)
     assert imported.skipped.count == 2
     assert sum(v[0] for v in got.values() if v[1] == "USD_th") == pytest.approx(

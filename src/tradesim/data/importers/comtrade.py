@@ -36,7 +36,7 @@ from pathlib import Path
 from tradesim.codes import Area, area_by_name, area_by_number, comtrade_forms
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import DecimalError, number
-from tradesim.data.importers.imported import Collector, Imported, Tally
+from tradesim.data.importers.imported import NO_VALUE, Collector, Imported, Tally
 from tradesim.data.observation import MONTHS
 from tradesim.errors import DataError, InputError, Problem
 
@@ -268,7 +268,7 @@ class Reader:
             self.collector.problem(line, str(exc), "value")
             return
         if value is None:
-            imported.skipped.add("no trade value", line)
+            imported.skipped.add(NO_VALUE, line)
             return
         period = "FY" if freq == "A" else MONTHS[month - 1]
         self.collector.add(line, (kind, reporter, partner, flow, year, period), value, "USD", note)

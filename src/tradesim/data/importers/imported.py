@@ -23,6 +23,7 @@ from tradesim.errors import DataError, Problem
 Row = tuple[str, str, str, str, int, str, float, str, str, str, str, str, str, str]  # COLUMNS + published
 Key = tuple[str, str, str, str, int, str]  # kind, reporter, partner, flow, year, period
 SHOWN_LINES = 5
+NO_VALUE = "no trade value (empty, or a missing-value mark such as '..')"  # a line skipped for it, any layout
 
 
 @dataclass

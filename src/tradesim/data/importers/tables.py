@@ -24,7 +24,7 @@ from pathlib import Path
 from tradesim.codes import Area, area, area_by_name, country_problem
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import MISSING, DecimalError, convention, number
-from tradesim.data.importers.imported import Collector, Imported
+from tradesim.data.importers.imported import NO_VALUE, Collector, Imported
 from tradesim.data.observation import money_unit
 from tradesim.errors import DataError, InputError, Problem
 
@@ -344,4 +344,4 @@ def _nothing_read(imported: Imported, line: int, year: int | None, elsewhere: in
     if elsewhere:
         imported.asked.add(f"another year than {year} (--year)", line)
     else:
-        imported.skipped.add("no trade value (every cell empty or a missing-value mark)", line)
+        imported.skipped.add(NO_VALUE, line)
