@@ -205,7 +205,6 @@ def main() -> None:
         print(f"\n{label}:")
         runs = measure(path, reporter, args.repeat)
         peers = [e for e, r in runs.items() if r and e not in NOT_PEERS]
-        mine = runs["tradesim"] or []
         for engine, result in runs.items():
             if not result:
                 print(f"  {engine:14} not installed")
@@ -213,25 +212,23 @@ def main() -> None:
             seconds = statistics.median(r["seconds"] for r in result)
             peak = max(r["peak_mb"] for r in result)
             print(f"  {engine:14} {seconds:6.2f} s  peak {peak:5.0f} MB")
-        if peers and mine:
-            ratios = [
-                m["seconds"] / min(runs[e][i]["seconds"] for e in peers)  # type: ignore[index]
-                for i, m in enumerate(mine)
-            ]
-            print(
-                f"  tradesim / fastest peer, per round: median {statistics.median(ratios):.2f}×"
-                f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
-            )
-        floor = runs.get("polars+account")
-        if peers and floor:
-            ratios = [
-                f["seconds"] / min(runs[e][i]["seconds"] for e in peers)  # type: ignore[index]
-                for i, f in enumerate(floor)
-            ]
-            print(
-                f"  polars+account / fastest peer, per round: median {statistics.median(ratios):.2f}×"
-                f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
-            )
+        for engine in NOT_PEERS:
+            ratio(engine, runs, peers)
+
+
+def ratio(engine: str, runs: dict[str, list[dict[str, float]] | None], peers: list[str]) -> None:
+    """``engine``'s time over the fastest peer's in the same round, each round and their median."""
+    mine = runs.get(engine)
+    if not peers or not mine:
+        return
+    ratios = [
+        m["seconds"] / min(runs[e][i]["seconds"] for e in peers)  # type: ignore[index]
+        for i, m in enumerate(mine)
+    ]
+    print(
+        f"  {engine} / fastest peer, per round: median {statistics.median(ratios):.2f}×"
+        f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
 
 
 if __name__ == "__main__":

@@ -116,10 +116,6 @@ def _cell(value: object) -> str:
         return repr(value)
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ") if value.time() != datetime.time() else value.date().isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return str(value)
-    return str(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()  # a date cell: no midnight
+    return str(value)  # text; a date, time or duration in its ISO form
