@@ -126,11 +126,9 @@ def reach_year_quantile(distribution: dict[str, float], q: float, horizon: int) 
 
 
 def median_path_year(simulation: Any) -> str:
-    """The first year the median path (each year's middle simulated value) is at or above the target."""
-    for year, value in zip(simulation.years, simulation.bilateral_percentiles[50], strict=True):
-        if value >= simulation.target:
-            return str(int(year))
-    return f"not by {int(simulation.years[-1])}"
+    """The first year the median path is at or above the target: the model's (the deterministic path) where it
+    is the median, else the sample's with its Monte Carlo range (:mod:`tradesim.montecarlo`)."""
+    return str(simulation.median_reach_text())
 
 
 def statistics_of(code: str) -> str:

@@ -16,6 +16,11 @@ Percentiles come from per-year histograms of ``ln(bilateral)`` and of ``d = ln(r
 :data:`BINS` bins spanning ±8.5 standard deviations (plus every event's range), interpolated within a bin and
 clipped to the exact per-year minimum and maximum. Share percentiles use ``share = 1 / (1 + e^d)``, a
 decreasing function of ``d``, so no per-run exponential is needed.
+
+The median path (p50, the year it reaches the target, the share then) is the deterministic projection wherever
+the model makes it the median (:func:`_median_is_deterministic`: certain events, monotone in one symmetric
+shock), so it depends on no seed; elsewhere it is the sample's, with its 95% Monte Carlo interval (order
+statistics at ``0.5 ± 1.96·0.5/√runs``): the range of reach years and of shares it allows.
 """
 
 from __future__ import annotations
@@ -62,6 +67,38 @@ class SimulationResult:
     median_reached_year: int | None  # the first year the median bilateral path reaches the target
     median_share_at_reached: float | None  # the median share in that year
     currency: str = "USD"  # the scenario's: every amount above is in it
+    median_source: str = "deterministic path"  # or "sample": where the median path's bilateral figures come from
+    # Where sampled: the earliest and latest first year the median path reaches the target within the median's
+    # 95% Monte Carlo interval (None: not within the horizon).
+    median_reached_range: tuple[int | None, int | None] | None = None
+    median_share_source: str = "deterministic path"  # the same for the median share
+    median_share_range: tuple[float, float] | None = None  # its 95% Monte Carlo interval, where sampled
+
+    def median_reach_text(self) -> str:
+        """The year the median path reaches the target, in words: "2027" (the deterministic path, the model's
+        median), "2028 (sampled; 95% Monte Carlo range 2027–2029)", or "not by 2035"."""
+        horizon = int(self.years[-1])
+        year = str(self.median_reached_year) if self.median_reached_year is not None else f"not by {horizon}"
+        if self.median_reached_range is None:
+            return year
+        low, high = (str(y) if y is not None else f"not by {horizon}" for y in self.median_reached_range)
+        span = low if low == high else f"{low}–{high}"
+        return f"{year} (sampled; 95% Monte Carlo range {span})"
+
+    def median_summary(self) -> str:
+        """The median path in one line, saying where its figures come from."""
+        from tradesim.quantities import format_percent
+
+        source = "the deterministic path, the model's median" if self.median_source != "sample" else "sampled"
+        if self.median_reached_year is None:
+            return f"median path ({source}): does not reach the target by {int(self.years[-1])}" + (
+                "" if self.median_reached_range is None else f" ({self.median_reach_text()})"
+            )
+        share = format_percent(self.median_share_at_reached or 0.0)
+        if self.median_share_range is not None:
+            low, high = (format_percent(v) for v in self.median_share_range)
+            share += f" (sampled; 95% Monte Carlo range {low}–{high})"
+        return f"median path ({source}): reaches the target in {self.median_reach_text()}, share then {share}"
 
     def frame(self) -> pd.DataFrame:
         """One row per year (the index): P(≥ target), P(reached by), and the percentiles of bilateral trade
@@ -190,6 +227,8 @@ class _Plan:
     width_b: np.ndarray
     lo_d: np.ndarray
     width_d: np.ndarray
+    median_bilateral: np.ndarray  # the deterministic projection, base year first
+    median_share: np.ndarray
 
     @property
     def events(self) -> tuple[tuple[Event, np.ndarray], ...]:
@@ -239,7 +278,9 @@ def _log_ranges(events: tuple[tuple[Event, np.ndarray], ...], years: int) -> tup
     return low, high
 
 
-def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -> _Plan:
+def _plan(
+    scenario: Scenario, target: float, baseline: model.ResolvedBaseline, projection: model.Projection
+) -> _Plan:
     growth = scenario.growth
     all_years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     after = all_years[1:]
@@ -318,6 +359,8 @@ def _plan(scenario: Scenario, target: float, baseline: model.ResolvedBaseline) -
         width_b=width_b,
         lo_d=lo_d,
         width_d=width_d,
+        median_bilateral=np.asarray(projection.bilateral, dtype=float),
+        median_share=np.asarray(projection.share, dtype=float),
     )
 
 
@@ -556,8 +599,8 @@ def simulate(
         raise InputError(f"chunk size must be > 0, got {chunk_size!r}")
     seed = _seed_of(rng)
     base = baseline or model.resolve_baseline(scenario, data=data)
-    model.project(scenario, baseline=base)  # the deterministic path must be valid
-    plan = _plan(scenario, target, base)
+    projection = model.project(scenario, baseline=base)  # the deterministic path must be valid
+    plan = _plan(scenario, target, base, projection)
     sizes = [BLOCK] * (runs // BLOCK) + ([runs % BLOCK] if runs % BLOCK else [])
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
     per_chunk = max(1, -(-chunk_size // BLOCK))
@@ -600,10 +643,33 @@ def _summarise(plan: _Plan, totals: _Totals, runs: int, seed: int, target: float
     first_reached = np.diff(reached, prepend=0)  # integer counts: the fractions add up to exactly 1
     distribution = {str(int(y)): int(n) / runs for y, n in zip(plan.all_years, first_reached, strict=True)}
     distribution["never"] = int(runs - reached[-1]) / runs
-    median = bilateral_q[50]
-    hits = np.flatnonzero(median >= target * (1.0 - model.REACHED_RTOL))
-    median_year = int(plan.all_years[hits[0]]) if hits.size else None
-    median_share = float(share_q[50][hits[0]]) if hits.size else None
+    exact_b, exact_s = _median_is_deterministic(plan)
+    spread = 1.96 * 0.5 / math.sqrt(runs)  # the median's 95% interval, as order statistics
+    reached_range: tuple[int | None, int | None] | None = None
+    if exact_b:  # the model's median: the deterministic projection, seed-free (module docstring)
+        bilateral_q[50] = plan.median_bilateral
+    else:
+        earliest, latest = (
+            _first_reached(plan, np.concatenate(([base.bilateral], np.exp(bound))), target)
+            for bound in (
+                _quantiles(totals.hist_b, plan.lo_b, plan.width_b, totals.min_b, totals.max_b, q)
+                for q in (0.5 + spread, 0.5 - spread)
+            )
+        )
+        reached_range = (earliest, latest)
+    if exact_s:
+        share_q[50] = plan.median_share
+    median_year = _first_reached(plan, bilateral_q[50], target)
+    median_share = share_range = None
+    if median_year is not None:
+        at = int(np.flatnonzero(plan.all_years == median_year)[0])
+        median_share = float(share_q[50][at])
+        if not exact_s and at > 0:  # share decreases in d: its low end is at d's high end
+            low_d, high_d = (
+                _quantiles(totals.hist_d, plan.lo_d, plan.width_d, totals.min_d, totals.max_d, q)[at - 1]
+                for q in (0.5 - spread, 0.5 + spread)
+            )
+            share_range = (float(1.0 / (1.0 + np.exp(high_d))), float(1.0 / (1.0 + np.exp(low_d))))
     return SimulationResult(
         plan.scenario.name,
         runs,
@@ -618,7 +684,34 @@ def _summarise(plan: _Plan, totals: _Totals, runs: int, seed: int, target: float
         median_year,
         median_share,
         plan.scenario.currency,
+        "deterministic path" if exact_b else "sample",
+        reached_range,
+        "deterministic path" if exact_s else "sample",
+        share_range,
     )
+
+
+def _first_reached(plan: _Plan, path: np.ndarray, target: float) -> int | None:
+    hits = np.flatnonzero(path >= target * (1.0 - model.REACHED_RTOL))
+    return int(plan.all_years[hits[0]]) if hits.size else None
+
+
+def _median_is_deterministic(plan: _Plan) -> tuple[bool, bool]:
+    """Whether each year's median bilateral trade, and median share, are the deterministic projection's.
+
+    A quantity's median is the projection's when it is a monotone function of one symmetric (normal) shock per
+    year, or log-linear in normal shocks: a monotone function's median is the function of the median, and a
+    normal's median is its mean, the deterministic log path. That needs every event certain (probability 1:
+    the projection applies it; a chance event makes a mixture). Bilateral trade: not the sum of two
+    independently shocked flows (exports and imports both with ``sd``). The share: log-linear (no amount
+    events, no split), or with only one of bilateral and other trade shocked."""
+    events = plan.scenario.events
+    if any(e.probability != 1.0 for e in events):
+        return False, False
+    bilateral = not (plan.split and plan.sd_b > 0 and plan.sd_m > 0)
+    shocked_b = plan.sd_b > 0 or (plan.split and plan.sd_m > 0)
+    log_linear = not plan.split and all(e.amount is None for e in events)
+    return bilateral, bilateral and (log_linear or not (shocked_b and plan.sd_r > 0))
 
 
 def to_json(results: list[SimulationResult]) -> dict[str, Any]:
@@ -636,6 +729,14 @@ def to_json(results: list[SimulationResult]) -> dict[str, Any]:
                 "target": r.target,
                 "median_reached_year": r.median_reached_year,
                 "median_share_at_reached": r.median_share_at_reached,
+                "median_source": r.median_source,
+                "median_reached_year_range": (
+                    None if r.median_reached_range is None else list(r.median_reached_range)
+                ),
+                "median_share_source": r.median_share_source,
+                "median_share_at_reached_range": (
+                    None if r.median_share_range is None else list(r.median_share_range)
+                ),
                 "years": [
                     {
                         "year": int(year),

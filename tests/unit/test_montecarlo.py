@@ -153,3 +153,57 @@ def test_split_with_zero_sd_reproduces_the_projection() -> None:
     result = montecarlo.simulate(split, target=20e9, runs=2_000, rng=1)
     np.testing.assert_allclose(result.bilateral_percentiles[50], projection.bilateral, rtol=1e-13)
     np.testing.assert_allclose(result.share_percentiles[5], projection.share, rtol=1e-13)
+
+
+@pytest.mark.parametrize(("name", "by_hand"), [("article", 2027), ("forum-deals", 2028)])
+def test_the_median_path_reach_year_is_the_models_whatever_the_seed(name: str, by_hand: int) -> None:
+    """article: linear to $20B in 2027; forum-deals: 14.5 · 1.05^4 + 1.5 = $19.12B in 2027 and
+    14.5 · 1.05^5 + 1.5 = $20.01B in 2028. Their shocks are symmetric in logs and their events certain and
+    monotone, so the median path is the deterministic one: no seed may move it (it did for 5 seeds in 8)."""
+    from tradesim import scenario as scenarios
+    from tradesim.scenario import shipped_directory
+
+    chosen = scenarios.load_many([name], shipped_directory())[0]
+    years = {
+        montecarlo.simulate(chosen, target=20e9, runs=2_000, rng=seed).median_reached_year
+        for seed in range(1, 21)
+    }
+    assert years == {by_hand}
+    result = montecarlo.simulate(chosen, target=20e9, runs=2_000, rng=3)
+    projection = model.project(chosen)
+    assert result.median_source == "deterministic path"
+    assert np.array_equal(result.bilateral_percentiles[50], projection.bilateral)
+
+
+def test_a_sampled_median_shows_its_monte_carlo_range() -> None:
+    """Exports and imports both shocked: bilateral trade is a sum of two lognormals, whose median is not the
+    deterministic path; the figure is the sample's, with a range that holds the exact first-crossing year."""
+    split = scenario(
+        baseline={"exports": "10B", "imports": "4.5B"},
+        growth={
+            "exports": {"rate": 0.05, "sd": 0.3},
+            "imports": {"rate": 0.05, "sd": 0.3},
+            "rest_of_world": 0.0,
+        },
+    )
+    result = montecarlo.simulate(split, target=20e9, runs=50_000, rng=1)
+    assert result.median_source == "sample"
+    assert result.median_reached_range is not None
+    low, high = result.median_reached_range
+    assert low is not None
+    assert high is None or low <= high
+    assert result.median_reached_year is not None
+    assert low <= result.median_reached_year <= (high or 9999)
+    document = json.loads(json.dumps(montecarlo.to_json([result])))
+    assert document["scenarios"][0]["median_source"] == "sample"
+    assert document["scenarios"][0]["median_reached_year_range"] == [low, high]
+
+
+def test_a_chance_event_makes_the_median_a_sample_statistic() -> None:
+    chancy = scenario(
+        growth={"bilateral": {"rate": 0.05, "sd": 0.05}, "rest_of_world": 0.0},
+        events=[{"label": "deal", "year": 2025, "relative": "20%", "probability": 0.5}],
+    )
+    result = montecarlo.simulate(chancy, target=20e9, runs=5_000, rng=1)
+    assert result.median_source == "sample"
+    assert result.median_share_source == "sample"

@@ -304,13 +304,7 @@ def simulation_report(console: Any, results: Any) -> None:
             f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
         )
         console.print(f"  first reached: {distribution}", soft_wrap=True)
-        if r.median_reached_year is not None:
-            console.print(
-                f"  median path: reaches the target in {r.median_reached_year}, share then "
-                f"{format_percent(r.median_share_at_reached or 0.0)}"
-            )
-        else:
-            console.print(f"  median path: does not reach the target by {int(r.years[-1])}")
+        console.print(f"  {r.median_summary()}", soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------ sensitivity
