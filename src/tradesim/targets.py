@@ -8,10 +8,15 @@ One row per target — the data's ``kind = target`` rows and the scenario files'
 - ``at_announcement``: the latest full-year figure known when it was stated (a year before the announcement);
 - ``latest_actual``: the latest full-year figure; ``nowcast``: the full year after it from a partial figure;
 - ``achieved_growth`` since the announcement and ``required_growth`` still needed to meet it in its year;
+- ``assumed_growth``: one model of the pair's trade, the same for every target of the pair: its trailing growth
+  over the last :data:`TRAILING_YEARS` full years of the reporter's own series (fewer where the series is
+  shorter; 0 with a single year), named in ``assumed_growth_basis``;
 - ``p_reach``: the probability of reaching it by its year under the simulation model calibrated by the
-  backtest: ``ln X_T ~ Normal(ln x + T·ln(1 + g), σ²·T)`` from the latest actual ``x``, ``T`` years ahead, with
-  ``g`` the pair's trailing 3-year growth (else the growth since the announcement, else 0) and ``σ`` the sd the
-  pair's ``cagr:3`` backtest implies (at least three scored projections), else 0.25 (the reference scenarios');
+  backtest: from the latest actual ``x``, each year ``ln X`` moves by ``ln(1 + g) + σ·z`` (``g`` the assumed
+  growth, ``σ`` the sd the pair's ``cagr:3`` backtest implies with at least three scored projections, else 0.25,
+  the reference scenarios'), and the target counts as reached the first year ``X`` is at or above it — as
+  ``simulate``'s P(reached by). It is computed on a grid (:func:`reach_probability`), not sampled, so it depends
+  on no seed, and for one pair and amount it never falls as the deadline moves later;
 - ``status``: **met** (a full-year actual at or above it), else **on track** (``p_reach`` ≥ 0.5), **behind**
   (0.2–0.5) or **off track** (< 0.2; also a deadline passed); ``unknown`` when there is no actual to judge from
   (none at all, or a deadline already past — as of the latest year in the data — with no actual for it).
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
 
 DEFAULT_YEARS = 5
 DEFAULT_SD = 0.25
+TRAILING_YEARS = 3
 PLAUSIBLE_SHARE_RISE = 0.15
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _DEADLINE = re.compile(
@@ -65,6 +71,8 @@ class TargetStatus:
     required_growth: float | None
     p_reach: float | None
     status: str
+    assumed_growth: float | None = None  # the pair's one growth model (module docstring)
+    assumed_growth_basis: str = ""  # what it is: "trailing growth 2021–2024 (KAZ statistics)"
 
     @property
     def progress(self) -> float | None:
@@ -101,6 +109,8 @@ class TargetStatus:
             "progress": self.progress,
             "required_growth": self.required_growth,
             "achieved_growth": self.achieved_growth,
+            "assumed_growth": self.assumed_growth,
+            "assumed_growth_basis": self.assumed_growth_basis,
             "status": self.status,
             "p_reach": self.p_reach,
         }
@@ -182,6 +192,7 @@ def track(
     if latest is not None and at_announcement is not None and latest.year > at_announcement.year:
         achieved = _growth(at_announcement.amount, latest.amount, latest.year - at_announcement.year)
     required = p_reach = None
+    assumed_growth, basis = pair_growth(history)
     if latest is None:
         status = "unknown"
     elif latest.amount >= value * (1 - 1e-9):
@@ -195,20 +206,63 @@ def track(
     else:
         ahead = year - latest.year
         required = (value / latest.amount) ** (1 / ahead) - 1
-        trailing = [o for o in history if o.year == latest.year - 3]
-        recent = _growth(trailing[0].amount, latest.amount, 3) if trailing else None
-        growth = recent if recent is not None else achieved if achieved is not None else 0.0
         known = {} if sigmas is None else sigmas
         if (reporter, partner) not in known:
             known[(reporter, partner)] = _sigma(data, reporter, partner)
         sigma = known[(reporter, partner)]
-        z = (math.log(value / latest.amount) - ahead * math.log1p(growth)) / (sigma * math.sqrt(ahead))
-        p_reach = 0.5 * math.erfc(z / math.sqrt(2))
+        p_reach = reach_probability(math.log(value / latest.amount), math.log1p(assumed_growth or 0.0), sigma, ahead)
         status = "on track" if p_reach >= 0.5 else "behind" if p_reach >= 0.2 else "off track"
     return TargetStatus(
         partner, value, currency, year, assumed, announced, source, origin, at_announcement, latest, now,
-        achieved, required, p_reach, status,
+        achieved, required, p_reach, status, assumed_growth, basis,
     )  # fmt: skip
+
+
+def pair_growth(history: Sequence[Observation]) -> tuple[float | None, str]:
+    """The pair's one assumed growth: the compound growth over the last :data:`TRAILING_YEARS` full years of
+    ``history`` (the reporter's own series; fewer years where it is shorter), with what it is in words. 0 with a
+    single year; ``None`` without a figure, or where a figure of zero or less leaves no rate."""
+    if not history:
+        return None, ""
+    latest = history[-1]
+    window = [o for o in history if latest.year - TRAILING_YEARS <= o.year < latest.year]
+    if not window:
+        return 0.0, f"no earlier full year than {latest.year}: 0%/yr assumed"
+    first = window[0]
+    growth = _growth(first.amount, latest.amount, latest.year - first.year)
+    if growth is None:
+        return None, f"no growth rate from {first.year}–{latest.year} (a figure of zero or less)"
+    return growth, f"trailing growth {first.year}–{latest.year}"
+
+
+def reach_probability(barrier: float, drift: float, sigma: float, years: int) -> float:
+    """P(the log level, starting at 0 and moving each year by ``drift + sigma·z``, is at or above ``barrier``
+    in at least one of the next ``years`` years): the discrete first-passage probability, computed by carrying
+    the not-yet-reached mass on a grid below the barrier (absorbing it once over), so it never falls as
+    ``years`` grows. ``barrier`` > 0 (a target not yet met)."""
+    import numpy as np
+    from scipy.special import ndtr
+
+    if sigma <= 0:  # no spread: reached the first year the drift carries the level over
+        return 1.0 if drift > 0 and drift * years >= barrier else 0.0
+    spread = 7.0 * sigma * math.sqrt(years)
+    low = min(0.0, drift * years) - spread
+    wanted = max(sigma / 30.0, (barrier - low) / 1_200)
+    above = math.ceil(barrier / wanted - 0.5)  # cells between the start and the barrier
+    step = barrier / (above + 0.5)  # the start a cell centre, the barrier a cell edge
+    below = math.ceil(-low / step)
+    grid = np.arange(-below, above + 1) * step  # cell centres below the barrier
+    mass = np.zeros(grid.size)
+    mass[below] = 1.0
+    moved = (grid[None, :] - grid[:, None] - drift) / sigma  # from cell i to cell j
+    half = step / (2.0 * sigma)
+    kernel = ndtr(moved + half) - ndtr(moved - half)
+    over = 1.0 - ndtr((barrier - grid - drift) / sigma)  # from cell i to at or above the barrier
+    reached = 0.0
+    for _ in range(years):
+        reached += float(mass @ over)
+        mass = mass @ kernel
+    return min(max(reached, 0.0), 1.0)
 
 
 def _growth(start: float, end: float, years: int) -> float | None:
@@ -377,7 +431,8 @@ class Tracked(Result):
                 "nowcast": "—"
                 if r.nowcast is None
                 else f"{format_money(r.nowcast.estimate)} ({r.nowcast.year})",  # type: ignore[attr-defined]
-                "achieved": pct(r.achieved_growth),
+                "since stated": pct(r.achieved_growth),
+                "assumed": pct(r.assumed_growth),
                 "required": pct(r.required_growth),
                 "P(reach)": "—" if r.p_reach is None else format_percent(r.p_reach, 0),
                 "status": r.status,
@@ -408,6 +463,7 @@ class Tracked(Result):
                     "nowcast": None if r.nowcast is None else r.nowcast.estimate,  # type: ignore[attr-defined]
                     "progress": r.progress,
                     "achieved_growth": r.achieved_growth,
+                    "assumed_growth": r.assumed_growth,
                     "required_growth": r.required_growth,
                     "p_reach": r.p_reach,
                     "status": r.status,
@@ -419,8 +475,17 @@ class Tracked(Result):
         )
 
     def notes(self) -> list[str]:
-        """The conversions into each target's currency."""
-        return sorted(
+        """The growth each pair is assumed to keep, and the conversions into each target's currency."""
+        assumed = sorted(
+            {
+                f"P(reach) and status assume {r.partner}'s {r.assumed_growth_basis}"
+                + ("" if r.assumed_growth is None else f", {format_percent(r.assumed_growth, 1, signed=True)}/yr")
+                + "; 'since stated' is the growth since the target was stated, shown only"
+                for r in self.statuses
+                if r.assumed_growth_basis
+            }
+        )
+        return assumed + sorted(
             {
                 f"in the target's currency: {r.partner} {o.year}: {o.fx}"
                 for r in self.statuses
