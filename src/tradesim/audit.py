@@ -215,6 +215,24 @@ def _actual(claim: Claim, projection: model.Projection) -> str:
     if year is None:
         return ""
     observed = projection.actuals[year]
+    if observed.met_on_rounding(target):
+        loose = "an approximate" if observed.status == "approximate" else "a rounded"
+        from tradesim.report import latest_nowcast
+
+        scenario = projection.scenario
+        about = format_money(observed.amount, scenario.currency, 0)
+        latest = projection.data.full_years(scenario.reporter, scenario.partner, currency=scenario.currency)
+        now = latest_nowcast(projection.data, scenario.reporter, scenario.partner, scenario.currency,
+                              latest[max(latest)] if latest else None)  # fmt: skip
+        beside = (
+            f"; the latest nowcast, {now.year}: {format_money(now.estimate, scenario.currency, 2)}"
+            if now is not None
+            else ""
+        )
+        return (
+            f"{observed.label()} in {year}: the target was met then on {loose} figure (about {about}, {year}; "
+            f"{observed.source}){beside}"
+        )
     return f"{observed.label()} in {year}: the target was reached then ({observed.source})"
 
 

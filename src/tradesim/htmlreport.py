@@ -156,7 +156,24 @@ def answer(results: Sequence[Any]) -> tuple[str, str]:
     for s in report.standing(results):
         reporter, partner = country_name(s.reporter), country_name(s.partner)
         target = format_money(s.target, s.currency)
-        if s.reached is not None:
+        if s.reached is not None and s.met_on_rounding and s.latest is not None:
+            loose = "an approximate" if s.latest.status == "approximate" else "a rounded"
+            head = (
+                f"{reporter}–{partner} trade was reported as about {format_money(s.latest.amount, s.currency, 0)} "
+                f"in {s.latest.year} on {statistics_of(s.latest.reported_by)}, {loose} statement: the "
+                f"{target} target is met on {loose} figure"
+            )
+            if s.nowcast is not None:
+                head += f"; the latest nowcast, {s.nowcast.year}: {format_money(s.nowcast.estimate, s.currency, 2)}"
+            heads.append(head)
+            text = (
+                f"On {statistics_of(s.reached.reported_by)}, trade between {reporter} and {partner} was "
+                f"{cited(s.reached)}: the {target} target was met in {s.reached.year}, on a figure "
+                f"given to within {format_money(s.latest.tolerance(), s.currency)}."
+            )
+            if s.latest is not None and s.latest.year > s.reached.year:
+                text += f" The latest full year: {cited(s.latest)}."
+        elif s.reached is not None:
             heads.append(
                 f"{reporter}–{partner} trade reached {format_money(s.reached.amount, s.currency)} in "
                 f"{s.reached.year} on {statistics_of(s.reached.reported_by)}: the {target} target is met"
@@ -251,7 +268,9 @@ def sources_table(results: Sequence[Any], ids: _Ids) -> str:
             seen.setdefault((o.origin, o.key, o.value), ("the partner's figure", o))
     rows = []
     for what, o in seen.values():
-        flagged = o.status in ("unverified", "approximate", "derived") or o.period == "FY-as-stated"
+        flagged = (
+            o.status in ("unverified", "approximate", "derived", "estimated") or o.period == "FY-as-stated"
+        )
         covers = period_words(o.period)
         if o.period == "FY-as-stated" and o.note:
             covers += f"; {o.note}"

@@ -67,7 +67,9 @@ class SimulationResult:
     median_reached_year: int | None  # the first year the median bilateral path reaches the target
     median_share_at_reached: float | None  # the median share in that year
     currency: str = "USD"  # the scenario's: every amount above is in it
-    median_source: str = "deterministic path"  # or "sample": where the median path's bilateral figures come from
+    median_source: str = (
+        "deterministic path"  # or "sample": where the median path's bilateral figures come from
+    )
     # Where sampled: the earliest and latest first year the median path reaches the target within the median's
     # 95% Monte Carlo interval (None: not within the horizon).
     median_reached_range: tuple[int | None, int | None] | None = None

@@ -14,6 +14,15 @@ The 90% interval is ``P · exp(μ ± t · s · √(1 + 1/n))`` with ``s`` the st
 ratios and ``t`` Student's 0.95 quantile with ``n − 1`` degrees of freedom (for ``n = 1``, the fallback's band).
 The full-year figure of the year estimated is never used. :func:`evaluate` is the leave-one-out record: every
 year with a partial figure and a full year, nowcast without that year.
+
+The interval keeps its promise only as far as the record shows. The pair's own record (its evaluations of other
+years) calibrates it by split conformal prediction: with ``n`` absolute log errors ``|ln(actual / estimate)|``,
+the half-width is their ``⌈0.9 (n + 1)⌉``-th smallest, which covers a new year 90% of the time when the years
+are exchangeable. That needs ``n ≥ 9`` (:data:`MIN_RECORD`); with fewer, no width can promise 90%, the
+interval stays the model's and the output says so (``interval_basis``, a warning), with how often it held.
+
+Two part-year figures of the same year that give full years more than :data:`CONTRADICTION` apart are
+flagged, naming both: one of them is probably wrong or of another period.
 """
 
 from __future__ import annotations
@@ -32,6 +41,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 INTERVAL = 0.9
+MIN_RECORD = 9  # ⌈0.9 (n + 1)⌉ ≤ n: the fewest evaluations a 90% conformal interval can rest on
+CONTRADICTION = 0.05  # two part years of one year giving full years this far apart are flagged
 months = months_covered  # how many months from January a period covers (None: not from January)
 
 
@@ -50,6 +61,12 @@ class Nowcast(Result):
     warnings: tuple[str, ...] = ()
     ratios: tuple[tuple[int, float], ...] = field(default=())  # (year, FY / partial) of the history used
     currency: str = "USD"  # of the partial figure, the estimate and its interval
+    interval_basis: str = "model"  # "conformal (n=12)" or "model (record too thin: ...)" (module docstring)
+    record: tuple[int, int] = (0, 0)  # the pair's evaluations of other years: (how many, how many held)
+
+    @property
+    def calibrated(self) -> bool:
+        return self.interval_basis.startswith("conformal")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -63,6 +80,9 @@ class Nowcast(Result):
             "low": self.low,
             "high": self.high,
             "interval": INTERVAL,
+            "interval_basis": self.interval_basis,
+            "calibrated": self.calibrated,
+            "record": {"evaluations": self.record[0], "held": self.record[1]},
             "method": self.method,
             "ratios": [{"year": y, "full_over_partial": r} for y, r in self.ratios],
             "used": [o.provenance() for o in self.used],
@@ -82,6 +102,7 @@ class Nowcast(Result):
                 "estimate": format_money(self.estimate, self.currency, digits=2),
                 "90% interval": f"{format_money(self.low, self.currency, digits=2)}–"
                 f"{format_money(self.high, self.currency, digits=2)}",
+                "interval basis": self.interval_basis,
                 "method": self.method,
                 "history (FY / partial)": ", ".join(f"{y}: ×{r:.3f}" for y, r in self.ratios) or "—",
             }
@@ -103,6 +124,7 @@ class Nowcast(Result):
                     "estimate": self.estimate,
                     "low": self.low,
                     "high": self.high,
+                    "interval_basis": self.interval_basis,
                     "method": self.method,
                 }
             ]
@@ -181,10 +203,12 @@ def nowcast(
     *,
     data: Dataset | None = None,
     currency: str = "USD",
+    calibrate: bool = True,
 ) -> Nowcast:
     """The full year ``year`` (default: the latest with a partial figure) from its ``period`` figure (default:
     the one covering the most months) in ``data`` (default: the shipped data). Module docstring for the
-    method."""
+    method; ``calibrate=False`` keeps the model's interval and skips the checks against other figures (the
+    evaluations the calibration rests on are made so)."""
     data = data or shipped()
     if period is not None:
         if months(period) is None:
@@ -241,6 +265,32 @@ def nowcast(
         warnings.append(f"the {partial.period} {partial.year} figure is {partial.status}")
     used = (partial, *(o for _, part, full in history for o in (part, full)))
     warnings += [f"{o.label()} was {o.fx}" for o in used if o.fx]
+    basis, record = "model", (0, 0)
+    if calibrate:
+        record_of = [
+            e for e in evaluate(reporter, partner, data=data, currency=currency) if e.year != partial.year
+        ]
+        record = (len(record_of), sum(e.held for e in record_of))
+        errors = sorted(
+            abs(math.log(e.actual / e.nowcast.estimate))
+            if e.actual > 0 and e.nowcast.estimate > 0
+            else math.inf
+            for e in record_of
+        )
+        width = errors[math.ceil(INTERVAL * (len(errors) + 1)) - 1] if len(errors) >= MIN_RECORD else math.inf
+        if math.isfinite(width):
+            spread, basis = width, f"conformal (n={len(errors)})"
+        else:
+            basis = f"model; record too thin ({record[0]} evaluations, held {record[1]})"
+            warnings.append(
+                f"the {INTERVAL:.0%} interval is the model's, not checked: {reporter}–{partner}'s record of "
+                f"{record[0]} nowcasts of other years (held {record[1]}) is too thin to calibrate it (a "
+                f"{INTERVAL:.0%} promise needs at least {MIN_RECORD}); read it as a lower bound on the "
+                "uncertainty"
+            )
+        warnings += _contradictions(
+            data, reporter, partner, partial, partial.amount * math.exp(centre), currency
+        )
     return Nowcast(
         reporter,
         partner,
@@ -255,7 +305,42 @@ def nowcast(
         tuple(warnings),
         tuple((y, full.amount / part.amount) for y, part, full in history),
         currency,
+        basis,
+        record,
     )
+
+
+def _contradictions(
+    data: Dataset, reporter: str, partner: str, partial: Observation, estimate: float, currency: str
+) -> list[str]:
+    """A warning for each other part-year figure of the same year whose own nowcast lies more than
+    :data:`CONTRADICTION` from this one's, naming both figures."""
+    others = {
+        o.period
+        for o in data.select(
+            kind="trade",
+            reporter=reporter,
+            partner=partner,
+            flow="total",
+            year=partial.year,
+            reported_by=reporter,
+        )
+        if months(o.period) and o.period != partial.period
+    }
+    found = []
+    for period in sorted(others, key=lambda p: months(p) or 0):
+        other = nowcast(
+            reporter, partner, partial.year, period, data=data, currency=currency, calibrate=False
+        )
+        gap = other.estimate / estimate - 1
+        if abs(gap) > CONTRADICTION:
+            found.append(
+                f"{partial.label()} and {other.partial.label()} contradict each other: they give full years "
+                f"{format_percent(abs(gap), 0)} apart ({format_money(estimate, currency, digits=2)} and "
+                f"{format_money(other.estimate, currency, digits=2)}); check both sources "
+                f"({partial.source}; {other.partial.source})"
+            )
+    return found
 
 
 @dataclass(frozen=True)
@@ -372,7 +457,7 @@ def evaluate(
             Evaluation(
                 year,
                 period,
-                nowcast(reporter, partner, year, period, data=data, currency=currency),
+                nowcast(reporter, partner, year, period, data=data, currency=currency, calibrate=False),
                 actual.amount,
             )
         )

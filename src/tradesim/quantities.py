@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, replace
 
 from tradesim.errors import InputError
 
@@ -163,8 +164,52 @@ def parse_money(
     return value, currency
 
 
+@dataclass(frozen=True)
+class TargetAmount:
+    """A target as it was given: the amount, its currency (``None``: the scenarios', once :meth:`settled`), the
+    text it was written as and where (``--target``, or a scenario file's key). One value, from the command line
+    to every title, note and JSON field."""
+
+    amount: float
+    currency: str | None
+    text: str
+    source: str = "--target"
+
+    def settled(self, currencies: set[str] | frozenset[str]) -> TargetAmount:
+        """The target with its currency: its own, else the one currency of the scenarios it is read against.
+        A bare amount over scenarios in more than one currency is refused: which one it means is not known."""
+        if self.currency is not None or not currencies:
+            return self
+        if len(currencies) > 1:
+            codes = sorted(currencies)
+            raise InputError(
+                f"{self.source} {self.text}: the scenarios use {' and '.join(codes)}: write "
+                f"{self.source} '{self.text} {codes[-1]}' (or another currency) to say which"
+            )
+        return replace(self, currency=next(iter(currencies)))
+
+    def label(self) -> str:
+        """``$20.0B``, ``€17.7B`` (the scenario's dollars when no currency is known yet)."""
+        return format_money(self.amount, self.currency or "USD")
+
+    def to_json(self) -> dict[str, object]:
+        return {"amount": self.amount, "currency": self.currency, "text": self.text, "source": self.source}
+
+
+def parse_target(text: str | float | int, *, what: str = "--target") -> TargetAmount:
+    """A target from its text: ``20B``, ``€20B``, ``20B EUR`` (:func:`parse_money`; positive)."""
+    amount, currency = parse_money(text, what=what, positive=True)
+    return TargetAmount(amount, currency, str(text), what)
+
+
+class ParsedRate(float):
+    """A rate the program already holds as a fraction (a solved rate, a parsed option): taken as it is, where a
+    bare number above 1 from a person is refused (:func:`parse_rate`)."""
+
+
 def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
-    """Parse an annual rate: ``0.07`` or ``7%`` → 0.07. Rates at or below −100% are rejected.
+    """Parse an annual rate: ``0.07`` or ``7%`` → 0.07. Rates at or below −100% are rejected, and so is a
+    rate above 1 (100%) written without ``%``: ``5`` is far likelier a missing percent sign than +500%.
 
     >>> parse_rate("7%")
     0.07
@@ -180,6 +225,15 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
         except ValueError:
             raise InputError(f"{_subject(what)}must be a rate like 0.07 or 7%, got {text!r}") from None
     _finite(value, text, what)
+    if (
+        value > 1
+        and not isinstance(text, ParsedRate)
+        and not (isinstance(text, str) and text.strip().endswith("%"))
+    ):
+        shown = text.strip() if isinstance(text, str) else f"{value:g}"
+        raise InputError(
+            f"{what + ' ' if what else ''}{shown}: did you mean {shown}%? write {value * 100:g}% to mean it"
+        )
     if value <= -1:
         raise InputError(
             f"{_subject(what)}must be greater than -100% (a flow cannot fall below zero), got {text!r}"

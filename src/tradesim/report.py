@@ -16,7 +16,7 @@ from tradesim.data import Dataset, shipped
 from tradesim.data.observation import Observation
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.output import Result, Rows
-from tradesim.quantities import count, format_money, format_percent
+from tradesim.quantities import TargetAmount, count, format_money, format_percent
 from tradesim.schema import GrowthModel, Scenario
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class ScenarioResult:
     by: int | None = None
     own_target: bool = False  # the target is the scenario's first [[targets]] entry (no --target given)
     target_note: str | None = None  # how a target in another currency was converted
+    given: TargetAmount | None = None  # the target as given (None: the scenario's own [[targets]] entry)
 
     @property
     def scenario(self) -> Scenario:
@@ -146,25 +147,30 @@ class Results(list[ScenarioResult], Result):
 def evaluate(
     scenarios: Iterable[Scenario],
     *,
-    target: float | None = None,
+    target: TargetAmount | float | None = None,
     by: int | None = None,
     horizon: int | None = None,
     full_year: bool = False,
     all_baselines: bool = False,
-    target_currency: str | None = None,
     data: Dataset | None = None,
-    target_text: str | None = None,
 ) -> Results:
     """Project every scenario on ``data`` (default: the shipped data) and read it against ``target`` (default:
     the scenario's own first target).
 
     ``by`` defaults to the year of the scenario's own target when that target is used. With
     ``all_baselines`` each scenario is run once per published base-year baseline (the baseline spread). A
-    target in another currency (``target_currency``, or a ``[[targets]]`` entry's) is converted at the rate of
-    its year (``by``), else of the last full year, held (:meth:`tradesim.data.Dataset.rate`). ``target_text``,
-    the target as typed, lets a bare number far below the pair's actuals be refused (:func:`plausible_target`).
+    target without a currency is in the scenarios' (refused when they use more than one:
+    :meth:`~tradesim.quantities.TargetAmount.settled`); one in another currency (or a ``[[targets]]`` entry's)
+    is converted at the rate of its year (``by``), else of the last full year, held
+    (:meth:`tradesim.data.Dataset.rate`), and a note says so. A bare number far below the pair's actuals is
+    refused (:func:`plausible_target`). A plain float is a target in the scenarios' currency.
     """
     data = data or shipped()
+    scenarios = list(scenarios)
+    if target is not None and not isinstance(target, TargetAmount):
+        target = TargetAmount(float(target), None, f"{float(target):.15g}", "target")
+    if target is not None:
+        target = target.settled({s.currency for s in scenarios})
     results = Results(all_baselines=all_baselines)
     for given in scenarios:
         scenario = given.with_horizon(horizon) if horizon is not None else given
@@ -178,12 +184,12 @@ def evaluate(
                     )
                 ]
             )
-        chosen = target if target is not None else own.value  # type: ignore[union-attr]
+        chosen = target.amount if target is not None else own.value  # type: ignore[union-attr]
         year = by if by is not None else (own.year if target is None and own is not None else None)
-        written_in = target_currency if target is not None else own.currency  # type: ignore[union-attr]
+        written_in = target.currency if target is not None else own.currency  # type: ignore[union-attr]
         chosen, converted = in_currency(chosen, written_in, scenario, year, data=data)
-        if target is not None and target_text is not None:
-            plausible_target(target_text, chosen, scenario, data)
+        if target is not None and target.source == "--target":
+            plausible_target(target.text, chosen, scenario, data)
         if year is not None and year <= scenario.base_year:
             raise InputError(
                 f"--by must be after the base year {scenario.base_year} of {scenario.name!r}, got {year}"
@@ -192,7 +198,7 @@ def evaluate(
         baselines = model.baseline_variants(scenario, data=data) if all_baselines else [None]
         for baseline in baselines:
             projection = model.project(scenario, data=data, full_year=full_year, baseline=baseline)
-            results.append(ScenarioResult(projection, chosen, year, target is None, converted))
+            results.append(ScenarioResult(projection, chosen, year, target is None, converted, target))
     return results
 
 
@@ -322,6 +328,14 @@ class Standing:
     reached: Observation | None
     partner_latest: Observation | None
     reporter_then: Observation | None  # the reporter's figure for the partner's latest year
+    nowcast: Any = None  # tradesim.nowcast.Nowcast of the year after the latest, from its partial figure
+
+    @property
+    def met_on_rounding(self) -> bool:
+        """Met on a figure whose rounding (or approximation) leaves room below the target."""
+        return (
+            self.reached is not None and self.latest is not None and self.latest.met_on_rounding(self.target)
+        )
 
     @property
     def ratio(self) -> float | None:
@@ -363,8 +377,25 @@ def standing(results: Sequence[ScenarioResult]) -> list[Standing]:
             reached,
             last.mirror if last else None,
             last.reported if last else None,
+            latest_nowcast(p.data, s.reporter, s.partner, s.currency, latest),
         )
     return list(found.values())
+
+
+def latest_nowcast(
+    data: Dataset, reporter: str, partner: str, currency: str, latest: Observation | None
+) -> Any:
+    """The nowcast of the year after the latest full one, from its partial figure (None without one)."""
+    from tradesim import nowcast
+    from tradesim.errors import TradesimError
+
+    try:
+        partial = nowcast.latest_partial(reporter, partner, data=data, currency=currency)
+        if latest is not None and partial.year <= latest.year:
+            return None
+        return nowcast.nowcast(reporter, partner, partial.year, data=data, currency=currency)
+    except TradesimError:
+        return None
 
 
 # ------------------------------------------------------------------------------------------------ describe
@@ -477,12 +508,19 @@ def title(results: Sequence[ScenarioResult], names: Callable[[str], str] = str) 
     (:func:`tradesim.codes.country_name`) ``Kazakhstan–Italy trade …``."""
     pair = _common([f"{names(r.scenario.reporter)}–{names(r.scenario.partner)}" for r in results])
     target = _common([r.target for r in results])
-    currency = _common([r.scenario.currency for r in results]) or "USD"
-    against = (
-        f" against a {format_money(target, currency)} target"
-        if target is not None
-        else " against each target"
-    )
+    currency = _common([r.scenario.currency for r in results])
+    if target is not None and currency is not None:
+        against = f" against a {format_money(target, currency)} target"
+    elif currency is None and (given := _common([r.given for r in results])) is not None:
+        # one target, rows in several currencies: as given, and what it is in the rows of each other currency
+        each = {
+            r.scenario.currency: format_money(r.target, r.scenario.currency)
+            for r in results
+            if r.scenario.currency != given.currency
+        }
+        against = f" against a {given.label()} target ({'; '.join(f'{v} in the {c} rows' for c, v in each.items())})"
+    else:
+        against = " against each target"
     return f"{pair or 'Bilateral'} trade{against}"
 
 
@@ -594,6 +632,16 @@ def long_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[["scenario", *pair, *YEAR_COLUMNS]]
 
 
+def actual_conversions(result: ScenarioResult) -> list[str]:
+    """How each actual shown beside the projection was converted into the scenario's currency, with the rate
+    and its year (a year past the rates says which year's rate was held)."""
+    return [
+        f"actual {year}: {o.label()} was {o.fx}"
+        for year, o in sorted(result.projection.actuals.items())
+        if o.fx
+    ]
+
+
 def notes(results: Sequence[ScenarioResult]) -> list[str]:
     """Warnings (partial-year or unverified baselines) and actuals, each once, in order."""
     seen: dict[str, None] = {}
@@ -603,6 +651,9 @@ def notes(results: Sequence[ScenarioResult]) -> list[str]:
     for r in results:
         for warning in r.warnings:
             seen.setdefault(warning, None)
+    for r in results:
+        for conversion in actual_conversions(r):
+            seen.setdefault(conversion, None)
     for r in results:
         year = r.actual_reached_year
         if year is not None:
@@ -650,13 +701,20 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                     else None,
                     "total": baseline.total_source.provenance() if baseline.total_source else None,
                 },
-                "target": r.target,
+                "target": r.target,  # in the scenario's currency
+                "target_given": r.given.to_json() if r.given is not None else None,
+                "target_note": r.target_note,
                 "by": r.by,
                 "reached_year": r.reached_year,
                 "share_at_reached": r.share_at_reached,
                 "required_growth": r.required_growth,
                 "actual_reached_year": r.actual_reached_year,
                 "warnings": list(r.warnings),
+                "conversions": [
+                    *(w for w in r.warnings if " was converted from " in w),
+                    *actual_conversions(r),
+                    *([r.target_note] if r.target_note else []),
+                ],
                 "targets": r.targets(),  # every [[targets]] entry; [] with --target
                 "years": [
                     {"year": int(row["year"]), **{k: _number(v) for k, v in row.items() if k != "year"}}

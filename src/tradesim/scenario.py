@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from tradesim import locations
 from tradesim.errors import Problem, ScenarioError
+from tradesim.quantities import ParsedRate
 from tradesim.schema import (
     DEFAULT_HORIZON_YEARS,
     FLOWS,
@@ -594,8 +595,8 @@ def ad_hoc(
                 "horizon": horizon,
                 "correlation": correlation,
                 "growth": {
-                    "bilateral": {"rate": growth, "sd": growth_sd},
-                    "rest_of_world": {"rate": rest_growth, "sd": rest_sd},
+                    "bilateral": {"rate": ParsedRate(growth), "sd": growth_sd},
+                    "rest_of_world": {"rate": ParsedRate(rest_growth), "sd": rest_sd},
                 },
             }
         )

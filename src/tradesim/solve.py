@@ -24,7 +24,7 @@ from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.output import Result, Rows
-from tradesim.quantities import format_money, format_percent
+from tradesim.quantities import ParsedRate, format_money, format_percent
 from tradesim.schema import MAX_YEARS, ConstantGrowth, Scenario
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def _within(scenario: Scenario, year: int) -> Scenario:
 
 def with_bilateral_rate(scenario: Scenario, rate: float) -> Scenario:
     """``scenario`` with its bilateral growth (or exports and imports growth) replaced by a constant ``rate``."""
-    constant = ConstantGrowth(rate=rate)
+    constant = ConstantGrowth(rate=ParsedRate(rate))
     growth = scenario.growth
     replaced = (
         growth.model_copy(update={"exports": constant, "imports": constant})
@@ -174,7 +174,9 @@ def with_rest_rate(scenario: Scenario, rate: float) -> Scenario:
                 )
             ]
         )
-    growth = scenario.growth.model_copy(update={"rest_of_world": ConstantGrowth(rate=rate), "total": None})
+    growth = scenario.growth.model_copy(
+        update={"rest_of_world": ConstantGrowth(rate=ParsedRate(rate)), "total": None}
+    )
     copy = scenario.model_copy(update={"growth": growth})
     copy._path = scenario.path
     return copy

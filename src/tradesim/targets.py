@@ -75,6 +75,27 @@ class TargetStatus:
     assumed_growth_basis: str = ""  # what it is: "trailing growth 2021–2024 (KAZ statistics)"
 
     @property
+    def met_on_rounding(self) -> bool:
+        """Met on a figure whose rounding (or approximation) leaves room below the target."""
+        return (
+            self.status == "met"
+            and self.latest_actual is not None
+            and self.latest_actual.met_on_rounding(self.value)
+        )
+
+    @property
+    def status_text(self) -> str:
+        """The status in words: "met on a rounded figure (about $20B, 2024)" where the figure is that loose."""
+        latest = self.latest_actual
+        if not self.met_on_rounding or latest is None:
+            return self.status
+        kind = "an approximate" if latest.status == "approximate" else "a rounded"
+        about = format_money(
+            latest.amount, self.currency, digits=0 if latest.relative_rounding >= 0.005 else 1
+        )
+        return f"met on {kind} figure (about {about}, {latest.year})"
+
+    @property
     def progress(self) -> float | None:
         return None if self.latest_actual is None else self.latest_actual.amount / self.value
 
@@ -112,6 +133,8 @@ class TargetStatus:
             "assumed_growth": self.assumed_growth,
             "assumed_growth_basis": self.assumed_growth_basis,
             "status": self.status,
+            "status_text": self.status_text,
+            "met_on_rounded_figure": self.met_on_rounding,
             "p_reach": self.p_reach,
         }
 
@@ -210,7 +233,9 @@ def track(
         if (reporter, partner) not in known:
             known[(reporter, partner)] = _sigma(data, reporter, partner)
         sigma = known[(reporter, partner)]
-        p_reach = reach_probability(math.log(value / latest.amount), math.log1p(assumed_growth or 0.0), sigma, ahead)
+        p_reach = reach_probability(
+            math.log(value / latest.amount), math.log1p(assumed_growth or 0.0), sigma, ahead
+        )
         status = "on track" if p_reach >= 0.5 else "behind" if p_reach >= 0.2 else "off track"
     return TargetStatus(
         partner, value, currency, year, assumed, announced, source, origin, at_announcement, latest, now,
@@ -435,7 +460,7 @@ class Tracked(Result):
                 "assumed": pct(r.assumed_growth),
                 "required": pct(r.required_growth),
                 "P(reach)": "—" if r.p_reach is None else format_percent(r.p_reach, 0),
-                "status": r.status,
+                "status": r.status_text,
             }
             for r in self.statuses
         ]
@@ -479,7 +504,11 @@ class Tracked(Result):
         assumed = sorted(
             {
                 f"P(reach) and status assume {r.partner}'s {r.assumed_growth_basis}"
-                + ("" if r.assumed_growth is None else f", {format_percent(r.assumed_growth, 1, signed=True)}/yr")
+                + (
+                    ""
+                    if r.assumed_growth is None
+                    else f", {format_percent(r.assumed_growth, 1, signed=True)}/yr"
+                )
                 + "; 'since stated' is the growth since the target was stated, shown only"
                 for r in self.statuses
                 if r.assumed_growth_basis

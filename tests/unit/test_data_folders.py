@@ -55,8 +55,8 @@ def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
         f"{a}:2: period: must be FY, FY-as-stated, by, h1, h2, q1–q4, a month (mar) or months so far (jan-aug), "
         "got 'Q5'",
         f"{a}:2: value: must be a number, got 'abc'",
-        f"{a}:2: status: must be one of reported, approximate, derived, unverified, doubtful_unit, computed, "
-        "partial, stated, superseded, got 'maybe'",
+        f"{a}:2: status: must be one of reported, approximate, derived, estimated, unverified, doubtful_unit, "
+        "computed, partial, stated, superseded, got 'maybe'",
         f"{a}:2: reported_by: must name whose statistics these are: a country code (KAZ) or an institution "
         "(ECB), got 'kaz'",
         f"{a}:2: source: every figure needs its source",

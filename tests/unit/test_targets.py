@@ -38,7 +38,9 @@ def test_kazakhstan_italy_20bn_is_met_and_china_is_judged_by_its_own_history() -
     # trailing 3-year growth 2020→2023 (15.3 → 31.4); σ 0.25 (too short a history for its own backtest)
     growth = (31.4 / 15.3) ** (1 / 3) - 1
     assert china.assumed_growth == pytest.approx(growth)
-    assert china.p_reach == pytest.approx(_first_passage(math.log(40 / 31.4), math.log1p(growth), 0.25, 7), abs=0.01)
+    assert china.p_reach == pytest.approx(
+        _first_passage(math.log(40 / 31.4), math.log1p(growth), 0.25, 7), abs=0.01
+    )
     assert china.status == "on track"
 
 
@@ -71,7 +73,9 @@ def test_the_chance_of_reaching_by_a_year_is_the_random_walks(
     years=st.integers(1, 14),
 )
 @settings(max_examples=60, deadline=None)
-def test_a_later_deadline_never_lowers_the_chance(barrier: float, drift: float, sigma: float, years: int) -> None:
+def test_a_later_deadline_never_lowers_the_chance(
+    barrier: float, drift: float, sigma: float, years: int
+) -> None:
     sooner = targets.reach_probability(barrier, drift, sigma, years)
     later = targets.reach_probability(barrier, drift, sigma, years + 1)
     assert 0.0 <= sooner <= later + 1e-12 <= 1.0 + 1e-12
@@ -99,7 +103,9 @@ def test_one_assumed_growth_per_pair_so_chances_rise_with_the_deadline() -> None
     kgz = rows[[r.partner for r in rows].index("KGZ")]
     latest = kgz.latest_actual
     assert latest is not None
-    earlier = [o for o in targets._full_years(targets.shipped(), "KAZ", "KGZ", None) if o.year == latest.year - 2]
+    earlier = [
+        o for o in targets._full_years(targets.shipped(), "KAZ", "KGZ", None) if o.year == latest.year - 2
+    ]
     assert kgz.assumed_growth == pytest.approx((latest.amount / earlier[0].amount) ** 0.5 - 1)
 
 

@@ -41,13 +41,21 @@ def data(
     kind: Annotated[str | None, typer.Option(help="trade, share, target or fx.")] = None,
     flow: Annotated[str | None, typer.Option(help="total, export, import (rate for fx).")] = None,
     status: Annotated[
-        str | None, typer.Option(help="reported, approximate, derived, unverified, ...")
+        str | None, typer.Option(help="reported, approximate, derived, estimated, unverified, ...")
     ] = None,
     period: Annotated[str | None, typer.Option(help="FY, FY-as-stated, jan-nov, h1, ...")] = None,
     reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
     format: Annotated[Format | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="With --reporter, --partner and --year (and --flow, --kind, --period): every figure for that "
+            "key, which one the selection rule picks and why each other one is not.",
+        ),
+    ] = False,
 ) -> None:
     """Print the observations in use (shipped, and your data folder's) with period, status, source and origin.
 
@@ -59,6 +67,43 @@ def data(
     from tradesim.data import COLUMNS
 
     data = dataset(data_dir)
+    if explain:
+        missing = [
+            o for o, v in (("--reporter", reporter), ("--partner", partner), ("--year", year)) if v is None
+        ]
+        if missing:
+            raise InputError(f"--explain: give {', '.join(missing)} (the key whose figures to explain)")
+        assert reporter is not None
+        assert partner is not None
+        assert year is not None
+        explained = data.explain(reporter=reporter, partner=partner, year=year, flow=flow or "total",
+                                 kind=kind or "trade", period=period)  # fmt: skip
+        if not explained:
+            raise InputError(
+                f"--explain: no {kind or 'trade'} figure for {reporter}–{partner} {flow or 'total'} {year}"
+            )
+        frame = data.frame([o for o, _ in explained])
+        frame["verdict"] = [verdict for _, verdict in explained]
+        shown = frame[
+            [
+                "year",
+                "period",
+                "value",
+                "unit",
+                "status",
+                "reported_by",
+                "published",
+                "source",
+                "origin",
+                "verdict",
+            ]
+        ]
+        listed: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
+        title = (
+            f"{reporter}–{partner} {flow or 'total'} {year}: the selection rule's candidates, the pick first"
+        )
+        render.emit(Table(title, frame, listed, frame.to_dict("records")), chosen_format, output)
+        return
     criteria = {
         "partner": partner,
         "reporter": reporter,

@@ -20,7 +20,7 @@ from tradesim.cli.options import (
     scenario_arguments,
     simulation_settings,
 )
-from tradesim.quantities import parse_money
+from tradesim.quantities import parse_target
 
 
 @app.command("report", short_help="One self-contained HTML page: tables, charts, sources.")
@@ -50,14 +50,10 @@ def report_page(
 
     check_destination(output, suffixes=(".html", ".htm"))
     fixed_seed = simulation_settings(runs, seed)
-    target_value, target_currency = (
-        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
-    )
+    given = parse_target(target) if target is not None else None
     chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     data = dataset(data_dir)
-    results = report.evaluate(
-        chosen, target=target_value, target_currency=target_currency, target_text=target, data=data
-    )
+    results = report.evaluate(chosen, target=given, data=data)
     simulations = (
         [
             montecarlo.simulate(

@@ -23,7 +23,7 @@ from tradesim.cli.options import (
     format_option,
     scenario_arguments,
 )
-from tradesim.quantities import parse_money
+from tradesim.quantities import parse_target
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,15 +68,11 @@ def project(
     from tradesim import report
 
     chosen_format = render.settle(format, output, PATHS)
-    target_value, target_currency = (
-        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
-    )
+    given = parse_target(target) if target is not None else None
     chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
     results = report.evaluate(
         chosen,
-        target=target_value,
-        target_currency=target_currency,
-        target_text=target,
+        target=given,
         by=by,
         horizon=horizon,
         full_year=full_year,

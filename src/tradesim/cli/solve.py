@@ -28,7 +28,7 @@ from tradesim.cli.options import (
     format_option,
 )
 from tradesim.errors import InputError
-from tradesim.quantities import parse_money
+from tradesim.quantities import TargetAmount, parse_target
 
 solve_app = typer.Typer(
     cls=Boundary,
@@ -39,33 +39,29 @@ app.add_typer(solve_app, name="solve", short_help="Goal seek: growth, year, shar
 
 
 def _in_currencies(
-    amount: float,
-    currency: str | None,
-    runs: list[tuple[Any, Any]],
-    year: int | None,
-    text: str | None = None,
-) -> tuple[list[float], list[str]]:
+    target: TargetAmount, runs: list[tuple[Any, Any]], year: int | None
+) -> tuple[list[float], list[str], str]:
     """The target in each scenario's currency (converted at the annual rate of ``year``, or the last full
-    year's held, and said so), and the notes that say so."""
+    year's held, and said so), the notes that say so, and the target in words for the title: as given, with
+    what it is in the rows' other currencies. A bare amount over scenarios in several currencies is refused
+    (:meth:`TargetAmount.settled`)."""
+    from tradesim.quantities import format_money
     from tradesim.report import in_currency, plausible_target
 
-    amounts, notes = [], []
+    settled = target.settled({item.currency for item, _ in runs})
+    amounts, notes, elsewhere = [], [], dict[str, str]()
     for item, base in runs:
-        converted, note = in_currency(amount, currency, item, year, data=base.data)
-        if text is not None:
-            plausible_target(text, converted, item, base.data)
+        converted, note = in_currency(settled.amount, settled.currency, item, year, data=base.data)
+        plausible_target(settled.text, converted, item, base.data)
         amounts.append(converted)
         if note is not None and note not in notes:
             notes.append(note)
-    return amounts, notes
-
-
-def _shown(amount: float, currency: str | None, runs: list[tuple[Any, Any]]) -> str:
-    """The target as given: in its own currency, else the scenarios' (when they share one)."""
-    from tradesim.quantities import format_money
-
-    currencies = {item.currency for item, _ in runs}
-    return format_money(amount, currency or (currencies.pop() if len(currencies) == 1 else "USD"))
+        if item.currency != settled.currency:
+            elsewhere.setdefault(item.currency, format_money(converted, item.currency))
+    shown = settled.label()
+    if elsewhere:
+        shown += f" ({'; '.join(f'{v} in the {c} scenarios' for c, v in elsewhere.items())})"
+    return amounts, notes, shown
 
 
 def _solve_runs(
@@ -108,9 +104,9 @@ def solve_growth(
     from tradesim.quantities import format_money, format_percent
 
     chosen_format = render.settle(format, output, TABLES)
-    given, currency = parse_money(target, what="--target", positive=True)
+    given = parse_target(target)
     runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir)
-    amounts, notes = _in_currencies(given, currency, runs, by, target)
+    amounts, notes, shown = _in_currencies(given, runs, by)
     answers = [solve.required_growth(s, amounts[i], by, baseline=b) for i, (s, b) in enumerate(runs)]
     rows = [
         {
@@ -122,9 +118,7 @@ def solve_growth(
         }
         for i, (a, (s, _)) in enumerate(zip(answers, runs, strict=True))
     ]
-    solved = (
-        f"the constant annual growth of bilateral trade that reaches {_shown(given, currency, runs)} in {by}"
-    )
+    solved = f"the constant annual growth of bilateral trade that reaches {shown} in {by}"
     render.solve_report("growth", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
@@ -148,9 +142,9 @@ def solve_year(
     chosen_format = render.settle(format, output, TABLES)
     if not scenarios and growth is None:
         raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
-    given, currency = parse_money(target, what="--target", positive=True)
+    given = parse_target(target)
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
-    amounts, notes = _in_currencies(given, currency, runs, None, target)
+    amounts, notes, shown = _in_currencies(given, runs, None)
     answers = [solve.reached(s, amounts[i], baseline=b) for i, (s, b) in enumerate(runs)]
     rows = []
     for answer, (item, _) in zip(answers, runs, strict=True):
@@ -164,7 +158,7 @@ def solve_year(
                 "check": render.year_check(answer, item.currency),
             }
         )
-    solved = f"the first year bilateral trade reaches {_shown(given, currency, runs)} (crossing: continuous compounding)"
+    solved = f"the first year bilateral trade reaches {shown} (crossing: continuous compounding)"
     render.solve_report("year", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
@@ -188,10 +182,10 @@ def solve_share(
     from tradesim.quantities import format_money, format_percent, parse_share
 
     chosen_format = render.settle(format, output, TABLES)
-    given, currency = parse_money(target, what="--target", positive=True)
+    given = parse_target(target)
     fraction = parse_share(share, what="--share")
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
-    amounts, notes = _in_currencies(given, currency, runs, year, target)
+    amounts, notes, shown = _in_currencies(given, runs, year)
     answers = [
         solve.total_for_share(s, amounts[i], fraction, year=year, baseline=b) for i, (s, b) in enumerate(runs)
     ]
@@ -212,7 +206,7 @@ def solve_share(
                 "check": f"{money(a.amount)} / {money(a.total)} = {format_percent(a.check, 2)}",
             }
         )
-    solved = f"the total trade at which {_shown(given, currency, runs)} is {format_percent(fraction)} of it"
+    solved = f"the total trade at which {shown} is {format_percent(fraction)} of it"
     render.solve_report("share", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 

@@ -33,7 +33,7 @@ from tradesim.cli.options import (
     simulation_settings,
 )
 from tradesim.errors import InputError
-from tradesim.quantities import parse_money, parse_rate
+from tradesim.quantities import parse_rate, parse_target
 
 
 @app.command(short_help="Monte Carlo: P(target reached), percentiles.")
@@ -66,9 +66,7 @@ def simulate(
     fixed_seed = simulation_settings(runs, seed)
     if threads is not None and threads <= 0:
         raise InputError(f"--threads must be > 0, got {threads}")
-    target_value, target_currency = (
-        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
-    )
+    given = parse_target(target) if target is not None else None
     if growth is not None or rest_growth is not None:
         if scenarios:
             raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
@@ -85,9 +83,7 @@ def simulate(
         chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
     plain = report.evaluate(
         chosen,
-        target=target_value,
-        target_currency=target_currency,
-        target_text=target,
+        target=given,
         data=dataset(data_dir),
     )  # validates targets and paths; gives the notes
     results = []
@@ -153,9 +149,7 @@ def sensitivity(
     from tradesim import sensitivity as sens
 
     chosen_format = render.settle(format, output, TABLES)
-    target_value, target_currency = (
-        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
-    )
+    given = parse_target(target) if target is not None else None
     chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
     if grid and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
@@ -164,9 +158,7 @@ def sensitivity(
         )
     results = report.evaluate(
         chosen,
-        target=target_value,
-        target_currency=target_currency,
-        target_text=target,
+        target=given,
         data=dataset(data_dir),
     )
     if grid:
@@ -227,9 +219,7 @@ def plot(
     from tradesim import sensitivity as sens
 
     fixed_seed = simulation_settings(runs, seed)
-    target_value, target_currency = (
-        parse_money(target, what="--target", positive=True) if target is not None else (None, None)
-    )
+    given = parse_target(target) if target is not None else None
     if kind is PlotKind.backtest:
         from tradesim import backtest
 
@@ -259,9 +249,7 @@ def plot(
         raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
     results = report.evaluate(
         chosen,
-        target=target_value,
-        target_currency=target_currency,
-        target_text=target,
+        target=given,
         data=dataset(data_dir),
     )
     if kind is PlotKind.paths:

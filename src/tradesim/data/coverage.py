@@ -18,7 +18,7 @@ from tradesim.output import Result, Rows
 if TYPE_CHECKING:
     import pandas as pd
 
-CARE = ("unverified", "approximate", "derived", "doubtful_unit", "partial")
+CARE = ("unverified", "approximate", "derived", "estimated", "doubtful_unit", "partial")
 COLUMNS = (
     "kind",
     "reporter → partner",
@@ -26,7 +26,7 @@ COLUMNS = (
     "reported by",
     "full years (FY)",
     "part years / other periods",
-    "unverified, approximate, derived, doubtful",
+    "unverified, approximate, derived, estimated, doubtful",
 )
 
 

@@ -161,4 +161,5 @@ def convert(observation: Observation, currency: str, fx: Sequence[Observation] =
         value=observation.value * rate.value,
         unit=f"{currency}_{scale}" if scale else currency,
         fx=f"converted from {observation.currency} at {rate.describe()}",
+        rounding=observation.relative_rounding,
     )

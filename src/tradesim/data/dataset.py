@@ -5,16 +5,20 @@ A :class:`Dataset` is passed in: every core function that reads figures takes on
 line's business; :func:`tradesim.data.folders.load` reads a folder it is given into a Dataset.
 
 Selection rule (:meth:`Dataset.pick`), applied to the observations of one kind, reporter, partner, flow and
-year:
+year; the order is :func:`rank`, written once:
 
 1. only figures from one reporter's statistics (``reported_by``, default: the reporter itself) — figures from
    different reporters are never mixed;
 2. only figures in the requested currency (``USD_bn`` for USD), else the best in another converted at its
-   year's annual average rate (:mod:`.currency`); ``doubtful_unit`` rows are never picked;
+   year's annual average rate (:mod:`.currency`); ``doubtful_unit`` and ``superseded`` rows are never picked;
 3. full year (``FY``) over a figure a source calls full-year (``FY-as-stated``) over part years
    (``jan-nov``, ``h1``, ...);
-4. then ``reported`` over ``approximate`` over ``derived`` over ``unverified``;
-5. then the order of the file.
+4. official figures and their exact sums (``reported``, ``approximate``, ``derived``) over estimates
+   (``estimated`` from a share or a growth rate, ``unverified``);
+5. a later vintage over an earlier one (the ``published`` column, as precisely as it is given; a figure without
+   a date counts as the earliest);
+6. then ``reported`` over ``approximate`` over ``derived`` (over ``estimated`` over ``unverified``);
+7. then the order of the file.
 
 A caller that wants another period asks for it (``period=``): the reference scenarios take the article's
 $14.5B (``FY-as-stated``) as their 2023 baseline because their files say so, not because of a rule here.
@@ -33,6 +37,7 @@ import numpy as np
 from tradesim.data import currency
 from tradesim.data.observation import (
     COLUMNS,
+    ESTIMATES,
     FULL_YEAR,
     OPTIONAL_COLUMNS,
     PERIOD_RANK,
@@ -57,8 +62,32 @@ def _matching(observations: Sequence[Observation], criteria: Mapping[str, object
     return [o for o in observations if all(getattr(o, k) == v for k, v in criteria.items())]
 
 
-def _rank(observation: Observation) -> tuple[int, int]:
-    return PERIOD_RANK.get(observation.period, 2), STATUS_RANK[observation.status]
+def rank(observation: Observation) -> tuple[int, int, tuple[int, ...], int]:
+    """The selection rule's order (module docstring), smallest first: period, estimate or not, vintage (later
+    first), status. Ties keep file order (callers sort stably)."""
+    vintage = (
+        tuple(-int(part) for part in observation.published.split("-")) if observation.published else (1,)
+    )
+    return (
+        PERIOD_RANK.get(observation.period, 2),
+        observation.status in ESTIMATES,
+        vintage,
+        STATUS_RANK[observation.status],
+    )
+
+
+def reasons(winner: Observation, other: Observation) -> str:
+    """Why ``winner`` ranks before ``other`` under :func:`rank`, in words."""
+    a, b = rank(winner), rank(other)
+    if a[0] != b[0]:
+        return f"{period_words(winner.period)} before {period_words(other.period)}"
+    if a[1] != b[1]:
+        return f"an official figure or exact sum before an estimate ({other.status})"
+    if a[2] != b[2]:
+        return f"a later vintage (published {winner.published}) before {other.published or 'an undated one'}"
+    if a[3] != b[3]:
+        return f"{winner.status} before {other.status}"
+    return "file order"
 
 
 @dataclass(frozen=True)
@@ -219,11 +248,11 @@ class Dataset:
             )
             if o.status in STATUS_RANK and money_unit(o.unit) and (o.is_full_year or not full_year_only)
         ]
-        native = min((o for o in candidates if o.currency == currency), key=_rank, default=None)
+        native = min((o for o in candidates if o.currency == currency), key=rank, default=None)
         if native is not None or kind == "fx":
             return native  # min() is stable: file order breaks ties
         # no figure in the currency asked for: the best in another, at its year's annual average rate
-        converted = (self.convert(o, currency) for o in sorted(candidates, key=_rank))
+        converted = (self.convert(o, currency) for o in sorted(candidates, key=rank))
         found = next((o for o in converted if o is not None), None)
         if found is None and not candidates and self._world_applies(kind, partner, reported_by, period):
             assert self.world is not None
@@ -236,6 +265,52 @@ class Dataset:
             if found is not None and found.currency != currency:
                 found = self.convert(found, currency)
         return found
+
+    def explain(
+        self,
+        *,
+        reporter: str,
+        partner: str,
+        year: int,
+        flow: str = "total",
+        kind: str = "trade",
+        currency: str = "USD",
+        period: str | None = None,
+    ) -> list[tuple[Observation, str]]:
+        """Every figure for the key with what the selection rule made of it, the pick first: ``"picked"``,
+        ``"after the pick: <why>"`` or ``"never picked: <why>"`` (another reporter's statistics, a status or
+        unit a lookup does not take). The pick is :meth:`pick`'s, so the two can never disagree."""
+        picked = self.pick(reporter=reporter, partner=partner, year=year, flow=flow, kind=kind,
+                           currency=currency, period=period)  # fmt: skip
+        rows = self.select(kind=kind, reporter=reporter, partner=partner, flow=flow, year=year, period=period)
+        eligible, refused = [], []
+        for o in rows:
+            if o.reported_by != reporter:
+                refused.append(
+                    (o, f"never picked: {o.reported_by}'s statistics, not {reporter}'s (never mixed)")
+                )
+            elif o.status not in STATUS_RANK:
+                refused.append((o, f"never picked: status {o.status}"))
+            elif not money_unit(o.unit):
+                refused.append((o, f"never picked: unit {o.unit}"))
+            else:
+                eligible.append(o)
+        ordered = sorted(eligible, key=lambda o: (o.currency != currency, rank(o)))
+        winner = next((o for o in ordered if o is picked), None)  # pick() returns the row itself when native
+        explained = []
+        for o in ordered:
+            if winner is not None and o is winner:
+                explained.append((o, "picked"))
+            elif winner is not None:
+                why = (
+                    f"not in {currency}" if o.currency != currency != winner.currency else reasons(winner, o)
+                )
+                explained.append((o, f"after the pick: {why}"))
+            else:
+                explained.append((o, "after the pick: none picked"))
+        if picked is not None and winner is None:  # converted, or the World Bank's fallback
+            explained.insert(0, (picked, "picked"))
+        return explained + refused
 
     def _world_applies(self, kind: str, partner: str, reported_by: str | None, period: str | None) -> bool:
         """A reporter's total with the world, its own statistics asked for by default (not one reporter's by
@@ -349,7 +424,7 @@ class Dataset:
                 )
                 if o.status in STATUS_RANK and money_unit(o.unit) and o.period in PERIOD_RANK
             ),
-            key=_rank,
+            key=rank,
         )
         native = [o for o in candidates if o.currency == currency]
         if not native:  # converted at the year's annual average, as pick() does
@@ -410,7 +485,7 @@ class Dataset:
             )
         if observation.status == "unverified":
             warnings.append(f"{what} {money} ({observation.year}) is unverified: {observation.source}")
-        elif observation.status in ("approximate", "derived"):
+        elif observation.status in ("approximate", "derived", "estimated"):
             warnings.append(
                 f"{what} {money} ({observation.year}) is {observation.status}: {observation.source}"
             )

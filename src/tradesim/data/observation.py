@@ -8,6 +8,7 @@ README's tables and the selection rule (:mod:`.dataset`) use these names.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -46,6 +47,7 @@ STATUSES = (
     "reported",
     "approximate",
     "derived",
+    "estimated",  # an estimate from a share or a growth rate (the formula in `source`), not an exact sum
     "unverified",
     "doubtful_unit",
     "computed",
@@ -53,7 +55,14 @@ STATUSES = (
     "stated",
     "superseded",  # a first release later revised: kept for `backtest --vintage first`, never taken otherwise
 )
-STATUS_RANK = {"reported": 0, "approximate": 1, "derived": 2, "unverified": 3}  # the statuses a lookup takes
+STATUS_RANK = {
+    "reported": 0,
+    "approximate": 1,
+    "derived": 2,
+    "estimated": 3,
+    "unverified": 4,
+}  # a lookup takes these
+ESTIMATES = ("estimated", "unverified")  # below every official figure and exact sum, whatever their dates
 FULL_YEAR = "FY"
 PERIOD_RANK = {FULL_YEAR: 0, "FY-as-stated": 1}  # any other period is a part year: rank 2
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -135,6 +144,34 @@ class Observation:
     published: str = ""
     origin: str = SHIPPED
     fx: str = ""  # for a figure converted from another currency: from what, at which rate, from where
+    rounding: float = 0.0  # a converted figure: the relative rounding of the figure it was converted from
+
+    @property
+    def relative_rounding(self) -> float:
+        """Half a unit of the last digit the figure is written with, relative to it: ``20.0`` (bn) → 0.5/20 =
+        2.5%, ``16.1`` → 0.31%, an exact count from a database → about 0. Trailing zeros after the decimal
+        point are not taken as significant (a curator's ``20.0`` for a statement's "20")."""
+        if self.rounding:
+            return self.rounding
+        if not self.value or not math.isfinite(self.value):
+            return 0.0
+        text = f"{abs(self.value)!r}"
+        if "e" in text or "E" in text:
+            return 0.0
+        decimals = len(text.partition(".")[2].rstrip("0"))
+        return 0.5 * 10.0**-decimals / abs(self.value)
+
+    def tolerance(self) -> float:
+        """How far below its amount the figure's true value may lie: its rounding, and at least 5% for a figure
+        its source gives as approximate ("about", "over", "nearly")."""
+        relative = self.relative_rounding
+        if self.status == "approximate":
+            relative = max(relative, 0.05)
+        return abs(self.amount) * relative
+
+    def met_on_rounding(self, target: float) -> bool:
+        """The figure is at or above ``target``, but its rounding (or approximation) leaves room below it."""
+        return self.amount >= target * (1 - 1e-9) and self.amount - self.tolerance() < target
 
     @property
     def currency(self) -> str:
@@ -169,6 +206,7 @@ class Observation:
     def provenance(self) -> dict[str, Any]:
         """The provenance columns, for JSON output (``origin`` names the file a user's figure came from)."""
         record = asdict(self)
+        del record["rounding"]
         record["amount"] = self.amount
         return record
 

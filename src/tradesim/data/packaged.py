@@ -34,7 +34,7 @@ def shipped() -> Dataset:
         try:
             result.append(
                 Observation(
-                    **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},
+                    **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},  # type: ignore[arg-type]  # the text columns
                     published=row.get("published") or "",
                     year=int(row["year"]) if row["year"] else 0,
                     value=float(row["value"]),

@@ -87,7 +87,7 @@ def for_reporter(reporter: str) -> Dataset:
     """The WDI figures of ``reporter``'s trade with the world (empty for a code the file does not hold)."""
     found = tuple(
         Observation(
-            **{key: row[key] for key in COLUMNS if key not in ("year", "value")},
+            **{key: row[key] for key in COLUMNS if key not in ("year", "value")},  # type: ignore[arg-type]  # the text columns
             year=int(row["year"]),
             value=float(row["value"]),
             origin=SHIPPED,
