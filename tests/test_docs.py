@@ -99,7 +99,14 @@ def series_table() -> list[str]:
         )
         care_years: dict[str, list[int]] = {}
         for r in found:
-            if r["status"] in ("unverified", "approximate", "derived", "estimated", "doubtful_unit", "partial"):
+            if r["status"] in (
+                "unverified",
+                "approximate",
+                "derived",
+                "estimated",
+                "doubtful_unit",
+                "partial",
+            ):
                 care_years.setdefault(f"{r['status']} {r['period']}", []).append(
                     int(r["year"]) if r["year"] else 0
                 )

@@ -147,8 +147,10 @@ def read_snapshot(path: Path) -> Snapshot:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise bad(None, f"cannot read the snapshot ({exc.__class__.__name__})") from None
-    lines = text.splitlines()
-    if not lines or lines[0] != HEADER:
+    lines = [
+        line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")
+    ]  # never splitlines: U+2028
+    if not text or lines[0] != HEADER:
         raise bad(1, f"not a tradesim snapshot (the first line must be {HEADER!r})")
     comments = list(itertools.takewhile(lambda line: line.startswith("#"), lines[1:]))
     meta: dict[str, str] = {}

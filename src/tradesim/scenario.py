@@ -179,24 +179,57 @@ def locate(text: str, path: tuple[int | str, ...]) -> int | None:
 
 @functools.lru_cache(maxsize=8)
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Each key path a line of ``text`` sets (a table header or ``key =``) → its first line: read once per
-    file, so locating every problem of a file with many stays linear."""
+    """Each key path ``text`` sets (a table header, ``key =``, a key inside an inline table or an array of
+    them) → the line it starts on, from tree-sitter's TOML grammar: the parser's own positions, so a string
+    holding U+2028, a multi-line string holding ``key =`` or a key quoted with dots in it cannot shift or fool
+    it. Read once per file, so locating every problem of a file with many stays linear; the grammar is
+    imported only here, on the way to an error message."""
+    import tree_sitter
+    import tree_sitter_toml
+
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_toml.language()))
+    root = parser.parse(text.encode("utf-8")).root_node
     found: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
     counts: dict[tuple[str, ...], int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("[["):
-            name = tuple(k.strip().strip("\"'") for k in stripped[2:].split("]]")[0].split("."))
-            counts[name] = counts.get(name, -1) + 1
-            table = full = (*name, str(counts[name]))
-        elif stripped.startswith("["):
-            table = full = tuple(k.strip().strip("\"'") for k in stripped[1:].split("]")[0].split("."))
-        elif match := re.match(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=", stripped):
-            full = (*table, *(k.strip().strip("\"'") for k in match.group(1).split(".")))
-        else:
+
+    def key_of(node: Any) -> tuple[str, ...]:
+        if node.type == "dotted_key":
+            return tuple(part for child in node.named_children for part in key_of(child))
+        raw = (node.text or b"").decode("utf-8")
+        if node.type == "quoted_key" and raw[:1] == '"':
+            try:
+                return (tomllib.loads(f"k = {raw}")["k"],)
+            except tomllib.TOMLDecodeError:
+                return (raw[1:-1],)
+        return (raw[1:-1] if node.type == "quoted_key" else raw,)
+
+    def value(node: Any, prefix: tuple[str, ...]) -> None:
+        if node.type == "inline_table":
+            pairs(node, prefix)
+        elif node.type == "array":
+            for i, item in enumerate(node.named_children):
+                found.setdefault((*prefix, str(i)), item.start_point[0] + 1)
+                value(item, (*prefix, str(i)))
+
+    def pairs(node: Any, prefix: tuple[str, ...]) -> None:
+        for child in node.named_children:
+            if child.type == "pair":
+                key_node, *rest = child.named_children
+                full = (*prefix, *key_of(key_node))
+                found.setdefault(full, child.start_point[0] + 1)
+                for item in rest:
+                    value(item, full)
+
+    pairs(root, ())
+    for table in root.named_children:
+        if table.type not in ("table", "table_array_element") or not table.named_children:
             continue
-        found.setdefault(full, number)
+        name = key_of(table.named_children[0])
+        if table.type == "table_array_element":
+            counts[name] = counts.get(name, -1) + 1
+            name = (*name, str(counts[name]))
+        found.setdefault(name, table.start_point[0] + 1)
+        pairs(table, name)
     return found
 
 
@@ -248,7 +281,7 @@ def guard(text: str, path: Path) -> None:
             ]
         )
     keys = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines: never str.splitlines (U+2028)
         stripped = line.lstrip()
         if stripped.startswith("["):
             key = stripped.split("]", 1)[0]

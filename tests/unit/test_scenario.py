@@ -199,3 +199,40 @@ def test_load_many_reads_each_folder_once_however_many_files_extend(
     loaded = scenario.load_many([], base.parent)
     assert len(loaded) == 21
     assert scans == [base.parent]  # not once per `extends`: that made loading quadratic
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        # a U+2028 inside a string is not a line break in TOML (str.splitlines broke there: every later line +1)
+        (
+            'description = "a\u2028b"\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[events]]\nlabel = "x"\n'
+            'year = 2025\nrelative = "nonsense"\n',
+            8,
+            "events[0].relative",
+        ),
+        # a key's name inside a multi-line string of another table is not that key
+        (
+            'description = """\n[growth]\nrest_of_world = 3\n"""\n[growth]\nbilateral = "5%"\n'
+            'rest_of_world = "bad"\n',
+            7,
+            "growth.rest_of_world",
+        ),
+        ('[growth]\nbilateral = """\nrest_of_world = 1\n"""\nrest_of_world = "3%"\n', 2, "growth.bilateral"),
+        # an inline table's keys, on their own lines
+        (
+            '[growth]\nrest_of_world = "3%"\nbilateral = { model = "constant", rate = "bad" }\n',
+            3,
+            "growth.bilateral.rate",
+        ),
+    ],
+)
+def test_errors_name_the_line_the_toml_parser_puts_the_key_on(
+    write_scenario: Callable[..., Path], text: str, line: int, key: str
+) -> None:
+    path = write_scenario("lines", text)
+    with pytest.raises(ScenarioError) as caught:
+        scenario.load(path)
+    found = [p for p in caught.value.problems if p.key == key]
+    assert found, [str(p) for p in caught.value.problems]
+    assert found[0].line == line
