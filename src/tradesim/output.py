@@ -121,6 +121,58 @@ def choose(format: str | None, output: Path | None, offered: Sequence[str]) -> s
     return format
 
 
+# C0 and C1 controls but tab and newline, DEL, and the bidirectional overrides ("Trojan Source"): shown escaped
+_INVISIBLE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *range(0x09),
+        *range(0x0B, 0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+FORMULA_STARTS = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+)  # a spreadsheet reads a cell starting so as a formula (OWASP)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), never emitted: text from files
+    and data reaches a terminal as data, not as commands to it."""
+    return text.translate(_INVISIBLE)
+
+
+def inert(value: Any) -> Any:
+    """A CSV cell that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``, ``@``, tab
+    or CR), prefixed with ``'`` so it is read as text (the OWASP rule); anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`inert` over every text column of ``frame``, column by column (a million rows in well under a
+    second)."""
+    import pandas as pd
+
+    frame = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            texts = column.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+            starts = column.where(texts, "").astype(str).str.startswith(FORMULA_STARTS)
+            if starts.any():
+                frame[name] = column.where(~starts, "'" + column.where(starts, "").astype(str))
+    return frame
+
+
 def _plain(value: Any) -> Any:
     """NaN → None, numpy scalars → Python: what JSON and a workbook take."""
     if hasattr(value, "item"):
@@ -133,11 +185,19 @@ def _plain(value: Any) -> Any:
 def to_markdown(rows: Rows) -> str:
     """A GitHub-flavoured Markdown table of formatted rows."""
     columns = list(dict.fromkeys(c for row in rows for c in row))
-    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
-    lines += [
-        "| " + " | ".join(str(row.get(c, "")).replace("|", "\\|") for c in columns) + " |" for row in rows
+    lines = [
+        "| " + " | ".join(_cell(c) for c in columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
     ]
+    lines += ["| " + " | ".join(_cell(row.get(c, "")) for c in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> str:
+    """A Markdown table cell: pipes escaped, line breaks folded to spaces, ``<`` and ``&`` as entities, so no
+    text from a file ends the row, starts a heading or adds markup."""
+    text = " ".join(visible(str(value)).replace("&", "&amp;").replace("<", "&lt;").splitlines())
+    return text.replace("|", "\\|")
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -150,7 +210,7 @@ def iamc_csv(rows: Sequence[tuple[str, str, str, str, str, int, float]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(IAMC_COLUMNS)
-    writer.writerows([*row[:6], f"{row[6]:.12g}"] for row in rows)
+    writer.writerows([*map(inert, row[:5]), row[5], f"{row[6]:.12g}"] for row in rows)
     return out.getvalue()
 
 
@@ -159,7 +219,9 @@ def _workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     import pandas as pd
 
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    # text is text: never a formula or a link, whatever it starts with (a description "=HYPERLINK(...)")
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         for name, frame in sheets.items():
             frame.map(_plain).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
@@ -168,11 +230,17 @@ def _workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
 def serialise(result: Result, format: str) -> bytes:
     """``result`` in ``format`` (``json``, ``csv``, ``markdown``, ``xlsx``, ``iamc`` or ``iamc-xlsx``)."""
     if format == "json":
-        text = json.dumps(result.to_json(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+        document = result.to_json()
+        if isinstance(document, list) and len(document) > 1000 and all(isinstance(r, dict) for r in document):
+            # a long list of records, one per line: json's C encoder, where indent= takes the Python one (8x)
+            lines = (json.dumps(r, allow_nan=False, ensure_ascii=False) for r in document)
+            text = "[\n  " + ",\n  ".join(lines) + "\n]\n"
+        else:
+            text = json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
     elif format == "csv":
-        text = _flat(result.frame()).to_csv(
+        text = _inert_frame(_flat(result.frame())).to_csv(
             index=False, float_format="%.15g"
-        )  # 1.45e10 in full, no 0.1+0.2 noise
+        )  # 1.45e10 in full, no 0.1+0.2 noise; no cell a spreadsheet would run
     elif format == "markdown":
         text = to_markdown(result.rows())
     elif format == "iamc":

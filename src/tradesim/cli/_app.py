@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from tradesim.errors import CheckFailed, TradesimError
+from tradesim.output import visible
 
 
 class Boundary(TyperGroup):
@@ -26,6 +27,9 @@ class Boundary(TyperGroup):
         standalone_mode = kwargs.pop("standalone_mode", True)
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
         previous = _on_sigterm()
+        from tradesim import atomic
+
+        atomic.forget_inputs()  # each command's own: in-process runs (tests, a notebook) do not share them
         try:
             code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
         except BrokenPipeError:
@@ -46,7 +50,7 @@ class Boundary(TyperGroup):
             if "--traceback" in argv:
                 raise
             for problem in error.problems:
-                typer.echo(f"tradesim: error: {problem}", err=True)
+                typer.echo(f"tradesim: error: {visible(str(problem))}", err=True)
             code = 1 if isinstance(error, CheckFailed) else 2
         except typer.TyperException as error:  # typer's (vendored click's) usage errors
             context = getattr(error, "ctx", None)
@@ -55,17 +59,18 @@ class Boundary(TyperGroup):
                 path.split(" ", 1)[1] if " " in path else ""
             )  # "tradesim: error: tradesim ..." said it twice
             where = f"{command}: " if command else ""
-            typer.echo(f"tradesim: error: {where}{error.format_message()} (see {path} --help)", err=True)
+            typer.echo(
+                visible(f"tradesim: error: {where}{error.format_message()} (see {path} --help)"), err=True
+            )
             code = error.exit_code
         except (typer.Abort, KeyboardInterrupt):
             code = 130
         except OSError as error:  # an output that cannot be written (stdout on a full disk, ...)
             if "--traceback" in argv:
                 raise
-            where = f"{error.filename}: " if error.filename else ""
-            typer.echo(
-                f"tradesim: error: cannot write the output: {where}{error.strerror or error}", err=True
-            )
+            # a path the run could not use (a name too long, a folder it may not list), else the output stream
+            what = f"{error.filename}: " if error.filename else "cannot write the output: "
+            typer.echo(visible(f"tradesim: error: {what}{error.strerror or error}"), err=True)
             code = 2
         finally:
             _restore_sigterm(previous)

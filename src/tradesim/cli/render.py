@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,19 +22,41 @@ if TYPE_CHECKING:
 
 
 def make_console(output: Path | None = None, *, stderr: bool = False) -> Console:
+    """The console every command prints through: text from files and data shown with its control characters
+    escaped (:func:`tradesim.output.visible`), whatever prints it."""
     from rich.console import Console
+    from rich.segment import Segment
 
+    from tradesim.output import visible
+
+    class Safe(Console):
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                s if s.control else Segment(visible(s.text), s.style, s.control) for s in buffer
+            )
+
+        def export_text(self, *, clear: bool = True, styles: bool = False) -> str:
+            return "\n".join(
+                visible(line) for line in super().export_text(clear=clear, styles=styles).split("\n")
+            )
+
+    # Rich takes COLUMNS and LINES when str.isdigit says so, then int() fails on "²": only ASCII digits pass
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES") or (v.isascii() and v.isdigit())
+    }
     if output is not None:
-        return Console(record=True, width=160, file=io.StringIO(), color_system=None)
+        return Safe(record=True, width=160, file=io.StringIO(), color_system=None, _environ=environ)
 
     stream = sys.stderr if stderr else sys.stdout
     if stream.isatty():
-        return Console(stderr=stderr, highlight=False, soft_wrap=False)
+        return Safe(stderr=stderr, highlight=False, soft_wrap=False, _environ=environ)
     # Not a terminal (a pipe, a file, a CI log): 160 columns unless $COLUMNS says otherwise (not Rich's 80),
     # and no trailing spaces (Rich pads every line to the table's width).
     columns = os.environ.get("COLUMNS", "")
-    width = int(columns) if columns.isdigit() and int(columns) > 0 else PIPE_WIDTH
-    return Console(file=_LinesStripped(stream), highlight=False, soft_wrap=False, width=width)
+    width = (
+        int(columns) if columns.isascii() and columns.isdigit() and 0 < int(columns) < 10_000 else PIPE_WIDTH
+    )
+    return Safe(file=_LinesStripped(stream), highlight=False, soft_wrap=False, width=width, _environ=environ)
 
 
 PIPE_WIDTH = 160
@@ -68,6 +90,10 @@ class _LinesStripped(io.StringIO):
 def write(text: str, output: Path | None) -> None:
     """Text to stdout, or to ``output`` atomically."""
     if output is None:
+        if sys.stdout.isatty():  # a terminal takes a file's text as data, never as control sequences
+            from tradesim.output import visible
+
+            text = "\n".join(visible(line) for line in text.split("\n"))
         typer.echo(text, nl=not text.endswith("\n"))
         return
     from tradesim.atomic import check_destination, write_text_atomic
@@ -133,19 +159,33 @@ def rich_table(
     from rich.table import Table
     from rich.text import Text
 
+    from tradesim.output import visible
+
     table = Table(header_style="bold", box=box.SIMPLE_HEAD)
     for column in columns or (list(rows[0]) if rows else []):
-        text = column in ("growth", "rest", "description", "file", "source", "what", "message", "input")
+        text = column in (
+            "growth",
+            "rest",
+            "description",
+            "file",
+            "source",
+            "what",
+            "message",
+            "input",
+            "interval basis",
+            "history (FY / partial)",
+            "status",
+        )
         table.add_column(
-            Text(str(column)),
+            Text(visible(str(column))),
             justify="left" if text or column == "scenario" else "right",
             no_wrap=not text,
             overflow="fold",  # wrapped text is never cut short with "…"
             min_width=12 if column in ("growth", "description", "source") else None,
         )
     for row in rows:
-        table.add_row(*(Text(str(v)) for v in row.values()))
-    return Group(Text(title, style="italic"), table) if title else table
+        table.add_row(*(Text(visible(str(v))) for v in row.values()))
+    return Group(Text(visible(title), style="italic"), table) if title else table
 
 
 def print_notes(notes: list[str]) -> None:
@@ -153,9 +193,14 @@ def print_notes(notes: list[str]) -> None:
         from rich.markup import escape
 
         console = make_console(stderr=True)
+        from tradesim.output import visible
+
         for note in notes:  # a note's own brackets ([fx], [[targets]]) are text, not markup
             console.print(
-                f"[yellow]note:[/yellow] {escape(note)}", highlight=False, markup=True, soft_wrap=True
+                f"[yellow]note:[/yellow] {escape(visible(note))}",
+                highlight=False,
+                markup=True,
+                soft_wrap=True,
             )
 
 
