@@ -7,6 +7,11 @@ write of the same target, once the process that made it is gone. A character dev
 ``/dev/stdout``), a FIFO or a socket is written straight through: renaming over it would replace the device
 with a file. Whatever cannot be written (a folder, a missing or read-only folder, a full disk) is an
 :class:`~tradesim.errors.InputError` naming the path, never a traceback.
+
+A symbolic link is written through: the file it points to is replaced atomically and the link stays a link
+(renaming over the link would leave its target stale). An output that is one of the run's own inputs — a file
+of the data folder, a scenario file, the file being imported, by any name or link — is refused: writing it would
+destroy what the run read (:func:`reading` records them as they are read).
 """
 
 from __future__ import annotations
@@ -25,6 +30,27 @@ from tradesim.errors import InputError
 STALE_SECONDS = (
     60  # an output is written in milliseconds: a temporary this old, without a process id, was left
 )
+_INPUTS: dict[str, str] = {}  # the real path of each file this process has read as input → what it is
+
+
+def reading(path: str | os.PathLike[str], what: str) -> None:
+    """Record that this run reads ``path`` (``what`` it is, for the message if an output would overwrite it)."""
+    _INPUTS.setdefault(os.path.realpath(path), what)
+
+
+def forget_inputs() -> None:
+    """Start a new run's record of its inputs."""
+    _INPUTS.clear()
+
+
+def check_not_input(path: Path, option: str = "--output") -> None:
+    """Bad input when ``path`` (by any name or link) is a file this run has read as input."""
+    what = _INPUTS.get(os.path.realpath(path))
+    if what is not None:
+        raise InputError(
+            f"{option}: {path} is {what} this run reads; writing the output there would overwrite it: name "
+            "another file"
+        )
 
 
 def check_destination(path: Path, option: str = "--output", suffixes: tuple[str, ...] = ()) -> None:
@@ -36,6 +62,7 @@ def check_destination(path: Path, option: str = "--output", suffixes: tuple[str,
         raise InputError(f"{option}: {path} is a folder; name a file in it")
     if _streams(path):
         return
+    check_not_input(path, option)
     if suffixes and path.suffix.lower() not in suffixes:
         raise InputError(f"{option} must end in {' or '.join(suffixes)}, got {path.name!r}")
     if not path.parent.is_dir():
@@ -58,6 +85,11 @@ def write_bytes_atomic(path: str | os.PathLike[str], content: bytes) -> None:
             return
         if target.is_dir():
             raise InputError(f"{target} is a folder; name a file in it")
+        check_not_input(target)
+        if target.is_symlink():  # through the link, at the file it points to: the link stays
+            target = Path(os.path.realpath(target))
+            if target.is_dir():
+                raise InputError(f"{path} links to a folder ({target}); name a file")
         sweep_temporaries(target)
         _replace(target, content)
     except OSError as exc:

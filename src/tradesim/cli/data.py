@@ -127,13 +127,20 @@ def data(
                 option = "--" + column.replace("_", "-")
                 raise InputError(f"{option}: no observation has {value!r} (known: {', '.join(known)})")
             before[column] = value
-    frame = data.frame(rows)
     # the table leaves out url, note and published (`--format json`, csv or xlsx have them); origin says
-    # which file a row came from
-    shown = frame[[*(c for c in COLUMNS if c not in ("url", "note")), "origin"]]
-    records: list[dict[str, Any]] = shown.astype(str).to_dict("records")  # type: ignore[assignment]
-    native = frame.to_dict("records")  # native ints and floats: 1.3257 stays 1.3257, "/" stays "/"
-    render.emit(Table(count(len(shown), "observation"), frame, records, native), chosen_format, output)
+    # which file a row came from. Each form built only for the format that shows it.
+    columns: list[str] = [*(c for c in COLUMNS if c not in ("url", "note")), "origin"]
+    native = data.records(rows) if chosen_format == "json" else []  # 1.3257 stays 1.3257, "/" stays "/"
+    records: list[dict[str, Any]] = (
+        [{c: str(r[c]) for c in columns} for r in data.records(rows)]
+        if chosen_format in ("table", "markdown")
+        else []
+    )
+    render.emit(
+        Table(count(len(rows), "observation"), lambda: data.frame(rows), records, native),
+        chosen_format,
+        output,
+    )
 
 
 @data_app.command("import", short_help="Official statistics into a data folder's CSV.")

@@ -27,7 +27,7 @@ $14.5B (``FY-as-stated``) as their 2023 baseline because their files say so, not
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,9 +160,17 @@ class Dataset:
         import pandas as pd
 
         rows = self.observations if rows is None else rows
-        frame = pd.DataFrame([asdict(o) for o in rows], columns=[*COLUMNS, *OPTIONAL_COLUMNS, "origin"])
+        columns = [*COLUMNS, *OPTIONAL_COLUMNS, "origin"]
+        # attribute by attribute: dataclasses.asdict deep-copies every field (20 s for 200,000 rows)
+        frame = pd.DataFrame([[getattr(o, c) for c in columns] for o in rows], columns=columns)
         frame["amount"] = [o.amount for o in rows]
         return frame
+
+    @staticmethod
+    def records(rows: Sequence[Observation]) -> list[dict[str, object]]:
+        """``rows`` as :meth:`frame`'s records (its columns, native ints and floats), without pandas."""
+        columns = [*COLUMNS, *OPTIONAL_COLUMNS, "origin"]
+        return [{**{c: getattr(o, c) for c in columns}, "amount": o.amount} for o in rows]
 
     def select(
         self,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tradesim import atomic
 from tradesim.data.dataset import Dataset
 from tradesim.data.observation import (
     COLUMNS,
@@ -57,7 +58,15 @@ def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
         return base
     directory = Path(folder)
     prefix = f"{named}: " if named else ""
-    if not directory.is_dir():
+    try:
+        is_folder = stat.S_ISDIR(directory.stat().st_mode)
+    except FileNotFoundError:
+        is_folder = False
+    except OSError as exc:  # a name too long, a loop of links, no permission on the way
+        raise DataError(
+            [Problem(f"{prefix}cannot use it as the data folder ({exc.strerror or exc})", directory)]
+        ) from None
+    if not is_folder:
         raise DataError([Problem(f"{prefix}data folder not found", directory)])
     try:
         with os.scandir(directory):
@@ -84,6 +93,7 @@ def load(folder: str | os.PathLike[str] | None, *, named: str = "") -> Dataset:
     file_digests = []
     digest = hashlib.sha256(base.digest.encode())
     for path in paths:
+        atomic.reading(path, "a file of the data folder")
         table, wrong, content_digest = _read_file(path)
         problems.extend(wrong)
         if table is not None:  # a file with a problem adds no row: nothing half-read is ever used

@@ -62,6 +62,9 @@ class Options:
 
 def read(path: Path, options: Options | None = None) -> Imported:
     """The observations of ``path`` and the account of its lines (:class:`~.imported.Imported`)."""
+    from tradesim import atomic
+
+    atomic.reading(path, "the file being imported")
     options = options or Options()
     dialect, head = text.sniff(path, options.encoding)
     while True:
