@@ -281,7 +281,7 @@ def nowcast(
         if math.isfinite(width):
             spread, basis = width, f"conformal (n={len(errors)})"
         else:
-            basis = f"model; record too thin ({record[0]} evaluations, held {record[1]})"
+            basis = f"model; record too thin ({record[1]} of {record[0]} held)"
             warnings.append(
                 f"the {INTERVAL:.0%} interval is the model's, not checked: {reporter}–{partner}'s record of "
                 f"{record[0]} nowcasts of other years (held {record[1]}) is too thin to calibrate it (a "

@@ -225,6 +225,12 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
         except ValueError:
             raise InputError(f"{_subject(what)}must be a rate like 0.07 or 7%, got {text!r}") from None
     _finite(value, text, what)
+    if value <= -1:
+        raise InputError(
+            f"{_subject(what)}must be greater than -100% (a flow cannot fall below zero), got {text!r}"
+        )
+    if value > MAX_RATE:
+        raise InputError(f"{_subject(what)}must be at most +1000% a year, got {text!r}")
     if (
         value > 1
         and not isinstance(text, ParsedRate)
@@ -234,12 +240,6 @@ def parse_rate(text: str | float | int, *, what: str = "rate") -> float:
         raise InputError(
             f"{what + ' ' if what else ''}{shown}: did you mean {shown}%? write {value * 100:g}% to mean it"
         )
-    if value <= -1:
-        raise InputError(
-            f"{_subject(what)}must be greater than -100% (a flow cannot fall below zero), got {text!r}"
-        )
-    if value > MAX_RATE:
-        raise InputError(f"{_subject(what)}must be at most +1000% a year, got {text!r}")
     return value
 
 

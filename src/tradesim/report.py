@@ -214,7 +214,7 @@ def _last(series: dict[int, Observation]) -> Observation | None:
 def _implausible(shown: str, amount: float, scenario: Scenario, against: str, latest: Observation) -> str:
     """The sentence that says why a bare number is taken for a missing scale, and how to mean it."""
     return (
-        f"{shown} has no scale: {format_money(amount, scenario.currency)} is below a millionth of "
+        f"{shown} has no scale: {amount:.15g} {scenario.currency} is below a millionth of "
         f"{scenario.reporter}–{against} trade ({latest.label()}); did you mean {shown}B? (write "
         f"{shown} {scenario.currency} to mean {amount:.15g} units)"
     )
@@ -236,9 +236,10 @@ def plausible_target(text: str, amount: float, scenario: Scenario, data: Dataset
 def plausible_scenario(scenario: Scenario, data: Dataset | None = None) -> None:
     """The same rule for a scenario file's own amounts: a ``[[targets]]`` value or a ``[baseline]`` amount
     written as a bare number below a millionth of the pair's latest full-year actual (the reporter's total
-    trade for ``total`` and ``rest_of_world``) is bad input naming the file, the line and the key."""
+    trade for ``total`` and ``rest_of_world``) is bad input naming the file, the line and the key; so is an
+    ``[[events]]`` amount whose size is that small (``amount = 1.5``: a missing B, not $1.50)."""
     from tradesim.data.dataset import WORLD
-    from tradesim.scenario import _dotted, locate
+    from tradesim.scenario import _dotted, locate_in
 
     data = data or shipped()
     checks: list[tuple[tuple[int | str, ...], float, str]] = []  # (key path, amount, partner compared with)
@@ -248,21 +249,19 @@ def plausible_scenario(scenario: Scenario, data: Dataset | None = None) -> None:
     for name in sorted(scenario.baseline.plain):
         against = WORLD if name in ("total", "rest_of_world") else scenario.partner
         checks.append((("baseline", name), getattr(scenario.baseline, name), against))
+    for i, event in enumerate(scenario.events):  # a change, up or down: its size is what is judged
+        if event.plain and event.amount:
+            against = WORLD if event.flow in ("total", "rest_of_world") else scenario.partner
+            checks.append((("events", i, "amount"), event.amount, against))
     problems = []
-    text: str | None = None  # the file, read once when there is something to locate in it
     for key, amount, against in checks:
         latest = _latest(data, scenario.reporter, against, scenario.currency)
-        if latest is None or amount >= latest.amount * 1e-6:
+        if latest is None or abs(amount) >= latest.amount * 1e-6:
             continue
-        if text is None:
-            text = (
-                scenario.path.read_text(encoding="utf-8") if scenario.path and scenario.path.is_file() else ""
-            )
         problems.append(
             Problem(
                 _implausible(f"{amount:.15g}", amount, scenario, against, latest),
-                scenario.path,
-                locate(text, key) if text else None,
+                *locate_in(scenario, key),  # the file of the chain that wrote it, and its line
                 _dotted(key),
             )
         )

@@ -13,13 +13,13 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tradesim import locations
+from tradesim import atomic, locations
 from tradesim.errors import Problem, ScenarioError
 from tradesim.quantities import ParsedRate
 from tradesim.schema import (
@@ -233,7 +233,34 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
     return found
 
 
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a scenario file (missing, a folder, a pipe, a device), or ``None``: only
+    regular files are opened, so a FIFO named ``*.toml`` never blocks a command."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "a folder" if stat.S_ISDIR(mode)
+        else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+        else "a character device" if stat.S_ISCHR(mode)
+        else "a block device" if stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )  # fmt: skip
+    return f"{kind}, not a scenario file: name a regular .toml file"
+
+
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    atomic.reading(path, "a scenario file")
+    if (what := not_regular(path)) is not None:
+        raise ScenarioError([Problem(what, path)])
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -356,10 +383,18 @@ def _known(folder: Path, catalogue: Catalogue) -> dict[str, Path]:
 
 
 def _load_raw(
-    path: Path, directory: Path | None, chain: tuple[Path, ...], catalogue: Catalogue, notes: list[str]
+    path: Path,
+    directory: Path | None,
+    chain: tuple[Path, ...],
+    catalogue: Catalogue,
+    notes: list[str],
+    sources: list[tuple[Path, str]] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """Read a file and resolve ``extends`` (a scenario name or a path relative to the file)."""
+    """Read a file and resolve ``extends`` (a scenario name or a path relative to the file); ``sources``
+    collects each file of the chain with its text, the child first (:func:`where` finds a key in them)."""
     text, raw = _read_toml(path)
+    if sources is not None:
+        sources.append((path, text))
     parent_ref = raw.pop("extends", None)
     if parent_ref is None:
         return text, raw
@@ -388,7 +423,7 @@ def _load_raw(
         raise ScenarioError(
             [Problem(f"inheritance cycle: {names}", path, locate(text, ("extends",)), "extends")]
         )
-    _, parent_raw = _load_raw(parent, directory, (*chain, path), catalogue, notes)
+    _, parent_raw = _load_raw(parent, directory, (*chain, path), catalogue, notes, sources)
     parent_raw.pop("name", None)  # a child is never named after its parent
     parent_raw.pop("expect", None)  # expectations pin the parent's own numbers: never inherited
     return text, _merge(parent_raw, raw)
@@ -431,7 +466,8 @@ def load(
     """
     path = Path(path)
     notes: list[str] = []
-    text, raw = _load_raw(path, directory, (), {} if catalogue is None else catalogue, notes)
+    sources: list[tuple[Path, str]] = []
+    _, raw = _load_raw(path, directory, (), {} if catalogue is None else catalogue, notes, sources)
     named = "name" in raw
     raw.setdefault("name", path.stem)
     problems: list[Problem] = []
@@ -443,20 +479,47 @@ def load(
             key_path, message = _problem_from_pydantic(error, raw)
             if key_path == ("name",) and not named:
                 message += " (the file name is used when the file sets no name = ...)"
-            problems.append(Problem(message, path, locate(text, key_path), _dotted(key_path) or None))
+            problems.append(Problem(message, *where(sources, key_path), _dotted(key_path) or None))
             bad_paths.append(key_path[:-1] if error["type"] == "missing" else key_path)
         scenario = _without(raw, bad_paths)  # so that the cross-field rules can still be checked
     found = semantic_problems(scenario) if scenario is not None else []
     for problem in found:
         if not _overlaps(_split_key(problem.key), problems):
             key_path = _split_key(problem.key)
-            problems.append(Problem(problem.message, path, locate(text, key_path), problem.key))
+            problems.append(Problem(problem.message, *where(sources, key_path), problem.key))
     if problems:
-        raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
+        raise ScenarioError(sorted(problems, key=lambda p: (p.file != path, str(p.file), p.line or 0)))
     assert scenario is not None
     loaded = _with_path(scenario, path)
     loaded._notes = tuple(notes)
+    loaded._chain = tuple(p for p, _ in sources)
     return loaded
+
+
+def where(
+    sources: Sequence[tuple[Path, str]], key_path: tuple[int | str, ...]
+) -> tuple[Path | None, int | None]:
+    """The file of an ``extends`` chain (child first) that sets ``key_path``, and its line: the one that sets
+    the deepest part of it, the child where two do (it overrides). A parent's mistake is blamed on the
+    parent's line, not on the child that inherits it."""
+    best: tuple[int, Path | None, int | None] = (0, sources[0][0] if sources else None, None)
+    target = tuple(str(p) for p in key_path)
+    for path, text in sources:
+        lines = _key_lines(text)
+        depth = next((d for d in range(len(target), 0, -1) if target[:d] in lines), 0)
+        if depth > best[0]:
+            best = (depth, path, lines[target[:depth]])
+    return best[1], best[2]
+
+
+def locate_in(scenario: Scenario, key_path: tuple[int | str, ...]) -> tuple[Path | None, int | None]:
+    """:func:`where` for a loaded scenario: its file and its parents', read again."""
+    chain = scenario._chain or ((scenario.path,) if scenario.path else ())
+    sources = []
+    for file in chain:
+        if file is not None and not_regular(file) is None:
+            sources.append((file, file.read_text(encoding="utf-8")))
+    return where(sources, key_path) if sources else (scenario.path, None)
 
 
 def _without(raw: dict[str, Any], bad_paths: list[tuple[int | str, ...]]) -> Scenario | None:
@@ -530,7 +593,13 @@ def scenario_directory(explicit: str | os.PathLike[str] | None = None) -> Path:
     if found is None:
         return shipped_directory()
     chosen, what = found
-    if not chosen.is_dir():
+    try:
+        is_folder = chosen.is_dir()
+    except OSError as exc:  # a name too long, a loop of links
+        raise ScenarioError(
+            [Problem(f"{what}: cannot use it as the scenario folder ({exc.strerror or exc})", chosen)]
+        ) from None
+    if not is_folder:
         raise ScenarioError([Problem(f"{what}: scenario directory not found", chosen)])
     return chosen
 
@@ -541,6 +610,8 @@ def discover(directory: Path) -> dict[str, Path]:
     problems: list[Problem] = []
     for path in sorted(directory.glob("*.toml")):
         try:
+            if not_regular(path):
+                raise OSError  # a pipe would block the read: reported when the file is loaded
             text = path.read_text(encoding="utf-8")
             guard(text, path)
             declared = tomllib.loads(text).get("name")
@@ -566,9 +637,9 @@ def discover(directory: Path) -> dict[str, Path]:
 def resolve(reference: str, directory: Path, catalogue: Catalogue | None = None) -> Path:
     """A scenario name (looked up in ``directory``) or a path to a file."""
     candidate = Path(reference)
-    if candidate.suffix == ".toml" or os.sep in reference or candidate.is_file():
-        if not candidate.is_file():
-            raise ScenarioError([Problem("file not found", candidate)])
+    if candidate.suffix == ".toml" or os.sep in reference or candidate.exists():
+        if (what := not_regular(candidate)) is not None:
+            raise ScenarioError([Problem(what, candidate)])
         return candidate
     known = _known(directory, {} if catalogue is None else catalogue)
     if reference in known:

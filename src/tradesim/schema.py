@@ -330,6 +330,21 @@ class Event(_Frozen):
     probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
     """The chance the event happens in a simulation (0 to 1; default 1)."""
 
+    _plain: bool = PrivateAttr(default=False)  # the amount was written as a bare number
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_plain(cls, data: Any, handler: Any) -> Any:
+        made = handler(data)
+        if isinstance(data, dict) and data.get("amount") is not None:
+            made._plain = has_no_scale(data["amount"])
+        return made
+
+    @property
+    def plain(self) -> bool:
+        """Whether ``amount`` was written with no scale (``amount = 1.5``)."""
+        return self._plain
+
 
 class Target(_Frozen):
     """A target: ``value`` may carry its own currency (``€20B``, ``20B EUR``), converted when it is read."""
@@ -495,6 +510,7 @@ class Scenario(_Frozen):
 
     _path: Path | None = PrivateAttr(default=None)
     _notes: tuple[str, ...] = PrivateAttr(default=())  # what loading the file wants the reader to know
+    _chain: tuple[Path, ...] = PrivateAttr(default=())  # the file and the files it extends, child first
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -515,7 +531,12 @@ class Scenario(_Frozen):
     def with_horizon(self, horizon: int) -> Scenario:
         """A copy projecting to ``horizon`` (checked like a file's horizon). Its claims and expectations may
         then name years past the horizon: they are read by ``audit`` and ``check`` on the file's own horizon."""
-        return _with_path(self.model_copy(update={"horizon": horizon}), self.path, check=True)
+        problems = semantic_problems(self.model_copy(update={"horizon": horizon}), assertions=False)
+        if problems:  # the option's value is wrong, not the file
+            raise ScenarioError(
+                [Problem(f"--horizon {horizon}: {p.message} (scenario {self.name!r})") for p in problems]
+            )
+        return _with_path(self.model_copy(update={"horizon": horizon}), self.path)
 
 
 def _with_path(scenario: Scenario, path: Path | None, *, check: bool = False) -> Scenario:

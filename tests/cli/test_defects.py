@@ -100,7 +100,7 @@ def test_amounts_and_rates_outside_the_finite_domain_are_bad_input(
 def test_a_path_that_overflows_names_scenario_year_and_key(
     run: Any, write_scenario: Callable[..., Path]
 ) -> None:
-    path = write_scenario("boom", "horizon = 2200\n[growth]\nbilateral = 9.9\nrest_of_world = 0.03\n")
+    path = write_scenario("boom", 'horizon = 2200\n[growth]\nbilateral = "990%"\nrest_of_world = 0.03\n')
     for command in (["project"], ["solve", "year"], ["simulate", "--runs", "100", "--seed", "1"]):
         stderr = _error(run(*command, str(path), "--target", "20B", "--format", "json"))
         assert stderr == (

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.strategies import constant_scenarios, rates, targets
 from tradesim import model, report
 from tradesim.errors import ScenarioError
-from tradesim.quantities import MAX_RATE
+from tradesim.quantities import MAX_RATE, ParsedRate
 from tradesim.scenario import Scenario
 
 
@@ -143,7 +143,7 @@ def test_negative_bilateral_is_an_error_naming_scenario_and_year() -> None:
 
 def test_rest_of_world_at_or_below_zero_is_an_error() -> None:
     with pytest.raises(ScenarioError, match="rest_of_world trade falls to zero or below in 2026"):
-        model.project(scenario(growth={"bilateral": 2.0, "total": 0.0}))  # 14.5·3³ = 391.5 > 139.551207
+        model.project(scenario(growth={"bilateral": "200%", "total": 0.0}))  # 14.5·3³ = 391.5 > 139.551207
 
 
 def test_actuals_appear_beside_the_projection() -> None:
@@ -176,7 +176,7 @@ def test_higher_growth_never_reaches_the_target_later(low: float, extra: float, 
 def test_required_growth_plugged_back_in_hits_the_target(target: float, by: int) -> None:
     rate = model.required_growth(14.5e9, target, by - 2023)
     assume(rate <= MAX_RATE)  # beyond +1000%/yr a rate is outside the finite domain (tested elsewhere)
-    projection = model.project(constant(rate, horizon=max(by, 2024)))
+    projection = model.project(constant(ParsedRate(rate), horizon=max(by, 2024)))  # a computed fraction
     assert projection.value("bilateral", by) == pytest.approx(target, rel=1e-9)
     assert projection.reached_year(target) == (2023 if target <= 14.5e9 else by)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -205,10 +205,13 @@ class Observation:
 
     def provenance(self) -> dict[str, Any]:
         """The provenance columns, for JSON output (``origin`` names the file a user's figure came from)."""
-        record = asdict(self)
-        del record["rounding"]
+        record = {f: getattr(self, f) for f in _PROVENANCE}
         record["amount"] = self.amount
         return record
+
+
+_PROVENANCE = ("kind", "reporter", "partner", "flow", "year", "period", "value", "unit", "status", "reported_by",
+               "source", "url", "note", "published", "origin", "fx")  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------ the row's codes

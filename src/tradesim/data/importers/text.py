@@ -183,8 +183,29 @@ def records(dialect: Dialect) -> Iterator[Record]:
     :func:`tradesim.data.importers.read` then tries the next encoding (:meth:`Dialect.fallback`)."""
     with dialect.open() as raw:
         text = io.TextIOWrapper(raw, encoding=dialect.encoding, newline="")
-        reader = csv.reader(text, delimiter=dialect.delimiter)
+        reader = csv.reader(_bounded_lines(text, dialect.path), delimiter=dialect.delimiter)
         yield from _numbered(reader, dialect.path)
+
+
+MAX_LINE = 16 << 20  # characters in one physical line: a Comtrade line is a few hundred
+
+
+def _bounded_lines(text: io.TextIOWrapper, path: Path) -> Iterator[str]:
+    """The lines of ``text``, each read at most :data:`MAX_LINE` characters at a time: one line of gigabytes
+    (a gzip of a few MB can hold one) is refused naming its line, never read whole into memory."""
+    number = 0
+    while line := text.readline(MAX_LINE):
+        number += 1
+        if len(line) >= MAX_LINE and not line.endswith(("\n", "\r")):
+            raise DataError(
+                [
+                    Problem(
+                        f"line {number} is longer than {MAX_LINE >> 20} MB: not a table of trade figures",
+                        path,
+                    )
+                ]
+            )
+        yield line
 
 
 def parse_lines(text: str, dialect: Dialect, first_line: int) -> Iterator[Record]:

@@ -53,6 +53,7 @@ def to_csv(path: Path) -> tuple[bytes, str]:
                     )
                 ]
             )
+        _bounded(path, names)
     from python_calamine import CalamineWorkbook
 
     try:
@@ -76,6 +77,57 @@ def to_csv(path: Path) -> tuple[bytes, str]:
         raise DataError([Problem(f"a workbook with no data in any of its {len(sheets)} sheets", path)])
     where = f"sheet {name!r}" + (f" (the first with data, of {len(sheets)})" if len(sheets) > 1 else "")
     return text, where
+
+
+MAX_CELLS = 50_000_000  # a sheet's span, rows × columns: a trade table of a million rows has 20 columns
+MAX_SHEET_BYTES = 2_000_000_000  # a worksheet's XML, uncompressed: a zip bomb stops here
+
+
+def _bounded(path: Path, names: Sequence[str]) -> None:
+    """Refuse an .xlsx whose sheets span more cells than :data:`MAX_CELLS` (its ``<dimension>`` or its cells'
+    own references, read from the XML before calamine, which allocates the whole span and aborts the process
+    on ``A1:XFD1048576``: 17 billion cells)."""
+    import re
+    import zipfile
+
+    reference = re.compile(
+        rb'<(?:\w+:)?(?:c|dimension)\b[^>]*?\b(?:r|ref)="(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d{1,7})"'
+    )
+    sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    with zipfile.ZipFile(path) as archive:
+        for name in sheets:
+            rows = columns = 0
+            seen = 0
+            tail = b""
+            with archive.open(name) as stream:
+                while chunk := stream.read(1 << 20):
+                    seen += len(chunk)
+                    if seen > MAX_SHEET_BYTES:
+                        raise DataError(
+                            [
+                                Problem(
+                                    f"{name} holds over {MAX_SHEET_BYTES / 1e9:g} GB of XML: not a trade table",
+                                    path,
+                                )
+                            ]
+                        )
+                    block = tail + chunk
+                    for letters, digits in reference.findall(block):
+                        column = 0
+                        for letter in letters:
+                            column = column * 26 + letter - 64
+                        rows, columns = max(rows, int(digits)), max(columns, column)
+                    tail = block[-256:]
+            if rows * columns > MAX_CELLS:
+                raise DataError(
+                    [
+                        Problem(
+                            f"{name} spans {rows:,} rows × {columns:,} columns ({rows * columns:,} cells); a trade "
+                            f"table has far fewer (at most {MAX_CELLS:,}): cut the sheet to its data and save it again",
+                            path,
+                        )
+                    ]
+                )
 
 
 def _text(rows: Iterable[Sequence[object]]) -> tuple[bytes, int]:
