@@ -73,6 +73,15 @@ hostile_strings = st.one_of(
             "0x10",
             "../../escaped",
             "/abs/path",
+            # text that would be code elsewhere: a spreadsheet formula, terminal control, Markdown, bidi
+            '=HYPERLINK("http://x.example","y")',
+            "+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "\x1b[2J\x1b[1;1Hall clear",
+            "a\n\n# injected heading | x <b>",
+            "line\u2028separated",
+            "\u202eevil",
+            "\x07bell\x08",
         ]
     ),
     st.text(max_size=20),

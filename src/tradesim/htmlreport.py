@@ -171,6 +171,20 @@ def answer(results: Sequence[Any]) -> tuple[str, str]:
                 f"{cited(s.reached)}: the {target} target was met in {s.reached.year}, on a figure "
                 f"given to within {format_money(s.latest.tolerance(), s.currency)}."
             )
+            if s.nowcast is not None:
+                now = s.nowcast
+                interval = f"{format_money(now.low, s.currency, 2)}–{format_money(now.high, s.currency, 2)}"
+                text += (
+                    f" The latest part-year figure, {format_money(now.partial.amount, s.currency)} for "
+                    f"{period_words(now.partial.period)} {now.year}, points to "
+                    f"{format_money(now.estimate, s.currency, 2)} for the full year ({interval}"
+                    + (
+                        ", a 90% interval calibrated on past nowcasts)."
+                        if now.calibrated
+                        else f"; too few past nowcasts to check that range: {now.record[1]} of "
+                        f"{now.record[0]} held, so read it as a lower bound on the uncertainty)."
+                    )
+                )
             if s.latest is not None and s.latest.year > s.reached.year:
                 text += f" The latest full year: {cited(s.latest)}."
         elif s.reached is not None:

@@ -208,3 +208,13 @@ def test_a_target_met_on_a_rounded_figure_says_so(run: Any, tmp_path: Path) -> N
     text = page.read_text(encoding="utf-8")
     assert "reported as about $20B in 2024" in text
     assert "the $20.0B target is met on a rounded figure; the latest nowcast, 2025: $17.46B" in text
+
+
+def test_the_page_says_the_nowcasts_range_is_unchecked(run: Any, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    assert run("report", "article", "-o", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert (
+        "points to $17.46B for the full year ($16.65B–$18.30B; too few past nowcasts to check that range"
+        in text
+    )

@@ -435,6 +435,11 @@ def test_every_command_survives_hostile_files_and_arguments(
         assert result.exit_code in (0, 1, 2), (args, result.exit_code, output)
         assert "Traceback" not in output
         assert "Warning" not in result.stderr, (args, result.stderr)
+        assert "\x1b" not in result.stderr, (args, result.stderr)  # no control sequence from a file, ever
+        if not {"json", "csv", "iamc"} & set(args):  # what a person reads: text, never terminal control
+            assert "\x1b" not in result.stdout, (args, result.stdout)
+        if result.exit_code == 0 and "markdown" in args and result.stdout.strip():
+            assert all(line.startswith("|") for line in result.stdout.strip().split("\n")), result.stdout
         if result.exit_code in (0, 1) and "json" in args:
             json.loads(result.stdout, parse_constant=_no_constants)
         if result.exit_code == 2 and valid_arguments:
