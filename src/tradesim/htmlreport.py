@@ -361,8 +361,10 @@ def render(
                 f"<p>{sim.runs:,} simulated paths per scenario (seed {sim.seed}), each year's growth drawn "
                 "around the scenario's assumption. Two different medians: the year by which half the paths "
                 "have reached the target at least once, and the year the median path (each year's middle "
-                "simulated value) reaches it. The first is never later than the second: a path can reach the "
-                "target and fall back below it.</p>"
+                "value) reaches it. Where the model makes its projection the median path (every event certain, "
+                "shocks symmetric), that year is the projection's and no seed moves it; elsewhere it is the "
+                "sample's, with the range its Monte Carlo error allows. The first is never later than the "
+                "second: a path can reach the target and fall back below it.</p>"
                 + figure(
                     plot.fan_figure,
                     simulations,
