@@ -17,3 +17,19 @@ def run() -> Callable[..., object]:
         return runner.invoke(app, list(args), catch_exceptions=False, prog_name="tradesim")
 
     return invoke
+
+
+@pytest.fixture
+def run_with(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Run the CLI in-process with some environment variables set; return stdout (exit code 0 or 1)."""
+
+    def invoke(env: dict[str, str], *args: str) -> str:
+        with monkeypatch.context() as patch:
+            patch.delenv("COLUMNS", raising=False)
+            for name, value in env.items():
+                patch.setenv(name, value)
+            result = CliRunner().invoke(app, list(args), catch_exceptions=False, prog_name="tradesim")
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        return str(result.stdout)
+
+    return invoke

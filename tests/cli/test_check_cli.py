@@ -165,7 +165,7 @@ def test_the_readme_check_example_is_what_check_prints(
     example = readme[readme.index("$ tradesim check        # after changing") :]
     example = example[: example.index("```")].splitlines()[1:]
     monkeypatch.chdir(repo)
-    monkeypatch.setenv("COLUMNS", "110")
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: lines at their natural width, as the README shows
     edit(repo / "scenarios" / "article.toml", 'rate = 0.0 # "the rest', 'rate = 0.02 # "the rest')
     result = run("check")
     assert result.exit_code == 1

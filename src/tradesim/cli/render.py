@@ -59,7 +59,7 @@ def make_console(output: Path | None = None, *, stderr: bool = False) -> Console
     return Safe(file=_LinesStripped(stream), highlight=False, soft_wrap=False, width=width, _environ=environ)
 
 
-PIPE_WIDTH = 160
+PIPE_WIDTH = 100_000  # a pipe has no width: a table is printed at its natural width, never wrapped or stacked
 
 
 class _LinesStripped(io.StringIO):
@@ -148,44 +148,168 @@ def emit(
     write_bytes_atomic(output, content)
 
 
+# Columns of words: wrapped at spaces, never inside a word. Every other column holds figures, kept whole.
+TEXT_COLUMNS = frozenset(
+    {"growth", "rest", "description", "file", "source", "what", "message", "input", "interval basis",
+     "history (FY / partial)", "status", "origin", "note", "url", "method", "verdict", "label", "quote",
+     "would hold if", "publication", "published in"}
+)  # fmt: skip
+
+
 def rich_table(
     rows: Sequence[Mapping[str, Any]], title: str | None = None, columns: Sequence[str] = ()
 ) -> Any:
-    """A Rich table of formatted rows (dicts with the same keys). Headers and cells are text, never markup (a
-    header ``[[expect]]`` or a cell ``[fx]`` prints as written); the title is a line of its own above the
-    table, wrapped at the terminal's width rather than the table's."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+    """A table of formatted rows (dicts with the same keys), rendered by the one rule every table follows
+    (:class:`WholeTable`). Headers and cells are text, never markup (a header ``[[expect]]`` or a cell ``[fx]``
+    prints as written); the title is a line of its own above the table, wrapped at the terminal's width."""
+    return WholeTable(rows, title, columns)
 
-    from tradesim.output import visible
 
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD)
-    for column in columns or (list(rows[0]) if rows else []):
-        text = column in (
-            "growth",
-            "rest",
-            "description",
-            "file",
-            "source",
-            "what",
-            "message",
-            "input",
-            "interval basis",
-            "history (FY / partial)",
-            "status",
-        )
-        table.add_column(
-            Text(visible(str(column))),
-            justify="left" if text or column == "scenario" else "right",
-            no_wrap=not text,
-            overflow="fold",  # wrapped text is never cut short with "…"
-            min_width=12 if column in ("growth", "description", "source") else None,
-        )
-    for row in rows:
-        table.add_row(*(Text(visible(str(v))) for v in row.values()))
-    return Group(Text(visible(title), style="italic"), table) if title else table
+class WholeTable:
+    """The rendering rule for every table: no figure, currency symbol, scale letter, sign or percent sign is
+    ever cut, at any width. Widths are decided here, not left to Rich (which crops the widest columns when a
+    table does not fit):
+
+    - a figure column (anything not in :data:`TEXT_COLUMNS`, and no cell of over 24 characters with spaces)
+      never wraps: it is as wide as its widest cell, and its header wraps at its spaces instead (``need by``
+      over ``2027``);
+    - a text column wraps at word boundaries, never narrower than its longest word; the space left over goes to
+      the text columns, up to their natural width;
+    - when even that does not fit, each row becomes a block of ``label: value`` lines (the stacked layout),
+      rather than a column being cropped or dropped.
+    """
+
+    def overhead(self, columns: int) -> int:
+        """The table's width beyond its columns': one space of padding before each column, and the box's
+        separator (a space, with ``SIMPLE_HEAD``) between columns; no edges."""
+        return 2 * columns - 1 if columns else 0
+
+    def __init__(
+        self, rows: Sequence[Mapping[str, Any]], title: str | None = None, columns: Sequence[str] = ()
+    ) -> None:
+        from tradesim.output import visible
+
+        self.columns = [str(c) for c in (columns or (list(rows[0]) if rows else []))]
+        self.rows = [[visible(str(row.get(c, ""))) for c in self.columns] for row in rows]
+        self.headers = [visible(c) for c in self.columns]
+        self.title = visible(title) if title else None
+
+    def _is_text(self, index: int) -> bool:
+        name = self.columns[index]
+        return name in TEXT_COLUMNS or any(len(r[index]) > 24 and " " in r[index] for r in self.rows)
+
+    def widths(self) -> tuple[list[int], list[int]]:
+        """Each column's narrowest and natural width. A figure column is never narrower than its widest cell
+        (nor its header's longest word); a text column than its longest word."""
+        from rich.cells import cell_len
+
+        least, natural = [], []
+        for i, header in enumerate(self.headers):
+            cells = [r[i] for r in self.rows]
+            widest = max((cell_len(c) for c in cells), default=0)
+            longest_word = max((cell_len(w) for w in header.split()), default=1)
+            if self._is_text(i):
+                words = [w for cell in cells for w in cell.split()]
+                least.append(max(longest_word, *(cell_len(w) for w in words), 1))
+            else:
+                least.append(max(widest, longest_word, 1))
+            natural.append(max(widest, cell_len(header), least[-1]))
+        return least, natural
+
+    def table(self, max_width: int) -> Any:
+        """The table in ``max_width`` columns, or ``None`` when even its narrowest form does not fit."""
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        least, natural = self.widths()
+        room = max_width - self.overhead(len(least))
+        if sum(least) > room:
+            return None
+        widths = list(least)
+        spare = room - sum(least)
+        wanting = [i for i in range(len(widths)) if natural[i] > least[i]]
+        while spare > 0 and wanting:  # give the text columns what is left, evenly, up to their natural width
+            share = max(spare // len(wanting), 1)
+            for i in list(wanting):
+                grow = min(share, natural[i] - widths[i], spare)
+                widths[i] += grow
+                spare -= grow
+                if widths[i] >= natural[i]:
+                    wanting.remove(i)
+                if spare <= 0:
+                    break
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 0, 0, 1))
+        for i, header in enumerate(self.headers):
+            text = self._is_text(i)
+            table.add_column(
+                Text(header if text else _wrap_header(header, widths[i])),
+                justify="left" if text or self.columns[i] == "scenario" else "right",
+                no_wrap=not text,
+                overflow="fold",  # a word is never longer than its column: nothing is folded
+                width=widths[i],
+            )
+        for row in self.rows:
+            table.add_row(*(Text(cell) for cell in row))
+        return table
+
+    def stacked(self, max_width: int) -> Any:
+        """One block a row: the first column's value, then ``label: value`` for the others, a long value
+        continuing under its start. Lines break only at spaces (never inside a figure, never at a hyphen)."""
+        import textwrap
+
+        from rich.console import Group
+        from rich.text import Text
+
+        def lines(first: str, rest: str, indent: str) -> list[str]:
+            return textwrap.wrap(
+                rest, max(max_width, 20), initial_indent=first, subsequent_indent=indent,
+                break_long_words=False, break_on_hyphens=False,
+            ) or [first.rstrip()]  # fmt: skip
+
+        blocks: list[Any] = []
+        for row in self.rows:
+            blocks += [Text(line, style="bold") for line in lines(f"{self.headers[0]}: ", row[0], "    ")]
+            for header, cell in zip(self.headers[1:], row[1:], strict=True):
+                blocks += [Text(line) for line in lines(f"  {header}: ", cell, "      ")]
+            blocks.append(Text(""))
+        return Group(*blocks)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        if self.title:
+            yield Text(self.title, style="italic")
+            yield Text("")
+        if not self.columns:
+            return
+        table = self.table(options.max_width)
+        yield table if table is not None else self.stacked(options.max_width)
+        if table is not None:
+            yield Text("")
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        least, natural = self.widths()
+        pad = self.overhead(len(least))
+        return Measurement(sum(least) + pad, sum(natural) + pad)
+
+
+def _wrap_header(header: str, width: int) -> str:
+    """A figure column's header broken at its spaces into lines no wider than the column (or its longest
+    word): ``need by 2027`` over ``+8.37%`` is ``need by`` / ``2027``."""
+    from rich.cells import cell_len
+
+    words = header.split(" ")
+    limit = max(width, max((cell_len(w) for w in words), default=0))
+    lines: list[str] = []
+    for word in words:
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def print_notes(notes: list[str]) -> None:
@@ -200,7 +324,7 @@ def print_notes(notes: list[str]) -> None:
                 f"[yellow]note:[/yellow] {escape(visible(note))}",
                 highlight=False,
                 markup=True,
-                soft_wrap=True,
+                soft_wrap=False,
             )
 
 
@@ -219,7 +343,7 @@ def solve_report(
     print_notes(list(dict.fromkeys(w for _, baseline in runs for w in baseline.warnings)))
 
     def table(console: Console) -> None:
-        console.print(f"Solved: {solved}", soft_wrap=True, markup=False)
+        console.print(f"Solved: {solved}", soft_wrap=False, markup=False)
         console.print(rich_table(rows))
 
     currencies = [item.currency for item, _ in runs]
@@ -249,7 +373,7 @@ def check_report(console: Console, results: Sequence[Any]) -> None:
 
     for r in results:
         mark = "[green]ok[/green]" if r.passed else "[red]FAILED[/red]"
-        console.print(f"{mark} {escape(check_module.summary_line(r))}", soft_wrap=True, highlight=False)
+        console.print(f"{mark} {escape(check_module.summary_line(r))}", soft_wrap=False, highlight=False)
         if r.snapshot.status == "drift":
             rows = []
             for d in r.snapshot.differences:
@@ -348,8 +472,8 @@ def simulation_report(console: Any, results: Any) -> None:
         distribution = "  ".join(
             f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
         )
-        console.print(f"  first reached: {distribution}", soft_wrap=True)
-        console.print(f"  {r.median_summary()}", soft_wrap=True)
+        console.print(f"  first reached: {distribution}", soft_wrap=False)
+        console.print(f"  {r.median_summary()}", soft_wrap=False)
 
 
 # ------------------------------------------------------------------------------------------ sensitivity
@@ -385,10 +509,10 @@ def audit_report(console: Console, verdicts: Sequence[Any]) -> None:
             )
         mark = "[green]holds[/green]" if v.holds else "[red]does not hold[/red]"
         source = f" ({escape(v.claim.source)})" if v.claim.source else ""
-        console.print(f"  {mark}: “{escape(v.claim.quote)}”{source}", soft_wrap=True)
+        console.print(f"  {mark}: “{escape(v.claim.quote)}”{source}", soft_wrap=False)
         console.print(
-            escape(f"    {v.what}: claimed {v.claimed}, computed {v.computed_text}"), soft_wrap=True
+            escape(f"    {v.what}: claimed {v.claimed}, computed {v.computed_text}"), soft_wrap=False
         )
         for label, text in (("→ ", v.would_hold_if), ("actuals: ", v.actual), ("note: ", v.claim.note)):
             if text:
-                console.print(escape(f"    {label}{text}"), soft_wrap=True)
+                console.print(escape(f"    {label}{text}"), soft_wrap=False)

@@ -115,7 +115,7 @@ def scenarios_validate(
 
     def table(console: Console) -> None:
         for line in lines:
-            console.print(line["ok"], markup=False, highlight=False, soft_wrap=True)
+            console.print(line["ok"], markup=False, highlight=False, soft_wrap=False)
 
     def frame() -> Any:
         import pandas as pd

@@ -65,7 +65,7 @@ def targets(
             console.print(render.rich_table(shown, title))
         line = result.portfolio_line()
         if line is not None:
-            console.print(line, soft_wrap=True, markup=False)
+            console.print(line, soft_wrap=False, markup=False)
 
     render.emit(result, chosen_format, output, table=table)
     render.print_notes(result.notes())

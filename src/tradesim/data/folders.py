@@ -229,6 +229,8 @@ def _columns(raw: bytes, path: Path) -> Table | None:
     end = body.find(b"\n")
     if end < 0 or b"\0" in body or not _utf8(body):
         return None
+    if b"\r" in body and re.search(rb"\r(?!\n)", body):  # a lone CR, which Polars may drop before a delimiter
+        return None
     try:
         first = body[:end].rstrip(b"\r").decode("utf-8")
         delimiter = _delimiter(first)
