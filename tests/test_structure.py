@@ -86,9 +86,23 @@ def test_only_the_cli_looks_for_a_data_folder() -> None:
         str(path.relative_to(REPO))
         for path in (REPO / "src" / "tradesim").rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Constant) and node.value == "TRADESIM_DATA"
+        if isinstance(node, ast.Constant) and node.value in ("TRADESIM_DATA", "TRADESIM_SCENARIOS")
     )
-    assert naming == ["src/tradesim/cli/options.py"]
+    assert naming == ["src/tradesim/cli/locations.py", "src/tradesim/cli/locations.py"]
+
+
+def test_no_core_module_reads_the_environment_or_the_working_folder() -> None:
+    """Where the scenario and data folders are is decided by the CLI (``tradesim.cli.locations``): no core
+    module reads ``os.environ``, ``os.getenv``, ``Path.cwd`` or ``os.getcwd`` (the console script's own
+    stream set-up aside, which is the command line's boundary too)."""
+    readers = []
+    for path in (REPO / "src" / "tradesim").rglob("*.py"):
+        if "cli" in path.parts or path.name == "console.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "cwd", "getcwd"):
+                readers.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.attr}")
+    assert readers == []
     core = [p for p in (REPO / "src" / "tradesim").rglob("*.py") if "cli" not in p.parts]
     assert not [p.name for p in core if "options.dataset" in p.read_text(encoding="utf-8")]
 

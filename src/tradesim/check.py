@@ -15,7 +15,6 @@ import io
 import itertools
 import json
 import math
-import os
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from tradesim import __version__, metrics, model
 from tradesim.atomic import sweep_temporaries, write_text_atomic
 from tradesim.data import Dataset, shipped
-from tradesim.errors import InputError, Problem, SnapshotError
+from tradesim.errors import Problem, SnapshotError
 from tradesim.output import Result, Rows
 from tradesim.quantities import count
 from tradesim.schema import Expectation, Scenario
@@ -312,31 +311,6 @@ def update_command(scenario: Scenario, directory: Path) -> str:
     and the folder (where its ``extends`` may point)."""
     where = str(scenario.path) if scenario.path is not None else scenario.name
     return f"tradesim check --scenarios {shlex.quote(str(directory))} {shlex.quote(where)} --update"
-
-
-def folder_to_check(explicit: str | os.PathLike[str] | None, *, shipped: bool = False) -> Path:
-    """The scenario folder ``tradesim check`` checks: ``explicit`` (``--scenarios``), else
-    ``$TRADESIM_SCENARIOS``, else ``./scenarios``, else the working folder when it holds ``*.toml``; the
-    shipped reference scenarios only when asked (``shipped``). Never a silent fallback to them: a CI job run
-    in the wrong folder would pass on scenarios that are not its own."""
-    from tradesim import locations
-    from tradesim.scenario import ENV_SCENARIOS, scenario_directory, shipped_directory
-
-    if shipped:
-        if explicit is not None:
-            raise InputError(
-                "--shipped checks the reference scenarios shipped with tradesim; drop --scenarios"
-            )
-        return shipped_directory()
-    if locations.choose(explicit, "--scenarios", ENV_SCENARIOS, "scenarios") is not None:
-        return scenario_directory(explicit)
-    here = Path.cwd()
-    if any(here.glob("*.toml")):
-        return here
-    raise InputError(
-        f"no scenario folder in {here}: give --scenarios DIR, run inside a folder of scenario files, or "
-        "--shipped to check the reference scenarios shipped with tradesim"
-    )
 
 
 def check(

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tradesim import atomic, locations
+from tradesim import atomic
 from tradesim.errors import Problem, ScenarioError
 from tradesim.quantities import ParsedRate
 from tradesim.schema import (
@@ -49,7 +49,6 @@ from tradesim.schema import (
 
 __all__ = [
     "DEFAULT_HORIZON_YEARS",
-    "ENV_SCENARIOS",
     "FLOWS",
     "GROWTH_MODELS",
     "METRICS",
@@ -74,12 +73,10 @@ __all__ = [
     "load_many",
     "locate",
     "resolve",
-    "scenario_directory",
     "semantic_problems",
     "shipped_directory",
 ]
 
-ENV_SCENARIOS = "TRADESIM_SCENARIOS"
 
 # -------------------------------------------------------------------------------------------------- loading
 _TAGS = set(GROWTH_MODELS)
@@ -585,23 +582,6 @@ def shipped_directory() -> Path:
     if inside.is_dir():
         return inside
     return Path(__file__).resolve().parents[2] / "scenarios"  # editable install: the one copy in the repo
-
-
-def scenario_directory(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--scenarios DIR``, else ``$TRADESIM_SCENARIOS``, else ``./scenarios`` if present, else shipped."""
-    found = locations.choose(explicit, "--scenarios", ENV_SCENARIOS, "scenarios")
-    if found is None:
-        return shipped_directory()
-    chosen, what = found
-    try:
-        is_folder = chosen.is_dir()
-    except OSError as exc:  # a name too long, a loop of links
-        raise ScenarioError(
-            [Problem(f"{what}: cannot use it as the scenario folder ({exc.strerror or exc})", chosen)]
-        ) from None
-    if not is_folder:
-        raise ScenarioError([Problem(f"{what}: scenario directory not found", chosen)])
-    return chosen
 
 
 def discover(directory: Path) -> dict[str, Path]:

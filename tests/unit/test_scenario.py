@@ -165,15 +165,17 @@ def test_locate_finds_headers_keys_and_array_tables() -> None:
 
 
 def test_directory_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradesim.cli.locations import scenario_folder
+
     monkeypatch.chdir(tmp_path)
-    assert scenario.scenario_directory() == scenario.shipped_directory()
+    assert scenario_folder() == scenario.shipped_directory()
     (tmp_path / "scenarios").mkdir()
-    assert scenario.scenario_directory() == Path("scenarios")
+    assert scenario_folder() == Path("scenarios")
     monkeypatch.setenv("TRADESIM_SCENARIOS", str(SCENARIOS))
-    assert scenario.scenario_directory() == SCENARIOS
-    assert scenario.scenario_directory(tmp_path) == tmp_path
+    assert scenario_folder() == SCENARIOS
+    assert scenario_folder(tmp_path) == tmp_path
     with pytest.raises(ScenarioError, match="--scenarios: scenario directory not found"):
-        scenario.scenario_directory(tmp_path / "nope")
+        scenario_folder(tmp_path / "nope")
 
 
 def test_ad_hoc_scenario() -> None:

@@ -26,6 +26,17 @@ class Boundary(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        from tradesim.cli import render
+
+        # --quiet/-q anywhere before `--` (tradesim -q project, tradesim project -q): taken here, for every command
+        end = argv.index("--") if "--" in argv else len(argv)
+        render.QUIET = any(a in ("--quiet", "-q") for a in argv[:end])
+        if render.QUIET:
+            argv = [a for i, a in enumerate(argv) if i >= end or a not in ("--quiet", "-q")]
+            if args:
+                args = (argv, *args[1:])
+            else:
+                kwargs["args"] = argv
         previous = _on_sigterm()
         from tradesim import atomic
 
@@ -114,6 +125,7 @@ app = typer.Typer(
     add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -129,6 +141,14 @@ def _version(value: bool) -> None:
 def _root(
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the full traceback of an error.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No notes on stderr (errors still are). Also after the command: tradesim project -q.",
+        ),
     ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")

@@ -12,9 +12,10 @@ from tradesim.cli.options import (
     BaselinesOption,
     DataDir,
     EveryScenarioArgs,
-    Format,
     Output,
     ScenarioDir,
+    TableFormat,
+    chosen_scenarios,
     dataset,
     format_option,
 )
@@ -24,17 +25,16 @@ from tradesim.cli.options import (
 def audit(
     scenarios: EveryScenarioArgs = None,
     baselines: BaselinesOption = Baselines.default,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
     """Check each scenario's [[claims]]: holds or not, and what would have to be true for it to hold."""
     from tradesim import audit as audit_module
-    from tradesim import scenario
 
     chosen_format = render.settle(format, output, TABLES)
-    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    chosen = chosen_scenarios(scenarios or [], scenario_dir)
     data = dataset(data_dir)
     verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all, data=data)
     result = audit_module.Audit(verdicts, audit_module.warnings(chosen, data))

@@ -12,11 +12,12 @@ from tradesim.cli.options import (
     TABLES,
     CurrencyOption,
     DataDir,
-    Format,
     Output,
     PartnerOption,
     ReporterOption,
     ScenarioDir,
+    TableFormat,
+    chosen_scenarios,
     complete_scenarios,
     currency_code,
     dataset,
@@ -50,7 +51,7 @@ def backtest(
     calibrate: Annotated[
         bool, typer.Option("--calibrate", help="Also print the sd the errors imply.")
     ] = False,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
@@ -61,7 +62,6 @@ def backtest(
     import math
 
     from tradesim import backtest as core
-    from tradesim import scenario
 
     chosen_format = render.settle(format, output, TABLES)
     reporter, partner = pair(reporter, partner)
@@ -74,7 +74,7 @@ def backtest(
         raise InputError(f"--sd must be from 0 to 1, got {sd!r}")
     chosen = None
     if scenario_name is not None:
-        chosen = scenario.load_many([scenario_name], scenario.scenario_directory(scenario_dir))[0]
+        chosen = chosen_scenarios([scenario_name], scenario_dir)[0]
     result = core.run(
         reporter,
         partner,

@@ -11,13 +11,14 @@ import typer
 from tradesim.atomic import check_destination
 from tradesim.cli import render
 from tradesim.cli._app import app
+from tradesim.cli.locations import folder_to_check
 from tradesim.cli.options import (
     TABLES,
     DataDir,
     EveryScenarioArgs,
-    Format,
     Output,
     ScenarioDir,
+    TableFormat,
     dataset,
     format_option,
 )
@@ -33,7 +34,7 @@ def check(
     update: Annotated[
         bool, typer.Option("--update", help="Write the snapshots (atomically) and say what changed.")
     ] = False,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     junit: Annotated[Path | None, typer.Option(help="Also write JUnit XML to FILE, for CI systems.")] = None,
     shipped: Annotated[
@@ -57,7 +58,7 @@ def check(
     chosen_format = render.settle(format, output, TABLES)
     if junit is not None:
         check_destination(junit, "--junit")
-    directory = check_module.folder_to_check(scenario_dir, shipped=shipped)
+    directory = folder_to_check(scenario_dir, shipped=shipped)
     chosen = scenario.load_many(scenarios or [], directory)
     data = dataset(data_dir)
     render.print_notes(

@@ -12,8 +12,8 @@ from tradesim.cli._app import Boundary, app
 from tradesim.cli.options import (
     TABLES,
     DataDir,
-    Format,
     Output,
+    TableFormat,
     check_countries,
     dataset,
     format_option,
@@ -45,7 +45,7 @@ def data(
     ] = None,
     period: Annotated[str | None, typer.Option(help="FY, FY-as-stated, jan-nov, h1, ...")] = None,
     reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
     explain: Annotated[
@@ -155,7 +155,13 @@ def data_import(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The CSV to write (atomically), e.g. data/kaz.csv.")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The CSV to write (atomically), e.g. data/kaz.csv (the data folder is made if it is the one "
+            "the commands read: ./data or $TRADESIM_DATA); - is stdout.",
+        ),
     ] = ...,  # type: ignore[assignment]
     reporter: Annotated[
         str | None, typer.Option(help="Keep this reporter (ISO 3166 alpha-3); wide: whose statistics.")
@@ -208,8 +214,12 @@ def data_import(
     if format_name is not None and format_name not in importers.FORMATS:
         raise InputError(f"unknown format {format_name!r} (known: {', '.join(importers.FORMATS)})")
     file = Path(arguments[-1])
-    check_destination(output)
-    if output.suffix != ".csv":  # exactly: a data folder reads *.csv
+    to_stdout = str(output) == "-"
+    # the folder the commands read is made for its first file, once the import has succeeded
+    make_folder = not to_stdout and not output.parent.exists() and _is_data_folder(output.parent)
+    if not to_stdout and not make_folder:
+        check_destination(output)
+    if not to_stdout and output.suffix != ".csv":  # exactly: a data folder reads *.csv
         raise InputError(f"--output must name a .csv file (a data folder reads *.csv), got {str(output)!r}")
     if file.exists() and output.exists() and file.resolve() == output.resolve():
         raise InputError(f"--output {output} is the file being imported: name another file")
@@ -225,9 +235,26 @@ def data_import(
             f"{file}: --strict: {imported.skipped.count:,} lines skipped (nothing written): "
             + "; ".join(imported.skipped.lines())
         )
+    if to_stdout:
+        render.write(imported.csv_text(), None)
+        render.print_notes([f"{len(imported):,} observation{'s' if len(imported) != 1 else ''}", *summary])
+        return
+    if make_folder:
+        output.parent.mkdir(parents=True)
+        summary = [f"made the data folder {output.parent}", *summary]
     write_text_atomic(output, imported.csv_text())
     typer.echo(f"wrote {output}: {len(imported):,} observation{'s' if len(imported) != 1 else ''}")
     render.print_notes(summary)
+
+
+def _is_data_folder(folder: Path) -> bool:
+    """Whether ``folder`` is where the commands would look for data: ``$TRADESIM_DATA``, else ``./data``."""
+    import os
+
+    from tradesim.cli.locations import ENV_DATA
+
+    wanted = os.environ.get(ENV_DATA) or "data"
+    return os.path.abspath(folder) == os.path.abspath(wanted)
 
 
 @data_app.command("coverage", short_help="Every series: its years, its periods, what to treat with care.")
@@ -235,7 +262,7 @@ def data_coverage(
     reporter: Annotated[
         str | None, typer.Option(help="Only the series with this reporter or partner (ISO 3166 alpha-3).")
     ] = None,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -258,7 +285,7 @@ def data_mirror(
     reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")],
     partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")],
     currency: Annotated[str, typer.Option(help="Show both sides in this currency.")] = "USD",
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
 ) -> None:

@@ -16,6 +16,7 @@ from tradesim.cli.options import (
     RunsOption,
     ScenarioDir,
     SeedOption,
+    chosen_scenarios,
     dataset,
     scenario_arguments,
     simulation_settings,
@@ -45,13 +46,13 @@ def report_page(
     period and status, and how to reproduce it. --simulate takes the same defaults as `tradesim simulate`
     (100,000 paths, a fresh seed, written on the page). No script; charts are inline SVG; nothing is fetched
     when it is viewed."""
-    from tradesim import audit, htmlreport, montecarlo, report, scenario, targets
+    from tradesim import audit, htmlreport, montecarlo, report, targets
     from tradesim.atomic import check_destination, write_text_atomic
 
     check_destination(output, suffixes=(".html", ".htm"))
     fixed_seed = simulation_settings(runs, seed)
     given = parse_target(target) if target is not None else None
-    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    chosen = chosen_scenarios(scenarios or [], scenario_dir)
     data = dataset(data_dir)
     results = report.evaluate(chosen, target=given, data=data)
     simulations = (

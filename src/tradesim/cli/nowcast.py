@@ -12,10 +12,10 @@ from tradesim.cli.options import (
     TABLES,
     CurrencyOption,
     DataDir,
-    Format,
     Output,
     PartnerOption,
     ReporterOption,
+    TableFormat,
     currency_code,
     dataset,
     format_option,
@@ -41,7 +41,7 @@ def nowcast(
             "--evaluate", help="Leave-one-out record: every past year nowcast without its full year."
         ),
     ] = False,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
 ) -> None:

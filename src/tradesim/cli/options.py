@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tradesim.cli.locations import ENV_DATA, choose, scenario_folder
 from tradesim.errors import InputError, TradesimError
 from tradesim.quantities import parse_rate
 
@@ -24,6 +25,23 @@ class Format(StrEnum):
     markdown = "markdown"
     xlsx = "xlsx"
     iamc = "iamc"
+
+
+class TableFormat(StrEnum):
+    """The formats of a result that is a table of numbers (``--format`` offers only these: no ``iamc``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
+class DocumentFormat(StrEnum):
+    """The formats of a result that is a report, not a table of numbers."""
+
+    table = "table"
+    json = "json"
 
 
 def format_option(*offered: str) -> Any:
@@ -74,7 +92,7 @@ def complete_scenarios(ctx: typer.Context, incomplete: str) -> list[str]:
 
     given = ctx.params.get("scenario_dir")
     try:
-        names = scenario.discover(scenario.scenario_directory(Path(given) if given else None))
+        names = scenario.discover(scenario_folder(Path(given) if given else None))
     except (TradesimError, OSError):
         return []
     return [name for name in names if name.startswith(incomplete)]
@@ -92,20 +110,36 @@ ScenarioArgs = Annotated[
 EveryScenarioArgs = Annotated[  # for commands whose default is every scenario of the folder
     list[str] | None, scenario_arguments("Scenario names or TOML files (default: every scenario found).")
 ]
+
+
+def _dash(value: Path | None) -> Path | None:
+    """``-o -``: standard output, as if no file were named."""
+    return None if value is not None and str(value) == "-" else value
+
+
 Output = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to FILE (atomically) instead of stdout; - is stdout.", callback=_dash
+    ),
 ]
 
 
 def chosen_scenarios(
     names: list[str] | None,
     scenario_dir: Path | None,
-    growth: str | None,
-    rest_growth: str | None,
+    growth: str | None = None,
+    rest_growth: str | None = None,
     *,
-    default_all: bool,
+    default_all: bool = True,
+    growth_sd: float = 0.0,
+    rest_sd: float = 0.0,
+    correlation: float = 0.0,
 ) -> list[Any]:
-    """The scenarios named, or the ad-hoc one (``--growth``/``--rest-growth``), or all/ad-hoc by default."""
+    """The one way every command finds its scenarios: those named (in the folder :func:`scenario_folder`
+    chooses), or the ad-hoc one (``--growth``/``--rest-growth``, with ``growth_sd``, ``rest_sd`` and
+    ``correlation`` for the simulation), or by default every scenario of the folder (``default_all``) or the
+    ad-hoc one at 0%."""
     from tradesim import scenario
 
     if growth is not None or rest_growth is not None:
@@ -115,10 +149,10 @@ def chosen_scenarios(
             parse_rate(growth or 0.0, what="--growth"),
             parse_rate(rest_growth or 0.0, what="--rest-growth"),
         )
-        return [scenario.ad_hoc(*rates)]
+        return [scenario.ad_hoc(*rates, growth_sd=growth_sd, rest_sd=rest_sd, correlation=correlation)]
     if not names and not default_all:
         return [scenario.ad_hoc(0.0, 0.0)]
-    return scenario.load_many(names or [], scenario.scenario_directory(scenario_dir))
+    return scenario.load_many(names or [], scenario_folder(scenario_dir))
 
 
 MAX_RUNS = 10_000_000  # 10 million paths take about a minute; more is a typo, not a question
@@ -159,17 +193,15 @@ DataDir = Annotated[
         show_default=False,
     ),
 ]
-ENV_DATA = "TRADESIM_DATA"
 
 
 def dataset(folder: Path | None) -> Dataset:
     """The data a command works on: the shipped data superseded by the data folder — ``--data DIR``, else
     ``$TRADESIM_DATA``, else ``./data`` when it exists (else the shipped data alone). The one place that
     looks at the environment and the working folder for data; the core is given the result."""
-    from tradesim import locations
     from tradesim.data import folders
 
-    found = locations.choose(folder, "--data", ENV_DATA, "data")
+    found = choose(folder, "--data", ENV_DATA, "data")
     if found is None:
         return folders.load(None)
     path, what = found

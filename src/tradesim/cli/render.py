@@ -312,8 +312,11 @@ def _wrap_header(header: str, width: int) -> str:
     return "\n".join(lines)
 
 
+QUIET = False  # --quiet: no notes (set by the CLI's boundary for the command being run)
+
+
 def print_notes(notes: list[str]) -> None:
-    if notes:
+    if notes and not QUIET:
         from rich.markup import escape
 
         console = make_console(stderr=True)

@@ -9,13 +9,15 @@ import typer
 
 from tradesim.cli import render
 from tradesim.cli._app import Boundary, app
+from tradesim.cli.locations import scenario_folder
 from tradesim.cli.options import (
     DOCUMENTS,
     TABLES,
     DataDir,
-    Format,
+    DocumentFormat,
     Output,
     ScenarioDir,
+    TableFormat,
     dataset,
     format_option,
     scenario_arguments,
@@ -36,7 +38,7 @@ app.add_typer(scenarios_app, name="scenarios")
 def scenarios_list(
     ctx: typer.Context,
     scenario_dir: ScenarioDir = None,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
 ) -> None:
     """List the scenarios found: name, description, file (JSON: also pair, currency, and the problems of an
@@ -46,7 +48,7 @@ def scenarios_list(
     chosen_format = render.settle(format, output, TABLES)
     from tradesim import scenario
 
-    directory = scenario.scenario_directory(scenario_dir)
+    directory = scenario_folder(scenario_dir)
     known = scenario.discover(directory)
     catalogue = {directory: known}  # read the folder once, not once per `extends`
     rows, records = [], []
@@ -96,16 +98,15 @@ def scenarios_validate(
     ] = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
-    format: Annotated[Format | None, format_option(*DOCUMENTS)] = None,
+    format: Annotated[DocumentFormat | None, format_option(*DOCUMENTS)] = None,
     output: Output = None,
 ) -> None:
     """Validate scenario files: each must load and project; every problem in every file, one line each (JSON:
     every problem with file, line, key and message; exit 2 all the same when there is one)."""
-    from tradesim import scenario
     from tradesim.validate import validate
 
     chosen_format = render.settle(format, output, DOCUMENTS)
-    valid, problems = validate(paths or [], scenario.scenario_directory(scenario_dir), data=dataset(data_dir))
+    valid, problems = validate(paths or [], scenario_folder(scenario_dir), data=dataset(data_dir))
     accepted = [{"name": item.name, "file": str(item.path)} for item in valid]
     document = {
         "valid": accepted,

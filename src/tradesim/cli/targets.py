@@ -11,10 +11,11 @@ from tradesim.cli._app import app
 from tradesim.cli.options import (
     TABLES,
     DataDir,
-    Format,
     Output,
     ReporterOption,
     ScenarioDir,
+    TableFormat,
+    chosen_scenarios,
     dataset,
     format_option,
     pair,
@@ -34,7 +35,7 @@ def targets(
     total_growth: Annotated[
         str, typer.Option(help="Portfolio: growth of the reporter's total trade, 0.03 or 3%.")
     ] = "3%",
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
@@ -42,7 +43,6 @@ def targets(
     """One row per target (the data's and the scenario files'): the figure when it was stated, the latest actual
     and nowcast, the growth achieved and still required, the probability of reaching it, and a status; then the
     portfolio of the reporter's targets (README "Targets")."""
-    from tradesim import scenario
     from tradesim import targets as core
     from tradesim.errors import TradesimError
 
@@ -50,7 +50,7 @@ def targets(
     reporter = pair(reporter)[0]
     growth = parse_rate(total_growth, what="--total-growth")
     try:
-        scenarios = scenario.load_many([], scenario.scenario_directory(scenario_dir))
+        scenarios = chosen_scenarios([], scenario_dir)
     except TradesimError:
         scenarios = []  # a broken scenario folder does not hide the data's targets; `scenarios validate` says why
     data = dataset(data_dir)

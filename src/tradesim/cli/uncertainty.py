@@ -25,6 +25,7 @@ from tradesim.cli.options import (
     RunsOption,
     ScenarioDir,
     SeedOption,
+    TableFormat,
     chosen_scenarios,
     dataset,
     format_option,
@@ -33,7 +34,7 @@ from tradesim.cli.options import (
     simulation_settings,
 )
 from tradesim.errors import InputError
-from tradesim.quantities import parse_rate, parse_target
+from tradesim.quantities import parse_target
 
 
 @app.command(short_help="Monte Carlo: P(target reached), percentiles.")
@@ -60,27 +61,22 @@ def simulate(
     data_dir: DataDir = None,
 ) -> None:
     """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
-    from tradesim import montecarlo, report, scenario
+    from tradesim import montecarlo, report
 
     chosen_format = render.settle(format, output, PATHS)
     fixed_seed = simulation_settings(runs, seed)
     if threads is not None and threads <= 0:
         raise InputError(f"--threads must be > 0, got {threads}")
     given = parse_target(target) if target is not None else None
-    if growth is not None or rest_growth is not None:
-        if scenarios:
-            raise InputError("--growth/--rest-growth build the ad-hoc scenario; do not also name scenarios")
-        chosen = [
-            scenario.ad_hoc(
-                parse_rate(growth or 0.0, what="--growth"),
-                parse_rate(rest_growth or 0.0, what="--rest-growth"),
-                growth_sd=growth_sd,
-                rest_sd=rest_sd,
-                correlation=correlation,
-            )
-        ]
-    else:
-        chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    chosen = chosen_scenarios(
+        scenarios,
+        scenario_dir,
+        growth,
+        rest_growth,
+        growth_sd=growth_sd,
+        rest_sd=rest_sd,
+        correlation=correlation,
+    )
     plain = report.evaluate(
         chosen,
         target=given,
@@ -136,7 +132,7 @@ def sensitivity(
     year: Annotated[int | None, typer.Option(help="Grid: the year of --metric share.")] = None,
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
-    format: Annotated[Format | None, format_option(*TABLES)] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
@@ -214,7 +210,7 @@ def plot(
 
     SCENARIOS: names or TOML files (default: every scenario found; tornado: name one).
     """
-    from tradesim import montecarlo, report, scenario
+    from tradesim import montecarlo, report
     from tradesim import plot as plotting
     from tradesim import sensitivity as sens
 
@@ -228,7 +224,7 @@ def plot(
         if scenarios:
             if len(scenarios) != 1:
                 raise InputError(f"plot backtest takes at most one scenario, got {len(scenarios)}")
-            model_scenario = scenario.load_many(scenarios, scenario.scenario_directory(scenario_dir))[0]
+            model_scenario = chosen_scenarios(scenarios, scenario_dir)[0]
         result = backtest.run(
             reporter,
             partner,
@@ -243,7 +239,7 @@ def plot(
             )
         typer.echo(f"wrote {plotting.backtest(result, output)}")
         return
-    chosen = scenario.load_many(scenarios or [], scenario.scenario_directory(scenario_dir))
+    chosen = chosen_scenarios(scenarios or [], scenario_dir)
     if kind is PlotKind.tornado and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
         raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
