@@ -16,6 +16,12 @@ REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
 
 
+def manual() -> str:
+    """The README and every page of the manual (``docs/``), as one text: what the documentation says."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    return "\n".join(page.read_text(encoding="utf-8") for page in pages)
+
+
 @pytest.fixture
 def write_scenario(tmp_path: Path) -> Callable[..., Path]:
     """Write a scenario file into a temporary folder: ``write_scenario("name", '''toml''')``."""

@@ -1,4 +1,5 @@
-"""The README and the help text are part of the interface."""
+"""The README, the manual (``docs/``) and the help text are part of the interface. ``README`` below is the
+whole documentation: the README and every page of the manual."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import REPO
+from tests.conftest import REPO, manual
 from tradesim.cli import app
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
+README = manual()
 COMMANDS = [
     "project",
     "data",
@@ -131,7 +132,7 @@ def test_the_readme_data_folder_table_lists_the_vocabulary() -> None:
 
     from tradesim.data.observation import FLOWS, KINDS, SCALES, STATUSES
 
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    text = manual()
     rows = dict(re.findall(r"^\| `(kind|flow|status|unit)` \| (.*) \|$", text, re.MULTILINE))
 
     def listed(cell: str) -> set[str]:

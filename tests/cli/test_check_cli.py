@@ -161,7 +161,9 @@ def test_the_readme_check_example_is_what_check_prints(
     run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The README's `tradesim check` example, after the edit it names, line for line (stdout and stderr)."""
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    from tests.conftest import manual
+
+    readme = manual()
     example = readme[readme.index("$ tradesim check        # after changing") :]
     example = example[: example.index("```")].splitlines()[1:]
     monkeypatch.chdir(repo)
