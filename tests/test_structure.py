@@ -168,6 +168,35 @@ def test_project_does_not_import_pandas(output: str, by: list[str]) -> None:
     assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
+def test_a_command_imports_only_its_own_module_and_help_imports_none() -> None:
+    """Subcommands are loaded on first use: `project` builds project's options only; `--help` lists every
+    command from the application's table, importing none of them."""
+    code = (
+        "import sys\nfrom tradesim.cli import app\n"
+        "try:\n    app(sys.argv[1:], prog_name='tradesim')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tradesim.cli.')), file=sys.stderr)"
+    )
+    helped = subprocess.run(
+        [sys.executable, "-c", code, "--help"], capture_output=True, text=True, check=True
+    )
+    loaded = helped.stderr.strip().splitlines()[-1]
+    assert "tradesim.cli.project" not in loaded
+    assert "tradesim.cli.data" not in loaded
+    assert "solve" in helped.stdout
+    project = subprocess.run(
+        [sys.executable, "-c", code, "project", "--target", "20e9"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = ast.literal_eval(project.stderr.strip().splitlines()[-1])  # the list printed above
+    others = {"tradesim.cli.data", "tradesim.cli.solve", "tradesim.cli.uncertainty", "tradesim.cli.htmlreport",
+              "tradesim.cli.audit", "tradesim.cli.check", "tradesim.cli.targets", "tradesim.cli.nowcast",
+              "tradesim.cli.backtest", "tradesim.cli.scenarios"}  # fmt: skip
+    assert "tradesim.cli.project" in modules
+    assert not others & set(modules), sorted(others & set(modules))
+
+
 def test_installed_entry_point_and_module_run_from_anywhere(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("tradesim")
     for command in ([str(script)], [sys.executable, "-m", "tradesim"]):

@@ -94,12 +94,56 @@ def _numbers(node: Any, name: str = "") -> Any:
     return out
 
 
+def field_docstrings() -> dict[str, dict[str, str]]:
+    """Class name → field name → the docstring written under the field in :mod:`tradesim.schema` (the string
+    statement right after its annotation), read from the module's source with :mod:`ast`."""
+    import ast
+    import inspect
+    import textwrap
+
+    from tradesim import schema as module
+
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(inspect.getsource(module)).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields: dict[str, str] = {}
+        for this, after in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(this, ast.AnnAssign)
+                and isinstance(this.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                fields[this.target.id] = textwrap.dedent(after.value.value).strip()
+        found[node.name] = fields
+    return found
+
+
+def _with_field_docstrings(schema: dict[str, Any], root: str) -> dict[str, Any]:
+    """Each model's properties given their fields' docstrings as descriptions (where none is set), a field
+    written in a base class with the base class's docstring."""
+    from tradesim import schema as module
+
+    docs = field_docstrings()
+    models = [(root, schema), *schema.get("$defs", {}).items()]
+    for name, model in models:
+        cls = getattr(module, name, None)
+        lineage = [c.__name__ for c in getattr(cls, "__mro__", ())] or [name]
+        for field, prop in model.get("properties", {}).items():
+            written = next((docs[c][field] for c in lineage if field in docs.get(c, {})), None)
+            if written is not None and "description" not in prop:
+                prop["description"] = written
+    return schema
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file."""
     from tradesim.codes import country_codes
     from tradesim.schema import GROWTH_CLASSES, Scenario
 
-    schema: dict[str, Any] = _numbers(Scenario.model_json_schema())
+    schema: dict[str, Any] = _numbers(_with_field_docstrings(Scenario.model_json_schema(), "Scenario"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "tradesim scenario file"
     schema["properties"]["extends"] = {

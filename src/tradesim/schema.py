@@ -56,8 +56,10 @@ YearKey = Annotated[int, Field(ge=1900, le=2300)]  # TOML table keys are strings
 
 
 class _Frozen(BaseModel):
-    # a field's docstring is its description in the JSON Schema (what an editor shows on hover)
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # A field's docstring is its description in the JSON Schema (what an editor shows on hover), added there by
+    # tradesim.jsonschema (field_docstrings): pydantic's use_attribute_docstrings would read this module's
+    # source at every start (30 ms of the main job's start-up) for text only the schema needs.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 # An sd of 1 already means a one-sd year multiplies trade by e ≈ 2.7; beyond that the model means nothing.

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from tradesim.cli._app import app
 
-# Importing a command module registers its commands; the order here is the order of `tradesim --help`.
-# isort: off
-from tradesim.cli import project, data, audit, check, uncertainty  # noqa: F401
-from tradesim.cli import targets, nowcast, backtest, htmlreport, scenarios, solve  # noqa: F401
-# isort: on
+# The command modules are imported on first use, by the application's group (_app.COMMANDS, in --help's order).
 
 __all__ = ["app"]

@@ -118,8 +118,62 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+# The commands, in `tradesim --help`'s order: name → (module, the Typer in it, short help). A command's module is
+# imported, and its options built, only when that command runs or its help is asked for: `tradesim project` builds
+# `project`'s options, not those of all twenty commands, and `tradesim --help` imports none of them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "project": ("tradesim.cli.project", "app", "Project scenarios and read them against a target."),
+    "audit": ("tradesim.cli.audit", "app", "Check the [[claims]] of scenario files."),
+    "check": ("tradesim.cli.check", "app", "CI: fail when a snapshot or expectation moved."),
+    "simulate": ("tradesim.cli.uncertainty", "app", "Monte Carlo: P(target reached), percentiles."),
+    "sensitivity": ("tradesim.cli.uncertainty", "app", "Which assumption matters most: tornado or grid."),
+    "plot": ("tradesim.cli.uncertainty", "app", "Draw paths, a simulation fan or a tornado."),
+    "targets": ("tradesim.cli.targets", "app", "Every announced target: met, on track, behind, off track."),
+    "nowcast": ("tradesim.cli.nowcast", "app", "The full year from a partial-year figure."),
+    "backtest": ("tradesim.cli.backtest", "app", "How good past projections would have been."),
+    "report": ("tradesim.cli.htmlreport", "app", "One self-contained HTML page: tables, charts, sources."),
+    "data": ("tradesim.cli.data", "data_app", "The observations, with period, status, source."),
+    "scenarios": (
+        "tradesim.cli.scenarios",
+        "scenarios_app",
+        "List the scenarios found, or validate scenario files.",
+    ),
+    "solve": ("tradesim.cli.solve", "solve_app", "Goal seek: growth, year, share, rest growth."),
+}
+
+
+def short_help(name: str) -> str:
+    """A command's one line in `tradesim --help` (:data:`COMMANDS`)."""
+    return COMMANDS[name][2]
+
+
+class Root(Boundary):
+    """The application's group: its commands loaded on first use (:data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        import importlib
+
+        if name not in COMMANDS:
+            return super().get_command(ctx, name)
+        module, attribute, _ = COMMANDS[name]
+        command: Any = typer.main.get_command(getattr(importlib.import_module(module), attribute))
+        if attribute == "app" and hasattr(command, "list_commands"):  # a module of several commands
+            command = command.get_command(ctx, name)
+        command.name = name
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from :data:`COMMANDS`, importing none of them."""
+        rows = [(name, help) for name, (_, _, help) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
-    cls=Boundary,
+    cls=Root,
     help="Model a country's trade against a political trade target, from sourced data and scenario files.",
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import typer
+
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     TABLES,
     Baselines,
@@ -20,8 +22,10 @@ from tradesim.cli.options import (
     format_option,
 )
 
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
 
-@app.command(short_help="Check the [[claims]] of scenario files.")
+
+@app.command(short_help=short_help("audit"))
 def audit(
     scenarios: EveryScenarioArgs = None,
     baselines: BaselinesOption = Baselines.default,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     TABLES,
     CurrencyOption,
@@ -26,8 +26,10 @@ from tradesim.cli.options import (
 )
 from tradesim.errors import InputError
 
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
 
-@app.command(short_help="How good past projections would have been.")
+
+@app.command(short_help=short_help("backtest"))
 def backtest(
     scenario_name: Annotated[
         str | None,

@@ -10,7 +10,7 @@ import typer
 
 from tradesim.atomic import check_destination
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.locations import folder_to_check
 from tradesim.cli.options import (
     TABLES,
@@ -25,8 +25,10 @@ from tradesim.cli.options import (
 from tradesim.errors import CheckFailed, InputError
 from tradesim.quantities import count
 
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
 
-@app.command(short_help="CI: fail when a snapshot or expectation moved.")
+
+@app.command(short_help=short_help("check"))
 def check(
     scenarios: EveryScenarioArgs = None,
     rtol: Annotated[float, typer.Option(help="Relative tolerance for snapshot values.", min=0)] = 1e-9,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import Boundary, app
+from tradesim.cli._app import Boundary
 from tradesim.cli.options import (
     TABLES,
     DataDir,
@@ -27,7 +27,6 @@ data_app = typer.Typer(
     help="The observations in use, with their provenance; import official statistics.",
     rich_markup_mode=None,
 )
-app.add_typer(data_app, name="data", short_help="The observations, with period, status, source.")
 
 
 @data_app.callback(invoke_without_command=True)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     RUNS,
     DataDir,
@@ -23,8 +23,10 @@ from tradesim.cli.options import (
 )
 from tradesim.quantities import parse_target
 
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
 
-@app.command("report", short_help="One self-contained HTML page: tables, charts, sources.")
+
+@app.command("report", short_help=short_help("report"))
 def report_page(
     scenarios: Annotated[
         list[str] | None, scenario_arguments("Scenario names or TOML files (default: every scenario found).")

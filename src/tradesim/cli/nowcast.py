@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     TABLES,
     CurrencyOption,
@@ -22,8 +22,10 @@ from tradesim.cli.options import (
     pair,
 )
 
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
 
-@app.command(short_help="The full year from a partial-year figure.")
+
+@app.command(short_help=short_help("nowcast"))
 def nowcast(
     reporter: ReporterOption = None,
     partner: PartnerOption = None,

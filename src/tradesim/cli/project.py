@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     PATHS,
     Baselines,
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@app.command(short_help="Project scenarios and read them against a target.")
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
+
+
+@app.command(short_help=short_help("project"))
 def project(
     scenarios: Annotated[
         list[str] | None,

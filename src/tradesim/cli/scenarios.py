@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import Boundary, app
+from tradesim.cli._app import Boundary
 from tradesim.cli.locations import scenario_folder
 from tradesim.cli.options import (
     DOCUMENTS,
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 scenarios_app = typer.Typer(
     cls=Boundary, help="List the scenarios found, or validate scenario files.", rich_markup_mode=None
 )
-app.add_typer(scenarios_app, name="scenarios")
 
 
 @scenarios_app.callback(invoke_without_command=True)

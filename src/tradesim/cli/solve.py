@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import Boundary, app
+from tradesim.cli._app import Boundary
 from tradesim.cli.options import (
     TABLES,
     Baselines,
@@ -35,7 +35,6 @@ solve_app = typer.Typer(
     help="Goal seek: required growth, the year reached, the share arithmetic.",
     rich_markup_mode=None,
 )
-app.add_typer(solve_app, name="solve", short_help="Goal seek: growth, year, share, rest growth.")
 
 
 def _in_currencies(

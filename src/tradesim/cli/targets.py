@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     TABLES,
     DataDir,
@@ -27,7 +27,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@app.command(short_help="Every announced target: met, on track, behind, off track.")
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
+
+
+@app.command(short_help=short_help("targets"))
 def targets(
     reporter: ReporterOption = None,
     partner: Annotated[list[str] | None, typer.Option(help="Only these partners (repeatable).")] = None,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tradesim.cli import render
-from tradesim.cli._app import app
+from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     PATHS,
     RUNS,
@@ -36,8 +36,10 @@ from tradesim.cli.options import (
 from tradesim.errors import InputError
 from tradesim.quantities import parse_target
 
+app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
 
-@app.command(short_help="Monte Carlo: P(target reached), percentiles.")
+
+@app.command(short_help=short_help("simulate"))
 def simulate(
     scenarios: EveryScenarioArgs = None,
     target: Annotated[str | None, typer.Option(help="Target amount (default: each scenario's own).")] = None,
@@ -111,7 +113,7 @@ class GridMetric(StrEnum):
     share = "share"
 
 
-@app.command(short_help="Which assumption matters most: tornado or grid.")
+@app.command(short_help=short_help("sensitivity"))
 def sensitivity(
     scenarios: Annotated[
         list[str] | None,
@@ -186,7 +188,7 @@ class PlotKind(StrEnum):
     backtest = "backtest"
 
 
-@app.command(short_help="Draw paths, a simulation fan or a tornado.")
+@app.command(short_help=short_help("plot"))
 def plot(
     kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands), tornado or backtest.")],
     scenarios: Annotated[
