@@ -657,10 +657,16 @@ def notes(results: Sequence[ScenarioResult]) -> list[str]:
         year = r.actual_reached_year
         if year is not None:
             observed = r.projection.actuals[year]
+            loose = (
+                f", on {'an approximate' if observed.status == 'approximate' else 'a rounded'} figure (about "
+                f"{format_money(observed.amount, r.scenario.currency, 0)}, {year})"
+                if observed.met_on_rounding(r.target)
+                else ""
+            )
             seen.setdefault(
                 f"actuals: {r.scenario.reporter}–{r.scenario.partner} trade was {observed.label()} in {year} "
                 f"({observed.source}): a target of {format_money(r.target, r.scenario.currency)} was already "
-                "reached in the actuals",
+                f"reached in the actuals{loose}",
                 None,
             )
     return list(seen)
