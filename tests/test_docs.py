@@ -188,8 +188,8 @@ def _options(command: str) -> set[str]:
     import typer.main
 
     node = typer.main.get_command(app)
-    for word in command.split():
-        node = node.commands[word]  # type: ignore[attr-defined]
+    for word in command.split():  # commands load on first use: asked for by name, not read from a dict
+        node = node.get_command(typer.Context(node), word)  # type: ignore[attr-defined]
     return {
         opt
         for param in node.params

@@ -23,7 +23,9 @@ from tradesim.cli.options import (
 )
 from tradesim.quantities import parse_target
 
-app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
+app = typer.Typer(
+    add_completion=False, rich_markup_mode=None
+)  # loaded by the root on first use (_app.COMMANDS)
 
 
 @app.command("report", short_help=short_help("report"))

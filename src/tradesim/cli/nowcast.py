@@ -22,7 +22,9 @@ from tradesim.cli.options import (
     pair,
 )
 
-app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
+app = typer.Typer(
+    add_completion=False, rich_markup_mode=None
+)  # loaded by the root on first use (_app.COMMANDS)
 
 
 @app.command(short_help=short_help("nowcast"))

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
+app = typer.Typer(
+    add_completion=False, rich_markup_mode=None
+)  # loaded by the root on first use (_app.COMMANDS)
 
 
 @app.command(short_help=short_help("project"))

@@ -36,7 +36,9 @@ from tradesim.cli.options import (
 from tradesim.errors import InputError
 from tradesim.quantities import parse_target
 
-app = typer.Typer(add_completion=False)  # its commands, loaded by the root on first use (_app.COMMANDS)
+app = typer.Typer(
+    add_completion=False, rich_markup_mode=None
+)  # loaded by the root on first use (_app.COMMANDS)
 
 
 @app.command(short_help=short_help("simulate"))
