@@ -216,3 +216,27 @@ def test_wits_long_world_to_every_partner() -> None:
     assert sum(v[0] for v in got.values() if v[1] == "USD_th") == pytest.approx(
         sum(float(r["Export (US$ Thousand)"]) for r in rows if r["Export (US$ Thousand)"])
     )
+
+
+def test_a_sitc_section_is_read_as_sitc_not_padded_like_an_hs_chapter(tmp_path: Path) -> None:
+    """Legacy Comtrade in SITC Rev. 4: `--commodity 3` is section 3 (mineral fuels), as the file writes it — not
+    division 03 (fish), which padding it like an HS chapter took — and the note names SITC, not HS. Values
+    against the raw file, read here with the csv module alone."""
+    import csv as csv_module
+
+    from tradesim.data import importers
+
+    path = REAL / "comtrade_legacy_web_sitc4_section3_allreporters_world_2015.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        raw = [r for r in csv_module.DictReader(handle) if r["Reporter ISO"] == "CHN"]
+    assert {r["Classification"] for r in raw} == {"S4"}
+    assert {r["Commodity Code"] for r in raw} == {"3"}
+    expected = {r["Trade Flow"].lower(): float(r["Trade Value (US$)"]) for r in raw}
+    imported = importers.read(path, importers.Options(commodity="3", reporter="CHN"))
+    rows = {r[3]: r for r in imported.rows if r[8] == "reported"}  # flow → (kind, …, value, unit, status, …)
+    assert rows["export"][6] == expected["export"]
+    assert rows["import"][6] == expected["import"]
+    assert str(rows["export"][12]).startswith("SITC Rev. 4 3")
+    assert "HS" not in str(rows["export"][12])
+    padded = importers.read(path, importers.Options(commodity="03", reporter="CHN"))
+    assert not padded.rows  # division 03 is not in the file: nothing taken for it

@@ -83,6 +83,79 @@ WDI = "WDI"  # the reported_by of the World Bank's totals (.world): a fallback, 
 REPORTED_BY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")  # a country code or an institution (ECB, IMF, WDI, ...)
 
 
+_Y = r"(?P<year>(?:19|20|21)\d\d)"
+_HEADER_FORMS = (  # (pattern, period): a wide table's column header placed in time, tried in order
+    (re.compile(rf"^{_Y}$"), "FY"),
+    (re.compile(rf"^{_Y}\s*\[YR(?:19|20|21)\d\d\]$", re.IGNORECASE), "FY"),  # WDI: 2020 [YR2020]
+    (re.compile(rf"^(?:YR|FY)\s*{_Y}$", re.IGNORECASE), "FY"),
+    (re.compile(rf"^{_Y}\s*-?\s*M(?P<month>0?[1-9]|1[0-2])$", re.IGNORECASE), "month"),  # 2024M2, 2024M02
+    (re.compile(rf"^{_Y}[-/.](?P<month>0[1-9]|1[0-2])$"), "month"),  # 2024-02
+    (re.compile(rf"^(?P<name>[A-Za-z]{{3,9}})\.?[\s-]*{_Y}$"), "named"),  # Feb 2024, February-2024
+    (re.compile(rf"^{_Y}[\s-]*(?P<name>[A-Za-z]{{3,9}})\.?$"), "named"),  # 2024 February, 2024 Feb.
+    (re.compile(rf"^{_Y}\s*-?\s*Q(?P<quarter>[1-4])$", re.IGNORECASE), "quarter"),  # 2024Q1, 2024 Q1, 2024-Q1
+    (re.compile(rf"^Q(?P<quarter>[1-4])\s*-?\s*{_Y}$", re.IGNORECASE), "quarter"),  # Q1 2024
+    (re.compile(rf"^{_Y}\s*-?\s*H(?P<half>[12])$", re.IGNORECASE), "half"),  # 2024H1
+    (re.compile(rf"^H(?P<half>[12])\s*-?\s*{_Y}$", re.IGNORECASE), "half"),  # H1 2024
+)
+_A_YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
+
+
+class PeriodHeaderError(ValueError):
+    """A column header that holds a year but cannot be placed in time (a week, a fiscal year, two years)."""
+
+
+def header_period(header: str) -> tuple[int, str] | None:
+    """The year and period a wide table's column header names: ``2024`` and ``2024 [YR2024]`` a full year
+    (``FY``); ``2024M2``, ``2024M02``, ``2024-02``, ``Feb 2024``, ``2024 February`` a month (``feb``); ``2024Q1``,
+    ``2024 Q1``, ``Q1 2024`` a quarter (``q1``); ``2024H1`` a half (``h1``). ``None``: the header holds no year (a
+    label column). A header with a year that none of these places (``2024W05``, ``2023/24``, ``2024M13``) raises
+    :class:`PeriodHeaderError`: a month is never read as a year.
+
+    A year with a word after it that names no period (``2020 (prelim)``, ``2020*``) is that year, as stated."""
+    text = " ".join(header.split())
+    years = _A_YEAR.findall(text)
+    if not years:
+        return None
+    for pattern, kind in _HEADER_FORMS:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        year = int(found.group("year"))
+        if kind == "FY":
+            return year, FULL_YEAR
+        if kind == "month":
+            return year, MONTHS[int(found.group("month")) - 1]
+        if kind == "quarter":
+            return year, f"q{found.group('quarter')}"
+        if kind == "half":
+            return year, f"h{found.group('half')}"
+        month = _month_word(found.group("name"))
+        if month is not None:
+            return year, month
+        break  # a word after the year that is no month: judged below
+    rest = _A_YEAR.sub("", text, count=1)
+    words = re.findall(r"[A-Za-z]+", rest)
+    if (
+        len(years) == 1
+        and not re.search(r"\d", rest)
+        and not re.search(r"(?i)\b(?:[QHMW]\d|week|quarter|month)", rest)
+        and not any(_month_word(w) for w in words)  # a month's name beside the year is never the year
+    ):
+        return int(years[0]), FULL_YEAR  # "2020 (prelim)", "2020*", "Year 2020"
+    raise PeriodHeaderError(
+        f"cannot place {header!r} in time (a year, 2024M2, 2024-02, Feb 2024, 2024Q1 or 2024H1)"
+    )
+
+
+def _month_word(word: str) -> str | None:
+    """``feb`` for February, Feb, feb, Sept …; ``None`` for a word that names no month."""
+    word = word.lower()
+    for i, name in enumerate(_MONTH_NAMES):
+        if word in (name.lower(), name[:3].lower()) or (word == "sept" and i == 8):
+            return MONTHS[i]
+    return None
+
+
 def months_covered(period: str) -> int | None:
     """How many months from January a period covers (``None`` for a period that does not start in January)."""
     return CUMULATIVE.get(period)

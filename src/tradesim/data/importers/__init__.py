@@ -159,7 +159,8 @@ def _expect(options: Options, wanted: str, found: str, path: Path) -> None:
 
 
 def _collector(imported: Imported, options: Options, kind: str, path: Path) -> Collector:
-    what = "all commodities" if options.commodity == "TOTAL" else f"HS {options.commodity}"
+    # the commodity's classification, until the file says which (the Comtrade reader names it from its lines)
+    what = "all commodities" if options.commodity == "TOTAL" else f"commodity {options.commodity}"
     names = {
         "plus": ("UN Comtrade+", comtrade.URLS["plus"]),
         "legacy": ("UN Comtrade (legacy comtrade.un.org)", comtrade.URLS["legacy"]),

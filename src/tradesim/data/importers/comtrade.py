@@ -117,6 +117,7 @@ PLUS: dict[str, tuple[str, ...]] = {
     "mot": ("motCode",),
     "mos": ("mosCode",),
     "commodity": ("cmdCode",),
+    "classification": ("classificationCode",),
     "value": ("primaryValue",),
 }
 LEGACY: dict[str, tuple[str, ...]] = {
@@ -134,6 +135,7 @@ LEGACY: dict[str, tuple[str, ...]] = {
     "customs": ("Customs Proc. Code", "cstCode"),
     "mot": ("Mode of Transport Code", "motCode"),
     "commodity": ("Commodity Code", "cmdCode"),
+    "classification": ("Classification", "pfCode"),
     "value": ("Trade Value (US$)", "TradeValue"),
 }
 NEEDED = {"plus": ("year", "flow", "commodity", "value"), "legacy": ("year", "flow", "commodity", "value")}
@@ -143,7 +145,7 @@ BREAKDOWNS = {  # field → (its total's codes, what a row of another code is)
     "mot": (("", "0"), "a mode-of-transport breakdown (motCode not 0)"),
     "mos": (("", "0"), "a mode-of-supply breakdown (mosCode not 0)"),
 }
-MEANINGS = ("type", "commodity", *BREAKDOWNS, "flow", "flow_name", "reporter_iso", "reporter_code",
+MEANINGS = ("type", "classification", "commodity", *BREAKDOWNS, "flow", "flow_name", "reporter_iso", "reporter_code",
             "reporter_name", "partner_iso", "partner_code", "partner_name",  # the codes: decided once (Reader)
             "freq", "year", "period", "month", "value")  # fmt: skip
 SIDES = MEANINGS.index(
@@ -216,6 +218,7 @@ class Reader:
         self._areas: dict[tuple[str, str, str], Area | None] = {}
         self._classes: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str]] = {}
         self._sides: dict[tuple[str, ...], tuple[Tally, str] | tuple[str, str, str]] = {}
+        self.classifications: set[str] = set()  # of the commodity lines kept: "SITC Rev. 4", "HS 2012 (H4)"
 
     def record(self, line: int, values: tuple[str, ...]) -> None:
         """One record, its fields in the order of :data:`MEANINGS` ('' where the layout lacks one). What the
@@ -275,18 +278,27 @@ class Reader:
 
     def _classify(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str]:
         """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind, flow, '')."""
-        type_code, commodity_text, *breakdowns, flow_code, flow_name = codes
+        type_code, classification, commodity_text, *breakdowns, flow_code, flow_name = codes
         imported, filters = self.imported, self.filters
         kind = "services" if type_code.strip().upper() == "S" else "trade"
-        wanted = self.commodity
-        if kind == "services":  # EBOPS codes (200, 205, ...) are not HS chapters: compared as written
-            commodity = commodity_text.strip().upper()
-            if wanted == "TOTAL" and commodity in SERVICES_TOTAL:
+        system = classification.strip().upper()
+        hs = system in ("", "HS") or (system[:1] == "H" and system[1:].isdigit())  # H0–H6, HS, or not stated
+        wanted = self.commodity if hs else filters.commodity.strip().upper()
+        if kind == "services" or not hs:  # EBOPS (200, 205, ...) and SITC (3 is a section, 03 a division)
+            commodity = commodity_text.strip().upper()  # compared as written: never padded like an HS chapter
+            if kind == "services" and wanted == "TOTAL" and commodity in SERVICES_TOTAL:
                 commodity = wanted
         else:
             commodity = _code(commodity_text)
-        if commodity != wanted and commodity != filters.commodity.strip().upper():
+        if commodity != wanted and (not hs or commodity != filters.commodity.strip().upper()):
             return imported.asked, f"another commodity than {filters.commodity} (--commodity)", commodity
+        if (
+            system and commodity != "TOTAL"
+        ):  # the commodity in its own classification: SITC section 3 is not "HS 3"
+            self.classifications.add(_classification_name(system))
+            self.collector.what = (
+                f"{' / '.join(sorted(self.classifications))} {filters.commodity.strip().upper()}"
+            )
         for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
             if text_value and text_value.strip().upper() not in totals:
                 return imported.breakdowns, what, ""
@@ -336,6 +348,21 @@ class Reader:
         if iso.strip() and (found := area_by_number(iso)):
             return found
         return area_by_name(name) if name.strip() else None
+
+
+def _classification_name(code: str) -> str:
+    """A classification code as a reader knows it: ``S4`` → ``SITC Rev. 4``, ``H4`` → ``HS 2012 (H4)``."""
+    hs = {"H0": "HS 1992", "H1": "HS 1996", "H2": "HS 2002", "H3": "HS 2007", "H4": "HS 2012", "H5": "HS 2017",
+          "H6": "HS 2022"}  # fmt: skip
+    if code in hs:
+        return f"{hs[code]} ({code})"
+    if len(code) == 2 and code[0] == "S" and code[1].isdigit():
+        return f"SITC Rev. {code[1]}"
+    if code.startswith("B"):
+        return f"BEC ({code})"
+    if code.startswith("EB"):
+        return f"EBOPS ({code})"
+    return "HS" if code == "HS" else code
 
 
 def _code(code: str) -> str:

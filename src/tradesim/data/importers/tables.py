@@ -25,7 +25,7 @@ from tradesim.codes import Area, area, area_by_name, country_problem
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import MISSING, DecimalError, convention, number
 from tradesim.data.importers.imported import NO_VALUE, Collector, Imported
-from tradesim.data.observation import money_unit
+from tradesim.data.observation import PeriodHeaderError, header_period, money_unit
 from tradesim.errors import DataError, InputError, Problem
 
 YEAR = re.compile(r"(?<!\d)(19\d\d|2[0-2]\d\d)(?!\d)")
@@ -259,10 +259,28 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
         and country_problem(options.partner) is not None
     ):
         raise InputError(f"{where}: --partner: {country_problem(options.partner)}")
-    years = {i: int(m.group(1)) for i, name in enumerate(header) if i > 0 and (m := YEAR.search(name))}
+    periods: dict[int, tuple[int, str]] = {}
+    for i, name in enumerate(header):
+        if i == 0:
+            continue
+        try:
+            placed = header_period(name)
+        except (
+            PeriodHeaderError
+        ) as exc:  # a month is never read as a year: a column it cannot place is refused
+            raise DataError([Problem(f"column {name!r}: {exc}", dialect.path, 1)]) from None
+        if placed is not None:
+            periods[i] = placed
+    years = {i: year for i, (year, _) in periods.items()}
     if not years:
         raise DataError(
-            [Problem("no column header holds a year (2019, 2020 [YR2020], ...)", dialect.path, 1)]
+            [
+                Problem(
+                    "no column header holds a year (2019, 2020 [YR2020], 2024M2, 2024Q1, ...)",
+                    dialect.path,
+                    1,
+                )
+            ]
         )
     stated = {stated_unit(header[i]) for i in years} - {None}
     unit_column = next((i for i, h in enumerate(header) if h.lower() in ("unit", "units", "indicator")), None)
@@ -328,7 +346,8 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
                 read -= 1
                 continue
             note = "; ".join([f"{label}, column {header[column]!r}", *notes])
-            collector.add(line, ("trade", reporter, row_partner, row_flow, when, "FY"), value, unit, note)
+            period = periods[column][1]  # the column's own period: 2024M2 is February, never the year
+            collector.add(line, ("trade", reporter, row_partner, row_flow, when, period), value, unit, note)
         if not read:
             _nothing_read(imported, line, options.year, elsewhere)
 
