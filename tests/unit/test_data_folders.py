@@ -73,7 +73,7 @@ def test_unknown_columns_and_duplicates(tmp_path: Path) -> None:
     one, two = folder / "one.csv", folder / "two.csv"
     assert [str(p) for p in caught.value.problems] == [
         f"{one}:3: duplicate row: the same figure as {one}:2",
-        f"{two}:1: extra: unknown column (allowed: {', '.join((*data.COLUMNS, 'published'))})",
+        f"{two}:1: extra: unknown column (allowed: {', '.join((*data.COLUMNS, 'published', 'classification', 'commodity'))})",
     ]
 
 

@@ -216,9 +216,11 @@ def test_the_csv_has_the_data_folders_columns(tmp_path: Path) -> None:
     rows = read(write(tmp_path, line(flow="X", value=0.1 + 0.2))).rows
     text = to_csv(rows)
     assert text.splitlines()[0] == (
-        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,published"
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,published,"
+        "classification,commodity"
     )
     assert "0.30000000000000004" in text  # full precision
+    assert text.splitlines()[1].endswith(",TOTAL,TOTAL")  # all goods, said
 
 
 def test_notes_and_names_with_commas_and_quotes_stay_one_field(tmp_path: Path) -> None:
@@ -231,7 +233,8 @@ def test_notes_and_names_with_commas_and_quotes_stay_one_field(tmp_path: Path) -
     imported = read(path, commodity="27", cumulate=True)
     rows = imported.rows
     assert len(imported) == 1 + 6 + 4 + 5  # FY export; 6 months; 2 sums × 2 flows; 5 totals
-    assert {len(row) for row in csv.reader(io.StringIO(imported.csv_text()))} == {14}
+    assert {len(row) for row in csv.reader(io.StringIO(imported.csv_text()))} == {16}
+    assert {(r[14], r[15]) for r in rows} == {("H6", "27")}  # as the file says: HS 2022, chapter 27
     assert by_key(rows)[("KAZ", "DEU", "total", 2024, "jan-mar")][6] == pytest.approx(2 * (6e8 + 0.3))
     with pytest.raises(InputError, match="commodity"):
         read(path, commodity='27,"x"')
@@ -344,7 +347,24 @@ def test_the_csv_text_reads_back_as_the_rows(found: list[tuple[str, str, float, 
     """Whatever the texts hold (commas, quotes, line breaks, a lone carriage return, which the csv module
     itself leaves unquoted), the CSV an import writes reads back, with the csv module, as the same rows."""
     rows: list[Row] = [
-        (kind, code, "WLD", "export", 2023, "FY", value, "USD", "reported", "KAZ", source, url, note, "")
+        (
+            kind,
+            code,
+            "WLD",
+            "export",
+            2023,
+            "FY",
+            value,
+            "USD",
+            "reported",
+            "KAZ",
+            source,
+            url,
+            note,
+            "",
+            "TOTAL",
+            "TOTAL",
+        )
         for kind, code, value, source, url, note in found
     ]
     text = importers.Imported(Path(), "", "", rows).csv_text()
@@ -364,5 +384,7 @@ def test_the_csv_text_reads_back_as_the_rows(found: list[tuple[str, str, float, 
         "url",
         "note",
         "published",
+        "classification",
+        "commodity",
     ]
     assert back == [[str(v) if not isinstance(v, float) else repr(v) for v in row] for row in rows]

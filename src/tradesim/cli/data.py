@@ -44,6 +44,10 @@ def data(
     ] = None,
     period: Annotated[str | None, typer.Option(help="FY, FY-as-stated, jan-nov, h1, ...")] = None,
     reported_by: Annotated[str | None, typer.Option(help="Whose statistics, e.g. KAZ or CHN.")] = None,
+    commodity: Annotated[
+        str | None,
+        typer.Option(help="Only this commodity's code (27, 2709) or TOTAL (all goods); default: every row."),
+    ] = None,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
@@ -112,13 +116,15 @@ def data(
         "status": status,
         "period": period,
         "reported_by": reported_by,
+        "commodity": commodity,
     }
     given = {column: value for column, value in criteria.items() if value is not None}
-    rows = data.select(**given)  # type: ignore[arg-type]  # a data folder's rows built only when selected
+    # every row, of all goods and of each commodity, unless --commodity names one
+    rows = data.select(**{"commodity": None, **given})  # type: ignore[arg-type]  # built only when selected
     if not rows:  # which option matches nothing, among the rows the options before it leave
-        before: dict[str, object] = {}
+        before: dict[str, object] = {"commodity": None}
         for column, value in given.items():
-            within = data.select(**before) if before else None  # type: ignore[arg-type]
+            within = data.select(**before) if len(before) > 1 else None  # type: ignore[arg-type]
             known = sorted(
                 map(str, data.values(column) if within is None else {getattr(o, column) for o in within})
             )
@@ -131,10 +137,14 @@ def data(
     columns: list[str] = [*(c for c in COLUMNS if c not in ("url", "note")), "origin"]
     native = data.records(rows) if chosen_format == "json" else []  # 1.3257 stays 1.3257, "/" stays "/"
     records: list[dict[str, Any]] = (
-        [{c: str(r[c]) for c in columns} for r in data.records(rows)]
+        [
+            {**{c: str(r[c]) for c in columns[:4]}, "commodity": o.what or "all goods",
+             **{c: str(r[c]) for c in columns[4:]}}
+            for o, r in zip(rows, data.records(rows), strict=True)
+        ]
         if chosen_format in ("table", "markdown")
         else []
-    )
+    )  # fmt: skip
     render.emit(
         Table(count(len(rows), "observation"), lambda: data.frame(rows), records, native),
         chosen_format,

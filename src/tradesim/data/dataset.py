@@ -42,6 +42,7 @@ from tradesim.data.observation import (
     OPTIONAL_COLUMNS,
     PERIOD_RANK,
     STATUS_RANK,
+    TOTAL,
     WDI,
     Observation,
     money_unit,
@@ -183,8 +184,12 @@ class Dataset:
         period: str | None = None,
         reported_by: str | None = None,
         status: str | None = None,
+        commodity: str | None = TOTAL,
+        classification: str | None = None,
     ) -> list[Observation]:
-        """Observations matching every criterion given (``None`` matches anything), in file order."""
+        """Observations matching every criterion given (``None`` matches anything), in file order. By default
+        only figures of all goods (``commodity = TOTAL``): a commodity's figure is never taken for a pair's
+        trade; ask for one by its code, or for every row with ``commodity=None``."""
         wanted = {
             "flow": flow,
             "year": year,
@@ -194,6 +199,8 @@ class Dataset:
             "kind": kind,
             "reporter": reporter,
             "partner": partner,
+            "commodity": commodity,
+            "classification": classification,
         }
         criteria = {key: value for key, value in wanted.items() if value is not None}
         if kind is not None and reporter is not None and partner is not None:
@@ -360,6 +367,7 @@ class Dataset:
         A :class:`DataError` names ``baseline.bilateral`` when the data holds none."""
         found = self.pick(reporter=reporter, partner=partner, year=year, period=period, currency=currency)
         if found is None:
+            self._commodities_only(reporter, partner, year)
             which = f" for period {period!r}" if period else ""
             raise DataError(
                 [
@@ -372,6 +380,23 @@ class Dataset:
                 ]
             )
         return found
+
+    def _commodities_only(self, reporter: str, partner: str, year: int) -> None:
+        """Bad input when the data holds commodities' figures for the pair and year but none of all goods: the
+        error names them and where they are, so they are never taken for the pair's trade."""
+        rows = self.select(kind="trade", reporter=reporter, partner=partner, year=year, commodity=None)
+        if not rows:
+            return
+        what = sorted({f"{o.what} in {o.origin.rsplit(':', 1)[0]}" for o in rows})
+        raise DataError(
+            [
+                Problem(
+                    f"{reporter}–{partner} {year}: only {', '.join(what)}, a commodity's trade, not the pair's: add "
+                    "the total (commodity TOTAL), or set baseline.bilateral in the scenario file",
+                    key="baseline.bilateral",
+                )
+            ]
+        )
 
     def _no_rate(self, reporter: str, partner: str, year: int, currency: str) -> str:
         """``, and no rate converts its USD figure (...)`` when a figure exists in a currency without a rate."""

@@ -34,9 +34,11 @@ from tradesim.data.observation import (
     OPTIONAL_COLUMNS,
     PUBLISHED,
     SHIPPED,
+    TOTAL,
     UNDATED_TARGET,
     Observation,
     code_problems,
+    commodity_problem,
     money_unit,
 )
 from tradesim.data.packaged import shipped
@@ -264,8 +266,9 @@ def _columns(raw: bytes, path: Path) -> Table | None:
     for column in (*COLUMNS, *OPTIONAL_COLUMNS):
         if column == "value":
             continue
-        if column not in schema:
-            codes[column], names[column] = np.zeros(records, np.intp), np.array([""], dtype=object)
+        if column not in schema:  # an optional column left out: its default (TOTAL for the commodity's two)
+            default = TOTAL if column in ("classification", "commodity") else ""
+            codes[column], names[column] = np.zeros(records, np.intp), np.array([default], dtype=object)
             continue
         found, distinct = _local(strings[column])
         if any("\r" in v or "\n" in v for v in distinct):  # a lone CR: a line end to the row reader
@@ -273,6 +276,11 @@ def _columns(raw: bytes, path: Path) -> Table | None:
         counts = np.bincount(found, minlength=len(distinct))
         inside += int(np.dot(counts, [v.count(delimiter) for v in distinct]))
         stripped = [_shared(v) for v in distinct]
+        if column in (
+            "classification",
+            "commodity",
+        ):  # an empty cell is all goods, as the row reader reads it
+            stripped = [v or TOTAL for v in stripped]
         if stripped != distinct:  # two spellings may strip to one value
             merged: dict[str, int] = {}
             again = np.array([merged.setdefault(v, len(merged)) for v in stripped], dtype=np.intp)
@@ -371,6 +379,13 @@ def _checked(
         return None
     if not all(_published(d) for d in names["published"].tolist() if d):
         return None
+    pairs = _distinct(codes["classification"].astype(np.int64) * len(names["commodity"]) + codes["commodity"])
+    for (
+        pair
+    ) in pairs.tolist():  # each distinct (classification, commodity) checked once, by the row reader's rule
+        first, second = divmod(int(pair), len(names["commodity"]))
+        if commodity_problem(str(names["classification"][first]), str(names["commodity"][second])):
+            return None
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = value * scale
     if not np.isfinite(value).all() or not np.isfinite(scaled[~np.isnan(scale)]).all():
@@ -497,11 +512,15 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     published = row.get("published", "")
     if published and not _published(published):
         bad("published", "must be a date: YYYY-MM-DD, or YYYY-MM or YYYY as precisely as the source says")
+    classification, commodity = row.get("classification") or TOTAL, row.get("commodity") or TOTAL
+    if (wrong := commodity_problem(classification, commodity)) is not None:
+        bad(*wrong)
     if problems or year is None:
         return None, sorted(problems, key=lambda p: ORDER.get(p.key or "", len(ORDER)))  # the columns' order
     return Observation(
         kind, row["reporter"], row["partner"], row["flow"], year, period, value, row["unit"], row["status"],
         row["reported_by"], row["source"], row["url"], row["note"], published, f"{path}:{line}",
+        classification=classification, commodity=commodity,
     ), []  # fmt: skip
 
 

@@ -32,8 +32,35 @@ COLUMNS = (
     "note",
 )
 OPTIONAL_COLUMNS = (
-    "published",
-)  # when the figure was released (ISO 8601: 2024-03-01, or as precisely as its source says: 2024-03, 2024)
+    "published",  # when the figure was released (ISO 8601: 2024-03-01, or as precisely as its source says)
+    "classification",  # of the commodity: TOTAL (all goods, the default), HS or H0–H6, SITC or S1–S4, BEC, EBOPS
+    "commodity",  # its code exactly as the source writes it (27, 2709, 3); TOTAL for all goods (the default)
+)
+TOTAL = "TOTAL"  # all goods: the classification and commodity of a pair's trade
+CLASSIFICATION = re.compile(
+    r"^(TOTAL|HS|H[0-6]|HS(?:92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS(?:\d{4})?|WITS)$"
+)
+COMMODITY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,19}$")
+
+
+def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | None:
+    """(column, message) when a row's classification and commodity do not go together, else ``None``: a
+    classification of the vocabulary, a code of letters and digits, and ``TOTAL`` with ``TOTAL`` only."""
+    if not CLASSIFICATION.match(classification):
+        return (
+            "classification",
+            "must be TOTAL, HS (or H0–H6, HS92–HS22), SITC (or S1–S4), BEC, EBOPS or WITS",
+        )
+    if not COMMODITY.match(commodity):
+        return "commodity", "must be a commodity code as the source writes it (27, 2709, 3) or TOTAL"
+    if (classification == TOTAL) != (commodity.upper() == TOTAL):
+        return (
+            "commodity",
+            f"TOTAL goes with the classification TOTAL (this row: {classification} {commodity})",
+        )
+    return None
+
+
 PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 KINDS = ("trade", "services", "share", "target", "fx")
 FLOWS = {
@@ -218,6 +245,18 @@ class Observation:
     origin: str = SHIPPED
     fx: str = ""  # for a figure converted from another currency: from what, at which rate, from where
     rounding: float = 0.0  # a converted figure: the relative rounding of the figure it was converted from
+    classification: str = TOTAL  # of the commodity (HS, H5, SITC, S4, ...); TOTAL for all goods
+    commodity: str = TOTAL  # the code as the source writes it; TOTAL for all goods
+
+    @property
+    def is_total(self) -> bool:
+        """All goods: a figure of the pair's trade (a commodity's figure never is)."""
+        return self.commodity == TOTAL
+
+    @property
+    def what(self) -> str:
+        """``HS 27``, ``SITC S4 3``; empty for all goods."""
+        return "" if self.is_total else f"{self.classification} {self.commodity}"
 
     @property
     def relative_rounding(self) -> float:
@@ -260,9 +299,10 @@ class Observation:
         return round(self.value * money[1], 3)
 
     @property
-    def key(self) -> tuple[str, str, str, str, int, str, str]:
+    def key(self) -> tuple[str, str, str, str, int, str, str, str, str]:
         """What a user row shares with the shipped row it supersedes."""
-        return (self.kind, self.reporter, self.partner, self.flow, self.year, self.period, self.reported_by)
+        return (self.kind, self.reporter, self.partner, self.flow, self.year, self.period, self.reported_by,
+                self.classification, self.commodity)  # fmt: skip
 
     @property
     def is_full_year(self) -> bool:
@@ -284,7 +324,7 @@ class Observation:
 
 
 _PROVENANCE = ("kind", "reporter", "partner", "flow", "year", "period", "value", "unit", "status", "reported_by",
-               "source", "url", "note", "published", "origin", "fx")  # fmt: skip
+               "source", "url", "note", "published", "origin", "fx", "classification", "commodity")  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------ the row's codes

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,9 @@ import numpy as np
 from tradesim.data.observation import Observation
 
 STRINGS = ("kind", "reporter", "partner", "flow", "period", "unit", "status", "reported_by", "source", "url",
-           "note", "published")  # fmt: skip
-KEY = ("kind", "reporter", "partner", "flow", "year", "period", "reported_by")  # Observation.key's columns
+           "note", "published", "classification", "commodity")  # fmt: skip
+KEY = ("kind", "reporter", "partner", "flow", "year", "period", "reported_by", "classification",
+       "commodity")  # Observation.key's columns  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +85,7 @@ class Table:
                 Observation,
                 s["kind"], s["reporter"], s["partner"], s["flow"], self.year[take].tolist(), s["period"],
                 self.value[take].tolist(), s["unit"], s["status"], s["reported_by"], s["source"], s["url"],
-                s["note"], s["published"], origins,
+                s["note"], s["published"], origins, repeat(""), repeat(0.0), s["classification"], s["commodity"],
             )
         )  # fmt: skip
 

@@ -274,7 +274,8 @@ class Reader:
             imported.skipped.add(NO_VALUE, line)
             return
         period = "FY" if freq == "A" else MONTHS[month - 1]
-        self.collector.add(line, (kind, reporter, partner, flow, year, period), value, "USD", note)
+        system = values[MEANINGS.index("classification")].strip().upper()
+        self.collector.add(line, (kind, reporter, partner, flow, year, period), value, "USD", note, system)
 
     def _classify(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str]:
         """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind, flow, '')."""
@@ -292,13 +293,13 @@ class Reader:
             commodity = _code(commodity_text)
         if commodity != wanted and (not hs or commodity != filters.commodity.strip().upper()):
             return imported.asked, f"another commodity than {filters.commodity} (--commodity)", commodity
-        if (
-            system and commodity != "TOTAL"
-        ):  # the commodity in its own classification: SITC section 3 is not "HS 3"
-            self.classifications.add(_classification_name(system))
+        if commodity != "TOTAL":  # the commodity in its own classification: SITC section 3 is not "HS 3"
+            self.classifications.add(_classification_name(system or "HS"))
             self.collector.what = (
                 f"{' / '.join(sorted(self.classifications))} {filters.commodity.strip().upper()}"
             )
+            self.collector.classification = system or "HS"
+            self.collector.commodity = commodity_text.strip().upper() or commodity
         for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
             if text_value and text_value.strip().upper() not in totals:
                 return imported.breakdowns, what, ""

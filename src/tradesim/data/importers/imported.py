@@ -20,7 +20,9 @@ from pathlib import Path
 from tradesim.data.observation import COLUMNS, MONTHS, OPTIONAL_COLUMNS
 from tradesim.errors import DataError, Problem
 
-Row = tuple[str, str, str, str, int, str, float, str, str, str, str, str, str, str]  # COLUMNS + published
+Row = tuple[
+    str, str, str, str, int, str, float, str, str, str, str, str, str, str, str, str
+]  # + optional ones
 Key = tuple[str, str, str, str, int, str]  # kind, reporter, partner, flow, year, period
 SHOWN_LINES = 5
 NO_VALUE = "no trade value (empty, or a missing-value mark such as '..')"  # a line skipped for it, any layout
@@ -112,10 +114,13 @@ class Imported:
             url,
             note,
             published,
+            classification,
+            commodity,
         ) in self.rows:
             lines.append(
                 f"{cell(kind)},{cell(reporter)},{cell(partner)},{cell(flow)},{year},{cell(period)},{value!r},"
-                f"{cell(unit)},{cell(status)},{cell(by)},{cell(source)},{cell(url)},{cell(note)},{cell(published)}\n"
+                f"{cell(unit)},{cell(status)},{cell(by)},{cell(source)},{cell(url)},{cell(note)},{cell(published)},"
+                f"{cell(classification)},{cell(commodity)}\n"
             )
         return "".join(lines)
 
@@ -150,10 +155,19 @@ class Collector:
     source: str
     url: str
     what: str  # "all commodities", "HS 27"
+    classification: str = "TOTAL"  # of the commodity kept (its code as the file writes it: H5, S4, WITS)
+    commodity: str = "TOTAL"  # its code as the file writes it; TOTAL for all goods
+    classified: dict[Key, str] = field(
+        default_factory=dict
+    )  # a figure's own classification, where it has one
     figures: dict[Key, tuple[float, str, int, str]] = field(default_factory=dict)  # value, unit, line, note
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, line: int, key: Key, value: float, unit: str, note: str) -> None:
+    def add(self, line: int, key: Key, value: float, unit: str, note: str, classification: str = "") -> None:
+        """One figure; ``classification`` the line's own (a Comtrade file mixes HS revisions: H3 for 2010, H5
+        for 2017), else the import's."""
+        if classification and self.commodity != "TOTAL":  # all goods are TOTAL, whatever the file's revision
+            self.classified[key] = classification
         _kind, reporter, partner, flow, year, period = key
         if not 1900 <= year <= 2300:
             self.problem(line, f"the year must be in 1900–2300, got {year}")
@@ -189,12 +203,21 @@ class Collector:
             values.update((key, (value, unit)) for key, value, unit, _ in derived)
         derived += self._totals(values)
         source, url = self.source, self.url
+        code = self.commodity
+        if code == "TOTAL":
+            own: dict[Key, str] = {}
+        else:  # a derived figure takes the classification of what it is made of (the export's, the month's)
+            own = self.classified | {
+                key: self.classified.get((*key[:3], "export", *key[4:]), self.classified.get(key, ""))
+                for key, _, _, _ in derived
+            }
+        system = self.classification
         rows: list[Row] = [
-            (*key, value, unit, "reported", key[1], source, url, note, "")
+            (*key, value, unit, "reported", key[1], source, url, note, "", own.get(key) or system, code)
             for key, (value, unit, _, note) in self.figures.items()
         ]
         rows += [
-            (*key, value, unit, "derived", key[1], source, url, note, "")
+            (*key, value, unit, "derived", key[1], source, url, note, "", own.get(key) or system, code)
             for key, value, unit, note in derived
         ]
         rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5))  # kind, reporter, partner, year, flow, period

@@ -1,0 +1,96 @@
+"""A commodity's figure is never the pair's trade (issue 28): every observation carries its classification and
+commodity, a data folder's rows without them are all goods, and every command reads a pair's trade from the
+figures of all goods only — a folder holding only a commodity's rows for the pair is said so, by file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+REAL = REPO / "tests" / "data" / "real"
+USA_CHN = REAL / "comtrade_legacy_short_USA_CHN_2017.csv"
+CHIPS = REAL / "comtradeplus_api_CHN_USA_8542_nodesc.csv"
+
+
+def _import(run: Any, source: Path, folder: Path, name: str, *args: str) -> Path:
+    out = folder / name
+    result = run("data", "import", str(source), *args, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_a_chapter_27_import_is_not_usa_china_trade(run: Any, tmp_path: Path) -> None:
+    """$9.3B is HS chapter 27 alone; the file's chapters sum to about $656B."""
+    data = tmp_path / "fuel"
+    data.mkdir()
+    written = _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
+    header, first = written.read_text(encoding="utf-8").splitlines()[:2]
+    assert header.endswith(",classification,commodity")
+    assert first.endswith(",H5,27")
+    scenario = tmp_path / "usa.toml"
+    scenario.write_text(
+        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
+        encoding="utf-8",
+    )
+    refused = run("project", str(scenario), "--target", "20B", "--data", str(data))
+    assert refused.exit_code == 2
+    assert f"USA–CHN 2017: only H5 27 in {written}, a commodity's trade, not the pair's" in refused.stderr, (
+        refused.stderr
+    )
+    listed = json.loads(
+        run("data", "--partner", "CHN", "--reporter", "USA", "--data", str(data), "--format", "json").stdout
+    )
+    assert {(r["classification"], r["commodity"]) for r in listed} == {("H5", "27")}
+    table = run("data", "--partner", "CHN", "--reporter", "USA", "--data", str(data)).stdout
+    assert "H5 27" in table
+
+
+def test_mirror_never_shows_a_commodity_as_the_pairs_trade(run: Any, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _import(run, CHIPS, data, "chips.csv", "--commodity", "8542")
+    mirror = run("data", "mirror", "--reporter", "CHN", "--partner", "USA", "--data", str(data))
+    assert mirror.exit_code == 2  # no figure of all goods from either side: nothing to set side by side
+    assert "12.18" not in mirror.stdout
+
+
+def test_a_total_and_a_commodity_of_one_pair_are_two_figures_not_a_duplicate(
+    run: Any, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
+    _import(run, USA_CHN, data, "usa28.csv", "--commodity", "28")
+    listed = run("data", "--reporter", "USA", "--data", str(data), "--format", "json")
+    assert listed.exit_code == 0, listed.stderr  # was: "the same figure" twice, the folder refused
+    rows = json.loads(listed.stdout)
+    assert {r["commodity"] for r in rows} == {"27", "28"}
+
+
+@pytest.mark.parametrize(
+    ("classification", "commodity", "message"),
+    [
+        ("HS", "TOTAL", "commodity: TOTAL goes with the classification TOTAL"),
+        ("TOTAL", "27", "commodity: TOTAL goes with the classification TOTAL"),
+        ("NACE", "27", "classification: must be TOTAL, HS"),
+        ("HS", "27;DROP", "commodity: must be a commodity code"),
+    ],
+)
+def test_a_commodity_column_that_does_not_fit_is_named(
+    run: Any, tmp_path: Path, classification: str, commodity: str, message: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "mine.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,classification,commodity\n"
+        f"trade,KAZ,ITA,export,2023,FY,1.0,USD_bn,reported,KAZ,Test,,,{classification},{commodity}\n",
+        encoding="utf-8",
+    )
+    result = run("data", "--data", str(data))
+    assert result.exit_code == 2
+    assert f"{data / 'mine.csv'}:2: {message}" in result.stderr
