@@ -94,3 +94,47 @@ def test_a_commodity_column_that_does_not_fit_is_named(
     result = run("data", "--data", str(data))
     assert result.exit_code == 2
     assert f"{data / 'mine.csv'}:2: {message}" in result.stderr
+
+
+def test_several_commodities_and_all_of_them_in_one_import(run: Any, tmp_path: Path) -> None:
+    """`--commodity 27,28` keeps each apart; `all` keeps every line, each chapter its own figure, and per flow
+    the chapters add up to what the raw file's lines add up to (read here with the csv module alone)."""
+    import csv as csv_module
+
+    two = _import(run, USA_CHN, tmp_path, "two.csv", "--commodity", "27,28")
+    with two.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv_module.DictReader(handle) if r["status"] == "reported"]
+    assert {r["commodity"] for r in rows} == {"27", "28"}
+    every = _import(run, USA_CHN, tmp_path, "all.csv", "--commodity", "all")
+    with every.open(encoding="utf-8", newline="") as handle:
+        imported = [r for r in csv_module.DictReader(handle) if r["status"] == "reported"]
+    with USA_CHN.open(encoding="utf-8", newline="") as handle:
+        raw = list(csv_module.DictReader(handle))
+    flows = {"Export": "export", "Import": "import", "Re-Export": "re-export", "Re-Import": "re-import"}
+    for label, flow in flows.items():
+        expected = sum(float(r["Trade Value (US$)"]) for r in raw if r["Trade Flow"] == label)
+        got = sum(float(r["value"]) for r in imported if r["flow"] == flow)
+        assert got == pytest.approx(expected, rel=1e-12), flow
+    assert len({r["commodity"] for r in imported}) == len({r["Commodity Code"] for r in raw})
+    missing = run("data", "import", str(USA_CHN), "--commodity", "27,2709", "-o", str(tmp_path / "x.csv"))
+    assert missing.exit_code == 2
+    assert "--commodity 27,2709: the file holds no 2709 (it holds " in missing.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("codes", ["TOTAL,Fuels", "all"])
+def test_a_wits_table_is_read_one_product_group_at_a_time(run: Any, tmp_path: Path, codes: str) -> None:
+    """Several WITS product groups are refused by name, not read as "no row matches"."""
+    out = tmp_path / "w.csv"
+    result = run(
+        "data",
+        "import",
+        str(REAL / "wits_wide_USA_partners_imports.csv"),
+        "--commodity",
+        codes,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 2
+    assert "one product group at a time" in result.stderr
+    assert not out.exists()

@@ -180,7 +180,8 @@ def data_import(
     commodity: Annotated[
         str,
         typer.Option(
-            help="The commodity to keep: TOTAL, or a Comtrade cmdCode such as 27 (WITS: a product group)."
+            help="The commodity to keep: TOTAL, a Comtrade cmdCode such as 27, several (TOTAL,27,2709) "
+            "or all (WITS: one product group)."
         ),
     ] = "TOTAL",
     cumulate: Annotated[

@@ -164,11 +164,19 @@ class Filters:
     cumulate: bool = False
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9]{1,20}", self.commodity):
+        if not re.fullmatch(
+            r"(?i:all)|[A-Za-z0-9]{1,20}(?:\s*,\s*[A-Za-z0-9]{1,20})*", self.commodity.strip()
+        ):
             raise InputError(
-                "--commodity must be a Comtrade cmdCode (letters and digits: TOTAL, 27, 2709), "
-                f"got {self.commodity!r}"
+                "--commodity must be Comtrade cmdCodes (letters and digits: TOTAL, 27, 2709; several with commas: "
+                f"TOTAL,27,2709; or all), got {self.commodity!r}"
             )
+
+    @property
+    def codes(self) -> tuple[str, ...] | None:
+        """The commodity codes asked for, as written (upper case); ``None`` for ``all``."""
+        text = self.commodity.strip().upper()
+        return None if text == "ALL" else tuple(dict.fromkeys(c.strip() for c in text.split(",")))
 
 
 def columns(header: list[str], names: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -214,9 +222,12 @@ class Reader:
     def __init__(self, kind: str, filters: Filters, collector: Collector) -> None:
         self.kind, self.filters, self.collector = kind, filters, collector
         self.imported = collector.imported
-        self.commodity = _code(filters.commodity)
+        codes = filters.codes
+        self.wanted = None if codes is None else frozenset(codes)  # as written: SITC, EBOPS
+        self.wanted_hs = None if codes is None else frozenset(map(_code, codes))  # 1 and 01: one HS chapter
+        self.kept: dict[str, int] = {}  # commodity code kept → lines (a code asked for and not found is said)
         self._areas: dict[tuple[str, str, str], Area | None] = {}
-        self._classes: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str]] = {}
+        self._classes: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str, str]] = {}
         self._sides: dict[tuple[str, ...], tuple[Tally, str] | tuple[str, str, str]] = {}
         self.classifications: set[str] = set()  # of the commodity lines kept: "SITC Rev. 4", "HS 2012 (H4)"
 
@@ -235,7 +246,7 @@ class Reader:
                 commodities = self.imported.commodities
                 commodities[decided[2]] = commodities.get(decided[2], 0) + 1
             return
-        kind, flow, _ = decided
+        kind, flow, code, system = decided
         sides = values[SIDES:CODES]
         who = self._sides.get(sides)
         if who is None:
@@ -243,7 +254,7 @@ class Reader:
         if isinstance(who[0], Tally):
             who[0].add(who[1], line)
             return
-        reporter, partner, note = who
+        reporter, partner, area_note = who
         freq_text, year_text, period_text, month_text, value_text = values[CODES:]
         year_text, period_text = year_text.strip(), period_text.strip()
         freq = freq_text.strip().upper() or ("M" if len(period_text) == 6 else "A")
@@ -274,32 +285,33 @@ class Reader:
             imported.skipped.add(NO_VALUE, line)
             return
         period = "FY" if freq == "A" else MONTHS[month - 1]
-        system = values[MEANINGS.index("classification")].strip().upper()
-        self.collector.add(line, (kind, reporter, partner, flow, year, period), value, "USD", note, system)
+        what = "all commodities" if code == "TOTAL" else f"{_classification_name(system or 'HS')} {code}"
+        column = ", primaryValue" if self.kind == "plus" else ", Trade Value (US$)"
+        note = f"{what}{column}; {area_note}" if area_note else f"{what}{column}"
+        figure = (kind, reporter, partner, flow, year, period)
+        self.collector.add(line, figure, value, "USD", note, system or "HS", code)
 
-    def _classify(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str]:
-        """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind, flow, '')."""
+    def _classify(self, codes: tuple[str, ...]) -> tuple[Tally, str, str] | tuple[str, str, str, str]:
+        """(tally, reason, commodity left out or '') for a record these codes leave out, else (kind, flow,
+        commodity as the file writes it, classification)."""
         type_code, classification, commodity_text, *breakdowns, flow_code, flow_name = codes
         imported, filters = self.imported, self.filters
         kind = "services" if type_code.strip().upper() == "S" else "trade"
         system = classification.strip().upper()
         hs = system in ("", "HS") or (system[:1] == "H" and system[1:].isdigit())  # H0–H6, HS, or not stated
-        wanted = self.commodity if hs else filters.commodity.strip().upper()
+        written = commodity_text.strip().upper()
+        if kind == "services" and written in SERVICES_TOTAL:
+            written = "TOTAL"  # the EBOPS total (200, S)
         if kind == "services" or not hs:  # EBOPS (200, 205, ...) and SITC (3 is a section, 03 a division)
-            commodity = commodity_text.strip().upper()  # compared as written: never padded like an HS chapter
-            if kind == "services" and wanted == "TOTAL" and commodity in SERVICES_TOTAL:
-                commodity = wanted
+            matches = self.wanted is None or written in self.wanted  # as written: never padded like HS
         else:
-            commodity = _code(commodity_text)
-        if commodity != wanted and (not hs or commodity != filters.commodity.strip().upper()):
-            return imported.asked, f"another commodity than {filters.commodity} (--commodity)", commodity
-        if commodity != "TOTAL":  # the commodity in its own classification: SITC section 3 is not "HS 3"
+            matches = self.wanted_hs is None or _code(written) in self.wanted_hs
+        if not matches:
+            shown = written if kind == "services" or not hs else _code(written)  # HS 1 is chapter 01
+            return imported.asked, f"another commodity than {filters.commodity} (--commodity)", shown
+        self.kept[written] = self.kept.get(written, 0) + 1
+        if written != "TOTAL":  # the commodity in its own classification: SITC section 3 is not "HS 3"
             self.classifications.add(_classification_name(system or "HS"))
-            self.collector.what = (
-                f"{' / '.join(sorted(self.classifications))} {filters.commodity.strip().upper()}"
-            )
-            self.collector.classification = system or "HS"
-            self.collector.commodity = commodity_text.strip().upper() or commodity
         for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
             if text_value and text_value.strip().upper() not in totals:
                 return imported.breakdowns, what, ""
@@ -308,7 +320,22 @@ class Reader:
         if flow is None:
             shown = flow_code or flow_name
             return imported.skipped, f"flow {shown!r} (not exports, imports, re-exports or re-imports)", ""
-        return kind, flow, ""
+        return kind, flow, written, system
+
+    def check_found(self) -> None:
+        """With several codes asked for, one the file does not hold is bad input, naming what it holds (an
+        import of some of them would read as if the others were zero)."""
+        codes = self.filters.codes
+        if codes is None or len(codes) < 2 or not self.kept:
+            return  # one code not found: the import says "no row matches", with the file's codes
+        kept = set(self.kept) | {_code(c) for c in self.kept}
+        missing = [c for c in codes if c not in kept and _code(c) not in kept]
+        if missing:
+            held = sorted({*self.kept, *self.imported.commodities}, key=lambda c: (c != "TOTAL", len(c), c))
+            raise InputError(
+                f"{self.imported.path}: --commodity {self.filters.commodity}: the file holds no "
+                f"{', '.join(missing)} (it holds {', '.join(held[:20])}{', …' if len(held) > 20 else ''})"
+            )
 
     def _who(self, sides: tuple[str, ...]) -> tuple[Tally, str] | tuple[str, str, str]:
         """(tally, reason) for a record whose reporter or partner is left out, else (reporter, partner, note)."""
@@ -330,9 +357,7 @@ class Reader:
             return imported.asked, f"another reporter than {filters.reporter} (--reporter)"
         if filters.partner and partner.code != filters.partner:
             return imported.asked, f"another partner than {filters.partner} (--partner)"
-        what = self.collector.what + (", primaryValue" if self.kind == "plus" else ", Trade Value (US$)")
-        note = "; ".join([what, *(n for n in (reporter.note, partner.note) if n)])
-        return reporter.code, partner.code, note
+        return reporter.code, partner.code, "; ".join(n for n in (reporter.note, partner.note) if n)
 
     def _area(self, iso: str, code: str, name: str) -> Area | None:
         key = (iso, code, name)
@@ -410,6 +435,7 @@ def read_csv(
                 continue
         fields.append("")
         reader.record(record.line, pick(fields))
+    reader.check_found()
 
 
 PREFILTER_BYTES = 32 << 20  # below this, parsing every line costs less than it saves
@@ -469,8 +495,9 @@ def _anchors(filters: Filters) -> tuple[tuple[bytes, ...], ...]:
             forms = {code, *comtrade_forms(code)}
             if all(len(f) >= 3 for f in forms):
                 groups.append(tuple(sorted(f.encode() for f in forms)))
-    if (len(filters.commodity) >= 3 and filters.commodity != "TOTAL") or filters.commodity == "TOTAL":
-        groups.append((filters.commodity.encode(),))
+    codes = filters.codes
+    if codes is not None and len(codes) == 1 and (len(codes[0]) >= 3 or codes[0] == "TOTAL"):
+        groups.append((codes[0].encode(),))
     return tuple(groups)
 
 
@@ -500,6 +527,7 @@ def read_json(
             continue
 
         reader.record(n, tuple(_json_field(item, names.get(meaning, ())) for meaning in MEANINGS))
+    reader.check_found()
     return collector
 
 

@@ -24,6 +24,7 @@ Row = tuple[
     str, str, str, str, int, str, float, str, str, str, str, str, str, str, str, str
 ]  # + optional ones
 Key = tuple[str, str, str, str, int, str]  # kind, reporter, partner, flow, year, period
+Key8 = tuple[str, str, str, str, int, str, str, str]  # and the classification and commodity
 SHOWN_LINES = 5
 NO_VALUE = "no trade value (empty, or a missing-value mark such as '..')"  # a line skipped for it, any layout
 
@@ -149,44 +150,51 @@ class Imported:
 class Collector:
     """Figures as a reader finds them → rows, one per key: the same figure twice is kept once (and counted);
     two different values for one key are an error naming both lines. Totals (export + import) and, with
-    ``cumulate``, the ``jan-<mon>`` sums of monthly figures are derived here, with their formula."""
+    ``cumulate``, the ``jan-<mon>`` sums of monthly figures are derived here, with their formula. A figure's
+    key holds its classification and commodity: an import of several commodities keeps each apart."""
 
     imported: Imported
     source: str
     url: str
-    what: str  # "all commodities", "HS 27"
-    classification: str = "TOTAL"  # of the commodity kept (its code as the file writes it: H5, S4, WITS)
-    commodity: str = "TOTAL"  # its code as the file writes it; TOTAL for all goods
-    classified: dict[Key, str] = field(
-        default_factory=dict
-    )  # a figure's own classification, where it has one
-    figures: dict[Key, tuple[float, str, int, str]] = field(default_factory=dict)  # value, unit, line, note
+    what: str  # "all commodities", "HS 27": for an import of one commodity whose lines do not say more
+    classification: str = "TOTAL"  # the import's, where a line does not give its own (WITS: a product group)
+    commodity: str = "TOTAL"
+    figures: dict[Key8, tuple[float, str, int, str]] = field(default_factory=dict)  # value, unit, line, note
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, line: int, key: Key, value: float, unit: str, note: str, classification: str = "") -> None:
-        """One figure; ``classification`` the line's own (a Comtrade file mixes HS revisions: H3 for 2010, H5
-        for 2017), else the import's."""
-        if classification and self.commodity != "TOTAL":  # all goods are TOTAL, whatever the file's revision
-            self.classified[key] = classification
+    def add(
+        self, line: int, key: Key, value: float, unit: str, note: str, classification: str = "",
+        commodity: str = "",
+    ) -> None:  # fmt: skip
+        """One figure; ``classification`` and ``commodity`` the line's own (a Comtrade file mixes HS revisions:
+        H3 for 2010, H5 for 2017), else the import's. All goods are TOTAL, whatever the file's revision."""
+        commodity = commodity or self.commodity
+        system = "TOTAL" if commodity == "TOTAL" else (classification or self.classification)
         _kind, reporter, partner, flow, year, period = key
         if not 1900 <= year <= 2300:
             self.problem(line, f"the year must be in 1900–2300, got {year}")
             return
-        found = self.figures.get(key)
+        full = (*key, system, commodity)
+        found = self.figures.get(full)
         if found is None:
-            self.figures[key] = (value, unit, line, note)
+            self.figures[full] = (value, unit, line, note)
             return
         if (found[0], found[1]) == (value, unit):
             self.imported.skipped.add("the same figure again (an identical line)", line)
             return
+        of = "" if commodity == "TOTAL" else f" {system} {commodity}"
         self.problem(
             line,
-            f"{reporter}–{partner} {flow} {year} {period} twice with different values: line {found[2]} has "
+            f"{reporter}–{partner}{of} {flow} {year} {period} twice with different values: line {found[2]} has "
             f"{found[0]:g} {found[1]}, this line {value:g} {unit}",
         )
 
     def problem(self, line: int, message: str, column: str | None = None) -> None:
         self.problems.append(Problem(message, self.imported.path, line or None, column))
+
+    def _what(self, key: Key8) -> str:
+        """What a derived figure is of: the import's label, or the key's own commodity when it has one."""
+        return self.what if key[7] in ("TOTAL", self.commodity) else f"{key[6]} {key[7]}"
 
     def finish(self, cumulate: bool = False) -> Imported:
         if self.problems:
@@ -197,58 +205,52 @@ class Collector:
                 )
             raise DataError(shown)
         values = {key: (value, unit) for key, (value, unit, _, _) in self.figures.items()}
-        derived: list[tuple[Key, float, str, str]] = []
+        derived: list[tuple[Key8, float, str, str]] = []
         if cumulate:
             derived += self._sums(values)
             values.update((key, (value, unit)) for key, value, unit, _ in derived)
         derived += self._totals(values)
         source, url = self.source, self.url
-        code = self.commodity
-        if code == "TOTAL":
-            own: dict[Key, str] = {}
-        else:  # a derived figure takes the classification of what it is made of (the export's, the month's)
-            own = self.classified | {
-                key: self.classified.get((*key[:3], "export", *key[4:]), self.classified.get(key, ""))
-                for key, _, _, _ in derived
-            }
-        system = self.classification
         rows: list[Row] = [
-            (*key, value, unit, "reported", key[1], source, url, note, "", own.get(key) or system, code)
+            (*key[:6], value, unit, "reported", key[1], source, url, note, "", key[6], key[7])
             for key, (value, unit, _, note) in self.figures.items()
         ]
         rows += [
-            (*key, value, unit, "derived", key[1], source, url, note, "", own.get(key) or system, code)
+            (*key[:6], value, unit, "derived", key[1], source, url, note, "", key[6], key[7])
             for key, value, unit, note in derived
         ]
-        rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5))  # kind, reporter, partner, year, flow, period
+        # kind, reporter, partner, year, flow, period, then the commodity
+        rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5, 15, 14))
         self.imported.rows = rows
         return self.imported
 
-    def _totals(self, values: dict[Key, tuple[float, str]]) -> list[tuple[Key, float, str, str]]:
+    def _totals(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str]]:
         out = []
-        for kind, reporter, partner, flow, year, period in list(values):
+        for key in list(values):
+            kind, reporter, partner, flow, year, period, system, commodity = key
             if flow != "export":
                 continue
-            export = values[(kind, reporter, partner, "export", year, period)]
-            imported = values.get((kind, reporter, partner, "import", year, period))
-            total_key = (kind, reporter, partner, "total", year, period)
+            export = values[key]
+            imported = values.get((kind, reporter, partner, "import", year, period, system, commodity))
+            total_key = (kind, reporter, partner, "total", year, period, system, commodity)
             if imported is None or imported[1] != export[1] or total_key in values:
                 continue
-            note = f"{self.what}: derived here, export + import ({export[0]:.15g} + {imported[0]:.15g})"
+            note = f"{self._what(key)}: derived here, export + import ({export[0]:.15g} + {imported[0]:.15g})"
             out.append((total_key, export[0] + imported[0], export[1], note))
         return out
 
-    def _sums(self, values: dict[Key, tuple[float, str]]) -> list[tuple[Key, float, str, str]]:
+    def _sums(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str]]:
         out = []
-        series = sorted({key[:5] for key in values if key[5] in MONTHS})
-        for kind, reporter, partner, flow, year in series:
+        series = sorted({(*key[:5], key[6], key[7]) for key in values if key[5] in MONTHS})
+        for kind, reporter, partner, flow, year, system, commodity in series:
             running, unit = 0.0, ""
             for n, month in enumerate(MONTHS, start=1):
-                found = values.get((kind, reporter, partner, flow, year, month))
+                key = (kind, reporter, partner, flow, year, month, system, commodity)
+                found = values.get(key)
                 if found is None or (unit and found[1] != unit):
                     break
                 running, unit = running + found[0], found[1]
                 if n > 1:
-                    note = f"{self.what}: derived here, the sum of the monthly figures jan–{month}"
-                    out.append(((kind, reporter, partner, flow, year, f"jan-{month}"), running, unit, note))
+                    note = f"{self._what(key)}: derived here, the sum of the monthly figures jan–{month}"
+                    out.append(((*key[:5], f"jan-{month}", system, commodity), running, unit, note))
         return out

@@ -119,6 +119,11 @@ def read_wits(
     dialect: text.Dialect, header: list[str], kind: str, options: Options, collector: Collector
 ) -> None:
     imported = collector.imported
+    if "," in options.commodity or options.commodity.upper() == "ALL":
+        raise InputError(
+            f"{imported.path}: --commodity {options.commodity}: a WITS table is read one product group "
+            "at a time (TOTAL, or a group such as Fuels)"
+        )
     at = {h.lower(): i for i, h in reversed(list(enumerate(header)))}
     records = list(text.records(dialect))
     imported.lines = len(records)
