@@ -352,11 +352,17 @@ def _deepest(raw: Any) -> tuple[int | str, ...] | None:
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """Child keys override parent keys; tables merge recursively; lists replace unless the child's list has
-    an element ``{append = true}``, in which case the child's entries (without that marker) are appended."""
+    an element ``{append = true}``, in which case the child's entries (without that marker) are appended.
+
+    A child's growth table that names another ``model`` than its parent's replaces the parent's parameters
+    (a ``rate`` means nothing to a ``linear`` model); only ``sd``, which every model has, is inherited."""
     merged = dict(parent)
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            inherited = merged[key]
+            if "model" in value and value["model"] != inherited.get("model", "constant"):
+                inherited = {k: v for k, v in inherited.items() if k == "sd"}
+            merged[key] = _merge(inherited, value)
         elif isinstance(value, list) and any(isinstance(v, dict) and v.get("append") is True for v in value):
             # entries that are not tables stay, so that validation reports them where they are
             entries = [

@@ -240,6 +240,9 @@ def command_lines(
             args += ["--reporter", take(_arg(st.sampled_from(["KAZ", "ITA"])))]
         if draw(st.booleans()):
             args += ["--cumulate"]
+        if draw(st.booleans()):
+            codes = st.sampled_from(["TOTAL", "27", "TOTAL,27,2709", "all", "ALL,27", ",", "27,,27", "S4:3"])
+            args += ["--commodity", take(_arg(codes))]
     elif kind == "import wide":
         out = str(Path(data_folder).parent / "out" / "x.csv")
         unit = take(_arg(st.sampled_from(["USD_mn", "EUR_bn"])))

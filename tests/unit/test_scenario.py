@@ -99,6 +99,37 @@ def test_extends_overrides_key_by_key(write_scenario: Callable[..., Path]) -> No
     assert loaded.targets[0].value == 20e9
 
 
+def test_a_child_that_changes_the_growth_model_does_not_inherit_the_parents_parameters(
+    write_scenario: Callable[..., Path],
+) -> None:
+    """A parent's `rate` means nothing to a child's `linear` model: only `sd` (every model's) is inherited."""
+    write_scenario(
+        "parent",
+        """
+        [growth]
+        rest_of_world = 0.03
+        [growth.bilateral]
+        rate = "5%"
+        sd = 0.25
+    """,
+    )
+    child = write_scenario(
+        "child",
+        """
+        extends = "parent"
+        [growth.bilateral]
+        model = "linear"
+        amount = 1e9
+    """,
+    )
+    loaded = scenario.load(child)
+    assert loaded.growth.bilateral.model == "linear"
+    assert loaded.growth.bilateral.amount == 1e9  # type: ignore[union-attr]
+    assert loaded.growth.bilateral.sd == 0.25
+    same_model = write_scenario("same", 'extends = "parent"\n[growth.bilateral]\nmodel = "constant"\n')
+    assert scenario.load(same_model).growth.bilateral.rate == 0.05  # type: ignore[union-attr]
+
+
 def test_extends_lists_replace_unless_append(write_scenario: Callable[..., Path]) -> None:
     write_scenario(
         "parent",
