@@ -15,7 +15,9 @@ from tradesim import data
 def test_data_json_keeps_provenance(run: Any) -> None:
     result = run("data", "--partner", "ITA", "--year", "2023", "--kind", "trade", "--format", "json")
     records = json.loads(result.stdout)
-    assert {r["value"] for r in records} == {15.0, 16.1, 14.5, 11.76}
+    # the values as their sources print them: the press in USD bn, the bureau's workbook in USD thousand
+    assert {r["value"] for r in records} == {15.0, 16.1, 14.5, 11.76, 14_833_289.8896, 1_242_193.22207}
+    assert {r["unit"] for r in records if r["value"] > 1e6} == {"USD_th"}
     assert len(records) == len(data.shipped().select(partner="ITA", year=2023, kind="trade"))
     assert all(r["source"] and r["status"] and r["period"] and r["reported_by"] for r in records)
 

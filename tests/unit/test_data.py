@@ -8,8 +8,9 @@ SHIPPED = data.shipped()
 
 def test_every_row_keeps_its_provenance() -> None:
     frame = SHIPPED.frame()
-    # the curated rows, the 42 read from found_figures.csv (issue 18 part 4), and the BNS months summed
-    assert len(frame) == 172 + 42 + 114
+    # the curated rows, the 42 read from found_figures.csv (issue 18 part 4), the BNS months summed, and the
+    # exports and imports of the BNS by-country workbooks 2018–2023 (issue 28 part 7)
+    assert len(frame) == 172 + 42 + 114 + 12
     for column in ("source", "url", "period", "status", "reported_by", "note"):
         assert column in frame.columns
     assert (frame["source"] != "").all()
@@ -104,6 +105,32 @@ def test_every_bns_sum_shipped_is_the_raw_months() -> None:
         assert o.amount == pytest.approx(by_hand, abs=1e3), o
     # a decade of the reporter's own January–month totals for the nowcast
     assert {o.year for o in rows if o.period == "jan-aug"} == set(range(2019, 2026))
+
+
+def test_the_bns_workbooks_exports_and_imports_agree_with_the_published_totals() -> None:
+    """The by-country workbooks' Italy rows (USD thousand, as the bureau prints them) are another reading of
+    the same statistics as the rounded totals the press published: exports + imports lands within one unit
+    of the total's last printed digit (9.95 for 2019 is 9.957 cut, not rounded)."""
+    book = {
+        (o.year, o.flow): o.amount
+        for o in SHIPPED.observations
+        if o.source.startswith("Kazakhstan Bureau of National Statistics, Основные показатели")
+    }
+    assert sorted({y for y, _ in book}) == list(range(2018, 2024))
+    assert book[(2023, "export")] == 14_833_289.8896e3  # the workbook's cell, sheet 2023, row «Италия»
+    published = {  # (USD bn, its last printed digit): KAZ totals shipped from the press; 2021's is estimated
+    # (14.9 / 1.54, from 2022 and its growth), and the workbook's 9.675 confirms it
+        2018: (13.2, 0.1), 2019: (9.95, 0.01), 2020: (7.58, 0.01), 2021: (9.68, 0.01), 2022: (14.9, 0.1),
+        2023: (16.1, 0.1),
+    }  # fmt: skip
+    for year, (total, digit) in published.items():
+        assert any(
+            o.amount == pytest.approx(total * 1e9) and o.status == ("estimated" if year == 2021 else "reported")
+            for o in SHIPPED.observations
+            if (o.reporter, o.partner, o.flow, o.year, o.period) == ("KAZ", "ITA", "total", year, "FY")
+        ), year
+        both = book[(year, "export")] + book[(year, "import")]
+        assert abs(both / 1e9 - total) <= digit, (year, both)
 
 
 def test_as_stated_baseline_warning_names_the_part_year_and_the_alternative() -> None:
