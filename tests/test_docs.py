@@ -76,12 +76,14 @@ def series_table() -> list[str]:
         rows = list(csv.DictReader(handle))
     series: dict[tuple[str, ...], list[dict[str, str]]] = {}
     for row in rows:
-        key = (row["kind"], row["reporter"], row["partner"], row["flow"], row["reported_by"])
+        code = row.get("commodity") or "TOTAL"  # absent or empty: all goods
+        what = "all goods" if code == "TOTAL" else f"{row['classification']} {code}"
+        key = (row["kind"], row["reporter"], row["partner"], row["flow"], what, row["reported_by"])
         series.setdefault(key, []).append(row)
     kinds = {"trade": 0, "share": 1, "target": 2, "fx": 3}
     expected = []
-    for key in sorted(series, key=lambda k: (kinds[k[0]], *k[1:])):
-        kind, reporter, partner, flow, by = key
+    for key in sorted(series, key=lambda k: (kinds[k[0]], *k[1:4], k[4] != "all goods", *k[4:])):
+        kind, reporter, partner, flow, what, by = key
         found = series[key]
         full = _years([int(r["year"]) for r in found if r["period"] == "FY"])
         # periods and points of care with their years as ranges: "jan-feb 2019–2026", "derived FY 2015–2025"
@@ -113,7 +115,7 @@ def series_table() -> list[str]:
                 )
         care = sorted(f"{label} {_years(years)}" for label, years in care_years.items())
         expected.append(
-            f"| {kind} | {reporter} → {partner} | {flow} | {by} | {full} | "
+            f"| {kind} | {reporter} → {partner} | {flow} | {what} | {by} | {full} | "
             f"{', '.join(dict.fromkeys(other)) or '—'} | {', '.join(care) or '—'} |"
         )
     return expected

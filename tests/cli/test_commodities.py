@@ -138,3 +138,17 @@ def test_a_wits_table_is_read_one_product_group_at_a_time(run: Any, tmp_path: Pa
     assert result.exit_code == 2
     assert "one product group at a time" in result.stderr
     assert not out.exists()
+
+
+def test_coverage_keeps_a_commoditys_rows_out_of_the_pairs_series(run: Any, tmp_path: Path) -> None:
+    """Chapters 27 and 28 of USA–CHN are two series each, named by commodity, never the pair's export series."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _import(run, USA_CHN, data, "u.csv", "--commodity", "27,28")
+    result = run("data", "coverage", "--data", str(data), "--reporter", "USA", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    series = json.loads(result.stdout)["series"]
+    exports = [(s["commodity"], s["rows"]) for s in series if s["flow"] == "export"]
+    assert exports == [("H5 27", 1), ("H5 28", 1)]
+    shipped = json.loads(run("data", "coverage", "--reporter", "KAZ", "-f", "json").stdout)["series"]
+    assert {s["commodity"] for s in shipped} == {"all goods"}

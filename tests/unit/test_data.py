@@ -125,7 +125,8 @@ def test_the_bns_workbooks_exports_and_imports_agree_with_the_published_totals()
     }  # fmt: skip
     for year, (total, digit) in published.items():
         assert any(
-            o.amount == pytest.approx(total * 1e9) and o.status == ("estimated" if year == 2021 else "reported")
+            o.amount == pytest.approx(total * 1e9)
+            and o.status == ("estimated" if year == 2021 else "reported")
             for o in SHIPPED.observations
             if (o.reporter, o.partner, o.flow, o.year, o.period) == ("KAZ", "ITA", "total", year, "FY")
         ), year

@@ -1,6 +1,7 @@
 """What a dataset covers, series by series: ``tradesim data coverage``.
 
-A series is one kind, reporter, partner, flow and ``reported_by``. For each: the full years it has, its other
+A series is one kind, reporter, partner, flow, commodity (``all goods``, or ``H5 27``: a commodity's rows
+are never counted into the pair's series) and ``reported_by``. For each: the full years it has, its other
 periods (part years; a target's deadline), and the points to treat with care (every row whose status is
 unverified, approximate, derived, doubtful_unit or partial), years written as ranges (``2019–2025``). The
 README's table of the shipped series is this command's Markdown (a test holds them equal).
@@ -23,6 +24,7 @@ COLUMNS = (
     "kind",
     "reporter → partner",
     "flow",
+    "commodity",
     "reported by",
     "full years (FY)",
     "part years / other periods",
@@ -47,6 +49,7 @@ class Series:
     reporter: str
     partner: str
     flow: str
+    commodity: str  # "all goods", or the classification and code: "H5 27"
     reported_by: str
     rows: tuple[Observation, ...]
 
@@ -88,7 +91,7 @@ class Coverage(list[Series], Result):
                 for label, years in s.others().items()
             )
             care = sorted(f"{label} {spans(years)}" for label, years in s.care().items())
-            values = (s.kind, f"{s.reporter} → {s.partner}", s.flow, s.reported_by, spans(s.full_years),
+            values = (s.kind, f"{s.reporter} → {s.partner}", s.flow, s.commodity, s.reported_by, spans(s.full_years),
                       ", ".join(dict.fromkeys(others)) or "—", ", ".join(care) or "—")  # fmt: skip
             shown.append(dict(zip(COLUMNS, values, strict=True)))
         return shown
@@ -101,6 +104,7 @@ class Coverage(list[Series], Result):
                     "reporter": s.reporter,
                     "partner": s.partner,
                     "flow": s.flow,
+                    "commodity": s.commodity,
                     "reported_by": s.reported_by,
                     "full_years": s.full_years,
                     "other_periods": s.others(),
@@ -121,6 +125,7 @@ class Coverage(list[Series], Result):
                     "reporter": s.reporter,
                     "partner": s.partner,
                     "flow": s.flow,
+                    "commodity": s.commodity,
                     "reported_by": s.reported_by,
                     "first_year": min((o.year for o in s.rows), default=None),
                     "last_year": max((o.year for o in s.rows), default=None),
@@ -135,13 +140,14 @@ class Coverage(list[Series], Result):
 
 def coverage(data: Dataset, reporter: str | None = None) -> Coverage:
     """The series of ``data`` (only ``reporter``'s, as reporter or partner, when given)."""
-    grouped: dict[tuple[str, str, str, str, str], list[Observation]] = {}
+    grouped: dict[tuple[str, str, str, str, str, str], list[Observation]] = {}
     for o in data.observations:
         if reporter is not None and reporter not in (o.reporter, o.partner):
             continue
-        grouped.setdefault((o.kind, o.reporter, o.partner, o.flow, o.reported_by), []).append(o)
+        key = (o.kind, o.reporter, o.partner, o.flow, o.what or "all goods", o.reported_by)
+        grouped.setdefault(key, []).append(o)
     order = {kind: i for i, kind in enumerate(("trade", "share", "target", "fx", *KINDS))}
-    keys = sorted(grouped, key=lambda k: (order[k[0]], *k[1:]))
+    keys = sorted(grouped, key=lambda k: (order[k[0]], k[1], k[2], k[3], k[4] != "all goods", *k[4:]))
     return Coverage(Series(*key, tuple(grouped[key])) for key in keys)
 
 
