@@ -504,15 +504,32 @@ def where(
 ) -> tuple[Path | None, int | None]:
     """The file of an ``extends`` chain (child first) that sets ``key_path``, and its line: the one that sets
     the deepest part of it, the child where two do (it overrides). A parent's mistake is blamed on the
-    parent's line, not on the child that inherits it."""
+    parent's line, not on the child that inherits it. A list is replaced, not merged: a key inside one is
+    blamed on the file whose list was taken (the first in the chain that sets it)."""
     best: tuple[int, Path | None, int | None] = (0, sources[0][0] if sources else None, None)
     target = tuple(str(p) for p in key_path)
-    for path, text in sources:
-        lines = _key_lines(text)
+    parsed = [(path, text, _key_lines(text)) for path, text in sources]
+    index = next((i for i, part in enumerate(key_path) if isinstance(part, int)), None)
+    if index is not None:
+        owner = next((entry for entry in parsed if target[:index] in entry[2]), None)
+        if owner is not None and not _appends(owner[1], key_path[:index]):
+            parsed = [owner]
+    for path, _, lines in parsed:
         depth = next((d for d in range(len(target), 0, -1) if target[:d] in lines), 0)
         if depth > best[0]:
             best = (depth, path, lines[target[:depth]])
     return best[1], best[2]
+
+
+def _appends(text: str, list_path: tuple[int | str, ...]) -> bool:
+    """Whether the list at ``list_path`` in this file's TOML appends to its parent's (``append = true``)."""
+    try:
+        value: Any = tomllib.loads(text)
+        for part in list_path:
+            value = value[part]
+    except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
+        return False
+    return isinstance(value, list) and any(isinstance(v, dict) and v.get("append") is True for v in value)
 
 
 def locate_in(scenario: Scenario, key_path: tuple[int | str, ...]) -> tuple[Path | None, int | None]:

@@ -228,6 +228,18 @@ def test_a_parents_mistake_is_blamed_on_the_parents_line(
     assert result.stderr.startswith(f"tradesim: error: {parent}:1: partner: must be an ISO 3166-1 alpha-3")
 
 
+def test_a_list_entry_is_blamed_on_the_file_whose_list_is_used(
+    run: Any, write_scenario: Callable[..., Path]
+) -> None:
+    """A child's list replaces its parent's, so its entries' mistakes are the child's (found by the hostile-input
+    suite: the parent's line was named for the child's list)."""
+    write_scenario("parent", '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n[[targets]]\nvalue = "20B"\n')
+    child = write_scenario("child", 'extends = "parent"\ntargets = [{}]\n')
+    result = run("project", str(child))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"tradesim: error: {child}:2: targets[0].value: required key is missing")
+
+
 def test_an_option_is_blamed_on_the_option_and_a_long_name_is_not_an_output(run: Any) -> None:
     horizon = run("project", "steady", "--horizon", "0", "--target", "20B")
     assert (
