@@ -152,3 +152,29 @@ def test_coverage_keeps_a_commoditys_rows_out_of_the_pairs_series(run: Any, tmp_
     assert exports == [("H5 27", 1), ("H5 28", 1)]
     shipped = json.loads(run("data", "coverage", "--reporter", "KAZ", "-f", "json").stdout)["series"]
     assert {s["commodity"] for s in shipped} == {"all goods"}
+
+
+def test_a_wits_product_group_is_a_commodity_never_the_pairs_trade(run: Any, tmp_path: Path) -> None:
+    """`--commodity Fuels` on a WITS table writes WITS/Fuels on each row; All Products stays TOTAL."""
+    import csv as csv_module
+
+    source = tmp_path / "wits.csv"
+    source.write_text(
+        "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,2017,2018\n"
+        "United States,China,Import,  All Products,Import (US$ Thousand),100,200\n"
+        "United States,China,Import,Fuels,Import (US$ Thousand),10,20\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, codes, expected in (
+        ("fuels.csv", "Fuels", {("WITS", "Fuels", "10.0"), ("WITS", "Fuels", "20.0")}),
+        ("all.csv", "TOTAL", {("TOTAL", "TOTAL", "100.0"), ("TOTAL", "TOTAL", "200.0")}),
+    ):
+        written = _import(run, source, data, name, "--commodity", codes)
+        with written.open(encoding="utf-8", newline="") as handle:
+            rows = {(r["classification"], r["commodity"], r["value"]) for r in csv_module.DictReader(handle)}
+        assert rows == expected
+    listed = run("data", "--data", str(data), "--reporter", "USA", "-f", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert {r["commodity"] for r in json.loads(listed.stdout)} >= {"TOTAL", "Fuels"}

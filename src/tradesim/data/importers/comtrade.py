@@ -229,7 +229,6 @@ class Reader:
         self._areas: dict[tuple[str, str, str], Area | None] = {}
         self._classes: dict[tuple[str, ...], tuple[Tally, str, str] | tuple[str, str, str, str]] = {}
         self._sides: dict[tuple[str, ...], tuple[Tally, str] | tuple[str, str, str]] = {}
-        self.classifications: set[str] = set()  # of the commodity lines kept: "SITC Rev. 4", "HS 2012 (H4)"
 
     def record(self, line: int, values: tuple[str, ...]) -> None:
         """One record, its fields in the order of :data:`MEANINGS` ('' where the layout lacks one). What the
@@ -302,16 +301,12 @@ class Reader:
         written = commodity_text.strip().upper()
         if kind == "services" and written in SERVICES_TOTAL:
             written = "TOTAL"  # the EBOPS total (200, S)
-        if kind == "services" or not hs:  # EBOPS (200, 205, ...) and SITC (3 is a section, 03 a division)
-            matches = self.wanted is None or written in self.wanted  # as written: never padded like HS
-        else:
-            matches = self.wanted_hs is None or _code(written) in self.wanted_hs
-        if not matches:
-            shown = written if kind == "services" or not hs else _code(written)  # HS 1 is chapter 01
-            return imported.asked, f"another commodity than {filters.commodity} (--commodity)", shown
+        # EBOPS (200, 205, ...) and SITC (3 is a section, 03 a division) compared as written; HS 1 is chapter 01
+        as_written = kind == "services" or not hs
+        compared, wanted = (written, self.wanted) if as_written else (_code(written), self.wanted_hs)
+        if wanted is not None and compared not in wanted:
+            return imported.asked, f"another commodity than {filters.commodity} (--commodity)", compared
         self.kept[written] = self.kept.get(written, 0) + 1
-        if written != "TOTAL":  # the commodity in its own classification: SITC section 3 is not "HS 3"
-            self.classifications.add(_classification_name(system or "HS"))
         for text_value, (totals, what) in zip(breakdowns, BREAKDOWNS.values(), strict=True):
             if text_value and text_value.strip().upper() not in totals:
                 return imported.breakdowns, what, ""

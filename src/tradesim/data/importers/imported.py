@@ -157,8 +157,6 @@ class Collector:
     source: str
     url: str
     what: str  # "all commodities", "HS 27": for an import of one commodity whose lines do not say more
-    classification: str = "TOTAL"  # the import's, where a line does not give its own (WITS: a product group)
-    commodity: str = "TOTAL"
     figures: dict[Key8, tuple[float, str, int, str]] = field(default_factory=dict)  # value, unit, line, note
     problems: list[Problem] = field(default_factory=list)
 
@@ -167,9 +165,9 @@ class Collector:
         commodity: str = "",
     ) -> None:  # fmt: skip
         """One figure; ``classification`` and ``commodity`` the line's own (a Comtrade file mixes HS revisions:
-        H3 for 2010, H5 for 2017), else the import's. All goods are TOTAL, whatever the file's revision."""
-        commodity = commodity or self.commodity
-        system = "TOTAL" if commodity == "TOTAL" else (classification or self.classification)
+        H3 for 2010, H5 for 2017; WITS a product group), none for all goods: TOTAL, whatever the revision."""
+        commodity = commodity or "TOTAL"
+        system = "TOTAL" if commodity == "TOTAL" else classification
         _kind, reporter, partner, flow, year, period = key
         if not 1900 <= year <= 2300:
             self.problem(line, f"the year must be in 1900–2300, got {year}")
@@ -194,7 +192,7 @@ class Collector:
 
     def _what(self, key: Key8) -> str:
         """What a derived figure is of: the import's label, or the key's own commodity when it has one."""
-        return self.what if key[7] in ("TOTAL", self.commodity) else f"{key[6]} {key[7]}"
+        return self.what if key[7] == "TOTAL" else f"{key[6]} {key[7]}"
 
     def finish(self, cumulate: bool = False) -> Imported:
         if self.problems:

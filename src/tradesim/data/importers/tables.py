@@ -238,7 +238,11 @@ def read_wits(
             note = "; ".join(
                 [f"{product}, {header[column]}" + ("" if kind == "wits-long" else f", {indicator}"), *notes]
             )
-            collector.add(line, ("trade", reporter.code, partner.code, flow, year, "FY"), value, unit, note)
+            figure = ("trade", reporter.code, partner.code, flow, year, "FY")
+            if wanted == ALL_PRODUCTS:
+                collector.add(line, figure, value, unit, note)
+            else:  # a product group is a commodity of WITS's own grouping, never the pair's trade
+                collector.add(line, figure, value, unit, note, "WITS", product)
         if not read:
             _nothing_read(imported, line, options.year, elsewhere)
 
@@ -268,11 +272,9 @@ def read_wide(dialect: text.Dialect, header: list[str], options: Options, collec
     for i, name in enumerate(header):
         if i == 0:
             continue
-        try:
+        try:  # a month is never read as a year: a column it cannot place is refused
             placed = header_period(name)
-        except (
-            PeriodHeaderError
-        ) as exc:  # a month is never read as a year: a column it cannot place is refused
+        except PeriodHeaderError as exc:
             raise DataError([Problem(f"column {name!r}: {exc}", dialect.path, 1)]) from None
         if placed is not None:
             periods[i] = placed
