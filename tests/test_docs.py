@@ -80,7 +80,7 @@ def series_table() -> list[str]:
         what = "all goods" if code == "TOTAL" else f"{row['classification']} {code}"
         key = (row["kind"], row["reporter"], row["partner"], row["flow"], what, row["reported_by"])
         series.setdefault(key, []).append(row)
-    kinds = {"trade": 0, "share": 1, "target": 2, "fx": 3}
+    kinds = {"trade": 0, "share": 1, "target": 2, "fx": 3, "price": 4}
     expected = []
     for key in sorted(series, key=lambda k: (kinds[k[0]], *k[1:4], k[4] != "all goods", *k[4:])):
         kind, reporter, partner, flow, what, by = key
@@ -124,7 +124,7 @@ def series_table() -> list[str]:
 def test_the_readme_lists_every_shipped_series_with_its_coverage() -> None:
     """README 'Shipped data': one row per series of the shipped file, its full years, its other periods and
     the points to treat with care, rebuilt here from the file, so adding a row without the README fails."""
-    listed = [line for line in README.splitlines() if re.match(r"\| (trade|share|target|fx) \| ", line)]
+    listed = [line for line in README.splitlines() if re.match(r"\| (trade|share|target|fx|price) \| ", line)]
     assert listed == series_table()
 
 

@@ -15,6 +15,7 @@ import io
 import itertools
 import json
 import math
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -112,6 +113,21 @@ def snapshot_path(scenario: Scenario, directory: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------ read and write
+LEG_COLUMN = re.compile(r"^leg:[A-Za-z0-9:._-]{1,60}$")  # a product leg's column: leg:HS:27, leg:rest
+
+
+def snapshot_columns(projection: model.Projection) -> tuple[str, ...]:
+    """The snapshot's columns for ``projection``: :data:`SNAPSHOT_METRICS`, then each product leg's."""
+    return (*SNAPSHOT_METRICS, *(f"leg:{c}" for c in projection.legs))
+
+
+def _value(projection: model.Projection, metric: str, index: int) -> float:
+    if metric.startswith("leg:"):
+        leg = projection.legs.get(metric.removeprefix("leg:"))
+        return math.nan if leg is None else float(leg[index])
+    return float(getattr(projection, metric)[index])
+
+
 def render_snapshot(scenario: Scenario, projection: model.Projection) -> str:
     data = projection.data
     lines = [
@@ -122,10 +138,10 @@ def render_snapshot(scenario: Scenario, projection: model.Projection) -> str:
         f"# shipped_data_sha256: {shipped().digest}",
         f"# data_files: {_data_files(data)}",
         f"# tradesim_version: {__version__}",
-        "year," + ",".join(SNAPSHOT_METRICS),
+        "year," + ",".join(snapshot_columns(projection)),
     ]
     for i, year in enumerate(projection.years):
-        values = (f"{float(getattr(projection, m)[i]):.12g}" for m in SNAPSHOT_METRICS)
+        values = (f"{_value(projection, m, i):.12g}" for m in snapshot_columns(projection))
         lines.append(f"{int(year)}," + ",".join(values))
     return "\n".join(lines) + "\n"
 
@@ -158,17 +174,24 @@ def read_snapshot(path: Path) -> Snapshot:
         meta[key.strip()] = value.strip()
     number = 2 + len(comments)  # the line of the column header
     body = lines[number - 1 :]
-    if not body or body[0] != "year," + ",".join(SNAPSHOT_METRICS):
-        raise bad(number, "the column header must be year," + ",".join(SNAPSHOT_METRICS))
+    header = body[0].split(",") if body else []
+    columns = tuple(header[1 + len(SNAPSHOT_METRICS) :])
+    if header[: 1 + len(SNAPSHOT_METRICS)] != ["year", *SNAPSHOT_METRICS] or not all(
+        LEG_COLUMN.match(c) for c in columns
+    ):
+        raise bad(
+            number, "the column header must be year," + ",".join(SNAPSHOT_METRICS) + " (then leg:... columns)"
+        )
+    names = (*SNAPSHOT_METRICS, *columns)
     values: dict[int, dict[str, float]] = {}
     for offset, row in enumerate(csv.reader(io.StringIO("\n".join(body[1:]))), start=number + 1):
         try:
-            if len(row) != 1 + len(SNAPSHOT_METRICS):
+            if len(row) != 1 + len(names):
                 raise ValueError(f"{len(row)} fields")
             numbers = [float(v) for v in row[1:]]
             if not all(math.isfinite(v) for v in numbers):
                 raise ValueError("not finite")
-            values[int(row[0])] = dict(zip(SNAPSHOT_METRICS, numbers, strict=True))
+            values[int(row[0])] = dict(zip(names, numbers, strict=True))
         except ValueError as exc:
             raise bad(offset, f"unreadable row {','.join(row)!r} ({exc})") from None
     if not values:
@@ -185,10 +208,14 @@ def compare(snapshot: Snapshot, projection: model.Projection, rtol: float, atol:
     """Every value that moved beyond tolerance, and every year present on one side only."""
     found = []
     projected = {int(y): i for i, y in enumerate(projection.years)}
+    recorded = {m for row in snapshot.values.values() for m in row}
+    columns = (*snapshot_columns(projection), *sorted(recorded - set(snapshot_columns(projection))))
     for year in sorted(set(projected) | set(snapshot.values)):
-        for metric in SNAPSHOT_METRICS:
+        for metric in columns:
             expected = snapshot.values.get(year, {}).get(metric)
-            actual = float(getattr(projection, metric)[projected[year]]) if year in projected else None
+            actual = _value(projection, metric, projected[year]) if year in projected else None
+            if actual is not None and math.isnan(actual):
+                actual = None  # a leg the scenario no longer has
             if expected is None or actual is None or not _close(expected, actual, rtol, atol):
                 found.append(Difference(year, metric, expected, actual))
     return found

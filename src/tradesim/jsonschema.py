@@ -155,7 +155,12 @@ def scenario_schema() -> dict[str, Any]:
     schema["if"] = {"not": {"required": ["extends"]}}
     schema["then"] = {"required": ["growth"]}
     schema["description"] = ROOT
-    for entry in ("Event", "Target", "Claim"):  # the lists `extends` replaces, unless an entry says append
+    for entry in (
+        "Event",
+        "Target",
+        "Claim",
+        "Leg",
+    ):  # the lists `extends` replaces, unless an entry says append
         schema["$defs"][entry]["properties"]["append"] = {
             "type": "boolean",
             "description": "With `extends`: add this list's entries to the parent's instead of replacing them.",
@@ -167,9 +172,20 @@ def scenario_schema() -> dict[str, Any]:
     schema["$defs"]["GrowthTable"] = _growth_table(
         {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
     )
+    leg = schema["$defs"]["Leg"]["properties"]
+    leg["share"] = {
+        "type": ["number", "string", "null"],
+        "if": {"type": "string"},
+        "then": {"pattern": f"^from data$|{SHARE_TEXT}"},
+        "else": {"if": {"type": "number"}, "then": {"exclusiveMinimum": 0, "exclusiveMaximum": 1}},
+        "default": None,
+        "title": "Share",
+        "description": leg["share"].get("description", ""),
+    }
     growth = schema["$defs"]["Growth"]["properties"]
-    for flow, prop in list(growth.items()):
-        growth[flow] = {
+    flows = [(growth, flow, prop) for flow, prop in growth.items()] + [(leg, "growth", leg["growth"])]
+    for table, flow, prop in flows:
+        table[flow] = {
             # one branch by the value's type, one model by its `model` key: an editor then reports the key
             # that is wrong ("'rat' was unexpected"), not "not valid under any of the schemas"
             "type": ["number", "string", "object", "null"],
@@ -180,7 +196,7 @@ def scenario_schema() -> dict[str, Any]:
                 "then": {"pattern": RATE_TEXT},
                 "else": {"if": {"type": "number"}, "then": {"exclusiveMinimum": -1, "maximum": 10}},
             },
-            "default": None,
+            **({"default": None} if table is growth else {}),
             "title": prop.get("title"),
             "description": prop.get("description", ""),
         }

@@ -7,6 +7,10 @@ Each flow's path is its growth model's underlying level ``U_t`` with the scenari
 ``ramp_e(t)`` is 0 before the event's year; for a permanent event it rises linearly to 1 over
 ``ramp_years`` (``min(1, (t − year + 1) / ramp_years)``); a one-off event is 1 in its year only.
 Every year: ``total = bilateral + rest_of_world`` and ``share = bilateral / total``.
+
+A scenario with product legs (``[[legs]]``) grows each leg on its own path, events on a leg laid on that
+leg only, and ``bilateral = Σ legs`` (an identity: the pair's path is computed as the sum). A leg with a price
+driver is ``value_t = volume_t · price_t``: its growth model grows the volume from ``value_0 / price_0``.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import numpy as np
 
 from tradesim.data import Dataset, Observation, shipped
 from tradesim.errors import DataError, Problem, ScenarioError
+from tradesim.quantities import format_money, format_percent
 from tradesim.reference import reference
-from tradesim.schema import Event, GrowthModel, Scenario
+from tradesim.schema import REST, Event, GrowthModel, Leg, Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +38,20 @@ REACHED_RTOL = 1e-9
 # A projected flow beyond this is outside the finite domain: inputs are at most 1e15 (quantities.MAX_AMOUNT),
 # and only growth compounding over many years gets here; sums, shares and logs of it stay finite below it.
 MAX_PATH = 1e18
+
+
+@dataclass(frozen=True)
+class LegBaseline:
+    """A product leg's base-year value and where it came from (``source``: the data's figure, else the file)."""
+
+    leg: Leg
+    value: float
+    source: Observation | None
+    how: str  # "90% of the 2023 bilateral trade (approximate; source: ...)"
+
+    @property
+    def name(self) -> str:
+        return self.leg.name
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,7 @@ class ResolvedBaseline:
     imports: float | None = None
     warnings: tuple[str, ...] = ()
     data: Dataset = field(default_factory=shipped, repr=False, compare=False)  # what it was resolved from
+    legs: tuple[LegBaseline, ...] = ()  # a scenario with [[legs]]: each leg's base value, in the file's order
 
     @property
     def total(self) -> float:
@@ -129,8 +149,110 @@ def _resolve_baseline(
                     )
                 ]
             )
+    legs = _leg_baselines(scenario, data, bilateral, bilateral_source, warnings)
     return ResolvedBaseline(
-        bilateral, rest, bilateral_source, total_source, spec.exports, spec.imports, tuple(warnings), data
+        bilateral,
+        rest,
+        bilateral_source,
+        total_source,
+        spec.exports,
+        spec.imports,
+        tuple(warnings),
+        data,
+        legs,
+    )
+
+
+def _leg_baselines(
+    scenario: Scenario,
+    data: Dataset,
+    bilateral: float,
+    bilateral_source: Observation | None,
+    warnings: list[str],
+) -> tuple[LegBaseline, ...]:
+    """Each named leg's base value (a stated share of the bilateral baseline, a stated amount, or the same
+    reporter's figure for the product and period in the data), and the rest as what they leave."""
+    if not scenario.legs:
+        return ()
+    from tradesim.data.observation import classification_family
+
+    year, currency = scenario.base_year, scenario.currency
+    found: list[LegBaseline | None] = []
+    for i, leg in enumerate(scenario.legs):
+        key = f"legs[{i}]"
+        if leg.commodity == REST:
+            found.append(None)
+            continue
+        stated = f"{leg.status}; {leg.source}"
+        if leg.amount is not None:
+            found.append(
+                LegBaseline(
+                    leg, leg.amount, None, f"{format_money(leg.amount, currency)} in {year} ({stated})"
+                )
+            )
+        elif isinstance(leg.share, float):
+            found.append(
+                LegBaseline(
+                    leg,
+                    leg.share * bilateral,
+                    None,
+                    f"{format_percent(leg.share)} of the {year} bilateral trade ({stated})",
+                )
+            )
+        else:  # from data: the same reporter's figure for the product, for the bilateral baseline's period
+            period = bilateral_source.period if bilateral_source is not None else "FY"
+            observation = data.pick(
+                reporter=scenario.reporter,
+                partner=scenario.partner,
+                year=year,
+                period=period,
+                currency=currency,
+                commodity=leg.code,
+                family=classification_family(leg.classification),
+            )
+            if observation is None:
+                raise DataError(
+                    [
+                        Problem(
+                            f"leg {leg.commodity}: the data holds no {scenario.reporter}-reported {currency} figure "
+                            f"for {leg.name} of {scenario.reporter}–{scenario.partner} trade in {year} (period "
+                            f'{period}); state share = "..%" or amount with its source',
+                            scenario.path,
+                            None,
+                            f"{key}.share",
+                        )
+                    ]
+                )
+            warnings += data.caveats(observation, f"{leg.name} leg")
+            found.append(
+                LegBaseline(
+                    leg, observation.amount, observation, f"{observation.label()} ({observation.source})"
+                )
+            )
+    named = sum(b.value for b in found if b is not None)
+    if not named < bilateral:
+        raise DataError(
+            [
+                Problem(
+                    f"the named legs add up to {format_money(named, currency)} in {year}, not below the bilateral "
+                    f"baseline {format_money(bilateral, currency)}: nothing is left for the rest leg",
+                    scenario.path,
+                    None,
+                    "legs",
+                )
+            ]
+        )
+    rest = bilateral - named
+    return tuple(
+        b
+        if b is not None
+        else LegBaseline(
+            leg,
+            rest,
+            None,
+            f"the {year} bilateral trade less the named legs",
+        )
+        for leg, b in zip(scenario.legs, found, strict=True)
     )
 
 
@@ -221,6 +343,9 @@ class Projection:
     exports: np.ndarray | None = None
     imports: np.ndarray | None = None
     actuals: dict[int, Observation] = field(default_factory=dict)
+    legs: dict[str, np.ndarray] = field(
+        default_factory=dict
+    )  # product legs by commodity; they sum to bilateral
 
     @property
     def data(self) -> Dataset:
@@ -272,7 +397,7 @@ class Projection:
 
     def rows(self, target: float | None = None) -> list[dict[str, float]]:
         """The per-year rows: year, bilateral, rest_of_world, total, share, growth, gap_to_target, actual
-        (and exports, imports for a split scenario).
+        (and exports, imports for a split scenario; ``leg:HS:27``, ``leg:rest``, … for one with product legs).
 
         Plain floats (NaN where there is no value), without pandas: ``tradesim project`` never imports it.
         """
@@ -286,6 +411,8 @@ class Projection:
         if self.exports is not None and self.imports is not None:  # a split scenario: its two legs too
             columns["exports"] = self.exports.tolist()
             columns["imports"] = self.imports.tolist()
+        for commodity, values in self.legs.items():
+            columns[f"leg:{commodity}"] = values.tolist()
         rows = []
         for i, year in enumerate(self.years.tolist()):
             row: dict[str, float] = {"year": year, **{name: values[i] for name, values in columns.items()}}
@@ -302,6 +429,94 @@ class Projection:
         return pd.DataFrame(self.rows(target))
 
 
+def price_path(scenario: Scenario, index: int, data: Dataset, years: np.ndarray) -> tuple[Any, str]:
+    """Leg ``index``'s price each year, and its unit: the year's stated entry, else the data series' full-year
+    figure (the selection rule's), else the latest stated entry before it. A year with none is bad input."""
+    leg = scenario.legs[index]
+    price = leg.price
+    assert price is not None
+    key = f"legs[{index}].price"
+
+    def bad(message: str, where: str = key) -> DataError:
+        return DataError([Problem(f"leg {leg.commodity}: {message}", scenario.path, None, where)])
+
+    series: dict[int, Observation] = {}
+    if price.series is not None:
+        from tradesim.data.dataset import rank
+        from tradesim.data.observation import STATUS_RANK
+
+        rows = [
+            o
+            for o in data.select(kind="price", commodity=price.series, period="FY")
+            if o.status in STATUS_RANK
+        ]
+        if not rows:
+            raise bad(
+                f"the data has no full-year price series {price.series!r} (kind = price)", f"{key}.series"
+            )
+        for o in sorted(rows, key=rank):
+            series.setdefault(o.year, o)
+        units = {o.unit for o in rows}
+        if len(units) > 1:
+            raise bad(
+                f"the series {price.series!r} mixes units ({', '.join(sorted(units))})", f"{key}.series"
+            )
+    unit = price.unit or next(iter(series.values())).unit
+    if series and price.unit is not None and price.unit != next(iter(series.values())).unit:
+        raise bad(
+            f"unit {price.unit} differs from the series' {next(iter(series.values())).unit}", f"{key}.unit"
+        )
+    if not unit.startswith(f"{scenario.currency}_per_"):
+        raise bad(
+            f"the price is in {unit}, the scenario in {scenario.currency}: prices are not converted; give "
+            f"prices in {scenario.currency}",
+            f"{key}.unit" if price.unit else f"{key}.series",
+        )
+    stated = sorted(price.prices.items())
+    last = max([*series, *price.prices], default=None)
+    values: list[float] = []
+    for year in years.tolist():
+        if year in price.prices:
+            values.append(price.prices[year])
+        elif year in series:
+            values.append(series[year].value)
+        elif before := [v for y, v in stated if y < year]:
+            values.append(before[-1])
+        elif price.hold and values and last is not None and year > last:
+            values.append(values[-1])
+        else:
+            have = f"the series {price.series} has {_span(series)}" if series else "no series"
+            raise bad(
+                f"no price for {year} ({have}): add prices.{year} (later years take it), or hold = true",
+                f"{key}.prices" if price.prices or price.series is None else f"{key}.series",
+            )
+    return np.asarray(values, dtype=float), unit
+
+
+def _span(series: dict[int, Observation]) -> str:
+    years = sorted(series)
+    return f"{years[0]}–{years[-1]}" if years else "no years"
+
+
+def leg_paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> dict[str, Any]:
+    """Each product leg's path, by its commodity, in the file's order: its growth model (of the volume, for a
+    price leg: ``value = volume · price``) from its base value, then the events on it (and the relative events
+    that name no leg, which every leg takes)."""
+    found = {}
+    shared = [e for e in scenario.events if e.flow == "bilateral" and e.leg is None]
+    for i, (leg, leg_base) in enumerate(zip(scenario.legs, base.legs, strict=True)):
+        events = [*shared, *(e for e in scenario.events if e.leg == leg.commodity)]
+        events.sort(key=scenario.events.index)  # the file's order: the kernel's sums and products as written
+        if leg.price is not None:
+            price, _ = price_path(scenario, i, base.data, years)
+            volume = underlying_path(leg.growth, leg_base.value / price[0], scenario.base_year, years)
+            path = volume * price
+        else:
+            path = underlying_path(leg.growth, leg_base.value, scenario.base_year, years)
+        found[leg.commodity] = apply_events(path, events, years)
+    return found
+
+
 def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tuple[Any, Any, Any, Any]:
     """Bilateral, rest-of-world, exports and imports (``None`` without a split) for ``years``, unchecked."""
     growth = scenario.growth
@@ -312,7 +527,12 @@ def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tupl
         return apply_events(path, [e for e in scenario.events if e.flow == flow], years)
 
     exports = imports = None
-    if growth.split and base.exports is not None and base.imports is not None:
+    if base.legs:
+        legs = iter(leg_paths(scenario, base, years).values())
+        bilateral = next(legs).copy()
+        for path in legs:
+            bilateral += path
+    elif growth.split and base.exports is not None and base.imports is not None:
         exports = flow_path("exports", base.exports)
         imports = flow_path("imports", base.imports)
         bilateral = apply_events(
@@ -345,7 +565,9 @@ def project(
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # caught below, as an error
         bilateral, rest, exports, imports = paths(scenario, base, years)
+        legs = leg_paths(scenario, base, years) if base.legs else {}
     for name, values in (
+        *((f"the {_leg_name(c)} leg's", v) for c, v in legs.items()),
         ("bilateral", bilateral),
         ("exports", exports),
         ("imports", imports),
@@ -355,7 +577,13 @@ def project(
             continue
         bad = np.flatnonzero(~(np.abs(values) <= MAX_PATH))  # also NaN
         if bad.size:
-            flow = name if getattr(scenario.growth, name, None) is not None else scenario.growth.other_flow
+            flow = (
+                "legs"
+                if name.endswith("leg's")
+                else name
+                if getattr(scenario.growth, name, None) is not None
+                else scenario.growth.other_flow
+            )
             raise ScenarioError(
                 [
                     Problem(
@@ -368,6 +596,7 @@ def project(
                 ]
             )
     for name, values, limit in (
+        *((f"the {_leg_name(c)} leg's", v, "below zero") for c, v in legs.items()),
         ("bilateral", bilateral, "below zero"),
         ("exports", exports, "below zero"),
         ("imports", imports, "below zero"),
@@ -392,7 +621,12 @@ def project(
         found = data.actual(scenario.reporter, scenario.partner, int(year), currency=scenario.currency)
         if found is not None:
             actuals[int(year)] = found
-    return Projection(scenario, base, years, bilateral, rest, exports, imports, actuals)
+    return Projection(scenario, base, years, bilateral, rest, exports, imports, actuals, legs)
+
+
+def _leg_name(commodity: str) -> str:
+    """``HS:27`` → ``HS 27``, ``rest`` → ``other goods``: :attr:`~tradesim.schema.Leg.name` from the key."""
+    return "other goods" if commodity == REST else commodity.replace(":", " ", 1)
 
 
 def required_growth(baseline: float, target: float, years: int) -> float:

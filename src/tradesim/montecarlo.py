@@ -287,22 +287,33 @@ def _plan(
     all_years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     after = all_years[1:]
     other = growth.other_flow
-    fast = not growth.split and other == "rest_of_world" and all(e.amount is None for e in scenario.events)
-    split = growth.split and baseline.exports is not None and baseline.imports is not None
-    bilateral_model = growth.exports if split else growth.bilateral
     other_model = getattr(growth, other)
-    assert bilateral_model is not None
     assert other_model is not None
     start_other = baseline.total if other == "total" else baseline.rest_of_world
-    start_b = baseline.exports if split and baseline.exports is not None else baseline.bilateral
-    path_b = model.underlying_path(bilateral_model, start_b, scenario.base_year, all_years)[1:]
     path_r = model.underlying_path(other_model, start_other, scenario.base_year, all_years)[1:]
-    log_m, sd_m, centre, path_m = None, 0.0, path_b, None
-    if split:
-        assert growth.imports is not None
-        assert baseline.imports is not None
-        path_m = model.underlying_path(growth.imports, baseline.imports, scenario.base_year, all_years)[1:]
-        log_m, sd_m, centre = np.log(path_m), growth.imports.sd, path_b + path_m
+    if baseline.legs:  # two product legs: the split's two components, each with its own shocks
+        fast, split = False, True
+        path_b, path_m = _leg_components(scenario, baseline, all_years)
+        bilateral_model, sd_m = scenario.legs[0].growth, scenario.legs[1].growth.sd
+    else:
+        fast = (
+            not growth.split and other == "rest_of_world" and all(e.amount is None for e in scenario.events)
+        )
+        split = growth.split and baseline.exports is not None and baseline.imports is not None
+        found = growth.exports if split else growth.bilateral
+        assert found is not None
+        bilateral_model = found
+        start_b = baseline.exports if split and baseline.exports is not None else baseline.bilateral
+        path_b = model.underlying_path(bilateral_model, start_b, scenario.base_year, all_years)[1:]
+        path_m, sd_m = None, 0.0
+        if split:
+            assert growth.imports is not None
+            assert baseline.imports is not None
+            path_m = model.underlying_path(growth.imports, baseline.imports, scenario.base_year, all_years)[
+                1:
+            ]
+            sd_m = growth.imports.sd
+    log_m, centre = (None, path_b) if path_m is None else (np.log(path_m), path_b + path_m)
 
     for flow, path in (("bilateral", path_b), (other, path_r), ("imports", path_m if split else None)):
         if path is not None and not np.all(path > 0):
@@ -319,10 +330,37 @@ def _plan(
                 ]
             )
 
-    def ramps(flow: str) -> tuple[tuple[Event, np.ndarray], ...]:
-        return tuple((e, model.event_ramp(e, after)) for e in scenario.events if e.flow == flow)
+    def ramps(flow: str, leg: str | None = None) -> tuple[tuple[Event, np.ndarray], ...]:
+        return tuple(
+            (e, model.event_ramp(e, after)) for e in scenario.events if e.flow == flow and e.leg == leg
+        )
 
     events_b, events_r = ramps("bilateral"), ramps(other)
+    events_x, events_m = (ramps("exports"), ramps("imports")) if split else ((), ())
+    if baseline.legs:
+        events_x, events_m = (
+            ramps("bilateral", scenario.legs[0].commodity),
+            ramps("bilateral", scenario.legs[1].commodity),
+        )
+        if events_b and any(e.amount is not None for e, _ in (*events_x, *events_m)):
+            # the projection lays an event on every leg on each leg: the same on the sum, unless a leg adds an
+            # amount (which the leg's relative events do not scale)
+            if any(e.probability < 1.0 for e, _ in events_b):
+                raise ScenarioError(
+                    [
+                        Problem(
+                            f"scenario {scenario.name!r}: an uncertain event on every leg beside an amount on one "
+                            "leg cannot be simulated exactly: name each event's leg",
+                            scenario.path,
+                            None,
+                            "events",
+                        )
+                    ]
+                )
+            events_x, events_m = (*events_b, *events_x), (*events_b, *events_m)
+            events_x = tuple(sorted(events_x, key=lambda pair: scenario.events.index(pair[0])))
+            events_m = tuple(sorted(events_m, key=lambda pair: scenario.events.index(pair[0])))
+            events_b = ()
     sd_b, sd_r, rho = max(bilateral_model.sd, sd_m), other_model.sd, scenario.correlation
     t = np.arange(1, len(after) + 1, dtype=float)
     low_b, high_b = _log_ranges(events_b, len(after))
@@ -350,8 +388,8 @@ def _plan(
         split=split,
         log_m=log_m,
         sd_m=sd_m,
-        events_x=ramps("exports") if split else (),
-        events_m=ramps("imports") if split else (),
+        events_x=events_x,
+        events_m=events_m,
         fast=fast,
         scenario=scenario,
         baseline=baseline,
@@ -364,6 +402,35 @@ def _plan(
         median_bilateral=np.asarray(projection.bilateral, dtype=float),
         median_share=np.asarray(projection.share, dtype=float),
     )
+
+
+def _leg_components(
+    scenario: Scenario, baseline: model.ResolvedBaseline, years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two legs' paths before events (a price leg's volume × price), after the base year: a scenario of two
+    legs is simulated as the exports/imports split is, each leg with its own independent shocks."""
+    if len(baseline.legs) != 2:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r}: simulate handles two product legs (one product and the rest); "
+                    f"this one has {len(baseline.legs)}: merge legs or project it without simulate",
+                    scenario.path,
+                    None,
+                    "legs",
+                )
+            ]
+        )
+    found = []
+    for i, (leg, base) in enumerate(zip(scenario.legs, baseline.legs, strict=True)):
+        if leg.price is not None:
+            price, _ = model.price_path(scenario, i, baseline.data, years)
+            found.append(
+                model.underlying_path(leg.growth, base.value / price[0], scenario.base_year, years) * price
+            )
+        else:
+            found.append(model.underlying_path(leg.growth, base.value, scenario.base_year, years))
+    return found[0][1:], found[1][1:]
 
 
 def _bin_width(lo: np.ndarray, hi: np.ndarray) -> Any:

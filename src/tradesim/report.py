@@ -405,6 +405,12 @@ def describe_growth(growth: GrowthModel | None, currency: str = "USD") -> str:
 
 def _bilateral_growth(scenario: Scenario) -> str:
     g = scenario.growth
+    if scenario.legs:
+        text = ", ".join(
+            f"{leg.name} {describe_growth(leg.growth, scenario.currency)}{' volume' if leg.price else ''}"
+            for leg in scenario.legs
+        )
+        return text + (f" + {count(len(scenario.events), 'event')}" if scenario.events else "")
     if g.split:
         return f"exports {describe_growth(g.exports)}, imports {describe_growth(g.imports)}"
     text = describe_growth(g.bilateral)
@@ -605,6 +611,7 @@ def years_display(result: ScenarioResult) -> Rows:
                 if "exports" in row
                 else {}
             ),
+            **{b.name: money(row[f"leg:{b.leg.commodity}"]) for b in result.projection.baseline.legs},
             "growth": "—" if math.isnan(row["growth"]) else format_percent(row["growth"], 1, signed=True),
             "gap to target": "reached" if row["gap_to_target"] <= 0 else money(row["gap_to_target"]),
             "actual": money(row["actual"]),
@@ -641,6 +648,47 @@ def actual_conversions(result: ScenarioResult) -> list[str]:
     ]
 
 
+def leg_notes(result: ScenarioResult) -> list[str]:
+    """One line for a scenario with product legs: each leg's base value, how it was set (a stated share's
+    status, and where its source is written; a data figure's label) and a price leg's price path."""
+    from tradesim import model
+
+    scenario, projection = result.scenario, result.projection
+    if not projection.baseline.legs:
+        return []
+    where = f" in {scenario.path.name}" if scenario.path is not None else ""
+    parts = []
+    for i, b in enumerate(projection.baseline.legs):
+        money = format_money(b.value, scenario.currency)
+        if b.leg.commodity == "rest":
+            parts.append(f"{b.name} {money} (the rest)")
+        elif b.source is not None:
+            parts.append(f"{b.name} {money} ({b.source.label()}, {b.source.source})")
+        else:
+            stated = (
+                f"{format_percent(b.leg.share)} of the bilateral trade"
+                if isinstance(b.leg.share, float)
+                else "stated"
+            )
+            parts.append(
+                f"{b.name} {money}, {stated} ({b.leg.status}: its source is legs[{i}].source{where})"
+            )
+        price = b.leg.price
+        if price is not None:
+            prices, unit = model.price_path(scenario, i, projection.data, projection.years)
+            held = [
+                int(y)
+                for y, p, q in zip(projection.years[1:], prices[1:], prices[:-1], strict=True)
+                if p == q
+            ]
+            parts[-1] += (
+                f", volume × {price.series or 'stated prices'} ({unit}: {prices[0]:.2f} in {scenario.base_year}, "
+                f"{prices[-1]:.2f} in {int(projection.years[-1])}"
+                + (f"; held from {held[0]}, an assumption)" if price.hold and held else ")")
+            )
+    return [f"{scenario.name}: product legs in {scenario.base_year}: " + "; ".join(parts)]
+
+
 def notes(results: Sequence[ScenarioResult]) -> list[str]:
     """Warnings (partial-year or unverified baselines) and actuals, each once, in order."""
     seen: dict[str, None] = {}
@@ -650,6 +698,9 @@ def notes(results: Sequence[ScenarioResult]) -> list[str]:
     for r in results:
         for warning in r.warnings:
             seen.setdefault(warning, None)
+    for r in results:
+        for note in leg_notes(r):
+            seen.setdefault(note, None)
     for r in results:
         for conversion in actual_conversions(r):
             seen.setdefault(conversion, None)
@@ -721,6 +772,19 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                     *([r.target_note] if r.target_note else []),
                 ],
                 "targets": r.targets(),  # every [[targets]] entry; [] with --target
+                "legs": [
+                    {
+                        "commodity": b.leg.commodity,
+                        "name": b.name,
+                        "baseline": b.value,
+                        "baseline_how": b.how,
+                        "baseline_source": b.source.provenance() if b.source else None,
+                        "status": b.leg.status if b.source is None and b.leg.commodity != "rest" else None,
+                        "growth": describe_growth(b.leg.growth, r.scenario.currency),
+                        "price": b.leg.price.model_dump() if b.leg.price else None,
+                    }
+                    for b in baseline.legs
+                ],
                 "years": [
                     {"year": int(row["year"]), **{k: _number(v) for k, v in row.items() if k != "year"}}
                     for row in r.projection.rows(r.target)

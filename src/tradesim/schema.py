@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from tradesim.codes import country_problem
+from tradesim.data.observation import classification_family
 from tradesim.errors import Problem, ScenarioError
 from tradesim.quantities import (
     MAX_RATE,
@@ -331,6 +332,8 @@ class Event(_Frozen):
     """A permanent event ramps in linearly over this many years (default 1: all at once)."""
     probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
     """The chance the event happens in a simulation (0 to 1; default 1)."""
+    leg: Annotated[str, Field(pattern=LEG_PATTERN)] | None = None
+    """The product leg it changes, by its commodity: "HS:27" (a scenario with [[legs]]; default: every leg)."""
 
     _plain: bool = PrivateAttr(default=False)  # the amount was written as a bare number
 
@@ -346,6 +349,65 @@ class Event(_Frozen):
     def plain(self) -> bool:
         """Whether ``amount`` was written with no scale (``amount = 1.5``)."""
         return self._plain
+
+
+LEG_PATTERN = r"^(rest|(HS|H[0-6]|HS(92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS|WITS):[A-Za-z0-9][A-Za-z0-9.\-]{0,19})$"
+REST = "rest"  # the leg of what the named legs leave
+LEG_STATUSES = ("reported", "approximate", "derived", "estimated", "unverified")
+
+
+def _share_or_data(value: Any) -> Any:
+    if value == "from data":
+        return value
+    return parse_share(value, what="")
+
+
+class Price(_Frozen):
+    """A leg driven by a price: value = volume × price, the leg's growth being its volume's."""
+
+    series: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")] | None = None
+    """A price series in the data (kind = price), by its commodity code: "CRUDE_BRENT"."""
+    prices: dict[YearKey, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = {}
+    """Stated prices by year: {2026 = 70.0}; a year takes the latest entry at or before it, after the series' own years."""
+    unit: Annotated[str, Field(pattern=r"^[A-Z]{3}_per_[a-z]{1,10}$")] | None = None
+    """The price's unit, CUR_per_QUANTITY: "USD_per_bbl" (default: the series'; needed with prices alone)."""
+    source: str = ""
+    """Where stated prices come from (required with `prices`)."""
+    hold: bool = False
+    """true: a year after the last price (the series' or stated) takes that price, said in a note (default false: a year without a price is an error)."""
+
+
+class Leg(_Frozen):
+    """One product leg of the bilateral trade: a commodity, its base-year part and its own growth. The pair's
+    path is the sum of its legs; the leg ``rest`` is what the named legs leave."""
+
+    commodity: Annotated[str, Field(pattern=LEG_PATTERN)]
+    """The product, classification:code as the source writes it: "HS:27", "SITC:3"; or "rest" (what the other legs leave)."""
+    share: Annotated[float | Literal["from data"], BeforeValidator(_share_or_data)] | None = None
+    """The leg's part of the base-year bilateral trade: "90%", or "from data" (the same reporter's figure for the commodity)."""
+    amount: PositiveAmount | None = None
+    """Or the leg's base-year value: "14.5B" (not with `share`)."""
+    source: str = ""
+    """Where a stated share or amount comes from (required with them): "Kazakh statistics via press, 2020"."""
+    status: Literal["reported", "approximate", "derived", "estimated", "unverified"] = "unverified"
+    """How firm a stated share or amount is: reported, approximate, derived, estimated or unverified (default)."""
+    growth: Growth_
+    """The leg's growth (its volume's, with `price`): a rate ("2%") or a table with `model`."""
+    price: Price | None = None
+    """A price driver: value = volume × price, with the price from a data series or stated."""
+
+    @property
+    def classification(self) -> str:
+        return self.commodity.split(":", 1)[0] if self.commodity != REST else REST
+
+    @property
+    def code(self) -> str:
+        return self.commodity.split(":", 1)[1] if self.commodity != REST else REST
+
+    @property
+    def name(self) -> str:
+        """``HS 27``, ``other goods``: the leg in prose, titles and columns."""
+        return "other goods" if self.commodity == REST else f"{self.classification} {self.code}"
 
 
 class Target(_Frozen):
@@ -494,6 +556,8 @@ class Scenario(_Frozen):
     """How each flow grows: `bilateral` (or `exports` and `imports`) and one of `rest_of_world` or `total`."""
     correlation: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)] = 0.0
     """Correlation of the bilateral and rest-of-world growth shocks in a simulation (−1 to 1; default 0)."""
+    legs: tuple[Leg, ...] = ()
+    """Product legs: [[legs]] with commodity, share (or amount) and growth; bilateral trade is their sum."""
     events: tuple[Event, ...] = ()
     """Level changes on a flow: [[events]] with label, year, and amount or relative."""
     targets: tuple[Target, ...] = ()
@@ -571,7 +635,14 @@ def semantic_problems(scenario: Scenario, *, assertions: bool = True) -> list[Pr
     growth, baseline = scenario.growth, scenario.baseline
     if (growth.rest_of_world is None) == (growth.total is None):
         bad("growth", "set exactly one of growth.rest_of_world and growth.total")
-    if growth.bilateral is not None and (growth.exports or growth.imports):
+    if scenario.legs:
+        if growth.bilateral is not None or growth.exports is not None or growth.imports is not None:
+            bad(
+                "growth",
+                "a scenario with [[legs]] grows each leg: drop growth.bilateral (and exports, imports)",
+            )
+        problems.extend(_leg_problems(scenario))
+    elif growth.bilateral is not None and (growth.exports or growth.imports):
         bad("growth", "set either growth.bilateral or growth.exports and growth.imports, not both")
     elif growth.bilateral is None and (growth.exports is None or growth.imports is None):
         bad("growth", "set growth.bilateral, or both growth.exports and growth.imports")
@@ -587,9 +658,9 @@ def semantic_problems(scenario: Scenario, *, assertions: bool = True) -> list[Pr
         bad("baseline.bilateral_period", "set baseline.bilateral or baseline.bilateral_period, not both")
     if baseline.total is not None and baseline.rest_of_world is not None:
         bad("baseline", "set baseline.total or baseline.rest_of_world, not both")
-    for flow in FLOWS:
-        model = getattr(growth, flow)
-        key = f"growth.{flow}"
+    models = [(f"growth.{flow}", getattr(growth, flow)) for flow in FLOWS]
+    models += [(f"legs[{i}].growth", leg.growth) for i, leg in enumerate(scenario.legs)]
+    for key, model in models:
         if isinstance(model, TableGrowth):
             for year in model.rates:
                 if not base < year <= horizon:
@@ -612,6 +683,20 @@ def semantic_problems(scenario: Scenario, *, assertions: bool = True) -> list[Pr
             bad(f"{key}.ramp_years", f"event {event.label!r}: only a permanent event can be ramped in")
         if event.year <= base:
             bad(f"{key}.year", f"event {event.label!r}: must be after base_year {base}, got {event.year}")
+        if event.leg is not None and event.leg not in {leg.commodity for leg in scenario.legs}:
+            named = ", ".join(leg.commodity for leg in scenario.legs) or "none: the scenario has no [[legs]]"
+            bad(f"{key}.leg", f"event {event.label!r}: no leg {event.leg!r} (the legs: {named})")
+        elif event.leg is not None and event.flow != "bilateral":
+            bad(
+                f"{key}.flow",
+                f"event {event.label!r}: an event on a leg changes bilateral trade, not {event.flow}",
+            )
+        elif scenario.legs and event.flow == "bilateral" and event.leg is None and event.amount is not None:
+            bad(
+                f"{key}.leg",
+                f'event {event.label!r}: an amount changes one product: name its leg (leg = "HS:27"); a '
+                "relative change without a leg applies to every leg",
+            )
         if event.flow in ("exports", "imports") and not growth.split:
             bad(f"{key}.flow", f"event {event.label!r}: {event.flow} needs growth.exports and growth.imports")
         if event.flow in ("rest_of_world", "total") and event.flow != growth.other_flow:
@@ -626,6 +711,78 @@ def semantic_problems(scenario: Scenario, *, assertions: bool = True) -> list[Pr
     for section, items in (("claims", scenario.claims), ("expect", scenario.expect)) if assertions else ():
         for i, item in enumerate(items):
             problems.extend(_assertion_problems(f"{section}[{i}]", item, scenario))
+    return problems
+
+
+def _leg_problems(scenario: Scenario) -> list[Problem]:
+    """The legs' own rules: one rest leg, no product twice or inside another, one classification, a stated base
+    with its source, shares that leave the rest something, a price that can be found."""
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(message, key=key))
+
+    legs = scenario.legs
+    rests = [i for i, leg in enumerate(legs) if leg.commodity == REST]
+    named = [(i, leg) for i, leg in enumerate(legs) if leg.commodity != REST]
+    if len(rests) != 1:
+        where = "legs" if not rests else f"legs[{rests[1]}].commodity"
+        bad(
+            where,
+            f'needs exactly one leg with commodity = "rest" (what the named legs leave), got {len(rests)}',
+        )
+    if not named:
+        bad("legs", 'needs at least one named leg (commodity = "HS:27") beside the rest')
+    if scenario.baseline.exports is not None:
+        bad("legs", "legs split the bilateral trade by product: drop baseline.exports and baseline.imports")
+    families = {classification_family(leg.classification) for _, leg in named}
+    if len(families) > 1:
+        bad(
+            "legs",
+            f"the legs mix classifications ({', '.join(sorted(families))}): their products may overlap",
+        )
+    seen: dict[str, int] = {}
+    for i, leg in named:
+        for other, j in seen.items():
+            code, known = leg.code, other.split(":", 1)[1]
+            if code == known or code.startswith(known) or known.startswith(code):
+                bad(
+                    f"legs[{i}].commodity",
+                    f"{leg.commodity} overlaps legs[{j}] ({other}): a product counted twice",
+                )
+        seen[leg.commodity] = i
+    stated = 0.0
+    for i, leg in enumerate(legs):
+        key = f"legs[{i}]"
+        if leg.commodity == REST:
+            if leg.share is not None or leg.amount is not None or leg.price is not None:
+                bad(key, "the rest leg is what the named legs leave: it takes no share, amount or price")
+            continue
+        if (leg.share is None) == (leg.amount is None):
+            bad(key, f'leg {leg.commodity}: set exactly one of share ("90%" or "from data") and amount')
+        elif leg.share != "from data" and not leg.source.strip():
+            bad(f"{key}.source", f"leg {leg.commodity}: a stated share or amount needs its source")
+        if isinstance(leg.share, float):
+            stated += leg.share
+        if leg.price is not None:
+            price = leg.price
+            if price.series is None and not price.prices:
+                bad(f"{key}.price", f"leg {leg.commodity}: give the price a series or prices")
+            if price.prices and not price.source.strip():
+                bad(f"{key}.price.source", f"leg {leg.commodity}: stated prices need their source")
+            if price.series is None and price.unit is None:
+                bad(f"{key}.price.unit", f"leg {leg.commodity}: stated prices need their unit (USD_per_bbl)")
+            for year in price.prices:
+                if not scenario.base_year <= year <= scenario.horizon_year:
+                    bad(
+                        f"{key}.price.prices.{year}",
+                        f"year must be in {scenario.base_year}–{scenario.horizon_year}",
+                    )
+    if stated >= 1.0:
+        bad(
+            "legs",
+            f"the named legs' shares add up to {format_percent(stated)}: they leave nothing for the rest",
+        )
     return problems
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from tradesim import model
 from tradesim.data import Dataset
-from tradesim.errors import InputError, TradesimError
+from tradesim.errors import InputError, Problem, ScenarioError, TradesimError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
@@ -111,7 +111,7 @@ class Tornado:
                 "input": s.input,
                 "down … up": f"{s.format_value(s.low, self.currency)} … {s.format_value(s.high, self.currency)}",
                 "reached": f"{_year(s.reached_low, self.horizon)} … {_year(s.reached_high, self.horizon)}",
-                f"share {self.horizon}": f"{format_percent(s.share_low)} … {format_percent(s.share_high)}",
+                f"share {self.horizon}": f"{_share(s.share_low)} … {_share(s.share_high)}",
                 "swing": "—" if math.isnan(s.share_swing) else f"{s.share_swing * 100:.1f} pp",
             }
             for s in self.swings
@@ -121,6 +121,10 @@ class Tornado:
         import pandas as pd
 
         return pd.DataFrame(self.records()).set_index("input")
+
+
+def _share(value: float) -> str:
+    return "—" if math.isnan(value) else format_percent(value)
 
 
 def _year(value: int | None, horizon: int) -> str:
@@ -162,15 +166,13 @@ def _inputs(
 ) -> list[tuple[str, str, float, float | None, Variant]]:
     """(key, kind, value, sd, build-variant) for every numeric input of the scenario."""
     found: list[tuple[str, str, float, float | None, Variant]] = []
-    found.append(
-        (
-            "baseline.bilateral",
-            "amount",
-            base.bilateral,
-            None,
-            lambda v: (scenario, dataclasses.replace(base, bilateral=v)),
-        )
-    )
+
+    def bilateral(v: float) -> tuple[Scenario, model.ResolvedBaseline]:
+        """The pair's baseline moved; product legs keep their parts of it."""
+        legs = tuple(dataclasses.replace(b, value=b.value * v / base.bilateral) for b in base.legs)
+        return scenario, dataclasses.replace(base, bilateral=v, legs=legs)
+
+    found.append(("baseline.bilateral", "amount", base.bilateral, None, bilateral))
     found.append(
         (
             "baseline.rest_of_world",
@@ -191,6 +193,8 @@ def _inputs(
             fields = [*fields, ("after", "rate")]
         for name, kind in fields:
             found.append(_growth_input(scenario, base, flow, component, name, kind, sd))
+    for i in range(len(scenario.legs)):
+        found.extend(_leg_inputs(scenario, base, i))
     for i, event in enumerate(scenario.events):
         name, kind = ("amount", "amount") if event.amount is not None else ("relative", "rate")
         value = float(getattr(event, name))
@@ -204,6 +208,56 @@ def _inputs(
     return found
 
 
+def _leg_inputs(
+    scenario: Scenario, base: model.ResolvedBaseline, index: int
+) -> list[tuple[str, str, float, float | None, Variant]]:
+    """A product leg's inputs: its base value (a named leg's; the rest leg absorbs the change, the pair's
+    baseline fixed) and its growth model's fields."""
+    from tradesim.schema import REST
+
+    leg = scenario.legs[index]
+    found: list[tuple[str, str, float, float | None, Variant]] = []
+    label = f"legs[{index}]"
+    rest = next(i for i, each in enumerate(scenario.legs) if each.commodity == REST)
+    if leg.commodity != REST:
+        start = base.legs[index].value
+
+        def moved(v: float) -> tuple[Scenario, model.ResolvedBaseline]:
+            legs = list(base.legs)
+            legs[rest] = dataclasses.replace(legs[rest], value=legs[rest].value - (v - start))
+            legs[index] = dataclasses.replace(legs[index], value=v)
+            if not legs[rest].value > 0:
+                raise ScenarioError(
+                    [Problem(f"{label}: {leg.name} at {format_money(v)} leaves nothing for the rest")]
+                )
+            return scenario, dataclasses.replace(base, legs=tuple(legs))
+
+        found.append((f"{label} base ({leg.name})", "split", start, None, moved))
+    component = leg.growth
+    fields = list(component.inputs)
+    if isinstance(component, ReachGrowth) and component.after is not None:
+        fields = [*fields, ("after", "rate")]
+
+    def replace(changed: Any) -> Scenario:
+        legs = list(scenario.legs)
+        legs[index] = legs[index].model_copy(update={"growth": changed})
+        return scenario.model_copy(update={"legs": tuple(legs)})
+
+    for name, field_kind in fields:
+        key, kind, value, sd, build = _growth_input(
+            scenario,
+            base,
+            f"legs[{index}]",
+            component,
+            name,
+            field_kind,
+            component.sd or None,
+            replace=replace,
+        )
+        found.append((f"{key.replace('growth.legs', 'legs', 1)} ({leg.name})", kind, value, sd, build))
+    return found
+
+
 def _growth_input(
     scenario: Scenario,
     base: model.ResolvedBaseline,
@@ -212,7 +266,14 @@ def _growth_input(
     name: str,
     kind: str,
     sd: float | None,
+    *,
+    replace: Callable[[Any], Scenario] | None = None,
 ) -> tuple[str, str, float, float | None, Variant]:
+    if replace is None:
+
+        def replace(changed: Any) -> Scenario:
+            return _replace_growth(scenario, flow, changed)
+
     if name == "rates":  # table or piecewise: all rates shift together; the value shown is their mean
         rates = component.rates
         default = getattr(component, "default", None)  # a table may hold no year at all, only its default
@@ -223,12 +284,12 @@ def _growth_input(
             update: dict[str, Any] = {"rates": shifted}
             if isinstance(component, TableGrowth) and component.default is not None:
                 update["default"] = component.default + (v - mean)
-            return _replace_growth(scenario, flow, component.model_copy(update=update)), base
+            return replace(component.model_copy(update=update)), base
 
         return f"growth.{flow}.rates (all)", kind, mean, sd, build
 
     def build_one(v: float) -> tuple[Scenario, model.ResolvedBaseline]:
-        return _replace_growth(scenario, flow, component.model_copy(update={name: v})), base
+        return replace(component.model_copy(update={name: v})), base
 
     return (
         f"growth.{flow}.{name}",
@@ -279,6 +340,12 @@ def tornado(
     for key, kind, value, sd, build in _inputs(scenario, base):
         if sd and kind == "rate":
             low, high = _mean_rate_band(value, sd, years)
+        elif (
+            kind == "split"
+        ):  # a leg's base, the pair's fixed: moved by the swing of the smaller of it and the rest
+            room = next(b.value for b in base.legs if b.leg.commodity == "rest")
+            step = min(value, room) * swing
+            low, high = value - step, value + step
         else:
             step = abs(value) * swing
             if step == 0 and kind != "rate":
@@ -288,8 +355,8 @@ def tornado(
             low, high = max(min(low, value - min_rate_step), -0.99), max(high, value + min_rate_step)
         results: list[tuple[int | None, float]] = []
         for moved in (low, high):
-            moved_scenario, moved_base = build(moved)
             try:
+                moved_scenario, moved_base = build(moved)
                 projection = model.project(moved_scenario, baseline=moved_base)
             except TradesimError:  # the swing drives a flow below zero: no answer, shown as such
                 results.append((None, math.nan))
@@ -435,6 +502,11 @@ def grid(
     if metric == "share" and (year is None or not scenario.base_year <= year <= scenario.horizon_year):
         raise InputError(
             f"--metric share needs --year in {scenario.base_year}–{scenario.horizon_year}, got {year}"
+        )
+    if scenario.legs:
+        raise InputError(
+            f"--grid: scenario {scenario.name!r} has product legs, which a grid of one bilateral growth and "
+            "baseline would flatten: use the tornado (without --grid), which moves each leg's inputs"
         )
     base = baseline or model.resolve_baseline(scenario, data=data)
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)

@@ -43,6 +43,24 @@ class GrowthAnswer:
     required_growth: float
     method: str  # "closed form" or "root finder"
     check: float  # bilateral trade in `by`, the scenario re-run with the answer
+    leg: str | None = (
+        None  # the product leg whose growth was solved (its volume's, for a price leg); None: all
+    )
+    leg_baseline: float | None = None  # that leg's base-year value
+
+
+@dataclass(frozen=True)
+class PriceAnswer:
+    scenario: str
+    leg: str  # the price leg, by its commodity
+    target: float
+    by: int
+    required_price: float  # in `unit`, in `by`
+    unit: str
+    price_base: float  # the leg's price in the base year
+    volume: float  # the leg's volume in `by` (the scenario's volume growth)
+    method: str
+    check: float  # bilateral trade in `by` with the answer
 
 
 @dataclass(frozen=True)
@@ -148,9 +166,39 @@ def _within(scenario: Scenario, year: int) -> Scenario:
     return scenario if year <= scenario.horizon_year else scenario.with_horizon(year)
 
 
-def with_bilateral_rate(scenario: Scenario, rate: float) -> Scenario:
-    """``scenario`` with its bilateral growth (or exports and imports growth) replaced by a constant ``rate``."""
+def leg_index(scenario: Scenario, commodity: str) -> int:
+    """The position of the leg ``commodity`` (``HS:27``) in ``scenario``; bad input when it has none."""
+    found = [i for i, leg in enumerate(scenario.legs) if leg.commodity == commodity]
+    if not found:
+        has = ", ".join(leg.commodity for leg in scenario.legs)
+        raise InputError(
+            f"--leg {commodity}: scenario {scenario.name!r} has "
+            + (f"no such leg (its legs: {has})" if has else "no [[legs]]")
+        )
+    return found[0]
+
+
+def with_leg(scenario: Scenario, index: int, **update: Any) -> Scenario:
+    """``scenario`` with leg ``index``'s fields replaced by ``update``."""
+    legs = list(scenario.legs)
+    legs[index] = legs[index].model_copy(update=update)
+    copy = scenario.model_copy(update={"legs": tuple(legs)})
+    copy._path = scenario.path
+    return copy
+
+
+def with_bilateral_rate(scenario: Scenario, rate: float, *, leg: int | None = None) -> Scenario:
+    """``scenario`` with its bilateral growth (or exports and imports growth, or every product leg's; or leg
+    ``leg``'s only) replaced by a constant ``rate``."""
     constant = ConstantGrowth(rate=ParsedRate(rate))
+    if leg is not None:
+        return with_leg(scenario, leg, growth=constant)
+    if scenario.legs:
+        copy = scenario.model_copy(
+            update={"legs": tuple(each.model_copy(update={"growth": constant}) for each in scenario.legs)}
+        )
+        copy._path = scenario.path
+        return copy
     growth = scenario.growth
     replaced = (
         growth.model_copy(update={"exports": constant, "imports": constant})
@@ -244,12 +292,18 @@ def required_growth(
     *,
     baseline: model.ResolvedBaseline | None = None,
     data: Dataset | None = None,
+    leg: str | None = None,
 ) -> GrowthAnswer:
-    """The constant annual bilateral growth that makes bilateral trade equal ``target`` in ``by``."""
+    """The constant annual bilateral growth that makes bilateral trade equal ``target`` in ``by``; with ``leg``
+    (``HS:27``), the growth of that product leg alone (of its volume, for a price leg), the others as in the
+    scenario. A scenario with legs and no ``leg``: every leg at the one rate."""
     scenario = _within(scenario, by)
     base = baseline or model.resolve_baseline(scenario, data=data)
+    if leg is not None:
+        return _required_leg_growth(scenario, target, by, base, leg_index(scenario, leg))
     bilateral_events = [e for e in scenario.events if e.flow in ("bilateral", "exports", "imports")]
-    if not bilateral_events and not scenario.growth.split:
+    priced = any(each.price is not None for each in scenario.legs)
+    if not bilateral_events and not scenario.growth.split and not priced:
         rate, method = model.required_growth(base.bilateral, target, by - scenario.base_year), "closed form"
         if rate <= RATE_BRACKET[0] or rate >= RATE_BRACKET[1]:
             raise SolveError(
@@ -274,6 +328,123 @@ def required_growth(
     years = np.arange(scenario.base_year, by + 1)
     check = float(model.paths(with_bilateral_rate(scenario, rate), base, years)[0][-1])
     return GrowthAnswer(scenario.name, base.bilateral, target, by, rate, method, check)
+
+
+def _required_leg_growth(
+    scenario: Scenario, target: float, by: int, base: model.ResolvedBaseline, index: int
+) -> GrowthAnswer:
+    """The constant growth of leg ``index`` alone reaching ``target`` in ``by``: closed form when nothing but
+    its growth moves it (``((target − others_by) / leg_0)^(1/n) − 1``), else the root finder."""
+    leg = scenario.legs[index]
+    years = np.arange(scenario.base_year, by + 1)
+    start = base.legs[index].value
+    others = sum(
+        float(path[-1])
+        for commodity, path in model.leg_paths(scenario, base, years).items()
+        if commodity != leg.commodity
+    )
+    touched = [
+        e for e in scenario.events if e.leg == leg.commodity or (e.flow == "bilateral" and e.leg is None)
+    ]
+    if not touched and leg.price is None:
+        left = target - others
+        if left <= 0:
+            raise SolveError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: the other legs alone make {format_money(others, scenario.currency)} "
+                        f"in {by}, at or above {format_money(target, scenario.currency)}: leg {leg.name} needs no growth",
+                        scenario.path,
+                    )
+                ]
+            )
+        rate, method = model.required_growth(start, left, by - scenario.base_year), "closed form"
+        if not RATE_BRACKET[0] < rate < RATE_BRACKET[1]:
+            raise SolveError(
+                [
+                    Problem(
+                        f"scenario {scenario.name!r}: leg {leg.name} would need {format_percent(rate, signed=True)}/yr, "
+                        "outside (−99%, +1000%)",
+                        scenario.path,
+                    )
+                ]
+            )
+    else:
+
+        def gap(rate: float) -> float:
+            bilateral = model.paths(with_bilateral_rate(scenario, rate, leg=index), base, years)[0]
+            return float(bilateral[-1] / target - 1.0)
+
+        rate = _root(gap, f"of leg {leg.name} reaches {format_money(target)} in {by}", scenario)
+        method = "root finder"
+    check = float(model.paths(with_bilateral_rate(scenario, rate, leg=index), base, years)[0][-1])
+    return GrowthAnswer(scenario.name, base.bilateral, target, by, rate, method, check, leg.commodity, start)
+
+
+def required_price(
+    scenario: Scenario,
+    target: float,
+    by: int,
+    leg: str,
+    *,
+    baseline: model.ResolvedBaseline | None = None,
+    data: Dataset | None = None,
+) -> PriceAnswer:
+    """The price of leg ``leg`` in ``by`` that makes bilateral trade equal ``target`` then, its volume and the
+    other legs as in the scenario. The path is affine in that price (``value = volume · price``, events
+    relative or additive), so two runs give it exactly: ``p = (target − f(0)) / (f(1) − f(0))``."""
+    scenario = _within(scenario, by)
+    base = baseline or model.resolve_baseline(scenario, data=data)
+    index = leg_index(scenario, leg)
+    found = scenario.legs[index]
+    if found.price is None:
+        raise InputError(
+            f"--leg {leg}: leg {found.name} of {scenario.name!r} has no price driver ([legs.price])"
+        )
+    years = np.arange(scenario.base_year, by + 1)
+    prices, unit = model.price_path(scenario, index, base.data, years)
+
+    def at(price: float) -> float:  # the scenario's own prices in every year, `price` in `by`
+        stated = {**dict(zip(years.tolist(), prices.tolist(), strict=True)), by: price}
+        assert found.price is not None
+        priced = with_leg(scenario, index, price=found.price.model_copy(update={"prices": stated}))
+        return float(model.paths(priced, base, years)[0][-1])
+
+    low, high = at(0.0), at(1.0)
+    if not high > low:
+        raise SolveError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r}: leg {found.name}'s value does not rise with its price in {by}",
+                    scenario.path,
+                )
+            ]
+        )
+    price = (target - low) / (high - low)
+    if not price > 0:
+        raise SolveError(
+            [
+                Problem(
+                    f"scenario {scenario.name!r}: the rest makes {format_money(low, scenario.currency)} in {by} "
+                    f"without leg {found.name}: at or above {format_money(target, scenario.currency)} at any price",
+                    scenario.path,
+                )
+            ]
+        )
+    start = base.legs[index].value / float(prices[0])
+    volume = float(model.underlying_path(found.growth, start, scenario.base_year, years)[-1])
+    return PriceAnswer(
+        scenario.name,
+        leg,
+        target,
+        by,
+        price,
+        unit,
+        float(prices[0]),
+        volume,
+        "closed form (affine in the price)",
+        at(price),
+    )
 
 
 def reached(

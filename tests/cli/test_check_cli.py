@@ -38,8 +38,8 @@ def test_done_when_flow(run: Any, repo: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "likely cause: the scenario changed" in failed.stdout
     assert "article: snapshot differences" in failed.stdout
     assert failed.stderr == (  # which folder and which data it checked, then the verdict
-        "note: checking 5 scenarios in scenarios against the shipped data\n"
-        "tradesim: error: 1 of 5 scenarios failed the check: article\n"
+        "note: checking 7 scenarios in scenarios against the shipped data\n"
+        "tradesim: error: 1 of 7 scenarios failed the check: article\n"
     )
     updated = run("check", "--update")
     assert "article: snapshot updated" in updated.stdout
@@ -67,6 +67,8 @@ def test_json_and_junit(run: Any, repo: Path, tmp_path: Path) -> None:
         "article": "ok",
         "forum-deals": "ok",
         "full-year-2023": "ok",
+        "oil-and-rest": "ok",
+        "oil-and-rest-brent": "ok",
         "oil-downside": "missing",
         "steady": "ok",
     }
@@ -122,7 +124,7 @@ def test_check_never_passes_on_scenarios_that_are_not_yours(
     edit(inside / "article.toml", 'rate = 0.0 # "the rest', 'rate = 0.02 # "the rest')
     broken = run("check")
     assert broken.exit_code == 1  # the edited file is checked, not the shipped copy
-    assert broken.stderr.startswith(f"note: checking 5 scenarios in {inside} against the shipped data\n")
+    assert broken.stderr.startswith(f"note: checking 7 scenarios in {inside} against the shipped data\n")
     empty = repo / "empty"
     empty.mkdir()
     monkeypatch.chdir(empty)
@@ -134,7 +136,7 @@ def test_check_never_passes_on_scenarios_that_are_not_yours(
     )
     shipped = run("check", "--shipped")
     assert shipped.exit_code == 0, shipped.stderr
-    assert "note: checking 5 scenarios in " in shipped.stderr
+    assert "note: checking 7 scenarios in " in shipped.stderr
 
 
 def test_the_likely_cause_names_the_data_file_that_changed(run: Any, repo: Path) -> None:

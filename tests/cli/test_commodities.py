@@ -151,7 +151,10 @@ def test_coverage_keeps_a_commoditys_rows_out_of_the_pairs_series(run: Any, tmp_
     exports = [(s["commodity"], s["rows"]) for s in series if s["flow"] == "export"]
     assert exports == [("H5 27", 1), ("H5 28", 1)]
     shipped = json.loads(run("data", "coverage", "--reporter", "KAZ", "-f", "json").stdout)["series"]
-    assert {s["commodity"] for s in shipped} == {"all goods"}
+    # the shipped 2020 press figure for oil is a series of its own (HS 27), never in the pair's exports
+    assert {s["commodity"] for s in shipped} == {"all goods", "HS 27"}
+    oil = [s for s in shipped if s["commodity"] == "HS 27"]
+    assert [(s["partner"], s["flow"], s["rows"]) for s in oil] == [("ITA", "export", 1)]
 
 
 def test_a_wits_product_group_is_a_commodity_never_the_pairs_trade(run: Any, tmp_path: Path) -> None:

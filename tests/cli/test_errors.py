@@ -45,7 +45,7 @@ def _fails(result: Any, line: str) -> None:
         (
             ["stedy", "--target", "20B"],
             f"unknown scenario 'stedy' in {SCENARIOS}; did you mean 'steady'? "
-            "(available: article, forum-deals, full-year-2023, oil-downside, steady)",
+            "(available: article, forum-deals, full-year-2023, oil-and-rest, oil-and-rest-brent, oil-downside, steady)",
         ),
         (["missing.toml"], "missing.toml: file not found"),
         (["--bogus"], "project: No such option: --bogus (see tradesim project --help)"),

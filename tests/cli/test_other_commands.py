@@ -43,7 +43,7 @@ def test_scenarios_lists_name_description_file(run: Any) -> None:
 def test_scenarios_validate(run: Any) -> None:
     result = run("scenarios", "validate", "--scenarios", str(SCENARIOS))
     assert result.exit_code == 0
-    assert result.stdout.count("ok: ") == 5
+    assert result.stdout.count("ok: ") == 7
 
 
 def test_version(run: Any) -> None:
@@ -65,7 +65,15 @@ def test_data_filters_by_period_and_reporter(run: Any) -> None:
 def test_scenarios_and_validate_as_json(run: Any, tmp_path: Path) -> None:
     listing = json.loads(run("scenarios", "--scenarios", str(SCENARIOS), "--format", "json").stdout)
     names = [s["name"] for s in listing["scenarios"]]
-    assert names == ["article", "forum-deals", "full-year-2023", "oil-downside", "steady"]
+    assert names == [
+        "article",
+        "forum-deals",
+        "full-year-2023",
+        "oil-and-rest",
+        "oil-and-rest-brent",
+        "oil-downside",
+        "steady",
+    ]
     assert all(s["valid"] and (s["reporter"], s["partner"]) == ("KAZ", "ITA") for s in listing["scenarios"])
     bad = tmp_path / "bad.toml"
     bad.write_text('[growth]\nbilateral = "x"\nrest_of_world = 0\n')

@@ -13,7 +13,15 @@ import pytest
 from tests.conftest import SCENARIOS
 from tradesim import model, report, scenario
 
-REFERENCE = ["article", "forum-deals", "full-year-2023", "oil-downside", "steady"]
+REFERENCE = [
+    "article",
+    "forum-deals",
+    "full-year-2023",
+    "oil-and-rest",
+    "oil-and-rest-brent",
+    "oil-downside",
+    "steady",
+]
 
 
 def _json(run: Any, *args: str) -> dict[str, Any]:
@@ -115,7 +123,7 @@ def test_csv_is_long_form(run: Any) -> None:
     result = run("project", "--scenarios", str(SCENARIOS), "--target", "20e9", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["scenario"] for r in rows} == set(REFERENCE)
-    assert len(rows) == 5 * 13
+    assert len(rows) == 7 * 13
     first = rows[0]
     assert float(first["share"]) == pytest.approx(14.5 / 139.551207, rel=1e-9)
 
@@ -125,7 +133,7 @@ def test_markdown_summary(run: Any) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| scenario |")
     assert lines[1].startswith("| --- |")
-    assert len(lines) == 2 + 5
+    assert len(lines) == 2 + 7
 
 
 def test_output_file(run: Any, tmp_path: Path) -> None:
@@ -135,7 +143,7 @@ def test_output_file(run: Any, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert len(json.loads(out.read_text())["scenarios"]) == 5
+    assert len(json.loads(out.read_text())["scenarios"]) == 7
 
 
 def test_scenario_targets_are_the_default(run: Any) -> None:

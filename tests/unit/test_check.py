@@ -29,7 +29,7 @@ def _check(folder: Path, *names: str, **options: object) -> list[check.ScenarioC
 
 def test_committed_snapshots_match(folder: Path) -> None:
     results = _check(folder)
-    assert [r.snapshot.status for r in results] == ["ok"] * 5
+    assert [r.snapshot.status for r in results] == ["ok"] * 7
     assert all(r.passed for r in results)
 
 
@@ -200,7 +200,7 @@ def test_junit_xml_parses_with_the_right_counts(folder: Path) -> None:
     root = ET.fromstring(check.junit_xml(results))
     expectations = sum(len(r.expectations) for r in results)
     assert root.tag == "testsuites"
-    assert int(root.get("tests")) == 5 + expectations  # one per snapshot, one per expectation
+    assert int(root.get("tests")) == 7 + expectations  # one per snapshot, one per expectation
     assert int(root.get("failures")) == 2  # article's missing snapshot, steady's reached_year
     failed = [
         c.get("classname") + " " + c.get("name")

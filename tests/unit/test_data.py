@@ -9,8 +9,9 @@ SHIPPED = data.shipped()
 def test_every_row_keeps_its_provenance() -> None:
     frame = SHIPPED.frame()
     # the curated rows, the 42 read from found_figures.csv (issue 18 part 4), the BNS months summed, and the
-    # exports and imports of the BNS by-country workbooks 2018–2023 (issue 28 part 7)
-    assert len(frame) == 172 + 42 + 114 + 12
+    # exports and imports of the BNS by-country workbooks 2018–2023, the 2020 press figure for oil and the
+    # World Bank's Brent prices 2015–2025 (issue 28 parts 6 and 7)
+    assert len(frame) == 172 + 42 + 114 + 12 + 1 + 11
     for column in ("source", "url", "period", "status", "reported_by", "note"):
         assert column in frame.columns
     assert (frame["source"] != "").all()

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import SCENARIOS
 from tradesim import model, montecarlo, scenario, sensitivity
+from tradesim.errors import InputError
 from tradesim.schema import ConstantGrowth, Scenario
 
 SHIPPED = scenario.load_many([], SCENARIOS)
@@ -28,7 +29,10 @@ def _certain(item: Scenario) -> Scenario:
         if getattr(growth, flow) is not None
     }
     events = tuple(e.model_copy(update={"probability": 1.0}) for e in item.events)
-    return item.model_copy(update={"growth": growth.model_copy(update=quiet), "events": events})
+    legs = tuple(
+        leg.model_copy(update={"growth": leg.growth.model_copy(update={"sd": 0.0})}) for leg in item.legs
+    )
+    return item.model_copy(update={"growth": growth.model_copy(update=quiet), "events": events, "legs": legs})
 
 
 @pytest.mark.parametrize("item", SHIPPED, ids=[s.name for s in SHIPPED])
@@ -42,16 +46,22 @@ def test_projection_monte_carlo_and_grid_agree(item: Scenario) -> None:
         assert simulated.share_percentiles[p] == pytest.approx(projection.share, rel=1e-12)
     assert simulated.median_reached_year == projection.reached_year(target)
 
-    rest = item.growth.rest_of_world
-    if isinstance(rest, ConstantGrowth) and not any(e.flow == "rest_of_world" for e in item.events):
-        other = sensitivity.Axis("rest-growth", np.array([rest.rate]))
-    else:
-        other = sensitivity.Axis("baseline", np.array([projection.baseline.bilateral]))
     targets = sensitivity.Axis("target", np.array([target]))
-    reached = sensitivity.grid(certain, targets, other, target=target)
-    share = sensitivity.grid(certain, targets, other, target=target, metric="share", year=item.horizon_year)
-    assert reached.values[0, 0] == projection.reached_year(target)
-    assert share.values[0, 0] == pytest.approx(projection.share[-1], rel=1e-12)
+    rest = item.growth.rest_of_world
+    if item.legs:  # a grid of one bilateral growth would flatten the legs: refused, never answered wrongly
+        with pytest.raises(InputError, match="product legs"):
+            sensitivity.grid(certain, targets, sensitivity.Axis("growth", np.array([0.05])), target=target)
+    else:
+        if isinstance(rest, ConstantGrowth) and not any(e.flow == "rest_of_world" for e in item.events):
+            other = sensitivity.Axis("rest-growth", np.array([rest.rate]))
+        else:
+            other = sensitivity.Axis("baseline", np.array([projection.baseline.bilateral]))
+        reached = sensitivity.grid(certain, targets, other, target=target)
+        share = sensitivity.grid(
+            certain, targets, other, target=target, metric="share", year=item.horizon_year
+        )
+        assert reached.values[0, 0] == projection.reached_year(target)
+        assert share.values[0, 0] == pytest.approx(projection.share[-1], rel=1e-12)
 
     tornado = sensitivity.tornado(certain, target)
     assert tornado.reached == projection.reached_year(target)

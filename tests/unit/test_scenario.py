@@ -55,7 +55,7 @@ def test_unknown_name_suggests_the_closest() -> None:
         scenario.resolve("stedy", SCENARIOS)
     assert str(caught.value) == (
         f"unknown scenario 'stedy' in {SCENARIOS}; did you mean 'steady'? "
-        "(available: article, forum-deals, full-year-2023, oil-downside, steady)"
+        "(available: article, forum-deals, full-year-2023, oil-and-rest, oil-and-rest-brent, oil-downside, steady)"
     )
 
 

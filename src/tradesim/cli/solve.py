@@ -87,11 +87,22 @@ def _solve_runs(
     return pairs
 
 
+LegOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="CLASSIFICATION:CODE",
+        help="A product leg of the scenarios' [[legs]], by its commodity (HS:27): solve for that leg alone, "
+        "the other legs as in the scenario.",
+    ),
+]
+
+
 @solve_app.command("growth", short_help="The growth that reaches the target by a year.")
 def solve_growth(
     target: TargetOption,
     by: Annotated[int, typer.Option(help="The year the target is to be reached.")],
     scenarios: ScenarioArgs = None,
+    leg: LegOption = None,
     baselines: BaselinesOption = Baselines.default,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
@@ -106,19 +117,75 @@ def solve_growth(
     given = parse_target(target)
     runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir)
     amounts, notes, shown = _in_currencies(given, runs, by)
-    answers = [solve.required_growth(s, amounts[i], by, baseline=b) for i, (s, b) in enumerate(runs)]
+    answers = [solve.required_growth(s, amounts[i], by, baseline=b, leg=leg) for i, (s, b) in enumerate(runs)]
+    named = {s.legs[solve.leg_index(s, leg)].name for s, _ in runs} if leg else set()
+    what = next(iter(named)) if len(named) == 1 else leg
+    priced = leg is not None and any(s.legs[solve.leg_index(s, leg)].price for s, _ in runs)
     rows = [
         {
             "scenario": a.scenario,
             "baseline": format_money(a.baseline, s.currency),
-            "required growth": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
+            **(
+                {f"{what} {s.base_year}": format_money(a.leg_baseline, s.currency)}
+                if a.leg_baseline is not None
+                else {}
+            ),
+            f"required growth{f' of {what}' if leg else ''}": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
             "method": a.method,
             f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} (error {abs(a.check / amounts[i] - 1):.0e})",
         }
         for i, (a, (s, _)) in enumerate(zip(answers, runs, strict=True))
     ]
-    solved = f"the constant annual growth of bilateral trade that reaches {shown} in {by}"
+    solved = (
+        f"the constant annual growth of {what}{' volume' if priced else ''} alone (the other legs as in the "
+        f"scenario) that brings bilateral trade to {shown} in {by}"
+        if leg
+        else f"the constant annual growth of bilateral trade that reaches {shown} in {by}"
+    )
     render.solve_report("growth", solved, rows, answers, chosen_format, output, runs)
+    render.print_notes(notes)
+
+
+@solve_app.command("price", short_help="The price of a product leg that reaches the target by a year.")
+def solve_price(
+    target: TargetOption,
+    by: Annotated[int, typer.Option(help="The year the target is to be reached.")],
+    leg: Annotated[
+        str,
+        typer.Option(
+            metavar="CLASSIFICATION:CODE",
+            help="The price-driven leg of the scenarios' [[legs]], by its commodity (HS:27).",
+        ),
+    ],
+    scenarios: ScenarioArgs = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
+    output: Output = None,
+    scenario_dir: ScenarioDir = None,
+    data_dir: DataDir = None,
+) -> None:
+    """The price of a price-driven leg in --by that brings bilateral trade to the target then, the leg's volume
+    and the other legs as in the scenario ("what Brent price reaches $20B by 2027 at the scenario's volumes")."""
+    from tradesim import solve
+    from tradesim.quantities import format_money
+
+    chosen_format = render.settle(format, output, TABLES)
+    given = parse_target(target)
+    runs = _solve_runs(scenarios, scenario_dir, None, None, Baselines.default, data_dir)
+    amounts, notes, shown = _in_currencies(given, runs, by)
+    answers = [solve.required_price(s, amounts[i], by, leg, baseline=b) for i, (s, b) in enumerate(runs)]
+    rows = [
+        {
+            "scenario": a.scenario,
+            f"price {s.base_year}": f"{a.price_base:,.2f} {a.unit}",
+            f"required price {by}": f"{a.required_price:,.2f} {a.unit}",
+            "change": f"{a.required_price / a.price_base - 1:+.1%}".replace("-", "−"),
+            "method": a.method,
+            f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} (error {abs(a.check / amounts[i] - 1):.0e})",
+        }
+        for i, (a, (s, _)) in enumerate(zip(answers, runs, strict=True))
+    ]
+    solved = f"the {leg} price in {by} that brings bilateral trade to {shown}, volumes as in the scenario"
+    render.solve_report("price", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
 

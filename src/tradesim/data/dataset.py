@@ -45,6 +45,7 @@ from tradesim.data.observation import (
     TOTAL,
     WDI,
     Observation,
+    classification_family,
     money_unit,
     period_words,
 )
@@ -248,8 +249,12 @@ class Dataset:
         reported_by: str | None = None,
         period: str | None = None,
         full_year_only: bool = False,
+        commodity: str = TOTAL,
+        family: str | None = None,
     ) -> Observation | None:
-        """The one value the selection rule picks (module docstring), or ``None`` if the data has none."""
+        """The one value the selection rule picks (module docstring), or ``None`` if the data has none.
+
+        ``commodity`` (default all goods) with ``family`` (``HS``: any HS revision) picks one product's figure."""
         candidates = [
             o
             for o in self.select(
@@ -260,8 +265,12 @@ class Dataset:
                 year=year,
                 reported_by=reported_by or reporter,
                 period=period,
+                commodity=commodity,
             )
-            if o.status in STATUS_RANK and money_unit(o.unit) and (o.is_full_year or not full_year_only)
+            if o.status in STATUS_RANK
+            and money_unit(o.unit)
+            and (o.is_full_year or not full_year_only)
+            and (family is None or classification_family(o.classification) == family)
         ]
         native = min((o for o in candidates if o.currency == currency), key=rank, default=None)
         if native is not None or kind == "fx":
@@ -269,7 +278,12 @@ class Dataset:
         # no figure in the currency asked for: the best in another, at its year's annual average rate
         converted = (self.convert(o, currency) for o in sorted(candidates, key=rank))
         found = next((o for o in converted if o is not None), None)
-        if found is None and not candidates and self._world_applies(kind, partner, reported_by, period):
+        if (
+            found is None
+            and not candidates
+            and commodity == TOTAL
+            and self._world_applies(kind, partner, reported_by, period)
+        ):
             assert self.world is not None
             world = self.world(reporter)
             found = world.pick(

@@ -38,9 +38,18 @@ OPTIONAL_COLUMNS = (
 )
 TOTAL = "TOTAL"  # all goods: the classification and commodity of a pair's trade
 CLASSIFICATION = re.compile(
-    r"^(TOTAL|HS|H[0-6]|HS(?:92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS(?:\d{4})?|WITS)$"
-)
-COMMODITY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,19}$")
+    r"^(TOTAL|HS|H[0-6]|HS(?:92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS(?:\d{4})?|WITS|CMO)$"
+)  # CMO: the World Bank's commodity price series (Pink Sheet), for kind = price
+COMMODITY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+
+
+def classification_family(classification: str) -> str:
+    """``HS``, ``H5`` and ``HS12`` are one family (their codes nest alike), as are ``SITC`` and ``S4``."""
+    if classification.startswith("H"):
+        return "HS"
+    if classification.startswith("S"):
+        return "SITC"
+    return classification
 
 
 def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | None:
@@ -49,7 +58,7 @@ def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | 
     if not CLASSIFICATION.match(classification):
         return (
             "classification",
-            "must be TOTAL, HS (or H0–H6, HS92–HS22), SITC (or S1–S4), BEC, EBOPS or WITS",
+            "must be TOTAL, HS (or H0–H6, HS92–HS22), SITC (or S1–S4), BEC, EBOPS, WITS or CMO (prices)",
         )
     if not COMMODITY.match(commodity):
         return "commodity", "must be a commodity code as the source writes it (27, 2709, 3) or TOTAL"
@@ -62,13 +71,14 @@ def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | 
 
 
 PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
-KINDS = ("trade", "services", "share", "target", "fx")
+KINDS = ("trade", "services", "share", "target", "fx", "price")
 FLOWS = {
     "trade": ("total", "export", "import", "re-export", "re-import"),
     "services": ("total", "export", "import"),  # trade in services, never added into a goods total
     "share": ("total", "export", "import"),
     "target": ("total", "export", "import"),
     "fx": ("rate",),
+    "price": ("price",),  # a commodity's price (Brent, USD_per_bbl): a driver of a product leg, never trade
 }
 STATUSES = (
     "reported",
@@ -389,6 +399,9 @@ def _codes_model() -> Any:
             if kind == "fx":
                 if not re.fullmatch(r"[A-Z]{3}_per_[A-Z]{3}", value):
                     raise got("must be CUR_per_CUR for kind fx, e.g. USD_per_EUR", value)
+            elif kind == "price":
+                if not re.fullmatch(r"[A-Z]{3}_per_[a-z]{1,10}", value):
+                    raise got("must be CUR_per_QUANTITY for kind price, e.g. USD_per_bbl", value)
             elif kind == "share":
                 if value != "percent":
                     raise got("must be percent for kind share", value)

@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from tradesim.data import world
 from tradesim.data.dataset import Dataset
-from tradesim.data.observation import COLUMNS, Observation
+from tradesim.data.observation import COLUMNS, TOTAL, Observation
 from tradesim.errors import DataError
 
 DATA_FILE = "kazakhstan_trade_sources.csv"
@@ -36,6 +36,8 @@ def shipped() -> Dataset:
                 Observation(
                     **{key: row[key] or "" for key in COLUMNS if key not in ("year", "value")},  # type: ignore[arg-type]  # the text columns
                     published=row.get("published") or "",
+                    classification=row.get("classification") or TOTAL,
+                    commodity=row.get("commodity") or TOTAL,
                     year=int(row["year"]) if row["year"] else 0,
                     value=float(row["value"]),
                 )
