@@ -162,7 +162,40 @@ events = st.fixed_dictionaries(
         ),
         "probability": st.one_of(st.floats(0, 1), hostile_values),
         "append": st.one_of(st.just(True), hostile_values),
+        "leg": st.one_of(st.sampled_from(["HS:27", "rest", "HS:28", "27"]), hostile_values),
     },
+)
+# product legs: mostly an HS 27 leg and the rest, sometimes overlapping, mixed, unsourced or priced oddly
+leg_prices = st.fixed_dictionaries(
+    {},
+    optional={
+        "series": st.one_of(st.sampled_from(["CRUDE_BRENT", "NOPE", "../x"]), hostile_values),
+        "prices": st.one_of(
+            st.dictionaries(st.sampled_from(["2023", "2026", "x"]), st.floats(0, 200)), hostile_values
+        ),
+        "unit": st.one_of(st.sampled_from(["USD_per_bbl", "EUR_per_bbl", "USD"]), hostile_values),
+        "hold": st.one_of(st.booleans(), hostile_values),
+        "source": st.one_of(st.just("s"), hostile_values),
+    },
+)
+legs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "commodity": st.one_of(
+                st.sampled_from(["HS:27", "rest", "rest", "SITC:3", "HS:2709", "H5:26", "27"]), hostile_values
+            ),
+            "growth": growth_models,
+        },
+        optional={
+            "share": st.one_of(st.sampled_from(["90%", "from data", "1/6", 0.5, "120%"]), hostile_values),
+            "amount": st.one_of(valid_amounts, hostile_values),
+            "source": st.one_of(st.just("press, 2020"), hostile_values),
+            "status": st.one_of(st.sampled_from(["approximate", "reported", "guess"]), hostile_values),
+            "price": st.one_of(leg_prices, hostile_values),
+            "append": st.one_of(st.just(True), hostile_values),
+        },
+    ),
+    max_size=4,
 )
 assertions = st.fixed_dictionaries(
     {
@@ -198,6 +231,7 @@ scenario_documents = st.fixed_dictionaries(
                 {"bilateral": growth_models, "rest_of_world": _maybe(hostile_values, valid_rates)}
             ),
             st.fixed_dictionaries({"bilateral": growth_models, "total": growth_models}),
+            st.fixed_dictionaries({"rest_of_world": valid_rates}),  # the legs are the pair's growth
             st.fixed_dictionaries(
                 {"exports": growth_models, "imports": growth_models, "rest_of_world": valid_rates}
             ),
@@ -234,6 +268,7 @@ scenario_documents = st.fixed_dictionaries(
             hostile_values,
         ),
         "events": st.one_of(st.lists(events, max_size=3), hostile_values),
+        "legs": st.one_of(legs, legs, hostile_values),
         "targets": st.one_of(
             st.lists(
                 st.fixed_dictionaries(
@@ -419,19 +454,21 @@ any_documents = st.one_of(mutated_documents(), mutated_documents(), scenario_doc
 
 # Data folder rows and Comtrade-like lines: valid values mostly, hostile ones often enough.
 _DATA_VALID = {
-    "kind": st.sampled_from(["trade", "share", "target", "fx"]),
+    "kind": st.sampled_from(["trade", "share", "target", "fx", "price"]),
     "reporter": st.sampled_from(["KAZ", "ITA", "EUR", "USD", "WLD"]),
     "partner": st.sampled_from(["ITA", "DEU", "WLD", "USD", "CENTRAL_ASIA"]),
-    "flow": st.sampled_from(["total", "export", "import", "rate", "re-export"]),
+    "flow": st.sampled_from(["total", "export", "import", "rate", "re-export", "price"]),
     "year": st.integers(1990, 2030).map(str),
     "period": st.sampled_from(["FY", "FY-as-stated", "jan-nov", "h1", "q3", "mar", "by"]),
     "value": st.one_of(st.floats(0.001, 1e6).map(repr), st.sampled_from(["14.5", "1e308", "0", "-3"])),
-    "unit": st.sampled_from(["USD_bn", "EUR_mn", "KZT", "percent", "USD_per_EUR"]),
+    "unit": st.sampled_from(["USD_bn", "EUR_mn", "KZT", "percent", "USD_per_EUR", "USD_per_bbl"]),
     "status": st.sampled_from(["reported", "approximate", "derived", "unverified", "stated"]),
     "reported_by": st.sampled_from(["KAZ", "ITA", "ECB"]),
     "source": st.sampled_from(["My office", ""]),
     "url": st.just("https://example.org"),
     "note": st.text(max_size=5),
+    "classification": st.sampled_from(["", "TOTAL", "HS", "H5", "SITC", "CMO", "XX"]),
+    "commodity": st.sampled_from(["", "TOTAL", "27", "2709", "CRUDE_BRENT", "3"]),
 }
 data_rows = st.fixed_dictionaries(
     {column: st.one_of(valid, valid, valid, hostile_strings) for column, valid in _DATA_VALID.items()}

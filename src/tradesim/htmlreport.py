@@ -260,6 +260,47 @@ def projections_lead(results: Sequence[Any]) -> str:
     )
 
 
+def legs_section(result: Any, ids: _Ids) -> str:
+    """A scenario's product legs: how each starts (and how firm that is), how it grows, where it ends, and the
+    stacked chart; the legs add up to the pair's trade."""
+    from tradesim import plot
+    from tradesim.report import describe_growth
+
+    s, p = result.scenario, result.projection
+    end = int(p.years[-1])
+    rows = [
+        {
+            "product": b.name,
+            f"{s.base_year}": format_money(b.value, s.currency),
+            "how it starts": b.how,
+            "growth": describe_growth(b.leg.growth, s.currency)
+            + (" (volume) × price" if b.leg.price else ""),
+            f"{end}": format_money(float(p.legs[b.leg.commodity][-1]), s.currency),
+            "flag": "check before quoting"
+            if b.source is None and b.leg.status in ("approximate", "estimated", "unverified")
+            else "",
+        }
+        for b in p.baseline.legs
+    ]
+    name = f"{country_name(s.reporter)}–{country_name(s.partner)}"
+    return (
+        f"<p>{_esc(name)} trade as the sum of its products in {_esc(s.name)}: each grows on its own; a share "
+        "stated in the scenario file carries its status.</p>"
+        + table(rows, f"{s.name}: the products of the trade", ids)
+        + figure(
+            plot.legs_figure,
+            result,
+            f"{s.name}: trade by product",
+            f"The products of {name} trade stacked by year in {s.name}, the target as a dashed line: "
+            + "; ".join(
+                f"{b.name} {format_money(float(p.legs[b.leg.commodity][-1]), s.currency)} in {end}"
+                for b in p.baseline.legs
+            ),
+            ids,
+        )
+    )
+
+
 def sources_table(results: Sequence[Any], ids: _Ids) -> str:
     """Every observation a number on the page rests on: baselines, actuals and the partner's figures, by
     publication, with what each covers and its status."""
@@ -281,6 +322,28 @@ def sources_table(results: Sequence[Any], ids: _Ids) -> str:
             o = s.partner_latest
             seen.setdefault((o.origin, o.key, o.value), ("the partner's figure", o))
     rows = []
+    for (
+        r
+    ) in results:  # a product leg's share stated in the scenario file: its status and its source, as written
+        for b in r.projection.baseline.legs:
+            if b.source is None and b.leg.commodity != "rest":
+                rows.append(
+                    {
+                        "used as": f"base year, the {b.name} leg",
+                        "figure": f"{format_money(b.value, r.scenario.currency)} ({r.scenario.base_year})",
+                        "covers": "the full year",
+                        "status": b.leg.status.upper() if b.leg.status == "unverified" else b.leg.status,
+                        "whose statistics": "stated in the scenario file",
+                        "published in": b.leg.source,
+                        "address": f"scenario {r.scenario.name}, legs",
+                        "flag": "check before quoting" if b.leg.status != "reported" else "",
+                    }
+                )
+            elif b.source is not None:
+                seen.setdefault(
+                    (b.source.origin, b.source.key, b.source.value),
+                    (f"base year, the {b.name} leg", b.source),
+                )
     for what, o in seen.values():
         flagged = (
             o.status in ("unverified", "approximate", "derived", "estimated") or o.period == "FY-as-stated"
@@ -339,6 +402,9 @@ def render(
             ),
         )
     )
+    for r in results:
+        if r.projection.legs:
+            parts.append((f"{r.scenario.name}: the trade by product", legs_section(r, ids)))
     if simulations:
         sim = simulations[0]
         horizon = int(sim.years[-1])

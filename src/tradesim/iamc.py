@@ -8,6 +8,7 @@ Columns ``model, scenario, region, variable, unit, year, value`` — one row a v
 | ``Trade|KAZ|ITA`` | ``USD`` | bilateral trade of the pair: a component of the total |
 | ``Trade|KAZ|Rest of World`` | ``USD`` | the reporter's trade with everyone else: the other component |
 | ``Share|KAZ|ITA`` | ``%`` | the partner's share of the reporter's trade |
+| ``Trade|KAZ|ITA|HS 27``, ``…|Other goods`` | ``USD`` | a scenario's product legs: the components of the pair's trade |
 | ``…|Percentile 05`` … ``|Percentile 95`` | as above | ``simulate``: each percentile a variable of its own |
 
 The hierarchy is IAMC's: a total and its parts as ``Trade|KAZ`` and its children, so pyam's
@@ -61,6 +62,12 @@ def projection_rows(results: Sequence[ScenarioResult]) -> list[Row]:
                 f"{name} (baseline {format_money(result.projection.baseline.bilateral, scenario.currency)})"
             )
         names = _variables(scenario.reporter, scenario.partner, scenario.currency)
+        for b in result.projection.baseline.legs:  # children of the pair: check_aggregate adds them up to it
+            part = "Other goods" if b.leg.commodity == "rest" else b.name
+            names[f"leg:{b.leg.commodity}"] = (
+                f"Trade|{scenario.reporter}|{scenario.partner}|{part}",
+                scenario.currency,
+            )
         for year_row in result.projection.rows():
             for key, (variable, unit) in names.items():
                 value = year_row[key] * (100 if unit == "%" else 1)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tradesim.data import Dataset, Observation, shipped
+from tradesim.data.observation import TOTAL
 from tradesim.errors import DataError, Problem, ScenarioError
 from tradesim.quantities import format_money, format_percent
 from tradesim.reference import reference
@@ -104,6 +105,21 @@ def _resolve_baseline(
         bilateral = spec.exports + spec.imports
     elif spec.bilateral is not None:
         bilateral = spec.bilateral
+    elif scenario.product is not None:  # one product's trade: the same reporter's figure for it
+        bilateral_source = observation or product_baseline(scenario, data, full_year=full_year)
+        bilateral = bilateral_source.amount
+        if not bilateral > 0:
+            raise DataError(
+                [
+                    located(
+                        scenario,
+                        f"scenario {scenario.name!r}: the {scenario.commodity_name} baseline from the data is "
+                        f"{bilateral:g} ({bilateral_source.origin}); a projection needs a positive one",
+                        "commodity",
+                    )
+                ]
+            )
+        warnings += data.caveats(bilateral_source, f"{bilateral_source.what} baseline")
     else:
         period = spec.bilateral_period or (
             "FY" if full_year else reference().baseline_period(scenario.reporter, scenario.partner, year)
@@ -163,6 +179,77 @@ def _resolve_baseline(
     )
 
 
+def located(scenario: Scenario, message: str, key: str) -> Problem:
+    """A problem with ``key`` of ``scenario``'s file: the file of its ``extends`` chain that sets the key, and
+    the line (read again, on the way to an error message)."""
+    from tradesim.scenario import _split_key, locate_in
+
+    return Problem(message, *locate_in(scenario, _split_key(key)), key)
+
+
+def product_name(scenario: Scenario, base: ResolvedBaseline) -> str:
+    """The product a scenario of one product models, as its figure's classification says (``HS 27`` for a
+    ``--commodity 27`` read from an H5 row), else as the scenario names it; ``""`` for all goods."""
+    from tradesim.data.observation import classification_family
+
+    source = base.bilateral_source
+    if scenario.commodity and source is not None and not source.is_total:
+        return f"{classification_family(source.classification)} {source.commodity}"
+    return scenario.commodity_name
+
+
+def product_family(scenario: Scenario, data: Dataset) -> str | None:
+    """The classification family of the scenario's product: its own (``HS:27``), or for a bare code (``27``)
+    the one family the data writes that code in for the pair. A code in two families is bad input."""
+    assert scenario.product is not None
+    family, code = scenario.product
+    if family is not None:
+        return family
+    from tradesim.data.observation import classification_family
+
+    found = {
+        classification_family(o.classification)
+        for o in data.select(
+            kind="trade", reporter=scenario.reporter, partner=scenario.partner, commodity=code
+        )
+    }
+    if len(found) > 1:
+        raise DataError(
+            [
+                located(
+                    scenario,
+                    f"commodity {code} is in {' and '.join(sorted(found))} in the data for "
+                    f"{scenario.reporter}–{scenario.partner}: say which ({', '.join(f'{f}:{code}' for f in sorted(found))})",
+                    "commodity",
+                )
+            ]
+        )
+    return next(iter(found), None)
+
+
+def product_baseline(scenario: Scenario, data: Dataset, *, full_year: bool = False) -> Observation:
+    """The base-year figure of the scenario's product by the selection rule (its own period, or ``FY``)."""
+    assert scenario.product is not None
+    _, code = scenario.product
+    period = scenario.baseline.bilateral_period or ("FY" if full_year else None)
+    try:
+        return data.bilateral_baseline(
+            scenario.reporter, scenario.partner, scenario.base_year, period=period, currency=scenario.currency,
+            commodity=code, family=product_family(scenario, data),
+        )  # fmt: skip
+    except DataError as error:
+        raise DataError(
+            [
+                located(
+                    scenario,
+                    p.message.replace("set baseline.bilateral", "set baseline.bilateral (the product's)"),
+                    "commodity",
+                )
+                for p in error.problems
+            ]
+        ) from None
+
+
 def _leg_baselines(
     scenario: Scenario,
     data: Dataset,
@@ -213,12 +300,11 @@ def _leg_baselines(
             if observation is None:
                 raise DataError(
                     [
-                        Problem(
+                        located(
+                            scenario,
                             f"leg {leg.commodity}: the data holds no {scenario.reporter}-reported {currency} figure "
                             f"for {leg.name} of {scenario.reporter}–{scenario.partner} trade in {year} (period "
                             f'{period}); state share = "..%" or amount with its source',
-                            scenario.path,
-                            None,
                             f"{key}.share",
                         )
                     ]
@@ -233,11 +319,10 @@ def _leg_baselines(
     if not named < bilateral:
         raise DataError(
             [
-                Problem(
+                located(
+                    scenario,
                     f"the named legs add up to {format_money(named, currency)} in {year}, not below the bilateral "
                     f"baseline {format_money(bilateral, currency)}: nothing is left for the rest leg",
-                    scenario.path,
-                    None,
                     "legs",
                 )
             ]
@@ -263,7 +348,7 @@ def baseline_variants(scenario: Scenario, *, data: Dataset | None = None) -> lis
     """
     data = data or shipped()
     spec = scenario.baseline
-    if spec.bilateral is not None or spec.exports is not None:
+    if spec.bilateral is not None or spec.exports is not None or scenario.commodity is not None:
         return [resolve_baseline(scenario, data=data)]
     found = data.baseline_alternatives(
         scenario.reporter, scenario.partner, scenario.base_year, currency=scenario.currency
@@ -438,7 +523,7 @@ def price_path(scenario: Scenario, index: int, data: Dataset, years: np.ndarray)
     key = f"legs[{index}].price"
 
     def bad(message: str, where: str = key) -> DataError:
-        return DataError([Problem(f"leg {leg.commodity}: {message}", scenario.path, None, where)])
+        return DataError([located(scenario, f"leg {leg.commodity}: {message}", where)])
 
     series: dict[int, Observation] = {}
     if price.series is not None:
@@ -617,8 +702,18 @@ def project(
                 ]
             )
     actuals = {}
+    code, family = TOTAL, None
+    if scenario.product is not None:
+        code, family = scenario.product[1], product_family(scenario, data)
     for year in years[1:]:
-        found = data.actual(scenario.reporter, scenario.partner, int(year), currency=scenario.currency)
+        found = data.actual(
+            scenario.reporter,
+            scenario.partner,
+            int(year),
+            currency=scenario.currency,
+            commodity=code,
+            family=family,
+        )
         if found is not None:
             actuals[int(year)] = found
     return Projection(scenario, base, years, bilateral, rest, exports, imports, actuals, legs)

@@ -75,6 +75,7 @@ class SimulationResult:
     median_reached_range: tuple[int | None, int | None] | None = None
     median_share_source: str = "deterministic path"  # the same for the median share
     median_share_range: tuple[float, float] | None = None  # its 95% Monte Carlo interval, where sampled
+    product: str = ""  # a scenario of one product: "HS 27" (its trade, not the pair's in all goods)
 
     def median_reach_text(self) -> str:
         """The year the median path reaches the target, in words: "2027" (the deterministic path, the model's
@@ -757,6 +758,7 @@ def _summarise(plan: _Plan, totals: _Totals, runs: int, seed: int, target: float
         reached_range,
         "deterministic path" if exact_s else "sample",
         share_range,
+        model.product_name(plan.scenario, plan.baseline),
     )
 
 
@@ -794,6 +796,7 @@ def to_json(results: list[SimulationResult]) -> dict[str, Any]:
         "scenarios": [
             {
                 "name": r.scenario,
+                **({"commodity": r.product} if r.product else {}),
                 "currency": r.currency,
                 "target": r.target,
                 "median_reached_year": r.median_reached_year,

@@ -88,6 +88,40 @@ def inline_svg(draw: Any, *args: Any, prefix: str, font_size: float = 13) -> str
     return _ID.sub(rename, element)
 
 
+def legs(result: ScenarioResult, output: Path) -> Path:
+    """A scenario's product legs stacked (billions of its currency) by year: their sum is the pair's trade; the
+    target as a dashed line."""
+    check_destination(output, suffixes=SUFFIXES)
+    return _save(legs_figure(result), output)
+
+
+def legs_figure(result: ScenarioResult) -> Any:
+    """The figure :func:`legs` saves."""
+    if not result.projection.legs:
+        raise InputError(f"plot legs: scenario {result.scenario.name!r} has no product legs ([[legs]])")
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    p, s = result.projection, result.scenario
+    names = [b.name for b in p.baseline.legs]
+    ax.stackplot(p.years, *(values / 1e9 for values in p.legs.values()), labels=names, alpha=0.85)
+    ax.axhline(result.target / 1e9, color="black", linestyle="--", linewidth=1)
+    ax.annotate(
+        _text(f"target {format_money(result.target, s.currency)}"),
+        (p.years[0], result.target / 1e9),
+        textcoords="offset points",
+        xytext=(2, 4),
+        fontsize="small",
+    )
+    ax.set_title(_text(f"{s.name}: {s.reporter}–{s.partner} trade by product (the legs add up to the pair)"))
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"billion {s.currency} per year")
+    ax.set_ylim(0, max(result.target, float(p.bilateral.max())) / 1e9 * 1.12)
+    ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
+    ax.grid(alpha=0.3)
+    fig.subplots_adjust(bottom=0.16)
+    return fig
+
+
 def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     """Each scenario's bilateral trade (billions of its currency) by year, the target line, and full-year
     actuals as points."""

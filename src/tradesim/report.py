@@ -511,7 +511,13 @@ def _other_target(target: dict[str, Any], currency: str, horizon: int) -> str:
 def title(results: Sequence[ScenarioResult], names: Callable[[str], str] = str) -> str:
     """``KAZ–ITA trade against a $20.0B target`` (the target when all scenarios share it); with ``names``
     (:func:`tradesim.codes.country_name`) ``Kazakhstan–Italy trade …``."""
-    pair = _common([f"{names(r.scenario.reporter)}–{names(r.scenario.partner)}" for r in results])
+    pair = _common(
+        [
+            f"{names(r.scenario.reporter)}–{names(r.scenario.partner)}"
+            + (f" {product_name(r)}" if r.scenario.commodity else "")
+            for r in results
+        ]
+    )
     target = _common([r.target for r in results])
     currency = _common([r.scenario.currency for r in results])
     if target is not None and currency is not None:
@@ -635,7 +641,8 @@ def long_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
         )
         for r in results
     ]
-    return pd.concat(frames, ignore_index=True)[["scenario", *pair, *YEAR_COLUMNS]]
+    legs = list(dict.fromkeys(c for frame in frames for c in frame.columns if c.startswith("leg:")))
+    return pd.concat(frames, ignore_index=True)[["scenario", *pair, *YEAR_COLUMNS, *legs]]
 
 
 def actual_conversions(result: ScenarioResult) -> list[str]:
@@ -646,6 +653,24 @@ def actual_conversions(result: ScenarioResult) -> list[str]:
         for year, o in sorted(result.projection.actuals.items())
         if o.fx
     ]
+
+
+def product_name(result: ScenarioResult) -> str:
+    """:func:`tradesim.model.product_name` of a result."""
+    from tradesim import model
+
+    return model.product_name(result.scenario, result.projection.baseline)
+
+
+def product_note(result: ScenarioResult) -> str:
+    """What a scenario of one product models: its figure, and what the share is a share of."""
+    s, base = result.scenario, result.projection.baseline
+    source, name = base.bilateral_source, product_name(result)
+    said = f"{source.label()}, {source.source}" if source is not None else "the scenario file's baseline"
+    return (
+        f"{s.name} models {name} only: {s.reporter}–{s.partner} {name} trade from {said}, not the pair's trade "
+        f"in all goods; its share is of {s.reporter}'s total trade (all goods)"
+    )
 
 
 def leg_notes(result: ScenarioResult) -> list[str]:
@@ -701,6 +726,8 @@ def notes(results: Sequence[ScenarioResult]) -> list[str]:
     for r in results:
         for note in leg_notes(r):
             seen.setdefault(note, None)
+        if r.scenario.commodity:
+            seen.setdefault(product_note(r), None)
     for r in results:
         for conversion in actual_conversions(r):
             seen.setdefault(conversion, None)
@@ -735,6 +762,24 @@ def _common(values: list[Any]) -> Any:
     return values[0] if values and all(v == values[0] for v in values) else None
 
 
+def _legs_json(r: ScenarioResult) -> list[dict[str, Any]]:
+    """A scenario's product legs: each with its base value, how it was set and its source or status."""
+    return [
+        {
+            "commodity": b.leg.commodity,
+            "name": b.name,
+            "baseline": b.value,
+            "baseline_how": b.how,
+            "baseline_source": b.source.provenance() if b.source else None,
+            "status": b.leg.status if b.source is None and b.leg.commodity != "rest" else None,
+            "source": b.leg.source or None,
+            "growth": describe_growth(b.leg.growth, r.scenario.currency),
+            "price": b.leg.price.model_dump() if b.leg.price else None,
+        }
+        for b in r.projection.baseline.legs
+    ]
+
+
 def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     """The documented JSON contract of ``tradesim project --format json`` (README "JSON output")."""
     scenarios = []
@@ -745,6 +790,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                 "name": r.scenario.name,
                 "reporter": r.scenario.reporter,
                 "partner": r.scenario.partner,
+                **({"commodity": r.scenario.commodity} if r.scenario.commodity else {}),  # absent: all goods
                 "currency": r.scenario.currency,
                 "description": r.scenario.description,
                 "file": str(r.scenario.path) if r.scenario.path else None,
@@ -772,19 +818,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
                     *([r.target_note] if r.target_note else []),
                 ],
                 "targets": r.targets(),  # every [[targets]] entry; [] with --target
-                "legs": [
-                    {
-                        "commodity": b.leg.commodity,
-                        "name": b.name,
-                        "baseline": b.value,
-                        "baseline_how": b.how,
-                        "baseline_source": b.source.provenance() if b.source else None,
-                        "status": b.leg.status if b.source is None and b.leg.commodity != "rest" else None,
-                        "growth": describe_growth(b.leg.growth, r.scenario.currency),
-                        "price": b.leg.price.model_dump() if b.leg.price else None,
-                    }
-                    for b in baseline.legs
-                ],
+                **({"legs": _legs_json(r)} if baseline.legs else {}),  # a scenario without legs: as before
                 "years": [
                     {"year": int(row["year"]), **{k: _number(v) for k, v in row.items() if k != "year"}}
                     for row in r.projection.rows(r.target)

@@ -151,6 +151,11 @@ def _problem_from_pydantic(error: Any, raw: Mapping[str, Any]) -> tuple[tuple[in
         guess = difflib.get_close_matches(str(got), GROWTH_MODELS, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         return (*path, "model"), f"unknown growth model {got!r}{hint} (allowed: {', '.join(GROWTH_MODELS)})"
+    if path[-1:] in (("commodity",), ("leg",)) and kind == "string_pattern_mismatch":
+        return path, (
+            'must be classification:code, the code as the source writes it ("HS:27", "H5:2709", "SITC:3"), or '
+            f'"rest" for a leg, got {error["input"]!r}'
+        )
     if path == ("name",) and kind == "string_pattern_mismatch":
         return path, (
             "must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit "
@@ -223,6 +228,7 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
             continue
         name = key_of(table.named_children[0])
         if table.type == "table_array_element":
+            found.setdefault(name, table.start_point[0] + 1)  # the list itself: its first entry's line
             counts[name] = counts.get(name, -1) + 1
             name = (*name, str(counts[name]))
         found.setdefault(name, table.start_point[0] + 1)
@@ -581,6 +587,8 @@ def _overlaps(key_path: tuple[int | str, ...], problems: list[Problem]) -> bool:
     is then the cause, and the rule would only repeat it."""
     for problem in problems:
         reported = _split_key(problem.key)
+        if key_path == ("growth",) and reported[:1] == ("legs",):  # the legs are the pair's growth: left out
+            return True
         shorter = min(len(reported), len(key_path))
         if reported[:shorter] == key_path[:shorter]:
             return True
@@ -591,7 +599,9 @@ def _split_key(key: str | None) -> tuple[int | str, ...]:
     parts: list[int | str] = []
     for token in re.findall(r"[^.\[\]]+", key or ""):
         parts.append(
-            int(token) if token.isdigit() and parts and parts[-1] in ("events", "targets") else token
+            int(token)
+            if token.isdigit() and parts and parts[-1] in ("events", "targets", "legs", "claims", "expect")
+            else token
         )
     return tuple(parts)
 

@@ -353,6 +353,10 @@ class Event(_Frozen):
 
 LEG_PATTERN = r"^(rest|(HS|H[0-6]|HS(92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS|WITS):[A-Za-z0-9][A-Za-z0-9.\-]{0,19})$"
 REST = "rest"  # the leg of what the named legs leave
+# a product modelled on its own: classification:code, or the code alone (the data's classification)
+PRODUCT_PATTERN = (
+    r"^((HS|H[0-6]|HS(92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS|WITS):)?[A-Za-z0-9][A-Za-z0-9.\-]{0,19}$"
+)
 LEG_STATUSES = ("reported", "approximate", "derived", "estimated", "unverified")
 
 
@@ -546,6 +550,8 @@ class Scenario(_Frozen):
         "USD"  # ISO 4217; needs rates unless the data has it
     )
     """The currency of every amount in the file, ISO 4217: "USD" (default), "EUR"."""
+    commodity: Annotated[str, Field(pattern=PRODUCT_PATTERN)] | None = None
+    """The product whose trade is modelled, as the data writes it: "HS:27", or "27" (default: all goods, the pair's trade)."""
     base_year: Year = Field(default_factory=lambda: reference().base_year)
     """The year the projection starts from (default: the reference case's, 2023)."""
     horizon: Year | None = None
@@ -585,6 +591,20 @@ class Scenario(_Frozen):
     @property
     def path(self) -> Path | None:
         return self._path
+
+    @property
+    def product(self) -> tuple[str | None, str] | None:
+        """``(family, code)`` of :attr:`commodity` (``("HS", "27")``; family ``None`` for a bare code), or
+        ``None`` for the pair's trade in all goods."""
+        if self.commodity is None:
+            return None
+        classification, _, code = self.commodity.rpartition(":")
+        return (classification_family(classification) if classification else None), code
+
+    @property
+    def commodity_name(self) -> str:
+        """``HS 27`` (``27`` for a bare code), or ``""`` for all goods: the product in titles and notes."""
+        return "" if self.commodity is None else self.commodity.replace(":", " ", 1)
 
     @property
     def horizon_year(self) -> int:
@@ -635,6 +655,10 @@ def semantic_problems(scenario: Scenario, *, assertions: bool = True) -> list[Pr
     growth, baseline = scenario.growth, scenario.baseline
     if (growth.rest_of_world is None) == (growth.total is None):
         bad("growth", "set exactly one of growth.rest_of_world and growth.total")
+    if scenario.commodity is not None and scenario.commodity.upper() in ("TOTAL", "REST"):
+        bad("commodity", f'names a product ("HS:27"); all goods is the default, got {scenario.commodity!r}')
+    if scenario.commodity is not None and scenario.legs:
+        bad("commodity", "a scenario of one product has no product legs: drop commodity or [[legs]]")
     if scenario.legs:
         if growth.bilateral is not None or growth.exports is not None or growth.imports is not None:
             bad(
@@ -735,12 +759,14 @@ def _leg_problems(scenario: Scenario) -> list[Problem]:
         bad("legs", 'needs at least one named leg (commodity = "HS:27") beside the rest')
     if scenario.baseline.exports is not None:
         bad("legs", "legs split the bilateral trade by product: drop baseline.exports and baseline.imports")
-    families = {classification_family(leg.classification) for _, leg in named}
-    if len(families) > 1:
-        bad(
-            "legs",
-            f"the legs mix classifications ({', '.join(sorted(families))}): their products may overlap",
-        )
+    first = classification_family(named[0][1].classification) if named else None
+    for i, leg in named:
+        if classification_family(leg.classification) != first:
+            bad(
+                f"legs[{i}].commodity",
+                f"{leg.commodity} is not {first} like legs[{named[0][0]}] ({named[0][1].commodity}): legs in two "
+                "classifications may overlap; split the trade in one",
+            )
     seen: dict[str, int] = {}
     for i, leg in named:
         for other, j in seen.items():

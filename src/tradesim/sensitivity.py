@@ -78,11 +78,13 @@ class Tornado:
     share_at_horizon: float
     swings: tuple[Swing, ...]
     currency: str = "USD"  # the scenario's: amounts swung are in it
+    product: str = ""  # a scenario of one product: "HS 27"
 
     @property
     def title(self) -> str:
         return (
-            f"{self.scenario}: reached {_year(self.reached, self.horizon)}, share "
+            f"{self.scenario}{f' ({self.product} trade)' if self.product else ''}: reached "
+            f"{_year(self.reached, self.horizon)}, share "
             f"{format_percent(self.share_at_horizon)} at {self.horizon}; each input moved down and up"
         )
 
@@ -383,6 +385,7 @@ def tornado(
         float(reference.share[-1]),
         tuple(ordered),
         scenario.currency,
+        model.product_name(scenario, base),
     )
 
 

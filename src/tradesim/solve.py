@@ -128,10 +128,12 @@ class Answers(list[Any], Result):
         answers: Sequence[Any],
         display: Rows | None = None,
         currencies: Sequence[str] = (),
+        products: Sequence[str] = (),
     ) -> None:
         super().__init__(answers)
         self.kind, self.solved, self.display = kind, solved, list(display or [])
         self.currencies = list(currencies) or ["USD"] * len(answers)  # each answer's scenario's
+        self.products = list(products) or [""] * len(answers)  # "HS 27" for a scenario of one product
 
     @property
     def title(self) -> str:
@@ -139,7 +141,14 @@ class Answers(list[Any], Result):
 
     def to_json(self) -> dict[str, Any]:
         results = [
-            {**dataclasses.asdict(a), "currency": c} for a, c in zip(self, self.currencies, strict=True)
+            {
+                **{
+                    k: v for k, v in dataclasses.asdict(a).items() if v is not None or not k.startswith("leg")
+                },
+                "currency": c,
+                **({"commodity": p} if p else {}),  # absent: the pair's trade in all goods
+            }
+            for a, c, p in zip(self, self.currencies, self.products, strict=True)
         ]
         return {"solve": self.kind, "solved": self.solved, "results": results}
 

@@ -181,3 +181,136 @@ def test_a_wits_product_group_is_a_commodity_never_the_pairs_trade(run: Any, tmp
     listed = run("data", "--data", str(data), "--reporter", "USA", "-f", "json")
     assert listed.exit_code == 0, listed.stderr
     assert {r["commodity"] for r in json.loads(listed.stdout)} >= {"TOTAL", "Fuels"}
+
+
+def _raw_chapter(path: Path, code: str) -> dict[str, float]:
+    """Flow → value of one chapter in a legacy Comtrade file, read with the csv module alone."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            r["Trade Flow"]: float(r["Trade Value (US$)"])
+            for r in csv.DictReader(handle)
+            if r["Commodity Code"] == code
+        }
+
+
+def test_commodity_on_the_model_commands_projects_that_product_and_says_so(run: Any, tmp_path: Path) -> None:
+    """The USA–CHN case: refused as the pair's trade, projected as HS 27 with --commodity 27 — named in the
+    title, the notes and the JSON — from the file's chapter 27 (export + import) read independently here."""
+    data = tmp_path / "fuel"
+    data.mkdir()
+    _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
+    scenario = tmp_path / "usa.toml"
+    scenario.write_text(
+        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\nhorizon = 2025\n[baseline]\ntotal = "3.9T"\n'
+        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
+        encoding="utf-8",
+    )
+    refused = run("project", str(scenario), "--target", "20B", "--data", str(data))
+    assert refused.exit_code == 2
+    assert "project it with --commodity HS:27" in refused.stderr
+    raw = _raw_chapter(USA_CHN, "27")
+    base = raw["Export"] + raw["Import"]  # 8,572,094,620 + 680,553,347
+    for given in ("27", "HS:27", "H5:27"):
+        shown = run("project", str(scenario), "--target", "20B", "--data", str(data), "--commodity", given)
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.stdout.startswith("USA–CHN HS 27 trade against a $20.0B target")
+        assert "usa models HS 27 only: USA–CHN HS 27 trade from $9.3B (2017 FY" in shown.stderr
+        assert "its share is of USA's total trade (all goods)" in shown.stderr
+    document = json.loads(
+        run(
+            "project",
+            str(scenario),
+            "--target",
+            "20B",
+            "--data",
+            str(data),
+            "--commodity",
+            "27",
+            "-f",
+            "json",
+        ).stdout
+    )["scenarios"][0]
+    assert document["commodity"] == "27"
+    assert document["baseline"] == pytest.approx(base, rel=1e-15)
+    assert document["baseline_sources"]["bilateral"]["commodity"] == "27"
+    assert document["years"][1]["bilateral"] == pytest.approx(base * 1.05, rel=1e-12)
+    assert document["years"][0]["share"] == pytest.approx(base / 3.9e12, rel=1e-12)
+    solved = json.loads(
+        run(
+            "solve",
+            "growth",
+            str(scenario),
+            "--target",
+            "20B",
+            "--by",
+            "2022",
+            "--data",
+            str(data),
+            "--commodity",
+            "27",
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert solved["solved"] == "the constant annual growth of HS 27 trade that reaches $20.0B in 2022"
+    assert solved["results"][0]["commodity"] == "HS 27"
+    assert solved["results"][0]["required_growth"] == pytest.approx((20e9 / base) ** (1 / 5) - 1, rel=1e-12)
+    simulated = json.loads(
+        run(
+            "simulate",
+            str(scenario),
+            "--target",
+            "20B",
+            "--data",
+            str(data),
+            "--commodity",
+            "27",
+            "--runs",
+            "500",
+            "--seed",
+            "1",
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert simulated["scenarios"][0]["commodity"] == "HS 27"
+    missing = run("project", str(scenario), "--target", "20B", "--data", str(data), "--commodity", "28")
+    assert missing.exit_code == 2
+    assert "the data holds no USD 28 trade figure for USA–CHN in 2017" in missing.stderr
+    bad = run("project", str(scenario), "--target", "20B", "--commodity", "rest")
+    assert (bad.exit_code, bad.stderr.count("\n")) == (2, 1)
+
+
+def test_a_bare_code_in_two_classifications_is_refused_naming_both(run: Any, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "two.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,classification,commodity\n"
+        "trade,USA,CHN,total,2017,FY,9.0,USD_bn,reported,USA,t,,,H5,3\n"
+        "trade,USA,CHN,total,2017,FY,4.0,USD_bn,reported,USA,t,,,S4,3\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "usa.toml"
+    scenario.write_text(
+        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\n[baseline]\ntotal = "3.9T"\n'
+        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
+        encoding="utf-8",
+    )
+    refused = run("project", str(scenario), "--target", "20B", "--data", str(data), "--commodity", "3")
+    assert refused.exit_code == 2
+    assert "commodity 3 is in HS and SITC in the data for USA–CHN: say which (HS:3, SITC:3)" in refused.stderr
+    sitc = run(
+        "project",
+        str(scenario),
+        "--target",
+        "20B",
+        "--data",
+        str(data),
+        "--commodity",
+        "SITC:3",
+        "-f",
+        "json",
+    )
+    assert json.loads(sitc.stdout)["scenarios"][0]["baseline"] == 4e9

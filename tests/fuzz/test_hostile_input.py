@@ -84,6 +84,7 @@ def command_lines(
             [
                 "project",
                 "solve growth",
+                "solve price",
                 "solve year",
                 "solve share",
                 "solve rest-growth",
@@ -124,6 +125,13 @@ def command_lines(
             args += ["--detail"]
     elif kind == "solve growth":
         args = ["solve", "growth", subject, *where, "--target", take(targets), "--by", take(years), "-f", fmt]
+        if draw(st.booleans()):  # a product leg: valid only for a scenario that has it
+            args += ["--leg", draw(st.sampled_from(["HS:27", "rest", "HS:28", "27", "", "HS:27;x"]))]
+            valid = False
+    elif kind == "solve price":
+        args = ["solve", "price", subject, *where, "--target", take(targets), "--by", take(years), "-f", fmt,
+                "--leg", draw(st.sampled_from(["HS:27", "rest", "HS:28", "27", ""]))]  # fmt: skip
+        valid = False
     elif kind == "solve year":
         args = ["solve", "year", subject, *where, "--target", take(targets), "-f", fmt]
     elif kind == "solve share":
@@ -297,7 +305,7 @@ def command_lines(
 def data_rows_columns() -> tuple[str, ...]:
     from tradesim.data import COLUMNS
 
-    return COLUMNS
+    return (*COLUMNS, "classification", "commodity")
 
 
 def _no_constants(name: str) -> Any:
@@ -372,7 +380,17 @@ def test_every_command_survives_hostile_files_and_arguments(
         comtrade_file = root / "deep" / "TradeData.csv"
         lines = data.draw(st.lists(comtrade_fields, max_size=6), label="comtrade lines")
         header = data.draw(
-            st.sampled_from([COMTRADE_HEADER, "Partner,2022,2023 [YR2023]", "a,b", *OTHER_LAYOUTS]),
+            st.sampled_from(
+                [
+                    COMTRADE_HEADER,
+                    "Partner,2022,2023 [YR2023]",
+                    "a,b",
+                    *OTHER_LAYOUTS,
+                    "Reporter,Partner,2024M02,Q1 2024,Feb 2024",
+                    "Partner,2024W3,2024",
+                    "Partner,2023/24,2024-13",
+                ]
+            ),
             label="header",
         )
         body = io.StringIO()

@@ -12,6 +12,7 @@ from tradesim.cli.options import (
     TABLES,
     Baselines,
     BaselinesOption,
+    CommodityOption,
     DataDir,
     EveryScenarioArgs,
     Output,
@@ -33,6 +34,7 @@ def audit(
     baselines: BaselinesOption = Baselines.default,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -40,7 +42,7 @@ def audit(
     from tradesim import audit as audit_module
 
     chosen_format = render.settle(format, output, TABLES)
-    chosen = chosen_scenarios(scenarios or [], scenario_dir)
+    chosen = chosen_scenarios(scenarios or [], scenario_dir, commodity=commodity)
     data = dataset(data_dir)
     verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all, data=data)
     result = audit_module.Audit(verdicts, audit_module.warnings(chosen, data))

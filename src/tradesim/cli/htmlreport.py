@@ -12,6 +12,7 @@ from tradesim.cli import render
 from tradesim.cli._app import short_help
 from tradesim.cli.options import (
     RUNS,
+    CommodityOption,
     DataDir,
     RunsOption,
     ScenarioDir,
@@ -42,6 +43,7 @@ def report_page(
     ] = False,
     runs: RunsOption = RUNS,
     seed: SeedOption = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -56,7 +58,7 @@ def report_page(
     check_destination(output, suffixes=(".html", ".htm"))
     fixed_seed = simulation_settings(runs, seed)
     given = parse_target(target) if target is not None else None
-    chosen = chosen_scenarios(scenarios or [], scenario_dir)
+    chosen = chosen_scenarios(scenarios or [], scenario_dir, commodity=commodity)
     data = dataset(data_dir)
     results = report.evaluate(chosen, target=given, data=data)
     simulations = (

@@ -125,6 +125,40 @@ Output = Annotated[
 ]
 
 
+CommodityOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="CODE",
+        help="Model one product's trade: the data's figures for it (27, or HS:27), named in every title, note "
+        "and JSON (default: the pair's trade in all goods).",
+    ),
+]
+
+
+def with_commodity(items: list[Any], commodity: str | None) -> list[Any]:
+    """``items`` modelling ``commodity`` (``--commodity``) instead of the pair's trade in all goods."""
+    if commodity is None:
+        return items
+    import re
+
+    from tradesim.schema import PRODUCT_PATTERN, semantic_problems
+
+    if not re.match(PRODUCT_PATTERN, commodity):
+        raise InputError(
+            f"--commodity must be a code as the data writes it (27, 2709) or classification:code (HS:27), "
+            f"got {commodity!r}"
+        )
+    found = []
+    for item in items:
+        changed = item.model_copy(update={"commodity": commodity})
+        problems = semantic_problems(changed, assertions=False)
+        if problems:
+            raise InputError(f"--commodity {commodity}: {problems[0].message} (scenario {item.name!r})")
+        changed._path, changed._notes, changed._chain = item.path, item.notes, item._chain
+        found.append(changed)
+    return found
+
+
 def chosen_scenarios(
     names: list[str] | None,
     scenario_dir: Path | None,
@@ -135,6 +169,7 @@ def chosen_scenarios(
     growth_sd: float = 0.0,
     rest_sd: float = 0.0,
     correlation: float = 0.0,
+    commodity: str | None = None,
 ) -> list[Any]:
     """The one way every command finds its scenarios: those named (in the folder :func:`scenario_folder`
     chooses), or the ad-hoc one (``--growth``/``--rest-growth``, with ``growth_sd``, ``rest_sd`` and
@@ -149,10 +184,13 @@ def chosen_scenarios(
             parse_rate(growth or 0.0, what="--growth"),
             parse_rate(rest_growth or 0.0, what="--rest-growth"),
         )
-        return [scenario.ad_hoc(*rates, growth_sd=growth_sd, rest_sd=rest_sd, correlation=correlation)]
+        return with_commodity(
+            [scenario.ad_hoc(*rates, growth_sd=growth_sd, rest_sd=rest_sd, correlation=correlation)],
+            commodity,
+        )
     if not names and not default_all:
-        return [scenario.ad_hoc(0.0, 0.0)]
-    return scenario.load_many(names or [], scenario_folder(scenario_dir))
+        return with_commodity([scenario.ad_hoc(0.0, 0.0)], commodity)
+    return with_commodity(scenario.load_many(names or [], scenario_folder(scenario_dir)), commodity)
 
 
 MAX_RUNS = 10_000_000  # 10 million paths take about a minute; more is a typo, not a question

@@ -12,6 +12,7 @@ from tradesim.cli.options import (
     PATHS,
     Baselines,
     BaselinesOption,
+    CommodityOption,
     DataDir,
     Format,
     GrowthOption,
@@ -54,6 +55,7 @@ def project(
     ] = None,
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
+    commodity: CommodityOption = None,
     full_year: Annotated[
         bool,
         typer.Option(
@@ -74,7 +76,9 @@ def project(
 
     chosen_format = render.settle(format, output, PATHS)
     given = parse_target(target) if target is not None else None
-    chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
+    chosen = chosen_scenarios(
+        scenarios, scenario_dir, growth, rest_growth, default_all=True, commodity=commodity
+    )
     results = report.evaluate(
         chosen,
         target=given,

@@ -349,8 +349,11 @@ def solve_report(
         console.print(f"Solved: {solved}", soft_wrap=False, markup=False)
         console.print(rich_table(rows))
 
+    from tradesim.model import product_name
+
     currencies = [item.currency for item, _ in runs]
-    emit(Answers(kind, solved, answers, rows, currencies), format, output, table=table)
+    products = [product_name(item, base) for item, base in runs]
+    emit(Answers(kind, solved, answers, rows, currencies, products), format, output, table=table)
 
 
 def year_check(answer: Any, currency: str = "USD") -> str:
@@ -471,7 +474,12 @@ def simulation_report(console: Any, results: Any) -> None:
             for row in every
             if row["scenario"] == r.scenario
         ]
-        console.print(rich_table(rows, f"{r.scenario}: target {format_money(r.target, item.currency)}"))
+        console.print(
+            rich_table(
+                rows,
+                f"{r.scenario}: {f'{r.product} trade, ' if r.product else ''}target {format_money(r.target, item.currency)}",
+            )
+        )
         distribution = "  ".join(
             f"{year} {format_percent(p)}" for year, p in r.reached_year_distribution.items() if p > 0
         )

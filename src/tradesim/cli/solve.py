@@ -13,6 +13,7 @@ from tradesim.cli.options import (
     TABLES,
     Baselines,
     BaselinesOption,
+    CommodityOption,
     DataDir,
     GrowthOption,
     Output,
@@ -63,6 +64,15 @@ def _in_currencies(
     return amounts, notes, shown
 
 
+def _trade(runs: list[tuple[Any, Any]]) -> str:
+    """``bilateral trade``, or ``HS 27 trade`` when every scenario models that one product (``--commodity``)."""
+    from tradesim import model
+
+    products = {model.product_name(item, base) for item, base in runs}
+    product = next(iter(products)) if len(products) == 1 else "each scenario's"
+    return f"{product} trade" if any(products) else "bilateral trade"
+
+
 def _solve_runs(
     names: list[str] | None,
     scenario_dir: Path | None,
@@ -70,6 +80,7 @@ def _solve_runs(
     rest_growth: str | None,
     baselines: Baselines,
     data_dir: Path | None,
+    commodity: str | None = None,
 ) -> list[tuple[Any, Any]]:
     """(scenario, baseline) pairs: one per scenario, or one per published baseline with ``--baselines all``;
     each baseline carries the data it was resolved from."""
@@ -77,7 +88,9 @@ def _solve_runs(
 
     data = dataset(data_dir)
     pairs: list[tuple[Any, Any]] = []
-    for item in chosen_scenarios(names, scenario_dir, growth, rest_growth, default_all=False):
+    for item in chosen_scenarios(
+        names, scenario_dir, growth, rest_growth, default_all=False, commodity=commodity
+    ):
         variants = (
             model.baseline_variants(item, data=data)
             if baselines is Baselines.all
@@ -106,6 +119,7 @@ def solve_growth(
     baselines: BaselinesOption = Baselines.default,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -115,7 +129,7 @@ def solve_growth(
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target)
-    runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir)
+    runs = _solve_runs(scenarios, scenario_dir, None, None, baselines, data_dir, commodity)
     amounts, notes, shown = _in_currencies(given, runs, by)
     answers = [solve.required_growth(s, amounts[i], by, baseline=b, leg=leg) for i, (s, b) in enumerate(runs)]
     named = {s.legs[solve.leg_index(s, leg)].name for s, _ in runs} if leg else set()
@@ -140,7 +154,7 @@ def solve_growth(
         f"the constant annual growth of {what}{' volume' if priced else ''} alone (the other legs as in the "
         f"scenario) that brings bilateral trade to {shown} in {by}"
         if leg
-        else f"the constant annual growth of bilateral trade that reaches {shown} in {by}"
+        else f"the constant annual growth of {_trade(runs)} that reaches {shown} in {by}"
     )
     render.solve_report("growth", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
@@ -160,6 +174,7 @@ def solve_price(
     scenarios: ScenarioArgs = None,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -170,7 +185,7 @@ def solve_price(
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target)
-    runs = _solve_runs(scenarios, scenario_dir, None, None, Baselines.default, data_dir)
+    runs = _solve_runs(scenarios, scenario_dir, None, None, Baselines.default, data_dir, commodity)
     amounts, notes, shown = _in_currencies(given, runs, by)
     answers = [solve.required_price(s, amounts[i], by, leg, baseline=b) for i, (s, b) in enumerate(runs)]
     rows = [
@@ -198,6 +213,7 @@ def solve_year(
     baselines: BaselinesOption = Baselines.default,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -209,7 +225,7 @@ def solve_year(
     if not scenarios and growth is None:
         raise InputError("solve year needs a growth path: pass --growth RATE or name a scenario")
     given = parse_target(target)
-    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir, commodity)
     amounts, notes, shown = _in_currencies(given, runs, None)
     answers = [solve.reached(s, amounts[i], baseline=b) for i, (s, b) in enumerate(runs)]
     rows = []
@@ -224,7 +240,7 @@ def solve_year(
                 "check": render.year_check(answer, item.currency),
             }
         )
-    solved = f"the first year bilateral trade reaches {shown} (crossing: continuous compounding)"
+    solved = f"the first year {_trade(runs)} reaches {shown} (crossing: continuous compounding)"
     render.solve_report("year", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
@@ -240,6 +256,7 @@ def solve_share(
     baselines: BaselinesOption = Baselines.default,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -250,7 +267,7 @@ def solve_share(
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target)
     fraction = parse_share(share, what="--share")
-    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir)
+    runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir, commodity)
     amounts, notes, shown = _in_currencies(given, runs, year)
     answers = [
         solve.total_for_share(s, amounts[i], fraction, year=year, baseline=b) for i, (s, b) in enumerate(runs)
@@ -286,6 +303,7 @@ def solve_rest_growth(
     baselines: BaselinesOption = Baselines.default,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -295,7 +313,7 @@ def solve_rest_growth(
 
     chosen_format = render.settle(format, output, TABLES)
     fraction = parse_share(share, what="--share")
-    runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines, data_dir)
+    runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines, data_dir, commodity)
     answers = [solve.required_rest_growth(s, fraction, by, baseline=b) for s, b in runs]
     rows = [
         {

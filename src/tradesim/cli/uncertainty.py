@@ -14,6 +14,7 @@ from tradesim.cli.options import (
     PATHS,
     RUNS,
     TABLES,
+    CommodityOption,
     DataDir,
     EveryScenarioArgs,
     Format,
@@ -61,6 +62,7 @@ def simulate(
     ] = None,
     format: Annotated[Format | None, format_option(*PATHS)] = None,
     output: Output = None,
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -77,6 +79,7 @@ def simulate(
         scenario_dir,
         growth,
         rest_growth,
+        commodity=commodity,
         growth_sd=growth_sd,
         rest_sd=rest_sd,
         correlation=correlation,
@@ -136,6 +139,7 @@ def sensitivity(
     year: Annotated[int | None, typer.Option(help="Grid: the year of --metric share.")] = None,
     growth: GrowthOption = None,
     rest_growth: RestGrowthOption = None,
+    commodity: CommodityOption = None,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
@@ -150,7 +154,9 @@ def sensitivity(
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target) if target is not None else None
-    chosen = chosen_scenarios(scenarios, scenario_dir, growth, rest_growth, default_all=True)
+    chosen = chosen_scenarios(
+        scenarios, scenario_dir, growth, rest_growth, default_all=True, commodity=commodity
+    )
     if grid and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
         raise InputError(
@@ -188,11 +194,17 @@ class PlotKind(StrEnum):
     fan = "fan"
     tornado = "tornado"
     backtest = "backtest"
+    legs = "legs"
 
 
 @app.command(short_help=short_help("plot"))
 def plot(
-    kind: Annotated[PlotKind, typer.Argument(help="paths, fan (Monte Carlo bands), tornado or backtest.")],
+    kind: Annotated[
+        PlotKind,
+        typer.Argument(
+            help="paths, fan (Monte Carlo bands), tornado, backtest or legs (a scenario's products)."
+        ),
+    ],
     scenarios: Annotated[
         list[str] | None,
         scenario_arguments("Scenario names or TOML files (default: every scenario; tornado: name one)."),
@@ -244,9 +256,9 @@ def plot(
         typer.echo(f"wrote {plotting.backtest(result, output)}")
         return
     chosen = chosen_scenarios(scenarios or [], scenario_dir)
-    if kind is PlotKind.tornado and len(chosen) != 1:
+    if kind in (PlotKind.tornado, PlotKind.legs) and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
-        raise InputError(f"plot tornado draws one scenario: name one (got {len(chosen)}: {names})")
+        raise InputError(f"plot {kind} draws one scenario: name one (got {len(chosen)}: {names})")
     results = report.evaluate(
         chosen,
         target=given,
@@ -254,6 +266,8 @@ def plot(
     )
     if kind is PlotKind.paths:
         written = plotting.paths(results, output)
+    elif kind is PlotKind.legs:
+        written = plotting.legs(results[0], output)
     elif kind is PlotKind.fan:
         simulations = [
             montecarlo.simulate(

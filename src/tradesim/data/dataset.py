@@ -374,19 +374,33 @@ class Dataset:
         return series
 
     def bilateral_baseline(
-        self, reporter: str, partner: str, year: int, *, period: str | None = None, currency: str = "USD"
+        self,
+        reporter: str,
+        partner: str,
+        year: int,
+        *,
+        period: str | None = None,
+        currency: str = "USD",
+        commodity: str = TOTAL,
+        family: str | None = None,
     ) -> Observation:
-        """The bilateral baseline by the rule; ``period`` asks for one period (``"FY"``: ``--full-year``).
+        """The bilateral baseline by the rule; ``period`` asks for one period (``"FY"``: ``--full-year``);
+        ``commodity`` and ``family`` one product's (``27``, ``HS``).
 
         A :class:`DataError` names ``baseline.bilateral`` when the data holds none."""
-        found = self.pick(reporter=reporter, partner=partner, year=year, period=period, currency=currency)
+        found = self.pick(
+            reporter=reporter, partner=partner, year=year, period=period, currency=currency,
+            commodity=commodity, family=family,
+        )  # fmt: skip
         if found is None:
-            self._commodities_only(reporter, partner, year)
+            if commodity == TOTAL:
+                self._commodities_only(reporter, partner, year)
             which = f" for period {period!r}" if period else ""
+            product = "" if commodity == TOTAL else f" {family or ''} {commodity}".replace("  ", " ")
             raise DataError(
                 [
                     Problem(
-                        f"the data holds no {currency} trade figure for {reporter}–{partner} in {year}{which}"
+                        f"the data holds no {currency}{product} trade figure for {reporter}–{partner} in {year}{which}"
                         f"{self._no_rate(reporter, partner, year, currency)}; set baseline.bilateral in the "
                         "scenario file",
                         key="baseline.bilateral",
@@ -398,15 +412,21 @@ class Dataset:
     def _commodities_only(self, reporter: str, partner: str, year: int) -> None:
         """Bad input when the data holds commodities' figures for the pair and year but none of all goods: the
         error names them and where they are, so they are never taken for the pair's trade."""
-        rows = self.select(kind="trade", reporter=reporter, partner=partner, year=year, commodity=None)
-        if not rows:
-            return
+        rows = [
+            o
+            for o in self.select(kind="trade", reporter=reporter, partner=partner, year=year, commodity=None)
+            if o.commodity != TOTAL
+        ]
+        if not rows or self.select(kind="trade", reporter=reporter, partner=partner, year=year):
+            return  # no commodity, or a figure of all goods (in a currency without a rate: said elsewhere)
         what = sorted({f"{o.what} in {o.origin.rsplit(':', 1)[0]}" for o in rows})
+        first = min(rows, key=lambda o: (o.classification, o.commodity))
         raise DataError(
             [
                 Problem(
-                    f"{reporter}–{partner} {year}: only {', '.join(what)}, a commodity's trade, not the pair's: add "
-                    "the total (commodity TOTAL), or set baseline.bilateral in the scenario file",
+                    f"{reporter}–{partner} {year}: only {', '.join(what)}, a commodity's trade, not the pair's: "
+                    f"project it with --commodity {classification_family(first.classification)}:{first.commodity}, "
+                    "add the total (commodity TOTAL), or set baseline.bilateral in the scenario file",
                     key="baseline.bilateral",
                 )
             ]
@@ -445,11 +465,21 @@ class Dataset:
             )
         return found
 
-    def actual(self, reporter: str, partner: str, year: int, *, currency: str = "USD") -> Observation | None:
+    def actual(
+        self,
+        reporter: str,
+        partner: str,
+        year: int,
+        *,
+        currency: str = "USD",
+        commodity: str = TOTAL,
+        family: str | None = None,
+    ) -> Observation | None:
         """A full-year actual for the pair and year, for display beside a projection (never a part year)."""
         return self.pick(
-            reporter=reporter, partner=partner, year=year, currency=currency, full_year_only=True
-        )
+            reporter=reporter, partner=partner, year=year, currency=currency, full_year_only=True,
+            commodity=commodity, family=family,
+        )  # fmt: skip
 
     def baseline_alternatives(
         self, reporter: str, partner: str, year: int, *, currency: str = "USD"
