@@ -137,7 +137,8 @@ def test_the_chart_and_the_page_show_the_legs(run: Any, tmp_path: Path) -> None:
     drawn = run("plot", "legs", "oil-and-rest", "-o", str(chart))
     assert drawn.exit_code == 0, drawn.stderr
     text = chart.read_text(encoding="utf-8")
-    assert text.startswith("<?xml") and "trade by product" in text
+    assert text.startswith("<?xml")
+    assert "trade by product" in text
     refused = run("plot", "legs", "steady", "-o", str(tmp_path / "no.svg"))
     assert refused.exit_code == 2
     assert "scenario 'steady' has no product legs" in refused.stderr
@@ -148,5 +149,6 @@ def test_the_chart_and_the_page_show_the_legs(run: Any, tmp_path: Path) -> None:
     assert "oil-and-rest: the trade by product" in html
     assert "base year, the HS 27 leg" in html  # the stated share in the sources, flagged
     section = html[html.index("oil-and-rest: the products of the trade") :]
-    assert "$14.5B" in section[:3000] and "check before quoting" in section[:3000]
+    assert "$14.5B" in section[:3000]
+    assert "check before quoting" in section[:3000]
     assert "$2.9B" in section[:3000]  # other goods in 2035: 1.61B · 1.05^12 = $2.89B
