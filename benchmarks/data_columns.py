@@ -5,7 +5,7 @@
 Writes the data folder `benchmarks/data_scale.py` writes (N valid observations) and reads its file, best of 3,
 in this process:
 
-- ``columns``: tradesim's columns reader (:func:`tradesim.data.folders._columns`: Polars, then the checks);
+- ``columns``: tradesim's columns reader (:func:`tradesim.data.columnar.read_columns`: Polars, then the checks);
 - ``rows``: tradesim's row reader (:func:`tradesim.data.folders.read`: the csv module, an Observation a row),
   once (it takes about 20 s for a million rows);
 - ``pandas``: pandas' C parser with the strings as categories and the value column as text, turned into floats
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from data_scale import write
 
-from tradesim.data import folders
+from tradesim.data import columnar, folders
 from tradesim.data.observation import COLUMNS
 
 
@@ -64,9 +64,11 @@ def main() -> None:
             frame = pl.read_csv(raw, has_header=True, schema=schema)
             frame.select(pl.col(c).cast(pl.Categorical) for c in COLUMNS if c != "value")
 
-        assert folders._columns(raw, path) is not None, "the columns reader declined the benchmark's file"
+        assert columnar.read_columns(raw, path) is not None, (
+            "the columns reader declined the benchmark's file"
+        )
         print(f"{len(raw) / 1e6:.0f} MB, {n:,} observations; seconds, best of 3")
-        print(f"  columns (tradesim)   {best(lambda: folders._columns(raw, path)):6.2f}")
+        print(f"  columns (tradesim)   {best(lambda: columnar.read_columns(raw, path)):6.2f}")
         print(f"  polars alone         {best(with_polars):6.2f}")
         print(f"  pandas, exact values {best(with_pandas):6.2f}")
         print(f"  rows (tradesim)      {best(lambda: folders.read(path), rounds=1):6.2f}")

@@ -314,3 +314,40 @@ def test_a_bare_code_in_two_classifications_is_refused_naming_both(run: Any, tmp
         "json",
     )
     assert json.loads(sitc.stdout)["scenarios"][0]["baseline"] == 4e9
+
+
+def test_mirror_compares_the_same_commodity_on_both_sides(run: Any, tmp_path: Path) -> None:
+    """CHN's imports of HS 8542 from the USA (the real Comtrade+ file) beside the USA's exports of HS 8542 to
+    China (a row of the user's), never beside the USA's exports of all goods."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _import(run, CHIPS, data, "chips.csv", "--commodity", "8542")
+    (data / "usa.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,classification,commodity\n"
+        "trade,USA,CHN,export,2022,FY,4.0,USD_bn,reported,USA,t,,,H6,8542\n"
+        "trade,USA,CHN,export,2022,FY,154.0,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n",
+        encoding="utf-8",
+    )
+    import csv
+
+    with CHIPS.open(encoding="utf-8-sig", newline="") as handle:  # the raw file, read independently
+        china = [
+            float(r["primaryValue"])
+            for r in csv.DictReader(handle)
+            if r["refYear"] == "2022" and r["flowCode"] == "M" and r["partner2Code"] == "0"
+            and r["customsCode"] == "C00" and r["motCode"] == "0"
+        ]  # fmt: skip
+    assert len(china) == 1
+    result = run("data", "mirror", "--reporter", "CHN", "--partner", "USA", "--data", str(data),
+                 "--commodity", "8542", "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["commodity"] == "HS 8542"
+    row = next(r for r in document["rows"] if r["year"] == 2022 and r["flow"] == "import")
+    assert row["reported"] == pytest.approx(china[0], rel=1e-15)
+    assert row["mirror"] == 4.0e9  # the USA's HS 8542 exports, not its $154B of all goods
+    assert row["ratio"] == pytest.approx(china[0] / 4.0e9)
+    table = run(
+        "data", "mirror", "--reporter", "CHN", "--partner", "USA", "--data", str(data), "--commodity", "8542"
+    )
+    assert table.stdout.startswith("CHN–USA HS 8542 trade as each side reports it, USD")

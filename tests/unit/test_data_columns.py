@@ -1,4 +1,4 @@
-"""The columns reader of large data-folder files (:func:`tradesim.data.folders._columns`) against the row reader
+"""The columns reader of large data-folder files (:func:`tradesim.data.columnar.read_columns`) against the row reader
 (:func:`tradesim.data.folders.read`), which stays the reference: the columns reader either declines a file or
 gives exactly the row reader's observations, and a data folder read either way answers every lookup alike."""
 
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.strategies import data_rows, hostile_strings
 from tradesim import data
-from tradesim.data import folders
+from tradesim.data import columnar, folders
 from tradesim.data.observation import COLUMNS
 from tradesim.data.table import Table
 from tradesim.errors import DataError
@@ -47,7 +47,7 @@ def _text(rows: list[dict[str, str]], header: tuple[str, ...] = COLUMNS, **diale
 def _both(path: Path, raw: bytes) -> tuple[Table | None, list[object], list[object]]:
     path.write_bytes(raw)
     rows, problems = folders.read(path)
-    return folders._columns(raw, path), rows, problems
+    return columnar.read_columns(raw, path), rows, problems
 
 
 def _same(table: Table, rows: list[object]) -> None:
@@ -245,7 +245,7 @@ def test_a_large_folder_answers_every_lookup_as_the_row_reader(
     rows, columns = _by_rows(folder, monkeypatch), data.load(folder)
     assert len(columns.tables) == 2
     assert columns.held == rows.held
-    assert folders._columns(path.read_bytes(), path) is not None  # the large file was read into columns
+    assert columnar.read_columns(path.read_bytes(), path) is not None  # the large file was read into columns
     assert columns.observations == rows.observations
     assert (columns.digest, columns.file_digests) == (rows.digest, rows.file_digests)
     assert columns.superseded == rows.superseded

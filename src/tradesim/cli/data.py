@@ -295,6 +295,10 @@ def data_mirror(
     reporter: Annotated[str, typer.Option(help="The reporter, e.g. KAZ.")],
     partner: Annotated[str, typer.Option(help="The partner, e.g. ITA.")],
     currency: Annotated[str, typer.Option(help="Show both sides in this currency.")] = "USD",
+    commodity: Annotated[
+        str | None,
+        typer.Option(metavar="CODE", help="One product on both sides: 27, or HS:27 (default: all goods)."),
+    ] = None,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
@@ -306,10 +310,11 @@ def data_mirror(
     chosen_format = render.settle(format, output, TABLES)
     check_countries(reporter=reporter, partner=partner)
     data = dataset(data_dir)
-    rows = mirror(data, reporter, partner, currency=currency)
+    rows = mirror(data, reporter, partner, currency=currency, commodity=commodity)
     if not rows:
+        what = f" {rows.product}" if rows.product else ""
         raise InputError(
-            f"{data.describe()} hold no full-year figure of {reporter}–{partner} trade from either side"
+            f"{data.describe()} hold no full-year figure of {reporter}–{partner}{what} trade from either side"
         )
     render.emit(rows, chosen_format, output)
     render.print_notes(rows.notes())

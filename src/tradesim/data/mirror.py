@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
-from tradesim.data.observation import FULL_YEAR, Observation
+from tradesim.data.observation import FULL_YEAR, TOTAL, Observation, classification_family
+from tradesim.errors import InputError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money
 
@@ -41,13 +42,17 @@ class MirrorRow:
 class Mirror(list[MirrorRow], Result):
     """Both sides of a pair, year by year and flow by flow, in ``currency``."""
 
-    def __init__(self, rows: list[MirrorRow], reporter: str, partner: str, currency: str) -> None:
+    def __init__(
+        self, rows: list[MirrorRow], reporter: str, partner: str, currency: str, product: str = ""
+    ) -> None:
         super().__init__(rows)
         self.reporter, self.partner, self.currency = reporter, partner, currency
+        self.product = product  # "HS 8542": the same commodity on both sides ("": all goods)
 
     @property
     def title(self) -> str:
-        return f"{self.reporter}–{self.partner} trade as each side reports it, {self.currency}"
+        what = f" {self.product}" if self.product else ""
+        return f"{self.reporter}–{self.partner}{what} trade as each side reports it, {self.currency}"
 
     def records(self) -> list[dict[str, Any]]:
         return [
@@ -71,6 +76,7 @@ class Mirror(list[MirrorRow], Result):
             "reporter": self.reporter,
             "partner": self.partner,
             "currency": self.currency,
+            **({"commodity": self.product} if self.product else {}),  # absent: all goods
             "rows": self.records(),
         }
 
@@ -112,13 +118,20 @@ class Mirror(list[MirrorRow], Result):
         )
 
 
-def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD") -> Mirror:
-    """Every year and flow for which either side reports a full-year figure (the selection rule picks each)."""
+def mirror(
+    data: Dataset, reporter: str, partner: str, *, currency: str = "USD", commodity: str | None = None
+) -> Mirror:
+    """Every year and flow for which either side reports a full-year figure (the selection rule picks each);
+    with ``commodity`` (``27``, ``HS:27``), that product's figures on both sides, in one classification family."""
+    code, family = TOTAL, None
+    if commodity is not None:
+        family, code = _product(data, reporter, partner, commodity)
     years = sorted(
         {
             o.year
             for a, b in ((reporter, partner), (partner, reporter))
-            for o in data.select(kind="trade", reporter=a, partner=b, period=FULL_YEAR)
+            for o in data.select(kind="trade", reporter=a, partner=b, period=FULL_YEAR, commodity=code)
+            if family is None or classification_family(o.classification) == family
         }
     )
     rows = []
@@ -131,6 +144,8 @@ def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD")
                 flow=flow,
                 currency=currency,
                 full_year_only=True,
+                commodity=code,
+                family=family,
             )
             mirrored = data.pick(
                 reporter=partner,
@@ -139,7 +154,26 @@ def mirror(data: Dataset, reporter: str, partner: str, *, currency: str = "USD")
                 flow=seen_from_partner,
                 currency=currency,
                 full_year_only=True,
+                commodity=code,
+                family=family,
             )
             if reported is not None or mirrored is not None:
                 rows.append(MirrorRow(year, flow, reported, mirrored))
-    return Mirror(rows, reporter, partner, currency)
+    return Mirror(rows, reporter, partner, currency, f"{family} {code}" if commodity is not None else "")
+
+
+def _product(data: Dataset, reporter: str, partner: str, commodity: str) -> tuple[str, str]:
+    """(family, code) of ``--commodity``: its own classification (``HS:27``), or the one family both sides'
+    rows write a bare code in (``27``); a code in two families, or in none, is bad input naming what there is."""
+    classification, _, code = commodity.rpartition(":")
+    if classification:
+        return classification_family(classification), code
+    found = {
+        classification_family(o.classification)
+        for a, b in ((reporter, partner), (partner, reporter))
+        for o in data.select(kind="trade", reporter=a, partner=b, commodity=code)
+    }
+    if len(found) != 1:
+        said = f"in {' and '.join(sorted(found))}: say which" if found else "in no row of the data"
+        raise InputError(f"--commodity {commodity}: {reporter}–{partner} has the code {said}")
+    return found.pop(), code

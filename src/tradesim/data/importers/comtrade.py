@@ -37,6 +37,7 @@ from tradesim.codes import Area, area_by_name, area_by_number, comtrade_forms
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import DecimalError, number
 from tradesim.data.importers.imported import NO_VALUE, Collector, Imported, Tally
+from tradesim.data.importers.options import Options
 from tradesim.data.observation import MONTHS
 from tradesim.errors import DataError, InputError, Problem
 
@@ -171,6 +172,11 @@ class Filters:
                 "--commodity must be Comtrade cmdCodes (letters and digits: TOTAL, 27, 2709; several with commas: "
                 f"TOTAL,27,2709; or all), got {self.commodity!r}"
             )
+
+    @classmethod
+    def of(cls, options: Options) -> Filters:
+        """The filters an import's options ask of a Comtrade file (checked: ``--commodity`` as cmdCodes)."""
+        return cls(options.commodity, options.reporter, options.partner, options.year, options.cumulate)
 
     @property
     def codes(self) -> tuple[str, ...] | None:
@@ -393,15 +399,12 @@ def _code(code: str) -> str:
 
 
 def read_csv(
-    dialect: text.Dialect,
-    head: bytes,
-    header: list[str],
-    kind: str,
-    filters: Filters,
-    imported: Imported,
-    collector: Collector,
+    dialect: text.Dialect, head: bytes, header: list[str], options: Options, collector: Collector
 ) -> None:
-    """The records of a Comtrade CSV into ``collector``."""
+    """The records of a Comtrade CSV (``plus`` or ``legacy``: :func:`family`) into ``collector``."""
+    kind = family(header)
+    assert kind is not None
+    filters, imported = Filters.of(options), collector.imported
     at = columns(header, PLUS if kind == "plus" else LEGACY)
     missing = [m for m in NEEDED[kind] if m not in at]
     if missing:
@@ -497,7 +500,7 @@ def _anchors(filters: Filters) -> tuple[tuple[bytes, ...], ...]:
 
 
 def read_json(
-    path: Path, filters: Filters, imported: Imported, make: Callable[[str], Collector]
+    path: Path, options: Options, imported: Imported, make: Callable[[str], Collector]
 ) -> Collector:
     """The Comtrade+ API's JSON (``{"data": [...]}``) or the legacy API's (``{"dataset": [...]}``): each record
     a line for the account, numbered from 1."""
@@ -513,7 +516,7 @@ def read_json(
     imported.layout = "UN Comtrade+ API JSON" if kind == "plus" else "legacy UN Comtrade API JSON"
     imported.dialect = "JSON, records numbered from 1"
     collector = make(kind)
-    reader = Reader(kind, filters, collector)
+    reader = Reader(kind, Filters.of(options), collector)
     names = PLUS if kind == "plus" else LEGACY
     for n, item in enumerate(found, start=1):
         imported.lines += 1

@@ -18,13 +18,14 @@ read by the file's decimal convention (:mod:`.decimals`); units as the file stat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from tradesim.codes import Area, area, area_by_name, country_problem
 from tradesim.data.importers import text
 from tradesim.data.importers.decimals import MISSING, DecimalError, convention, number
 from tradesim.data.importers.imported import NO_VALUE, Collector, Imported
+from tradesim.data.importers.options import Options
 from tradesim.data.observation import PeriodHeaderError, header_period, money_unit
 from tradesim.errors import DataError, InputError, Problem
 
@@ -39,17 +40,6 @@ SCALE_WORDS = {"thousand": "th", "thousands": "th", "th": "th", "mil": "mn", "mi
                "mn": "mn", "mln": "mn", "billion": "bn", "billions": "bn", "bn": "bn", "bln": "bn"}  # fmt: skip
 CURRENCY_WORDS = {"us$": "USD", "usd": "USD", "$": "USD", "eur": "EUR", "€": "EUR", "kzt": "KZT"}
 ALL_PRODUCTS = "all products"
-
-
-@dataclass(frozen=True)
-class Options:
-    reporter: str | None = None
-    partner: str | None = None
-    flow: str | None = None
-    unit: str | None = None
-    year: int | None = None
-    commodity: str = "TOTAL"
-    decimal: str | None = None
 
 
 def stated_unit(label: str) -> str | None:
@@ -115,46 +105,114 @@ def _decimal(cells: list[tuple[str, str]], options: Options, path: Path) -> str:
     return mark
 
 
-def read_wits(
-    dialect: text.Dialect, header: list[str], kind: str, options: Options, collector: Collector
+# (flow, year, column, unit, what the column is) of one record; None: the record is left out (counted)
+Series = list[tuple[str, int, int, str, str]]
+
+
+def read_wits_wide(dialect: text.Dialect, header: list[str], options: Options, collector: Collector) -> None:
+    """A WITS wide table: a row per reporter, partner, flow and indicator, a column per year; the unit is the
+    indicator's (``Import (US$ Thousand)``)."""
+    imported = collector.imported
+    at = _positions(header)
+    year_columns = {i: int(h) for i, h in enumerate(header) if YEAR.fullmatch(h)}
+
+    def series(fields: list[str], line: int) -> Series | None:
+        flow_label = fields[at["trade flow"]].strip() if "trade flow" in at else ""
+        flow = FLOW_LABELS.get(flow_label.lower())
+        if flow is None:
+            imported.skipped.add(
+                f"trade flow {flow_label!r} (not exports, imports, re-exports or re-imports)", line
+            )
+            return None
+        indicator = fields[at["indicator"]].strip()
+        stated = stated_unit(indicator)
+        if stated is None:
+            imported.skipped.add(f"indicator {indicator!r} (not a trade value in a currency)", line)
+            return None
+        unit = _check_unit(options.unit, stated, f"indicator {indicator!r}", dialect.path)
+        return [
+            (flow, year, column, unit, f"{header[column]}, {indicator}")
+            for column, year in year_columns.items()
+        ]
+
+    _read_wits(dialect, header, options, collector, list(year_columns), series)
+
+
+def read_wits_long(dialect: text.Dialect, header: list[str], options: Options, collector: Collector) -> None:
+    """A WITS long table: a row per reporter, partner and year, the indicators as columns; the export and import
+    values are read (their unit the column's), the other indicators (shares, tariffs, counts) left aside."""
+    imported = collector.imported
+    at = _positions(header)
+    flow_columns = {
+        i: f
+        for i, h in enumerate(header)
+        for word, f in (("export", "export"), ("import", "import"))
+        if h.lower().startswith(f"{word} (") and stated_unit(h)
+    }
+    if not flow_columns:
+        raise DataError(
+            [
+                Problem(
+                    "a WITS long table needs a column Export (US$ Thousand) or Import (US$ Thousand)",
+                    dialect.path,
+                    1,
+                )
+            ]
+        )
+    imported.notes.append(
+        f"columns read: {', '.join(header[i] for i in flow_columns)}; "
+        f"{len(header) - len(flow_columns) - 4} other indicator columns left aside"
+    )
+
+    def series(fields: list[str], line: int) -> Series | None:
+        try:
+            year = int(fields[at["year"]].strip())
+        except ValueError:
+            collector.problem(
+                line, f"the year must be a whole number, got {fields[at['year']]!r}", header[at["year"]]
+            )
+            return None
+        return [
+            (
+                flow,
+                year,
+                column,
+                _check_unit(
+                    options.unit, stated_unit(header[column]), f"column {header[column]!r}", dialect.path
+                ),
+                header[column],
+            )
+            for column, flow in flow_columns.items()
+        ]
+
+    _read_wits(dialect, header, options, collector, list(flow_columns), series)
+
+
+def _positions(header: list[str]) -> dict[str, int]:
+    """A header's names in lower case → their first position."""
+    return {h.lower(): i for i, h in reversed(list(enumerate(header)))}
+
+
+def _read_wits(
+    dialect: text.Dialect,
+    header: list[str],
+    options: Options,
+    collector: Collector,
+    value_columns: list[int],
+    series_of: Callable[[list[str], int], Series | None],
 ) -> None:
+    """What both WITS layouts share: one product group, names to areas, the decimal convention, the account."""
     imported = collector.imported
     if "," in options.commodity or options.commodity.upper() == "ALL":
         raise InputError(
             f"{imported.path}: --commodity {options.commodity}: a WITS table is read one product group "
             "at a time (TOTAL, or a group such as Fuels)"
         )
-    at = {h.lower(): i for i, h in reversed(list(enumerate(header)))}
+    at = _positions(header)
     records = list(text.records(dialect))
     imported.lines = len(records)
     names = _Names(imported)
     width = len(header)
-    year_columns = (
-        {i: int(h) for i, h in enumerate(header) if YEAR.fullmatch(h)} if kind == "wits-wide" else {}
-    )
-    flow_columns: dict[int, str] = {}
-    if kind == "wits-long":
-        flow_columns = {
-            i: f
-            for i, h in enumerate(header)
-            for word, f in (("export", "export"), ("import", "import"))
-            if h.lower().startswith(f"{word} (") and stated_unit(h)
-        }
-        if not flow_columns:
-            raise DataError(
-                [
-                    Problem(
-                        "a WITS long table needs a column Export (US$ Thousand) or Import (US$ Thousand)",
-                        dialect.path,
-                        1,
-                    )
-                ]
-            )
-        imported.notes.append(
-            f"columns read: {', '.join(header[i] for i in flow_columns)}; "
-            f"{width - len(flow_columns) - 4} other indicator columns left aside"
-        )
-    value_columns = [*year_columns, *flow_columns]
     cells = [
         (r.fields[i], f"line {r.line}, column {header[i]!r}")
         for r in records
@@ -162,6 +220,7 @@ def read_wits(
         for i in value_columns
     ]
     decimal = _decimal(cells, options, dialect.path)
+    wanted = ALL_PRODUCTS if options.commodity == "TOTAL" else options.commodity.lower()
     for record in records:
         fields = record.fields
         if len(fields) != width:
@@ -175,7 +234,6 @@ def read_wits(
                 continue
         line = record.line
         product = fields[at["product group"]].strip() if "product group" in at else "All Products"
-        wanted = ALL_PRODUCTS if options.commodity == "TOTAL" else options.commodity.lower()
         if product.lower() != wanted:
             imported.asked.add(
                 f"another product group than {'All Products' if wanted == ALL_PRODUCTS else options.commodity} (--commodity)",
@@ -193,40 +251,15 @@ def read_wits(
             imported.asked.add(f"another partner than {options.partner} (--partner)", line)
             continue
         notes = [a.note for a in (reporter, partner) if a.note]
-        if kind == "wits-wide":
-            flow_label = fields[at["trade flow"]].strip() if "trade flow" in at else ""
-            flow = FLOW_LABELS.get(flow_label.lower())
-            if flow is None:
-                imported.skipped.add(
-                    f"trade flow {flow_label!r} (not exports, imports, re-exports or re-imports)", line
-                )
-                continue
-            indicator = fields[at["indicator"]].strip()
-            stated = stated_unit(indicator)
-            if stated is None:
-                imported.skipped.add(f"indicator {indicator!r} (not a trade value in a currency)", line)
-                continue
-            unit = _check_unit(options.unit, stated, f"indicator {indicator!r}", dialect.path)
-            series = [(flow, year, column) for column, year in year_columns.items()]
-        else:
-            try:
-                year = int(fields[at["year"]].strip())
-            except ValueError:
-                collector.problem(
-                    line, f"the year must be a whole number, got {fields[at['year']]!r}", header[at["year"]]
-                )
-                continue
-            series = [(flow, year, column) for column, flow in flow_columns.items()]
+        found = series_of(fields, line)
+        if found is None:
+            continue
         read = elsewhere = 0
-        for flow, year, column in series:
+        for flow, year, column, unit, what in found:
             if options.year is not None and year != options.year:
                 elsewhere += _holds(fields[column])
                 continue
             read += 1
-            if kind == "wits-long":
-                unit = _check_unit(
-                    options.unit, stated_unit(header[column]), f"column {header[column]!r}", dialect.path
-                )
             try:
                 value = number(fields[column], decimal)
             except DecimalError as exc:
@@ -235,9 +268,7 @@ def read_wits(
             if value is None:
                 read -= 1
                 continue
-            note = "; ".join(
-                [f"{product}, {header[column]}" + ("" if kind == "wits-long" else f", {indicator}"), *notes]
-            )
+            note = "; ".join([f"{product}, {what}", *notes])
             figure = ("trade", reporter.code, partner.code, flow, year, "FY")
             if wanted == ALL_PRODUCTS:
                 collector.add(line, figure, value, unit, note)
