@@ -165,13 +165,16 @@ def test_a_wits_product_group_is_a_commodity_never_the_pairs_trade(run: Any, tmp
     source.write_text(
         "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,2017,2018\n"
         "United States,China,Import,  All Products,Import (US$ Thousand),100,200\n"
-        "United States,China,Import,Fuels,Import (US$ Thousand),10,20\n",
+        "United States,China,Import,Fuels,Import (US$ Thousand),10,20\n"
+        "United States,China,Import,Food Products,Import (US$ Thousand),3,4\n",
         encoding="utf-8",
     )
     data = tmp_path / "data"
     data.mkdir()
     for name, codes, expected in (
         ("fuels.csv", "Fuels", {("WITS", "Fuels", "10.0"), ("WITS", "Fuels", "20.0")}),
+        # a group's name as WITS writes it, spaces and all: written, and read back from the folder
+        ("food.csv", "Food Products", {("WITS", "Food Products", "3.0"), ("WITS", "Food Products", "4.0")}),
         ("all.csv", "TOTAL", {("TOTAL", "TOTAL", "100.0"), ("TOTAL", "TOTAL", "200.0")}),
     ):
         written = _import(run, source, data, name, "--commodity", codes)
@@ -180,7 +183,7 @@ def test_a_wits_product_group_is_a_commodity_never_the_pairs_trade(run: Any, tmp
         assert rows == expected
     listed = run("data", "--data", str(data), "--reporter", "USA", "-f", "json")
     assert listed.exit_code == 0, listed.stderr
-    assert {r["commodity"] for r in json.loads(listed.stdout)} >= {"TOTAL", "Fuels"}
+    assert {r["commodity"] for r in json.loads(listed.stdout)} >= {"TOTAL", "Fuels", "Food Products"}
 
 
 def _raw_chapter(path: Path, code: str) -> dict[str, float]:

@@ -40,7 +40,8 @@ TOTAL = "TOTAL"  # all goods: the classification and commodity of a pair's trade
 CLASSIFICATION = re.compile(
     r"^(TOTAL|HS|H[0-6]|HS(?:92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS(?:\d{4})?|WITS|CMO)$"
 )  # CMO: the World Bank's commodity price series (Pink Sheet), for kind = price
-COMMODITY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+# a code as the source writes it: 27, 2709, CRUDE_BRENT, or a WITS product group's name (Food Products)
+COMMODITY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.\- ]{0,38}[A-Za-z0-9_.\-])?$")
 
 
 def classification_family(classification: str) -> str:
@@ -61,7 +62,7 @@ def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | 
             "must be TOTAL, HS (or H0–H6, HS92–HS22), SITC (or S1–S4), BEC, EBOPS, WITS or CMO (prices)",
         )
     if not COMMODITY.match(commodity):
-        return "commodity", "must be a commodity code as the source writes it (27, 2709, 3) or TOTAL"
+        return "commodity", "must be a commodity code as the source writes it (27, 2709, 3, Food Products) or TOTAL"
     if (classification == TOTAL) != (commodity.upper() == TOTAL):
         return (
             "commodity",
