@@ -30,6 +30,7 @@ import numpy as np
 
 from tradesim import model
 from tradesim.data import STATUS_RANK, Dataset, money_unit, shipped
+from tradesim.data.observation import TOTAL, classification_family
 from tradesim.errors import InputError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
@@ -77,14 +78,16 @@ class Backtest(Result):
     scores: tuple[HorizonScore, ...]
     warnings: tuple[str, ...] = ()
     currency: str = "USD"  # of the actuals and forecasts
+    product: str = ""  # one product's series ("HS 27"), or "": the pair's trade in all goods
 
     def calibrated_sd(self) -> float | None:
         return calibrate(self.forecasts)
 
     @property
     def title(self) -> str:
+        what = f" {self.product}" if self.product else ""
         return (
-            f"{self.reporter}–{self.partner}, {self.method}, bands at sd {self.sd:g}: "
+            f"{self.reporter}–{self.partner}{what}, {self.method}, bands at sd {self.sd:g}: "
             f"{len(self.forecasts)} projections scored"
         )
 
@@ -95,6 +98,7 @@ class Backtest(Result):
             "method": self.method,
             "vintage": self.vintage,
             "currency": self.currency,
+            **({"commodity": self.product} if self.product else {}),  # absent: all goods
             "sd": self.sd,
             "calibrated_sd": self.calibrated_sd(),
             "horizons": [vars(s) for s in self.scores],
@@ -142,13 +146,17 @@ def actual_series(
     *,
     data: Dataset | None = None,
     currency: str = "USD",
+    product: tuple[str, str | None] = (TOTAL, None),
 ) -> tuple[dict[int, float], list[str]]:
     """Year → full-year figure of the pair (reporter's statistics) in ``data`` (default: the shipped data);
     for ``first``, the earliest published."""
     data = data or shipped()
     warnings: list[str] = []
     series = {}
-    for year, latest in data.full_years(reporter, partner, currency=currency).items():
+    code, family = product
+    for year, latest in data.full_years(
+        reporter, partner, currency=currency, commodity=code, family=family
+    ).items():
         chosen = latest
         if vintage == "first":
             dated = [  # the same reporter's figures only: a first vintage never mixes reporters either
@@ -160,8 +168,10 @@ def actual_series(
                     year=year,
                     period="FY",
                     reported_by=reporter,
+                    commodity=code,
                 )
                 if o.published
+                and (family is None or classification_family(o.classification) == family)
                 and (o.status in STATUS_RANK or o.status == "superseded")
                 and money_unit(o.unit)
             ]
@@ -191,6 +201,12 @@ def _growth(method: str, scenario: Scenario | None) -> tuple[str, int | None]:
     if method == "scenario":
         if scenario is None:
             raise InputError("--method scenario needs a scenario: name one")
+        if scenario.growth.bilateral is None:
+            grows = "product legs" if scenario.legs else "exports and imports"
+            raise InputError(
+                f"--method scenario projects with the scenario's growth.bilateral; {scenario.name!r} grows its "
+                f"{grows} instead: use --method cagr:K, or a scenario with growth.bilateral"
+            )
         return "scenario", None
     raise InputError(f"--method must be cagr:K (K ≥ 1 years) or scenario, got {method!r}")
 
@@ -207,13 +223,16 @@ def run(
     sd: float | None = None,
     data: Dataset | None = None,
     currency: str = "USD",
+    product: tuple[str, str | None] = (TOTAL, None),
 ) -> Backtest:
     """Backtest ``method`` on the pair's full-year history in ``data`` (module docstring)."""
     if vintage not in ("first", "latest"):
         raise InputError(f"--vintage must be first or latest, got {vintage!r}")
     if not horizons or any(h < 1 or h > 50 for h in horizons):
         raise InputError(f"--horizons must be whole numbers from 1 to 50, got {list(horizons)}")
-    series, warnings = actual_series(reporter, partner, vintage, data=data, currency=currency)
+    series, warnings = actual_series(
+        reporter, partner, vintage, data=data, currency=currency, product=product
+    )
     kind, k = _growth(method, scenario)
     sigma = (
         sd
@@ -258,6 +277,7 @@ def run(
         scores,
         tuple(warnings),
         currency,
+        "" if product == (TOTAL, None) else f"{product[1] or ''} {product[0]}".strip(),
     )
 
 

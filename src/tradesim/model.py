@@ -200,31 +200,17 @@ def product_name(scenario: Scenario, base: ResolvedBaseline) -> str:
 
 def product_family(scenario: Scenario, data: Dataset) -> str | None:
     """The classification family of the scenario's product: its own (``HS:27``), or for a bare code (``27``)
-    the one family the data writes that code in for the pair. A code in two families is bad input."""
-    assert scenario.product is not None
-    family, code = scenario.product
+    the one family the data writes that code in for the pair (:meth:`~tradesim.data.Dataset.product`)."""
+    assert scenario.commodity is not None
+    family = scenario.product[0] if scenario.product else None
     if family is not None:
         return family
-    from tradesim.data.observation import classification_family
-
-    found = {
-        classification_family(o.classification)
-        for o in data.select(
-            kind="trade", reporter=scenario.reporter, partner=scenario.partner, commodity=code
-        )
-    }
-    if len(found) > 1:
-        raise DataError(
-            [
-                located(
-                    scenario,
-                    f"commodity {code} is in {' and '.join(sorted(found))} in the data for "
-                    f"{scenario.reporter}–{scenario.partner}: say which ({', '.join(f'{f}:{code}' for f in sorted(found))})",
-                    "commodity",
-                )
-            ]
-        )
-    return next(iter(found), None)
+    try:
+        return data.product(scenario.reporter, scenario.partner, scenario.commodity)[0]
+    except DataError as error:
+        if "hold no" in error.problems[0].message:
+            return None  # no row at all: the baseline's lookup says what is missing
+        raise DataError([located(scenario, p.message, "commodity") for p in error.problems]) from None
 
 
 def product_baseline(scenario: Scenario, data: Dataset, *, full_year: bool = False) -> Observation:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
-from tradesim.data.observation import MONTHS, months_covered
+from tradesim.data.observation import MONTHS, TOTAL, classification_family, months_covered
 from tradesim.errors import DataError, Problem
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
@@ -44,6 +44,8 @@ INTERVAL = 0.9
 MIN_RECORD = 9  # ⌈0.9 (n + 1)⌉ ≤ n: the fewest evaluations a 90% conformal interval can rest on
 CONTRADICTION = 0.05  # two part years of one year giving full years this far apart are flagged
 months = months_covered  # how many months from January a period covers (None: not from January)
+Product = tuple[str, str | None]  # (commodity code, classification family): one product's series
+ALL_GOODS: Product = (TOTAL, None)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Nowcast(Result):
     currency: str = "USD"  # of the partial figure, the estimate and its interval
     interval_basis: str = "model"  # "conformal (n=12)" or "model (record too thin: ...)" (module docstring)
     record: tuple[int, int] = (0, 0)  # the pair's evaluations of other years: (how many, how many held)
+    product: str = ""  # one product's series ("HS 27"), or "": the pair's trade in all goods
 
     @property
     def calibrated(self) -> bool:
@@ -75,6 +78,7 @@ class Nowcast(Result):
             "year": self.year,
             "from_period": self.from_period,
             "currency": self.currency,
+            **({"commodity": self.product} if self.product else {}),  # absent: all goods
             "partial": self.partial.amount,
             "estimate": self.estimate,
             "low": self.low,
@@ -91,7 +95,8 @@ class Nowcast(Result):
 
     @property
     def title(self) -> str:
-        return f"{self.reporter}–{self.partner} trade, full year {self.year}"
+        what = f" {self.product}" if self.product else ""
+        return f"{self.reporter}–{self.partner}{what} trade, full year {self.year}"
 
     def rows(self) -> Rows:
         return [
@@ -132,28 +137,54 @@ class Nowcast(Result):
 
 
 def _figure(
-    data: Dataset, reporter: str, partner: str, year: int, period: str, currency: str = "USD"
+    data: Dataset,
+    reporter: str,
+    partner: str,
+    year: int,
+    period: str,
+    currency: str = "USD",
+    product: Product = ALL_GOODS,
 ) -> Observation | None:
     # the reporter's own statistics, named: a ratio is never one reporter's partial over another's year
     return data.pick(
-        reporter=reporter, partner=partner, year=year, period=period, currency=currency, reported_by=reporter
-    )
+        reporter=reporter, partner=partner, year=year, period=period, currency=currency, reported_by=reporter,
+        commodity=product[0], family=product[1],
+    )  # fmt: skip
+
+
+def _words(product: Product) -> str:
+    """`` HS 27`` for one product's series, ``""`` for all goods: the product in a sentence."""
+    return "" if product == ALL_GOODS else f" {product[1] or ''} {product[0]}".replace("  ", " ")
+
+
+def _rows(data: Dataset, product: Product, **criteria: Any) -> list[Observation]:
+    """The trade rows matching ``criteria`` of one product (default: all goods)."""
+    code, family = product
+    return [
+        o
+        for o in data.select(kind="trade", commodity=code, **criteria)
+        if family is None or classification_family(o.classification) == family
+    ]
 
 
 def _history(
-    data: Dataset, reporter: str, partner: str, period: str, skip: int, currency: str = "USD"
+    data: Dataset,
+    reporter: str,
+    partner: str,
+    period: str,
+    skip: int,
+    currency: str = "USD",
+    product: Product = ALL_GOODS,
 ) -> list[tuple[int, Observation, Observation]]:
     """(year, partial, full year) for every year but ``skip`` that has both, one reporter's statistics."""
-    years = sorted(
-        {o.year for o in data.select(kind="trade", reporter=reporter, partner=partner, period=period)}
-    )
+    years = sorted({o.year for o in _rows(data, product, reporter=reporter, partner=partner, period=period)})
     found = []
     for year in years:
         if year == skip:
             continue
         partial, full = (
-            _figure(data, reporter, partner, year, period, currency),
-            _figure(data, reporter, partner, year, "FY", currency),
+            _figure(data, reporter, partner, year, period, currency, product),
+            _figure(data, reporter, partner, year, "FY", currency, product),
         )
         if partial is not None and full is not None and partial.amount > 0 and full.amount > 0:
             found.append((year, partial, full))
@@ -167,15 +198,14 @@ def latest_partial(
     *,
     data: Dataset | None = None,
     currency: str = "USD",
+    product: Product = ALL_GOODS,
 ) -> Observation:
     """The partial-year figure covering the most months of ``year`` (default: the latest year that has one)
     in ``data`` (default: the shipped data)."""
     data = data or shipped()
     candidates = [
         o
-        for o in data.select(
-            kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
-        )
+        for o in _rows(data, product, reporter=reporter, partner=partner, flow="total", reported_by=reporter)
         if months(o.period) and (year is None or o.year == year)
     ]
     if not candidates:
@@ -183,14 +213,15 @@ def latest_partial(
         raise DataError(
             [
                 Problem(
-                    f"{data.describe()} hold no partial-year figure of {reporter}–{partner} trade{which} (h1, jan-aug, ...)"
+                    f"{data.describe()} hold no partial-year figure of {reporter}–{partner}{_words(product)} trade{which} (h1, "
+                    "jan-aug, ...)"
                 )
             ]
         )
     latest = max(o.year for o in candidates)
     chosen = year if year is not None else latest
     period = max((o.period for o in candidates if o.year == chosen), key=lambda p: months(p) or 0)
-    found = _figure(data, reporter, partner, chosen, period, currency)
+    found = _figure(data, reporter, partner, chosen, period, currency, product)
     assert found is not None
     return found
 
@@ -204,6 +235,7 @@ def nowcast(
     data: Dataset | None = None,
     currency: str = "USD",
     calibrate: bool = True,
+    product: Product = ALL_GOODS,
 ) -> Nowcast:
     """The full year ``year`` (default: the latest with a partial figure) from its ``period`` figure (default:
     the one covering the most months) in ``data`` (default: the shipped data). Module docstring for the
@@ -217,26 +249,31 @@ def nowcast(
                 [Problem(f"--from must be a period starting in January ({allowed}), got {period!r}")]
             )
         chosen_year = (
-            year if year is not None else latest_partial(reporter, partner, data=data, currency=currency).year
+            year
+            if year is not None
+            else latest_partial(reporter, partner, data=data, currency=currency, product=product).year
         )
-        partial = _figure(data, reporter, partner, chosen_year, period, currency)
+        partial = _figure(data, reporter, partner, chosen_year, period, currency, product)
         if partial is None:
             raise DataError(
                 [
                     Problem(
-                        f"{data.describe()} hold no {period} {chosen_year} figure of {reporter}–{partner} trade"
+                        f"{data.describe()} hold no {period} {chosen_year} figure of {reporter}–{partner}{_words(product)} trade"
                     )
                 ]
             )
     else:
-        partial = latest_partial(reporter, partner, year, data=data, currency=currency)
+        partial = latest_partial(reporter, partner, year, data=data, currency=currency, product=product)
     m = months(partial.period)
     assert m is not None
     warnings: list[str] = []
-    history, method = _history(data, reporter, partner, partial.period, partial.year, currency), "pair"
+    history, method = (
+        _history(data, reporter, partner, partial.period, partial.year, currency, product),
+        "pair",
+    )
     if not history:
         history, method = (
-            _history(data, reporter, "WLD", partial.period, partial.year, currency),
+            _history(data, reporter, "WLD", partial.period, partial.year, currency, product),
             "reporter total",
         )
     logs = [math.log(full.amount / part.amount) for _, part, full in history]
@@ -268,7 +305,9 @@ def nowcast(
     basis, record = "model", (0, 0)
     if calibrate:
         record_of = [
-            e for e in evaluate(reporter, partner, data=data, currency=currency) if e.year != partial.year
+            e
+            for e in evaluate(reporter, partner, data=data, currency=currency, product=product)
+            if e.year != partial.year
         ]
         record = (len(record_of), sum(e.held for e in record_of))
         errors = sorted(
@@ -289,7 +328,7 @@ def nowcast(
                 "uncertainty"
             )
         warnings += _contradictions(
-            data, reporter, partner, partial, partial.amount * math.exp(centre), currency
+            data, reporter, partner, partial, partial.amount * math.exp(centre), currency, product
         )
     return Nowcast(
         reporter,
@@ -307,18 +346,26 @@ def nowcast(
         currency,
         basis,
         record,
+        _words(product).strip(),
     )
 
 
 def _contradictions(
-    data: Dataset, reporter: str, partner: str, partial: Observation, estimate: float, currency: str
+    data: Dataset,
+    reporter: str,
+    partner: str,
+    partial: Observation,
+    estimate: float,
+    currency: str,
+    product: Product = ALL_GOODS,
 ) -> list[str]:
     """A warning for each other part-year figure of the same year whose own nowcast lies more than
     :data:`CONTRADICTION` from this one's, naming both figures."""
     others = {
         o.period
-        for o in data.select(
-            kind="trade",
+        for o in _rows(
+            data,
+            product,
             reporter=reporter,
             partner=partner,
             flow="total",
@@ -330,7 +377,14 @@ def _contradictions(
     found = []
     for period in sorted(others, key=lambda p: months(p) or 0):
         other = nowcast(
-            reporter, partner, partial.year, period, data=data, currency=currency, calibrate=False
+            reporter,
+            partner,
+            partial.year,
+            period,
+            data=data,
+            currency=currency,
+            calibrate=False,
+            product=product,
         )
         gap = other.estimate / estimate - 1
         if abs(gap) > CONTRADICTION:
@@ -441,23 +495,35 @@ class Evaluations(list[Evaluation], Result):
 
 
 def evaluate(
-    reporter: str, partner: str, *, data: Dataset | None = None, currency: str = "USD"
+    reporter: str,
+    partner: str,
+    *,
+    data: Dataset | None = None,
+    currency: str = "USD",
+    product: Product = ALL_GOODS,
 ) -> Evaluations:
     """Leave-one-out: every year with a full-year figure and a partial one, nowcast without that year's FY."""
     data = data or shipped()
     results = Evaluations([], reporter, partner, currency)
-    partials = data.select(
-        kind="trade", reporter=reporter, partner=partner, flow="total", reported_by=reporter
-    )
+    partials = _rows(data, product, reporter=reporter, partner=partner, flow="total", reported_by=reporter)
     for year, period in sorted({(o.year, o.period) for o in partials if months(o.period)}):
-        actual = _figure(data, reporter, partner, year, "FY", currency)
+        actual = _figure(data, reporter, partner, year, "FY", currency, product)
         if actual is None:
             continue
         results.append(
             Evaluation(
                 year,
                 period,
-                nowcast(reporter, partner, year, period, data=data, currency=currency, calibrate=False),
+                nowcast(
+                    reporter,
+                    partner,
+                    year,
+                    period,
+                    data=data,
+                    currency=currency,
+                    calibrate=False,
+                    product=product,
+                ),
                 actual.amount,
             )
         )

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
-from tradesim.data.observation import FULL_YEAR
+from tradesim.data.observation import FULL_YEAR, TOTAL, classification_family
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Scenario
@@ -149,19 +149,30 @@ def announced_year(row: Observation) -> int | None:
     return None
 
 
+Product = tuple[str, str | None]  # (commodity code, classification family); (TOTAL, None): all goods
+ALL_GOODS: Product = (TOTAL, None)
+
+
 def _full_years(
-    data: Dataset, reporter: str, partner: str, as_of: int | None, currency: str = "USD"
+    data: Dataset,
+    reporter: str,
+    partner: str,
+    as_of: int | None,
+    currency: str = "USD",
+    product: Product = ALL_GOODS,
 ) -> list[Observation]:
     """The pair's full-year actuals in ``currency`` (the target's): a figure in another currency converted at
-    its year's annual average rate, saying so in its ``fx``."""
-    series = data.full_years(reporter, partner, currency=currency)
+    its year's annual average rate, saying so in its ``fx``; ``product``: one product's."""
+    series = data.full_years(reporter, partner, currency=currency, commodity=product[0], family=product[1])
     return [o for year, o in series.items() if as_of is None or year <= as_of]
 
 
-def _sigma(data: Dataset, reporter: str, partner: str) -> float:
+def _sigma(data: Dataset, reporter: str, partner: str, product: Product = ALL_GOODS) -> float:
     from tradesim import backtest
 
-    result = backtest.run(reporter, partner, method="cagr:3", horizons=(1, 2, 3, 5), data=data)
+    result = backtest.run(
+        reporter, partner, method="cagr:3", horizons=(1, 2, 3, 5), data=data, product=product
+    )
     implied = result.calibrated_sd()
     return implied if implied is not None and len(result.forecasts) >= 3 else DEFAULT_SD
 
@@ -180,6 +191,7 @@ def track(
     data: Dataset | None = None,
     sigmas: dict[tuple[str, str], float] | None = None,
     nowcasts: dict[tuple[str, str], object] | None = None,
+    product: Product = ALL_GOODS,
 ) -> TargetStatus:
     """One target's row (module docstring), read against ``data`` (default: the shipped data). ``sigmas``
     keeps each pair's backtest-implied sd across calls, ``nowcasts`` its nowcast: one backtest and one nowcast per
@@ -192,7 +204,7 @@ def track(
     year = deadline
     if announced is not None and (deadline is None or deadline <= announced):
         year, assumed = announced + DEFAULT_YEARS, True
-    history = _full_years(data, reporter, partner, as_of, currency)  # compared in the target's own currency
+    history = _full_years(data, reporter, partner, as_of, currency, product)  # in the target's own currency
     latest = history[-1] if history else None
     before = [o for o in history if announced is not None and o.year < announced]
     at_announcement = before[-1] if before else None
@@ -201,9 +213,9 @@ def track(
         known_now = {} if nowcasts is None else nowcasts
         if (reporter, partner) not in known_now:
             try:
-                partial = nowcasting.latest_partial(reporter, partner, data=data)
+                partial = nowcasting.latest_partial(reporter, partner, data=data, product=product)
                 found = (
-                    nowcasting.nowcast(reporter, partner, partial.year, data=data)
+                    nowcasting.nowcast(reporter, partner, partial.year, data=data, product=product)
                     if partial.year > latest.year and (as_of is None or partial.year <= as_of)
                     else None
                 )
@@ -231,7 +243,7 @@ def track(
         required = (value / latest.amount) ** (1 / ahead) - 1
         known = {} if sigmas is None else sigmas
         if (reporter, partner) not in known:
-            known[(reporter, partner)] = _sigma(data, reporter, partner)
+            known[(reporter, partner)] = _sigma(data, reporter, partner, product)
         sigma = known[(reporter, partner)]
         p_reach = reach_probability(
             math.log(value / latest.amount), math.log1p(assumed_growth or 0.0), sigma, ahead
@@ -305,6 +317,7 @@ def tracked(
     as_of: int | None = None,
     scenarios: Sequence[Scenario] = (),
     data: Dataset | None = None,
+    product: Product = ALL_GOODS,
 ) -> list[TargetStatus]:
     """Every target of ``reporter`` (optionally for some partners), from ``data`` (default: the shipped data)
     and from ``scenarios``.
@@ -312,16 +325,22 @@ def tracked(
     ``as_of`` defaults to the latest year any full-year trade figure in the data is for (a year with only some
     months in is not over: a deadline in it has not passed). The same target stated in several publications
     (same partner, value, currency, deadline and year stated) is one row naming them all; rows are ordered by
-    partner, then the year stated."""
+    partner, then the year stated. With ``product`` (``("27", "HS")``): the targets stated for that product,
+    against its series (a scenario's targets where the scenario models the same product)."""
     data = data or shipped()
     if as_of is None:
         as_of = max(data.years(kind="trade", period=FULL_YEAR), default=None)
     rows = []
     sigmas: dict[tuple[str, str], float] = {}  # one backtest per pair
     nowcasts: dict[tuple[str, str], object] = {}  # and one nowcast
-    for row in data.select(kind="target", reporter=reporter, flow="total"):
+    code, family = product
+    for row in data.select(kind="target", reporter=reporter, flow="total", commodity=code):
         if partners and row.partner not in partners:
             continue
+        if family is not None and classification_family(row.classification) != family:
+            continue
+        # a product's target is read against that product's series in its own classification family
+        own = product if code == TOTAL else (code, classification_family(row.classification))
         announced = announced_year(row)
         if as_of is not None and announced is not None and announced > as_of:
             continue
@@ -340,11 +359,17 @@ def tracked(
                 data=data,
                 sigmas=sigmas,
                 nowcasts=nowcasts,
+                product=own,
             )
         )
     seen = {(r.partner, r.value, r.currency) for r in rows}
     for scenario in scenarios:
         if scenario.reporter != reporter or (partners and scenario.partner not in partners):
+            continue
+        modelled = (scenario.product or (None, TOTAL))[1]
+        if (
+            modelled != code
+        ):  # a target of the pair's trade is never read against a product's, nor the reverse
             continue
         for target in scenario.targets:
             if (scenario.partner, target.value, scenario.currency) in seen:
@@ -365,6 +390,7 @@ def tracked(
                     data=data,
                     sigmas=sigmas,
                     nowcasts=nowcasts,
+                    product=product if scenario.product is None else (code, family or scenario.product[0]),
                 )
             )
     return _merged(rows)
@@ -421,18 +447,25 @@ class Tracked(Result):
     """``tradesim targets``: every target of ``reporter`` tracked (:func:`tracked`) and their portfolio."""
 
     def __init__(
-        self, reporter: str, statuses: Sequence[TargetStatus], book: Portfolio | None, as_of: int | None
+        self,
+        reporter: str,
+        statuses: Sequence[TargetStatus],
+        book: Portfolio | None,
+        as_of: int | None,
+        product: str = "",
     ) -> None:
         self.reporter, self.statuses, self.portfolio, self.as_of = reporter, list(statuses), book, as_of
+        self.product = product  # "HS 27": the targets stated for one product, against its series
 
     @property
     def title(self) -> str:
-        return f"{self.reporter}'s trade targets"
+        return f"{self.reporter}'s {self.product + ' ' if self.product else ''}trade targets"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of,
             "reporter": self.reporter,
+            **({"commodity": self.product} if self.product else {}),  # absent: all goods
             "targets": [r.to_json() for r in self.statuses],
             "portfolio": self.portfolio.to_json() if self.portfolio else None,
         }

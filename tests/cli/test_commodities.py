@@ -354,3 +354,113 @@ def test_mirror_compares_the_same_commodity_on_both_sides(run: Any, tmp_path: Pa
         "data", "mirror", "--reporter", "CHN", "--partner", "USA", "--data", str(data), "--commodity", "8542"
     )
     assert table.stdout.startswith("CHN–USA HS 8542 trade as each side reports it, USD")
+
+
+FUEL_AND_TOTAL = (
+    "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,classification,commodity\n"
+    "trade,USA,CHN,total,2017,h1,4,USD_bn,reported,USA,t,,,H5,27\n"
+    "trade,USA,CHN,total,2017,FY,9,USD_bn,reported,USA,t,,,H5,27\n"
+    "trade,USA,CHN,total,2018,h1,5,USD_bn,reported,USA,t,,,H5,27\n"
+    "trade,USA,CHN,total,2018,FY,10.5,USD_bn,reported,USA,t,,,H5,27\n"
+    "trade,USA,CHN,total,2019,h1,6,USD_bn,reported,USA,t,,,H5,27\n"
+    "trade,USA,CHN,total,2017,h1,100,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+    "trade,USA,CHN,total,2017,FY,300,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+    "trade,USA,CHN,total,2018,h1,120,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+    "trade,USA,CHN,total,2018,FY,360,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+    "trade,USA,CHN,total,2019,h1,150,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+)
+
+
+def test_nowcast_of_one_product_uses_that_products_history_only(run: Any, tmp_path: Path) -> None:
+    """HS 27's 2019 from its own h1 and its own h1/FY history (2017: ×2.25, 2018: ×2.1), never the pair's
+    (×3 both years); the pair's nowcast is unchanged by the product's rows."""
+    import math
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "usa.csv").write_text(FUEL_AND_TOTAL, encoding="utf-8")
+    fuel = run(
+        "nowcast",
+        "--reporter",
+        "USA",
+        "--partner",
+        "CHN",
+        "--data",
+        str(data),
+        "--commodity",
+        "27",
+        "-f",
+        "json",
+    )
+    assert fuel.exit_code == 0, fuel.stderr
+    estimate = json.loads(fuel.stdout)
+    assert estimate["commodity"] == "HS 27"
+    assert estimate["estimate"] == pytest.approx(6e9 * math.sqrt(9 / 4 * 10.5 / 5), rel=1e-12)
+    assert [r["full_over_partial"] for r in estimate["ratios"]] == pytest.approx([2.25, 2.1])
+    pair = json.loads(
+        run("nowcast", "--reporter", "USA", "--partner", "CHN", "--data", str(data), "-f", "json").stdout
+    )
+    assert "commodity" not in pair
+    assert pair["estimate"] == pytest.approx(150e9 * 3, rel=1e-12)
+    table = run(
+        "nowcast", "--reporter", "USA", "--partner", "CHN", "--data", str(data), "--commodity", "HS:27"
+    )
+    assert table.stdout.startswith("USA–CHN HS 27 trade, full year 2019")
+    missing = run(
+        "nowcast", "--reporter", "USA", "--partner", "CHN", "--data", str(data), "--commodity", "28"
+    )
+    assert missing.exit_code == 2
+    assert "hold no USA–CHN row of commodity 28" in missing.stderr
+
+
+def test_backtest_of_one_product_scores_that_products_series(run: Any, tmp_path: Path) -> None:
+    """cagr:1 from 2018 (HS 27: 10 after 8) projects 12.5 for 2019 against its actual 11; the pair's rows of all
+    goods (100, 200, 400, 800) never enter the product's series."""
+    data = tmp_path / "data"
+    data.mkdir()
+    head = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,classification,commodity\n"
+    fuel = "".join(
+        f"trade,USA,CHN,total,{y},FY,{v},USD_bn,reported,USA,t,,,H5,27\n"
+        for y, v in ((2017, 8), (2018, 10), (2019, 11))
+    )
+    total = "".join(
+        f"trade,USA,CHN,total,{y},FY,{v},USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+        for y, v in ((2016, 100), (2017, 200), (2018, 400), (2019, 800))
+    )
+    (data / "usa.csv").write_text(head + fuel + total, encoding="utf-8")
+    result = run("backtest", "--reporter", "USA", "--partner", "CHN", "--data", str(data), "--commodity", "27",
+                 "--method", "cagr:1", "--horizons", "1", "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["commodity"] == "HS 27"
+    assert [(f["origin"], f["forecast"], f["actual"]) for f in document["forecasts"]] == [
+        (2018, pytest.approx(10e9 * 10 / 8), 11e9)
+    ]
+    legs = run("backtest", "oil-and-rest", "--method", "scenario")
+    assert legs.exit_code == 2
+    assert "'oil-and-rest' grows its product legs instead" in legs.stderr
+
+
+def test_targets_of_one_product_are_read_against_its_series(run: Any, tmp_path: Path) -> None:
+    """A target stated for HS 27 is never read against the pair's trade in all goods, nor the reverse."""
+    data = tmp_path / "data"
+    data.mkdir()
+    head = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,classification,commodity\n"
+    rows = (
+        "trade,USA,CHN,total,2018,FY,10,USD_bn,reported,USA,t,,,H5,27\n"
+        "trade,USA,CHN,total,2019,FY,11,USD_bn,reported,USA,t,,,H5,27\n"
+        "trade,USA,CHN,total,2019,FY,600,USD_bn,reported,USA,t,,,TOTAL,TOTAL\n"
+        "target,USA,CHN,total,2025,by,20,USD_bn,stated,USA,fuel pledge,,,H5,27\n"
+    )
+    (data / "usa.csv").write_text(head + rows, encoding="utf-8")
+    fuel = run("targets", "--reporter", "USA", "--data", str(data), "--commodity", "27", "-f", "json")
+    assert fuel.exit_code == 0, fuel.stderr
+    document = json.loads(fuel.stdout)
+    assert document["commodity"] == "commodity 27"
+    assert document["portfolio"] is None
+    (target,) = document["targets"]
+    assert target["value"] == 20e9
+    assert target["latest_actual"]["value"] == 11e9  # the HS 27 series, not the $600B of all goods
+    plain = run("targets", "--reporter", "USA", "--data", str(data), "-f", "json")
+    assert plain.exit_code == 2  # the fuel pledge is not a target of the pair's trade: USA has none
+    assert "no target of USA in the data or the scenarios" in plain.stderr

@@ -57,6 +57,10 @@ def backtest(
     ] = False,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
+    commodity: Annotated[
+        str | None,
+        typer.Option(metavar="CODE", help="One product's series: 27, or HS:27 (default: all goods)."),
+    ] = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -79,6 +83,11 @@ def backtest(
     chosen = None
     if scenario_name is not None:
         chosen = chosen_scenarios([scenario_name], scenario_dir)[0]
+    data = dataset(data_dir)
+    product: tuple[str, str | None] = ("TOTAL", None)
+    if commodity is not None:
+        family, code = data.product(reporter, partner, commodity)
+        product = (code, family)
     result = core.run(
         reporter,
         partner,
@@ -88,8 +97,9 @@ def backtest(
         vintage=vintage,
         scenario=chosen,
         sd=sd,
-        data=dataset(data_dir),
+        data=data,
         currency=currency,
+        product=product,
     )
     implied = result.calibrated_sd()
     render.emit(result, chosen_format, output)

@@ -45,6 +45,10 @@ def nowcast(
             "--evaluate", help="Leave-one-out record: every past year nowcast without its full year."
         ),
     ] = False,
+    commodity: Annotated[
+        str | None,
+        typer.Option(metavar="CODE", help="One product's series: 27, or HS:27 (default: all goods)."),
+    ] = None,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     data_dir: DataDir = None,
@@ -56,12 +60,19 @@ def nowcast(
     chosen_format = render.settle(format, output, TABLES)
     reporter, partner = pair(reporter, partner)
     currency = currency_code(currency)
+    data = dataset(data_dir)
+    product = core.ALL_GOODS
+    if commodity is not None:
+        family, code = data.product(reporter, partner, commodity)
+        product = (code, family)
     if evaluate:
         render.emit(
-            core.evaluate(reporter, partner, data=dataset(data_dir), currency=currency), chosen_format, output
+            core.evaluate(reporter, partner, data=data, currency=currency, product=product),
+            chosen_format,
+            output,
         )
         return
-    answer = core.nowcast(reporter, partner, year, from_period, data=dataset(data_dir), currency=currency)
+    answer = core.nowcast(reporter, partner, year, from_period, data=data, currency=currency, product=product)
     render.emit(answer, chosen_format, output)
     if chosen_format == "table":
         render.print_notes([f"used: {o.label()} — {o.source}" for o in answer.used])

@@ -40,6 +40,13 @@ def targets(
     total_growth: Annotated[
         str, typer.Option(help="Portfolio: growth of the reporter's total trade, 0.03 or 3%.")
     ] = "3%",
+    commodity: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="The targets stated for one product (27, or HS:27), against its series (default: all goods).",
+        ),
+    ] = None,
     format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
     output: Output = None,
     scenario_dir: ScenarioDir = None,
@@ -59,11 +66,23 @@ def targets(
     except TradesimError:
         scenarios = []  # a broken scenario folder does not hide the data's targets; `scenarios validate` says why
     data = dataset(data_dir)
-    rows = core.tracked(reporter, partner or [], as_of=as_of, scenarios=scenarios, data=data)
+    product, named = core.ALL_GOODS, ""
+    if commodity is not None:
+        classification, _, code = commodity.rpartition(":")
+        family = None
+        if classification:
+            from tradesim.data.observation import classification_family
+
+            family = classification_family(classification)
+        product, named = (code, family), f"{family} {code}" if family else f"commodity {code}"
+    rows = core.tracked(reporter, partner or [], as_of=as_of, scenarios=scenarios, data=data, product=product)
     if not rows:
-        raise InputError(f"no target of {reporter} in the data or the scenarios")
-    book = core.portfolio(reporter, rows, growth, data=data)
-    result = core.Tracked(reporter, rows, book, as_of)
+        raise InputError(
+            f"no {named + ' ' if named else ''}target of {reporter} in the data or the scenarios"
+        )
+    # the portfolio sets the pair's targets against the reporter's total trade: a product's targets have none
+    book = core.portfolio(reporter, rows, growth, data=data) if commodity is None else None
+    result = core.Tracked(reporter, rows, book, as_of, named)
 
     def table(console: Console) -> None:
         for title, shown in result.tables():

@@ -352,11 +352,59 @@ class Dataset:
             and period in (None, FULL_YEAR)
         )
 
-    def full_years(self, reporter: str, partner: str, *, currency: str = "USD") -> dict[int, Observation]:
+    def product(self, reporter: str, partner: str, commodity: str) -> tuple[str, str]:
+        """``(family, code)`` of a product asked for as ``HS:27`` or ``27``: a bare code takes the one
+        classification family the pair's rows (either side's) write it in; a code in two, or in none, is bad
+        input naming what there is."""
+        classification, _, code = commodity.rpartition(":")
+        if classification:
+            return classification_family(classification), code
+        found = {
+            classification_family(o.classification)
+            for a, b in ((reporter, partner), (partner, reporter))
+            for o in self.select(kind="trade", reporter=a, partner=b, commodity=code)
+        }
+        if len(found) > 1:
+            raise DataError(
+                [
+                    Problem(
+                        f"commodity {code} is in {' and '.join(sorted(found))} in the data for {reporter}–{partner}: "
+                        f"say which ({', '.join(f'{f}:{code}' for f in sorted(found))})",
+                        key="commodity",
+                    )
+                ]
+            )
+        if not found:
+            raise DataError(
+                [
+                    Problem(
+                        f"{self.describe()} hold no {reporter}–{partner} row of commodity {code}",
+                        key="commodity",
+                    )
+                ]
+            )
+        return found.pop(), code
+
+    def full_years(
+        self,
+        reporter: str,
+        partner: str,
+        *,
+        currency: str = "USD",
+        commodity: str = TOTAL,
+        family: str | None = None,
+    ) -> dict[int, Observation]:
         """Year → the pair's full-year figure by the rule, in ``currency``: a series, so the reporter's own
-        statistics only, named (never another reporter's, never the World Bank's fallback for some years)."""
+        statistics only, named (never another reporter's, never the World Bank's fallback for some years);
+        ``commodity`` and ``family`` one product's."""
         years = sorted(
-            {o.year for o in self.select(kind="trade", reporter=reporter, partner=partner, period=FULL_YEAR)}
+            {
+                o.year
+                for o in self.select(
+                    kind="trade", reporter=reporter, partner=partner, period=FULL_YEAR, commodity=commodity
+                )
+                if family is None or classification_family(o.classification) == family
+            }
         )
         series = {}
         for year in years:
@@ -368,6 +416,8 @@ class Dataset:
                 full_year_only=True,
                 currency=currency,
                 reported_by=reporter,
+                commodity=commodity,
+                family=family,
             )
             if found is not None:
                 series[year] = found

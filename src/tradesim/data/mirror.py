@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
 from tradesim.data.observation import FULL_YEAR, TOTAL, Observation, classification_family
-from tradesim.errors import InputError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money
 
@@ -123,9 +122,9 @@ def mirror(
 ) -> Mirror:
     """Every year and flow for which either side reports a full-year figure (the selection rule picks each);
     with ``commodity`` (``27``, ``HS:27``), that product's figures on both sides, in one classification family."""
-    code, family = TOTAL, None
+    code, family = TOTAL, None  # all goods
     if commodity is not None:
-        family, code = _product(data, reporter, partner, commodity)
+        family, code = data.product(reporter, partner, commodity)
     years = sorted(
         {
             o.year
@@ -160,20 +159,3 @@ def mirror(
             if reported is not None or mirrored is not None:
                 rows.append(MirrorRow(year, flow, reported, mirrored))
     return Mirror(rows, reporter, partner, currency, f"{family} {code}" if commodity is not None else "")
-
-
-def _product(data: Dataset, reporter: str, partner: str, commodity: str) -> tuple[str, str]:
-    """(family, code) of ``--commodity``: its own classification (``HS:27``), or the one family both sides'
-    rows write a bare code in (``27``); a code in two families, or in none, is bad input naming what there is."""
-    classification, _, code = commodity.rpartition(":")
-    if classification:
-        return classification_family(classification), code
-    found = {
-        classification_family(o.classification)
-        for a, b in ((reporter, partner), (partner, reporter))
-        for o in data.select(kind="trade", reporter=a, partner=b, commodity=code)
-    }
-    if len(found) != 1:
-        said = f"in {' and '.join(sorted(found))}: say which" if found else "in no row of the data"
-        raise InputError(f"--commodity {commodity}: {reporter}–{partner} has the code {said}")
-    return found.pop(), code

@@ -62,7 +62,10 @@ def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | 
             "must be TOTAL, HS (or H0–H6, HS92–HS22), SITC (or S1–S4), BEC, EBOPS, WITS or CMO (prices)",
         )
     if not COMMODITY.match(commodity):
-        return "commodity", "must be a commodity code as the source writes it (27, 2709, 3, Food Products) or TOTAL"
+        return (
+            "commodity",
+            "must be a commodity code as the source writes it (27, 2709, 3, Food Products) or TOTAL",
+        )
     if (classification == TOTAL) != (commodity.upper() == TOTAL):
         return (
             "commodity",
