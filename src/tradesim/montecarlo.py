@@ -221,6 +221,9 @@ class _Plan:
     sd_m: float
     events_x: tuple[tuple[Event, np.ndarray], ...]
     events_m: tuple[tuple[Event, np.ndarray], ...]
+    # product legs beyond the first two (which take the split's two streams): (ln path, sd, events) each, a
+    # stream of its own, independent of the others
+    extra: tuple[tuple[np.ndarray, float, tuple[tuple[Event, np.ndarray], ...]], ...]
     fast: bool  # log-space path: no amount events, rest of world driven directly, no split
     scenario: Scenario
     baseline: model.ResolvedBaseline
@@ -235,8 +238,12 @@ class _Plan:
 
     @property
     def events(self) -> tuple[tuple[Event, np.ndarray], ...]:
-        """Every event in one order: bilateral, other flow, exports, imports (indices of `_happens`)."""
-        return (*self.events_b, *self.events_r, *self.events_x, *self.events_m)
+        """Every event in one order: bilateral, other flow, exports (or the first leg), imports (or the second),
+        then each further leg's (indices of `_happens`)."""
+        return (
+            *self.events_b, *self.events_r, *self.events_x, *self.events_m,
+            *(e for _, _, events in self.extra for e in events),
+        )  # fmt: skip
 
     @property
     def scale_b(self) -> Any:
@@ -292,9 +299,10 @@ def _plan(
     assert other_model is not None
     start_other = baseline.total if other == "total" else baseline.rest_of_world
     path_r = model.underlying_path(other_model, start_other, scenario.base_year, all_years)[1:]
-    if baseline.legs:  # two product legs: the split's two components, each with its own shocks
+    extra_paths: list[np.ndarray] = []
+    if baseline.legs:  # product legs: the first two take the split's streams, each further leg one of its own
         fast, split = False, True
-        path_b, path_m = _leg_components(scenario, baseline, all_years)
+        path_b, path_m, *extra_paths = _leg_components(scenario, baseline, all_years)
         bilateral_model, sd_m = scenario.legs[0].growth, scenario.legs[1].growth.sd
     else:
         fast = (
@@ -315,8 +323,14 @@ def _plan(
             ]
             sd_m = growth.imports.sd
     log_m, centre = (None, path_b) if path_m is None else (np.log(path_m), path_b + path_m)
+    for path in extra_paths:
+        centre = centre + path
 
-    for flow, path in (("bilateral", path_b), (other, path_r), ("imports", path_m if split else None)):
+    components = (
+        ("bilateral", path_b), (other, path_r), ("imports", path_m if split else None),
+        *((f"legs[{i}]", path) for i, path in enumerate(extra_paths, start=2)),
+    )  # fmt: skip
+    for flow, path in components:
         if path is not None and not np.all(path > 0):
             year = int(after[np.flatnonzero(~(path > 0))[0]])
             raise ScenarioError(
@@ -338,12 +352,10 @@ def _plan(
 
     events_b, events_r = ramps("bilateral"), ramps(other)
     events_x, events_m = (ramps("exports"), ramps("imports")) if split else ((), ())
+    leg_events: list[tuple[tuple[Event, np.ndarray], ...]] = []
     if baseline.legs:
-        events_x, events_m = (
-            ramps("bilateral", scenario.legs[0].commodity),
-            ramps("bilateral", scenario.legs[1].commodity),
-        )
-        if events_b and any(e.amount is not None for e, _ in (*events_x, *events_m)):
+        leg_events = [ramps("bilateral", leg.commodity) for leg in scenario.legs]
+        if events_b and any(e.amount is not None for events in leg_events for e, _ in events):
             # the projection lays an event on every leg on each leg: the same on the sum, unless a leg adds an
             # amount (which the leg's relative events do not scale)
             if any(e.probability < 1.0 for e, _ in events_b):
@@ -358,11 +370,18 @@ def _plan(
                         )
                     ]
                 )
-            events_x, events_m = (*events_b, *events_x), (*events_b, *events_m)
-            events_x = tuple(sorted(events_x, key=lambda pair: scenario.events.index(pair[0])))
-            events_m = tuple(sorted(events_m, key=lambda pair: scenario.events.index(pair[0])))
+            leg_events = [
+                tuple(sorted((*events_b, *events), key=lambda pair: scenario.events.index(pair[0])))
+                for events in leg_events
+            ]
             events_b = ()
-    sd_b, sd_r, rho = max(bilateral_model.sd, sd_m), other_model.sd, scenario.correlation
+        events_x, events_m = leg_events[0], leg_events[1]
+    extra = tuple(
+        (np.log(path), leg.growth.sd, events)
+        for path, leg, events in zip(extra_paths, scenario.legs[2:], leg_events[2:], strict=True)
+    )
+    sd_b = max(bilateral_model.sd, sd_m, *(sd for _, sd, _ in extra))
+    sd_r, rho = other_model.sd, scenario.correlation
     t = np.arange(1, len(after) + 1, dtype=float)
     low_b, high_b = _log_ranges(events_b, len(after))
     low_r, high_r = _log_ranges(events_r, len(after))
@@ -391,6 +410,7 @@ def _plan(
         sd_m=sd_m,
         events_x=events_x,
         events_m=events_m,
+        extra=extra,
         fast=fast,
         scenario=scenario,
         baseline=baseline,
@@ -407,21 +427,9 @@ def _plan(
 
 def _leg_components(
     scenario: Scenario, baseline: model.ResolvedBaseline, years: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The two legs' paths before events (a price leg's volume × price), after the base year: a scenario of two
-    legs is simulated as the exports/imports split is, each leg with its own independent shocks."""
-    if len(baseline.legs) != 2:
-        raise ScenarioError(
-            [
-                Problem(
-                    f"scenario {scenario.name!r}: simulate handles two product legs (one product and the rest); "
-                    f"this one has {len(baseline.legs)}: merge legs or project it without simulate",
-                    scenario.path,
-                    None,
-                    "legs",
-                )
-            ]
-        )
+) -> list[np.ndarray]:
+    """Each leg's path before events (a price leg's volume × price), after the base year: the first two take
+    the exports/imports split's streams, each further leg a stream of its own; all independent."""
     found = []
     for i, (leg, base) in enumerate(zip(scenario.legs, baseline.legs, strict=True)):
         if leg.price is not None:
@@ -431,7 +439,7 @@ def _leg_components(
             )
         else:
             found.append(model.underlying_path(leg.growth, base.value, scenario.base_year, years))
-    return found[0][1:], found[1][1:]
+    return [path[1:] for path in found]
 
 
 def _bin_width(lo: np.ndarray, hi: np.ndarray) -> Any:
@@ -456,9 +464,9 @@ class _Workspace:
 
 def _draw(
     plan: _Plan, seed: np.random.SeedSequence, runs: int, space: _Workspace
-) -> tuple[Any, Any, Any, Any]:
+) -> tuple[Any, Any, Any, Any, list[Any]]:
     """One block's draws: bilateral (or exports) normals, other-flow shocks (None without sd), imports normals
-    (None unless split with sd), event uniforms."""
+    (None unless split with sd), event uniforms, and each further leg's normals (None without sd)."""
     rng = np.random.Generator(np.random.PCG64(seed))
     z_b = space.view(0, runs)
     if plan.sd_b > 0:
@@ -480,7 +488,9 @@ def _draw(
         rng.standard_normal(out=z_m)
     chancy = [e for e, _ in plan.events if e.probability < 1.0]
     uniforms = rng.random((len(chancy), runs)) if chancy else np.empty((0, runs))
-    return z_b, z_r, z_m, uniforms
+    # drawn after everything else, so that a scenario without further legs draws what it always drew
+    z_extra = [rng.standard_normal((plan.years, runs)) if sd > 0 else None for _, sd, _ in plan.extra]
+    return z_b, z_r, z_m, uniforms, z_extra
 
 
 def _happens(plan: _Plan, uniforms: np.ndarray) -> dict[int, np.ndarray]:
@@ -547,7 +557,7 @@ def _chunk(plan: _Plan, worker: _Worker, seeds: list[np.random.SeedSequence], si
     """Simulate the blocks of one chunk into this thread's accumulators; return the number of runs."""
     totals, space = worker.totals, worker.space
     for seed, runs in zip(seeds, sizes, strict=True):
-        log_b, z_r, z_m, uniforms = _draw(plan, seed, runs, space)
+        log_b, z_r, z_m, uniforms, z_extra = _draw(plan, seed, runs, space)
         happens = _happens(plan, uniforms)
         _to_log_path(log_b, plan.sd_b, plan.log_b)
         if z_r is None:
@@ -574,6 +584,15 @@ def _chunk(plan: _Plan, worker: _Worker, seeds: list[np.random.SeedSequence], si
                 exports = _apply_linear(np.exp(log_b), plan.events_x, offset, happens)
                 imports = _apply_linear(np.exp(log_m), plan.events_m, offset + len(plan.events_x), happens)
                 level = np.maximum(exports, 0.0) + np.maximum(imports, 0.0)
+                offset += len(plan.events_x) + len(plan.events_m)
+                for (log_leg, sd_leg, events_leg), drawn in zip(plan.extra, z_extra, strict=True):
+                    if drawn is None:
+                        log_leg_runs = np.broadcast_to(log_leg[:, None], (plan.years, runs)).copy()
+                    else:
+                        log_leg_runs = drawn
+                        _to_log_path(log_leg_runs, sd_leg, log_leg)
+                    level += np.maximum(_apply_linear(np.exp(log_leg_runs), events_leg, offset, happens), 0.0)
+                    offset += len(events_leg)
             else:
                 level = np.exp(log_b)
             bilateral = np.maximum(_apply_linear(level, plan.events_b, 0, happens), 1e-300)
@@ -779,8 +798,9 @@ def _median_is_deterministic(plan: _Plan) -> tuple[bool, bool]:
     events = plan.scenario.events
     if any(e.probability != 1.0 for e in events):
         return False, False
-    bilateral = not (plan.split and plan.sd_b > 0 and plan.sd_m > 0)
-    shocked_b = plan.sd_b > 0 or (plan.split and plan.sd_m > 0)
+    shocked = (plan.sd_b > 0) + (plan.split and plan.sd_m > 0) + sum(sd > 0 for _, sd, _ in plan.extra)
+    bilateral = shocked <= 1  # one shocked component at most: a monotone function of one symmetric shock
+    shocked_b = shocked > 0
     log_linear = not plan.split and all(e.amount is None for e in events)
     return bilateral, bilateral and (log_linear or not (shocked_b and plan.sd_r > 0))
 

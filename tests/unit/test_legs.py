@@ -243,9 +243,34 @@ def test_two_legs_simulate_with_independent_shocks() -> None:
     t = np.arange(1, 13)
     tail = 0.9 * B + 0.1 * B * 1.05**t * np.exp(1.6448536 * 0.2 * np.sqrt(t))
     assert simulated.bilateral_percentiles[95][1:] == pytest.approx(tail, rel=0.02)
-    three = legs_scenario(oil(), {**oil("5%"), "commodity": "HS:26"}, rest())
-    with pytest.raises(ScenarioError, match="simulate handles two product legs"):
-        montecarlo.simulate(three, target=20e9, runs=100, rng=1)
+
+
+def test_a_third_leg_draws_a_stream_of_its_own() -> None:
+    """Three legs, only the third (HS 26, 5%) shocked: the pair's median is the projection and its 95th
+    percentile the other legs plus the third's own lognormal tail, by hand; all three shocked, the median is
+    the sample's and the spread wider than any one leg's."""
+    ores = {"commodity": "HS:26", "share": "5%", "source": "test"}
+    item = legs_scenario(
+        oil(growth={"rate": 0.0, "sd": 0.0}),
+        {**ores, "growth": {"rate": 0.03, "sd": 0.3}},
+        rest({"rate": 0.05, "sd": 0.0}),
+    )
+    projection = model.project(item)
+    simulated = montecarlo.simulate(item, target=20e9, runs=20_000, rng=5)
+    assert simulated.median_source == "deterministic path"
+    assert simulated.bilateral_percentiles[50] == pytest.approx(projection.bilateral, rel=1e-9)
+    t = np.arange(1, 13)
+    tail = 0.9 * B + 0.05 * B * 1.05**t + 0.05 * B * 1.03**t * np.exp(1.6448536 * 0.3 * np.sqrt(t))
+    assert simulated.bilateral_percentiles[95][1:] == pytest.approx(tail, rel=0.02)
+    every = legs_scenario(
+        oil(growth={"rate": 0.0, "sd": 0.1}),
+        {**ores, "growth": {"rate": 0.03, "sd": 0.3}},
+        rest({"rate": 0.05, "sd": 0.2}),
+    )
+    drawn = montecarlo.simulate(every, target=20e9, runs=20_000, rng=5)
+    assert drawn.median_source == "sample"
+    again = montecarlo.simulate(every, target=20e9, runs=20_000, rng=5)
+    assert np.array_equal(drawn.bilateral_percentiles[95], again.bilateral_percentiles[95])  # the seed alone
 
 
 def test_sensitivity_moves_each_legs_inputs() -> None:
