@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tradesim import model
 from tradesim.atomic import check_destination
 from tradesim.backtest import Backtest
 from tradesim.errors import InputError
@@ -122,6 +123,14 @@ def legs_figure(result: ScenarioResult) -> Any:
     return fig
 
 
+def _product(result: ScenarioResult, data: Any) -> tuple[str, str | None]:
+    """(code, family) of the product a scenario models, or all goods: whose actuals its chart shows."""
+    if result.scenario.commodity is None:
+        return ("TOTAL", None)
+    family = model.product_family(result.scenario, data)
+    return (result.scenario.product[1] if result.scenario.product else "TOTAL", family)
+
+
 def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     """Each scenario's bilateral trade (billions of its currency) by year, the target line, and full-year
     actuals as points."""
@@ -150,15 +159,21 @@ def paths_figure(results: Sequence[ScenarioResult]) -> Any:
         int(min(r.projection.years[0] for r in results)),
         int(max(r.projection.years[-1] for r in results)) + 1,
     )
-    pairs = list(
-        dict.fromkeys((r.scenario.reporter, r.scenario.partner, r.scenario.currency) for r in results)
-    )
     data = results[0].projection.data  # one evaluate() call: one dataset
-    for (reporter, partner, currency), colour in zip(
+    pairs = list(
+        dict.fromkeys(
+            (r.scenario.reporter, r.scenario.partner, r.scenario.currency, *_product(r, data))
+            for r in results
+        )
+    )
+    for (reporter, partner, currency, code, family), colour in zip(
         pairs, ("crimson", "darkorange", "purple", "brown"), strict=False
     ):
         actuals = [
-            (y, o) for y in years if (o := data.actual(reporter, partner, y, currency=currency)) is not None
+            (y, o)
+            for y in years
+            if (o := data.actual(reporter, partner, y, currency=currency, commodity=code, family=family))
+            is not None
         ]
         if actuals:
             ax.scatter(
@@ -168,8 +183,10 @@ def paths_figure(results: Sequence[ScenarioResult]) -> Any:
                 zorder=5,
                 label=f"actual {reporter}–{partner} (full year, {reporter} statistics)",
             )
-    currencies = {currency for _, _, currency in pairs}
-    pair = f"{pairs[0][0]}–{pairs[0][1]}" if len({p[:2] for p in pairs}) == 1 else "Bilateral"
+    currencies = {pair[2] for pair in pairs}
+    named = {model.product_name(r.scenario, r.projection.baseline) for r in results}
+    what = f" {named.pop()}" if len(named) == 1 and "" not in named else ""
+    pair = f"{pairs[0][0]}–{pairs[0][1]}{what}" if len({p[:2] for p in pairs}) == 1 else "Bilateral"
     ax.set_title(f"{pair} trade: scenarios against {'the target' if len(targets) == 1 else 'their targets'}")
     ax.set_xlabel("year")
     unit = f"billions of {currencies.pop()}" if len(currencies) == 1 else "billions, each scenario's currency"
@@ -204,7 +221,8 @@ def fan_figure(simulations: Sequence[SimulationResult]) -> Any:
         )
         by_end = format_percent(float(sim.p_reached_by[-1]))
         ax.set_title(
-            f"{sim.scenario}: P(target reached by {int(sim.years[-1])}) = {by_end}  "
+            f"{sim.scenario}{f' ({sim.product} trade)' if sim.product else ''}: "
+            f"P(target reached by {int(sim.years[-1])}) = {by_end}  "
             f"({sim.runs:,} runs, seed {sim.seed})",
             fontsize="medium",
         )
@@ -259,7 +277,8 @@ def tornado_figure(result: Tornado) -> Any:
     ax.axvline(base, color="black", linewidth=1)
     ax.set_xlabel(f"{result.partner}'s share of {result.reporter}'s total trade in {result.horizon}, %")
     ax.set_title(
-        f"{result.scenario}: what moves the share at {result.horizon} (base {format_percent(result.share_at_horizon)})"
+        f"{result.scenario}{f' ({result.product} trade)' if result.product else ''}: what moves the share at "
+        f"{result.horizon} (base {format_percent(result.share_at_horizon)})"
     )
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize="small", loc="lower right")
@@ -310,7 +329,8 @@ def backtest_figure(result: Backtest) -> Any:
             label="projected from that year, with what was known then" if i == 0 else None,
         )
     ax.set_title(
-        f"{result.reporter}–{result.partner}: projections ({result.method}) from each past year against the actuals"
+        f"{result.reporter}–{result.partner}{f' {result.product}' if result.product else ''}: projections "
+        f"({result.method}) from each past year against the actuals"
     )
     ax.set_xlabel("year")
     ax.set_ylabel("bilateral trade, billions of USD")

@@ -464,3 +464,23 @@ def test_targets_of_one_product_are_read_against_its_series(run: Any, tmp_path: 
     plain = run("targets", "--reporter", "USA", "--data", str(data), "-f", "json")
     assert plain.exit_code == 2  # the fuel pledge is not a target of the pair's trade: USA has none
     assert "no target of USA in the data or the scenarios" in plain.stderr
+
+
+def test_the_chart_and_every_solve_name_the_product(run: Any, tmp_path: Path) -> None:
+    data = tmp_path / "fuel"
+    data.mkdir()
+    _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
+    scenario = tmp_path / "usa.toml"
+    scenario.write_text(
+        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\nhorizon = 2025\n[baseline]\ntotal = "3.9T"\n'
+        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
+        encoding="utf-8",
+    )
+    common = ("--data", str(data), "--commodity", "27")
+    chart = tmp_path / "p.svg"
+    assert run("plot", "paths", str(scenario), "--target", "20B", "-o", str(chart), *common).exit_code == 0
+    assert "USA–CHN HS 27 trade: scenarios against the target" in chart.read_text(encoding="utf-8")
+    share = run("solve", "share", str(scenario), "--target", "20B", "--share", "1%", *common)
+    assert share.stdout.startswith("Solved: the total trade at which $20.0B of HS 27 trade is 1.0% of it")
+    rest = run("solve", "rest-growth", str(scenario), "--share", "1%", "--by", "2022", *common)
+    assert "makes the share of HS 27 trade 1.0% in 2022" in rest.stdout

@@ -289,7 +289,12 @@ def solve_share(
                 "check": f"{money(a.amount)} / {money(a.total)} = {format_percent(a.check, 2)}",
             }
         )
-    solved = f"the total trade at which {shown} is {format_percent(fraction)} of it"
+    trade = _trade(runs)
+    solved = (
+        f"the total trade at which {shown} is {format_percent(fraction)} of it"
+        if trade == "bilateral trade"
+        else f"the total trade at which {shown} of {trade} is {format_percent(fraction)} of it"
+    )
     render.solve_report("share", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
 
@@ -324,7 +329,7 @@ def solve_rest_growth(
         }
         for a in answers
     ]
-    solved = (
-        f"the constant growth of the rest of trade that makes the share {format_percent(fraction)} in {by}"
-    )
+    trade = _trade(runs)
+    whose = "the share" if trade == "bilateral trade" else f"the share of {trade}"
+    solved = f"the constant growth of the rest of trade that makes {whose} {format_percent(fraction)} in {by}"
     render.solve_report("rest-growth", solved, rows, answers, chosen_format, output, runs)

@@ -219,6 +219,7 @@ def plot(
     method: Annotated[
         str, typer.Option(help="backtest: cagr:K or scenario (as in `tradesim backtest`).")
     ] = "cagr:3",
+    commodity: CommodityOption = None,
     scenario_dir: ScenarioDir = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -241,13 +242,19 @@ def plot(
             if len(scenarios) != 1:
                 raise InputError(f"plot backtest takes at most one scenario, got {len(scenarios)}")
             model_scenario = chosen_scenarios(scenarios, scenario_dir)[0]
+        data = dataset(data_dir)
+        product: tuple[str, str | None] = ("TOTAL", None)
+        if commodity is not None:
+            family, code = data.product(reporter, partner, commodity)
+            product = (code, family)
         result = backtest.run(
             reporter,
             partner,
             method=method,
             horizons=(1, 2, 3, 4, 5),
             scenario=model_scenario,
-            data=dataset(data_dir),
+            data=data,
+            product=product,
         )
         if not result.forecasts:
             raise InputError(
@@ -255,7 +262,7 @@ def plot(
             )
         typer.echo(f"wrote {plotting.backtest(result, output)}")
         return
-    chosen = chosen_scenarios(scenarios or [], scenario_dir)
+    chosen = chosen_scenarios(scenarios or [], scenario_dir, commodity=commodity)
     if kind in (PlotKind.tornado, PlotKind.legs) and len(chosen) != 1:
         names = ", ".join(s.name for s in chosen)
         raise InputError(f"plot {kind} draws one scenario: name one (got {len(chosen)}: {names})")
