@@ -143,6 +143,22 @@ class Results(list[ScenarioResult], Result):
     def notes(self) -> list[str]:
         return notes(self)
 
+    def workbook(self) -> dict[str, pd.DataFrame]:
+        """The workbook an analyst would build: the answer first (reached year, share then, required growth),
+        the years, then every figure's source and the notes."""
+        import pandas as pd
+
+        answer = summary(self).assign(currency=[r.scenario.currency for r in self])
+        sources = pd.DataFrame(
+            [
+                {"scenario": r.scenario.name, "used as": what, **o.provenance()}
+                for r in self
+                for what, o in _used(r)
+            ]
+        )
+        notes_sheet = pd.DataFrame({"note": notes(self)})
+        return {"answer": answer, "years": long_frame(self), "sources": sources, "notes": notes_sheet}
+
 
 def evaluate(
     scenarios: Iterable[Scenario],
@@ -671,6 +687,15 @@ def product_note(result: ScenarioResult) -> str:
         f"{s.name} models {name} only: {s.reporter}–{s.partner} {name} trade from {said}, not the pair's trade "
         f"in all goods; its share is of {s.reporter}'s total trade (all goods)"
     )
+
+
+def _used(result: ScenarioResult) -> list[tuple[str, Observation]]:
+    """Every observation a scenario's numbers rest on, with what it is used as."""
+    base = result.projection.baseline
+    found = [("base year, bilateral", base.bilateral_source), ("base year, total trade", base.total_source)]
+    found += [(f"base year, the {b.name} leg", b.source) for b in base.legs]
+    found += [(f"actual {year}", o) for year, o in sorted(result.projection.actuals.items())]
+    return [(what, o) for what, o in found if o is not None]
 
 
 def leg_notes(result: ScenarioResult) -> list[str]:

@@ -24,10 +24,11 @@ COMMANDS = {
 }
 
 
-def _workbook(path: Path) -> list[dict[str, Any]]:
+def _workbook(path: Path, sheet: str | None = None) -> list[dict[str, Any]]:
     book = openpyxl.load_workbook(path, read_only=True)
     try:
-        header, *rows = list(book.worksheets[0].iter_rows(values_only=True))
+        chosen = book[sheet] if sheet is not None else book.worksheets[0]
+        header, *rows = list(chosen.iter_rows(values_only=True))
     finally:
         book.close()
     return [dict(zip(header, row, strict=True)) for row in rows]
@@ -72,7 +73,7 @@ def test_the_csv_and_the_workbook_hold_the_numbers_of_the_json(run: Any, tmp_pat
     run(*args, "-o", str(tmp_path / "p.csv"))
     run(*args, "-o", str(tmp_path / "p.xlsx"))
     rows = _csv(tmp_path / "p.csv")
-    sheet = _workbook(tmp_path / "p.xlsx")
+    sheet = _workbook(tmp_path / "p.xlsx", "years")
     for year in document["scenarios"][0]["years"][:3]:
         expected = next(y for y in steady["years"] if y["year"] == year["year"])["bilateral"]
         from_csv = next(r for r in rows if r["scenario"] == "steady" and int(r["year"]) == year["year"])
@@ -159,3 +160,54 @@ def test_every_command_that_prints_a_result_takes_output(run: Any, tmp_path: Pat
     result = run(*args, "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(run(*args, "--format", "json").stdout)
+
+
+def test_the_project_workbook_opens_as_an_analyst_would_have_made_it(
+    run: Any, tmp_path: Path, write_scenario: Any
+) -> None:
+    """The answer on the first sheet (equal to the JSON), then the years, the sources and the notes; each sheet an
+    Excel table under a frozen header, numbers formatted by what they hold, a source's text never a formula."""
+    import zipfile
+
+    path = write_scenario("s", 'base_year = 2023\n[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n')
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "mine.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note,published\n"
+        "trade,KAZ,ITA,total,2023,FY-as-stated,14.5,USD_bn,reported,KAZ,=1+1,,,2030-01-01\n",
+        encoding="utf-8",
+    )
+    args = ("project", str(path), "--target", "20e9", "--by", "2027", "--data", str(data))
+    out = tmp_path / "p.xlsx"
+    assert run(*args, "-o", str(out)).exit_code == 0
+    scenario = json.loads(run(*args, "-f", "json").stdout)["scenarios"][0]
+    assert (
+        scenario["baseline_sources"]["bilateral"]["source"] == "=1+1"
+    )  # the row the sheet must keep as text
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["answer", "years", "sources", "notes"]
+    assert book.properties.title == "KAZ–ITA trade against a $20.0B target"
+    assert (book.properties.creator or "").startswith("tradesim ")
+    answer = book["answer"]
+    header = [c.value for c in answer[1]]
+    row = dict(zip(header, answer[2], strict=True))
+    assert row["reached_year"].value == scenario["reached_year"] == 2030
+    assert row["reached_year"].number_format == "0"
+    assert row["share_at_reached"].value == pytest.approx(scenario["share_at_reached"], rel=1e-15)
+    assert row["share_at_reached"].number_format == "0.00%"
+    assert row["required_growth"].value == pytest.approx((20 / 14.5) ** 0.25 - 1, rel=1e-12)  # by hand
+    assert row["baseline"].value == 14.5e9
+    assert row["baseline"].number_format == '"USD "#,##0.00,,,"bn"'
+    assert row["bilateral_growth"].number_format == "General"  # text is not formatted as a number
+    for sheet in (answer, book["years"], book["sources"]):
+        assert sheet.freeze_panes == "A2"
+        (table,) = sheet.tables.values()
+        assert table.ref.startswith("A1:")
+        assert table.autoFilter is not None
+        assert sheet.column_dimensions["A"].width > 8
+    formula = [c for r in book["sources"].iter_rows() for c in r if c.value == "=1+1"]
+    assert [c.data_type for c in formula] == ["s"]  # text, as the source wrote it
+    assert any("KAZ total trade $139.6B (2023) is derived" in (c.value or "") for c in book["notes"]["A"][1:])
+    with zipfile.ZipFile(out) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml  # no cell anywhere holds a formula
