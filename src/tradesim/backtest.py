@@ -30,7 +30,7 @@ import numpy as np
 
 from tradesim import model
 from tradesim.data import STATUS_RANK, Dataset, money_unit, shipped
-from tradesim.data.observation import TOTAL, classification_family
+from tradesim.data.observation import ALL_GOODS, Product, product_words
 from tradesim.errors import InputError
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
@@ -146,7 +146,7 @@ def actual_series(
     *,
     data: Dataset | None = None,
     currency: str = "USD",
-    product: tuple[str, str | None] = (TOTAL, None),
+    product: Product = ALL_GOODS,
 ) -> tuple[dict[int, float], list[str]]:
     """Year → full-year figure of the pair (reporter's statistics) in ``data`` (default: the shipped data);
     for ``first``, the earliest published."""
@@ -169,9 +169,9 @@ def actual_series(
                     period="FY",
                     reported_by=reporter,
                     commodity=code,
+                    family=family,
                 )
                 if o.published
-                and (family is None or classification_family(o.classification) == family)
                 and (o.status in STATUS_RANK or o.status == "superseded")
                 and money_unit(o.unit)
             ]
@@ -223,7 +223,7 @@ def run(
     sd: float | None = None,
     data: Dataset | None = None,
     currency: str = "USD",
-    product: tuple[str, str | None] = (TOTAL, None),
+    product: Product = ALL_GOODS,
 ) -> Backtest:
     """Backtest ``method`` on the pair's full-year history in ``data`` (module docstring)."""
     if vintage not in ("first", "latest"):
@@ -277,7 +277,7 @@ def run(
         scores,
         tuple(warnings),
         currency,
-        "" if product == (TOTAL, None) else f"{product[1] or ''} {product[0]}".strip(),
+        product_words(product),
     )
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tradesim.data import Dataset, Observation, shipped
-from tradesim.data.observation import TOTAL
+from tradesim.data.observation import ALL_GOODS, Product
 from tradesim.errors import DataError, Problem, ScenarioError
 from tradesim.quantities import format_money, format_percent
 from tradesim.reference import reference
@@ -198,30 +198,30 @@ def product_name(scenario: Scenario, base: ResolvedBaseline) -> str:
     return scenario.commodity_name
 
 
-def product_family(scenario: Scenario, data: Dataset) -> str | None:
-    """The classification family of the scenario's product: its own (``HS:27``), or for a bare code (``27``)
-    the one family the data writes that code in for the pair (:meth:`~tradesim.data.Dataset.product`)."""
-    assert scenario.commodity is not None
-    family = scenario.product[0] if scenario.product else None
+def product_of(scenario: Scenario, data: Dataset) -> Product:
+    """The product a scenario models, with its classification family (:meth:`~tradesim.data.Dataset.product`:
+    its own, or the one the data writes a bare code in for the pair); all goods for the pair's trade."""
+    if scenario.product is None:
+        return ALL_GOODS
+    code, family = scenario.product
     if family is not None:
-        return family
+        return code, family
     try:
-        return data.product(scenario.reporter, scenario.partner, scenario.commodity)[0]
+        return data.product(scenario.reporter, scenario.partner, scenario.commodity)
     except DataError as error:
         if "hold no" in error.problems[0].message:
-            return None  # no row at all: the baseline's lookup says what is missing
+            return code, None  # no row at all: the baseline's lookup says what is missing
         raise DataError([located(scenario, p.message, "commodity") for p in error.problems]) from None
 
 
 def product_baseline(scenario: Scenario, data: Dataset, *, full_year: bool = False) -> Observation:
     """The base-year figure of the scenario's product by the selection rule (its own period, or ``FY``)."""
-    assert scenario.product is not None
-    _, code = scenario.product
+    code, family = product_of(scenario, data)
     period = scenario.baseline.bilateral_period or ("FY" if full_year else None)
     try:
         return data.bilateral_baseline(
             scenario.reporter, scenario.partner, scenario.base_year, period=period, currency=scenario.currency,
-            commodity=code, family=product_family(scenario, data),
+            commodity=code, family=family,
         )  # fmt: skip
     except DataError as error:
         raise DataError(
@@ -569,27 +569,41 @@ def _span(series: dict[int, Observation]) -> str:
     return f"{years[0]}–{years[-1]}" if years else "no years"
 
 
-def leg_paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> dict[str, Any]:
-    """Each product leg's path, by its commodity, in the file's order: its growth model (of the volume, for a
-    price leg: ``value = volume · price``) from its base value, then the events on it (and the relative events
-    that name no leg, which every leg takes)."""
-    found = {}
-    shared = [e for e in scenario.events if e.flow == "bilateral" and e.leg is None]
+def leg_levels(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> list[Any]:
+    """Each product leg's path before events, in the file's order: its growth model (of the volume, for a price
+    leg: ``value = volume · price``) from its base value."""
+    found = []
     for i, (leg, leg_base) in enumerate(zip(scenario.legs, base.legs, strict=True)):
-        events = [*shared, *(e for e in scenario.events if e.leg == leg.commodity)]
-        events.sort(key=scenario.events.index)  # the file's order: the kernel's sums and products as written
         if leg.price is not None:
             price, _ = price_path(scenario, i, base.data, years)
             volume = underlying_path(leg.growth, leg_base.value / price[0], scenario.base_year, years)
-            path = volume * price
+            found.append(volume * price)
         else:
-            path = underlying_path(leg.growth, leg_base.value, scenario.base_year, years)
+            found.append(underlying_path(leg.growth, leg_base.value, scenario.base_year, years))
+    return found
+
+
+def leg_paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> dict[str, Any]:
+    """Each product leg's path, by its commodity, in the file's order: :func:`leg_levels`, then the events on
+    it (and the relative events that name no leg, which every leg takes)."""
+    found = {}
+    shared = [e for e in scenario.events if e.flow == "bilateral" and e.leg is None]
+    for leg, path in zip(scenario.legs, leg_levels(scenario, base, years), strict=True):
+        events = [*shared, *(e for e in scenario.events if e.leg == leg.commodity)]
+        events.sort(key=scenario.events.index)  # the file's order: the kernel's sums and products as written
         found[leg.commodity] = apply_events(path, events, years)
     return found
 
 
 def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tuple[Any, Any, Any, Any]:
     """Bilateral, rest-of-world, exports and imports (``None`` without a split) for ``years``, unchecked."""
+    return _paths(scenario, base, years)[:4]
+
+
+def _paths(
+    scenario: Scenario, base: ResolvedBaseline, years: np.ndarray
+) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
+    """:func:`paths`, and the product legs' paths by commodity (empty without legs): computed once."""
     growth = scenario.growth
 
     def flow_path(flow: str, start: float) -> Any:
@@ -598,10 +612,11 @@ def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tupl
         return apply_events(path, [e for e in scenario.events if e.flow == flow], years)
 
     exports = imports = None
-    if base.legs:
-        legs = iter(leg_paths(scenario, base, years).values())
-        bilateral = next(legs).copy()
-        for path in legs:
+    legs = leg_paths(scenario, base, years) if base.legs else {}
+    if legs:
+        each = iter(legs.values())
+        bilateral = next(each).copy()
+        for path in each:
             bilateral += path
     elif growth.split and base.exports is not None and base.imports is not None:
         exports = flow_path("exports", base.exports)
@@ -615,7 +630,7 @@ def paths(scenario: Scenario, base: ResolvedBaseline, years: np.ndarray) -> tupl
         rest = flow_path("total", base.total) - bilateral
     else:
         rest = flow_path("rest_of_world", base.rest_of_world)
-    return bilateral, rest, exports, imports
+    return bilateral, rest, exports, imports, legs
 
 
 def project(
@@ -635,10 +650,9 @@ def project(
     data = data or base.data
     years = np.arange(scenario.base_year, scenario.horizon_year + 1)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # caught below, as an error
-        bilateral, rest, exports, imports = paths(scenario, base, years)
-        legs = leg_paths(scenario, base, years) if base.legs else {}
+        bilateral, rest, exports, imports, legs = _paths(scenario, base, years)
     for name, values in (
-        *((f"the {_leg_name(c)} leg's", v) for c, v in legs.items()),
+        *((f"the {b.name} leg's", legs[b.leg.commodity]) for b in base.legs),
         ("bilateral", bilateral),
         ("exports", exports),
         ("imports", imports),
@@ -667,7 +681,7 @@ def project(
                 ]
             )
     for name, values, limit in (
-        *((f"the {_leg_name(c)} leg's", v, "below zero") for c, v in legs.items()),
+        *((f"the {b.name} leg's", legs[b.leg.commodity], "below zero") for b in base.legs),
         ("bilateral", bilateral, "below zero"),
         ("exports", exports, "below zero"),
         ("imports", imports, "below zero"),
@@ -688,9 +702,7 @@ def project(
                 ]
             )
     actuals = {}
-    code, family = TOTAL, None
-    if scenario.product is not None:
-        code, family = scenario.product[1], product_family(scenario, data)
+    code, family = product_of(scenario, data)
     for year in years[1:]:
         found = data.actual(
             scenario.reporter,
@@ -703,11 +715,6 @@ def project(
         if found is not None:
             actuals[int(year)] = found
     return Projection(scenario, base, years, bilateral, rest, exports, imports, actuals, legs)
-
-
-def _leg_name(commodity: str) -> str:
-    """``HS:27`` → ``HS 27``, ``rest`` → ``other goods``: :attr:`~tradesim.schema.Leg.name` from the key."""
-    return "other goods" if commodity == REST else commodity.replace(":", " ", 1)
 
 
 def required_growth(baseline: float, target: float, years: int) -> float:

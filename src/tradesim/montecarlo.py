@@ -302,7 +302,8 @@ def _plan(
     extra_paths: list[np.ndarray] = []
     if baseline.legs:  # product legs: the first two take the split's streams, each further leg one of its own
         fast, split = False, True
-        path_b, path_m, *extra_paths = _leg_components(scenario, baseline, all_years)
+        # each leg before events, after the base year: the projection's own (a price leg's volume × price)
+        path_b, path_m, *extra_paths = (path[1:] for path in model.leg_levels(scenario, baseline, all_years))
         bilateral_model, sd_m = scenario.legs[0].growth, scenario.legs[1].growth.sd
     else:
         fast = (
@@ -423,23 +424,6 @@ def _plan(
         median_bilateral=np.asarray(projection.bilateral, dtype=float),
         median_share=np.asarray(projection.share, dtype=float),
     )
-
-
-def _leg_components(
-    scenario: Scenario, baseline: model.ResolvedBaseline, years: np.ndarray
-) -> list[np.ndarray]:
-    """Each leg's path before events (a price leg's volume × price), after the base year: the first two take
-    the exports/imports split's streams, each further leg a stream of its own; all independent."""
-    found = []
-    for i, (leg, base) in enumerate(zip(scenario.legs, baseline.legs, strict=True)):
-        if leg.price is not None:
-            price, _ = model.price_path(scenario, i, baseline.data, years)
-            found.append(
-                model.underlying_path(leg.growth, base.value / price[0], scenario.base_year, years) * price
-            )
-        else:
-            found.append(model.underlying_path(leg.growth, base.value, scenario.base_year, years))
-    return [path[1:] for path in found]
 
 
 def _bin_width(lo: np.ndarray, hi: np.ndarray) -> Any:

@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
-from tradesim.data.observation import MONTHS, TOTAL, classification_family, months_covered
+from tradesim.data.observation import (
+    ALL_GOODS,
+    MONTHS,
+    Product,
+    months_covered,
+    product_words,
+)
 from tradesim.errors import DataError, Problem
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
@@ -44,8 +50,6 @@ INTERVAL = 0.9
 MIN_RECORD = 9  # ⌈0.9 (n + 1)⌉ ≤ n: the fewest evaluations a 90% conformal interval can rest on
 CONTRADICTION = 0.05  # two part years of one year giving full years this far apart are flagged
 months = months_covered  # how many months from January a period covers (None: not from January)
-Product = tuple[str, str | None]  # (commodity code, classification family): one product's series
-ALL_GOODS: Product = (TOTAL, None)
 
 
 @dataclass(frozen=True)
@@ -154,17 +158,13 @@ def _figure(
 
 def _words(product: Product) -> str:
     """`` HS 27`` for one product's series, ``""`` for all goods: the product in a sentence."""
-    return "" if product == ALL_GOODS else f" {product[1] or ''} {product[0]}".replace("  ", " ")
+    return f" {product_words(product)}" if product != ALL_GOODS else ""
 
 
 def _rows(data: Dataset, product: Product, **criteria: Any) -> list[Observation]:
     """The trade rows matching ``criteria`` of one product (default: all goods)."""
     code, family = product
-    return [
-        o
-        for o in data.select(kind="trade", commodity=code, **criteria)
-        if family is None or classification_family(o.classification) == family
-    ]
+    return data.select(kind="trade", commodity=code, family=family, **criteria)
 
 
 def _history(
@@ -346,7 +346,7 @@ def nowcast(
         currency,
         basis,
         record,
-        _words(product).strip(),
+        product_words(product),
     )
 
 

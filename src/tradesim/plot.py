@@ -123,14 +123,6 @@ def legs_figure(result: ScenarioResult) -> Any:
     return fig
 
 
-def _product(result: ScenarioResult, data: Any) -> tuple[str, str | None]:
-    """(code, family) of the product a scenario models, or all goods: whose actuals its chart shows."""
-    if result.scenario.commodity is None:
-        return ("TOTAL", None)
-    family = model.product_family(result.scenario, data)
-    return (result.scenario.product[1] if result.scenario.product else "TOTAL", family)
-
-
 def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
     """Each scenario's bilateral trade (billions of its currency) by year, the target line, and full-year
     actuals as points."""
@@ -162,7 +154,12 @@ def paths_figure(results: Sequence[ScenarioResult]) -> Any:
     data = results[0].projection.data  # one evaluate() call: one dataset
     pairs = list(
         dict.fromkeys(
-            (r.scenario.reporter, r.scenario.partner, r.scenario.currency, *_product(r, data))
+            (
+                r.scenario.reporter,
+                r.scenario.partner,
+                r.scenario.currency,
+                *model.product_of(r.scenario, data),
+            )
             for r in results
         )
     )

@@ -530,7 +530,7 @@ def title(results: Sequence[ScenarioResult], names: Callable[[str], str] = str) 
     pair = _common(
         [
             f"{names(r.scenario.reporter)}–{names(r.scenario.partner)}"
-            + (f" {product_name(r)}" if r.scenario.commodity else "")
+            + (f" {model.product_name(r.scenario, r.projection.baseline)}" if r.scenario.commodity else "")
             for r in results
         ]
     )
@@ -671,17 +671,10 @@ def actual_conversions(result: ScenarioResult) -> list[str]:
     ]
 
 
-def product_name(result: ScenarioResult) -> str:
-    """:func:`tradesim.model.product_name` of a result."""
-    from tradesim import model
-
-    return model.product_name(result.scenario, result.projection.baseline)
-
-
 def product_note(result: ScenarioResult) -> str:
     """What a scenario of one product models: its figure, and what the share is a share of."""
     s, base = result.scenario, result.projection.baseline
-    source, name = base.bilateral_source, product_name(result)
+    source, name = base.bilateral_source, model.product_name(s, base)
     said = f"{source.label()}, {source.source}" if source is not None else "the scenario file's baseline"
     return (
         f"{s.name} models {name} only: {s.reporter}–{s.partner} {name} trade from {said}, not the pair's trade "
@@ -701,8 +694,6 @@ def _used(result: ScenarioResult) -> list[tuple[str, Observation]]:
 def leg_notes(result: ScenarioResult) -> list[str]:
     """One line for a scenario with product legs: each leg's base value, how it was set (a stated share's
     status, and where its source is written; a data figure's label) and a price leg's price path."""
-    from tradesim import model
-
     scenario, projection = result.scenario, result.projection
     if not projection.baseline.legs:
         return []

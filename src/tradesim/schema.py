@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from tradesim.codes import country_problem
-from tradesim.data.observation import classification_family
+from tradesim.data.observation import Product, classification_family, split_product
 from tradesim.errors import Problem, ScenarioError
 from tradesim.quantities import (
     MAX_RATE,
@@ -593,13 +593,10 @@ class Scenario(_Frozen):
         return self._path
 
     @property
-    def product(self) -> tuple[str | None, str] | None:
-        """``(family, code)`` of :attr:`commodity` (``("HS", "27")``; family ``None`` for a bare code), or
+    def product(self) -> Product | None:
+        """``(code, family)`` of :attr:`commodity` (``("27", "HS")``; family ``None`` for a bare code), or
         ``None`` for the pair's trade in all goods."""
-        if self.commodity is None:
-            return None
-        classification, _, code = self.commodity.rpartition(":")
-        return (classification_family(classification) if classification else None), code
+        return None if self.commodity is None else split_product(self.commodity)
 
     @property
     def commodity_name(self) -> str:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data import Dataset, Observation, shipped
-from tradesim.data.observation import FULL_YEAR, TOTAL, classification_family
+from tradesim.data.observation import ALL_GOODS, FULL_YEAR, TOTAL, Product, classification_family
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Scenario
@@ -147,10 +147,6 @@ def announced_year(row: Observation) -> int | None:
             if not _DEADLINE.search(text[: found.start()]):
                 return int(found.group(1))
     return None
-
-
-Product = tuple[str, str | None]  # (commodity code, classification family); (TOTAL, None): all goods
-ALL_GOODS: Product = (TOTAL, None)
 
 
 def _full_years(
@@ -334,10 +330,8 @@ def tracked(
     sigmas: dict[tuple[str, str], float] = {}  # one backtest per pair
     nowcasts: dict[tuple[str, str], object] = {}  # and one nowcast
     code, family = product
-    for row in data.select(kind="target", reporter=reporter, flow="total", commodity=code):
+    for row in data.select(kind="target", reporter=reporter, flow="total", commodity=code, family=family):
         if partners and row.partner not in partners:
-            continue
-        if family is not None and classification_family(row.classification) != family:
             continue
         # a product's target is read against that product's series in its own classification family
         own = product if code == TOTAL else (code, classification_family(row.classification))
@@ -366,7 +360,7 @@ def tracked(
     for scenario in scenarios:
         if scenario.reporter != reporter or (partners and scenario.partner not in partners):
             continue
-        modelled = (scenario.product or (None, TOTAL))[1]
+        modelled = (scenario.product or ALL_GOODS)[0]
         if (
             modelled != code
         ):  # a target of the pair's trade is never read against a product's, nor the reverse
@@ -390,7 +384,7 @@ def tracked(
                     data=data,
                     sigmas=sigmas,
                     nowcasts=nowcasts,
-                    product=product if scenario.product is None else (code, family or scenario.product[0]),
+                    product=product if scenario.product is None else (code, family or scenario.product[1]),
                 )
             )
     return _merged(rows)

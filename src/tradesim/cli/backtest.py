@@ -84,10 +84,7 @@ def backtest(
     if scenario_name is not None:
         chosen = chosen_scenarios([scenario_name], scenario_dir)[0]
     data = dataset(data_dir)
-    product: tuple[str, str | None] = ("TOTAL", None)
-    if commodity is not None:
-        family, code = data.product(reporter, partner, commodity)
-        product = (code, family)
+    product = data.product(reporter, partner, commodity)
     result = core.run(
         reporter,
         partner,

@@ -61,10 +61,7 @@ def nowcast(
     reporter, partner = pair(reporter, partner)
     currency = currency_code(currency)
     data = dataset(data_dir)
-    product = core.ALL_GOODS
-    if commodity is not None:
-        family, code = data.product(reporter, partner, commodity)
-        product = (code, family)
+    product = data.product(reporter, partner, commodity)
     if evaluate:
         render.emit(
             core.evaluate(reporter, partner, data=data, currency=currency, product=product),

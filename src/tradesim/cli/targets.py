@@ -56,6 +56,7 @@ def targets(
     and nowcast, the growth achieved and still required, the probability of reaching it, and a status; then the
     portfolio of the reporter's targets (README "Targets")."""
     from tradesim import targets as core
+    from tradesim.data.observation import ALL_GOODS, product_words, split_product
     from tradesim.errors import TradesimError
 
     chosen_format = render.settle(format, output, TABLES)
@@ -66,15 +67,10 @@ def targets(
     except TradesimError:
         scenarios = []  # a broken scenario folder does not hide the data's targets; `scenarios validate` says why
     data = dataset(data_dir)
-    product, named = core.ALL_GOODS, ""
-    if commodity is not None:
-        classification, _, code = commodity.rpartition(":")
-        family = None
-        if classification:
-            from tradesim.data.observation import classification_family
-
-            family = classification_family(classification)
-        product, named = (code, family), f"{family} {code}" if family else f"commodity {code}"
+    product, named = ALL_GOODS, ""
+    if commodity is not None:  # a target names its own classification: a bare code matches it in any
+        product = split_product(commodity)
+        named = product_words(product) if product[1] else f"commodity {product[0]}"
     rows = core.tracked(reporter, partner or [], as_of=as_of, scenarios=scenarios, data=data, product=product)
     if not rows:
         raise InputError(

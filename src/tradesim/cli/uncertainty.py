@@ -243,10 +243,7 @@ def plot(
                 raise InputError(f"plot backtest takes at most one scenario, got {len(scenarios)}")
             model_scenario = chosen_scenarios(scenarios, scenario_dir)[0]
         data = dataset(data_dir)
-        product: tuple[str, str | None] = ("TOTAL", None)
-        if commodity is not None:
-            family, code = data.product(reporter, partner, commodity)
-            product = (code, family)
+        product = data.product(reporter, partner, commodity)
         result = backtest.run(
             reporter,
             partner,

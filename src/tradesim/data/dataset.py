@@ -36,6 +36,7 @@ import numpy as np
 
 from tradesim.data import currency
 from tradesim.data.observation import (
+    ALL_GOODS,
     COLUMNS,
     ESTIMATES,
     FULL_YEAR,
@@ -45,9 +46,11 @@ from tradesim.data.observation import (
     TOTAL,
     WDI,
     Observation,
+    Product,
     classification_family,
     money_unit,
     period_words,
+    split_product,
 )
 from tradesim.data.table import Table
 from tradesim.errors import DataError, Problem
@@ -187,10 +190,32 @@ class Dataset:
         status: str | None = None,
         commodity: str | None = TOTAL,
         classification: str | None = None,
+        family: str | None = None,
     ) -> list[Observation]:
         """Observations matching every criterion given (``None`` matches anything), in file order. By default
         only figures of all goods (``commodity = TOTAL``): a commodity's figure is never taken for a pair's
-        trade; ask for one by its code, or for every row with ``commodity=None``."""
+        trade; ask for one by its code, or for every row with ``commodity=None``. ``family`` (``HS``) takes any
+        classification of it (``H5``, ``HS12``)."""
+        found = self._select(
+            kind, reporter, partner, flow, year, period, reported_by, status, commodity, classification
+        )
+        if family is None:
+            return found
+        return [o for o in found if classification_family(o.classification) == family]
+
+    def _select(
+        self,
+        kind: str | None,
+        reporter: str | None,
+        partner: str | None,
+        flow: str | None,
+        year: int | None,
+        period: str | None,
+        reported_by: str | None,
+        status: str | None,
+        commodity: str | None,
+        classification: str | None,
+    ) -> list[Observation]:
         wanted = {
             "flow": flow,
             "year": year,
@@ -266,11 +291,9 @@ class Dataset:
                 reported_by=reported_by or reporter,
                 period=period,
                 commodity=commodity,
+                family=family,
             )
-            if o.status in STATUS_RANK
-            and money_unit(o.unit)
-            and (o.is_full_year or not full_year_only)
-            and (family is None or classification_family(o.classification) == family)
+            if o.status in STATUS_RANK and money_unit(o.unit) and (o.is_full_year or not full_year_only)
         ]
         native = min((o for o in candidates if o.currency == currency), key=rank, default=None)
         if native is not None or kind == "fx":
@@ -352,13 +375,15 @@ class Dataset:
             and period in (None, FULL_YEAR)
         )
 
-    def product(self, reporter: str, partner: str, commodity: str) -> tuple[str, str]:
-        """``(family, code)`` of a product asked for as ``HS:27`` or ``27``: a bare code takes the one
-        classification family the pair's rows (either side's) write it in; a code in two, or in none, is bad
-        input naming what there is."""
-        classification, _, code = commodity.rpartition(":")
-        if classification:
-            return classification_family(classification), code
+    def product(self, reporter: str, partner: str, commodity: str | None) -> Product:
+        """The product ``--commodity`` asks for (``HS:27`` or ``27``; ``None``: all goods), with its family: a
+        bare code takes the one classification family the pair's rows (either side's) write it in; a code in two,
+        or in none, is bad input naming what there is."""
+        if commodity is None:
+            return ALL_GOODS
+        code, family = split_product(commodity)
+        if family is not None:
+            return code, family
         found = {
             classification_family(o.classification)
             for a, b in ((reporter, partner), (partner, reporter))
@@ -383,7 +408,7 @@ class Dataset:
                     )
                 ]
             )
-        return found.pop(), code
+        return code, found.pop()
 
     def full_years(
         self,
@@ -401,11 +426,11 @@ class Dataset:
             {
                 o.year
                 for o in self.select(
-                    kind="trade", reporter=reporter, partner=partner, period=FULL_YEAR, commodity=commodity
+                    kind="trade", reporter=reporter, partner=partner, period=FULL_YEAR, commodity=commodity,
+                    family=family,
                 )
-                if family is None or classification_family(o.classification) == family
             }
-        )
+        )  # fmt: skip
         series = {}
         for year in years:
             found = self.pick(

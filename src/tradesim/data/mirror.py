@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
-from tradesim.data.observation import FULL_YEAR, TOTAL, Observation, classification_family
+from tradesim.data.observation import FULL_YEAR, Observation, product_words
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money
 
@@ -122,15 +122,14 @@ def mirror(
 ) -> Mirror:
     """Every year and flow for which either side reports a full-year figure (the selection rule picks each);
     with ``commodity`` (``27``, ``HS:27``), that product's figures on both sides, in one classification family."""
-    code, family = TOTAL, None  # all goods
-    if commodity is not None:
-        family, code = data.product(reporter, partner, commodity)
+    code, family = data.product(reporter, partner, commodity)
     years = sorted(
         {
             o.year
             for a, b in ((reporter, partner), (partner, reporter))
-            for o in data.select(kind="trade", reporter=a, partner=b, period=FULL_YEAR, commodity=code)
-            if family is None or classification_family(o.classification) == family
+            for o in data.select(
+                kind="trade", reporter=a, partner=b, period=FULL_YEAR, commodity=code, family=family
+            )
         }
     )
     rows = []
@@ -158,4 +157,4 @@ def mirror(
             )
             if reported is not None or mirrored is not None:
                 rows.append(MirrorRow(year, flow, reported, mirrored))
-    return Mirror(rows, reporter, partner, currency, f"{family} {code}" if commodity is not None else "")
+    return Mirror(rows, reporter, partner, currency, product_words((code, family)))

@@ -53,6 +53,24 @@ def classification_family(classification: str) -> str:
     return classification
 
 
+Product = tuple[
+    str, str | None
+]  # one product's series: (code, classification family; None: as the data has it)
+ALL_GOODS: Product = (TOTAL, None)  # the pair's trade
+
+
+def split_product(text: str) -> Product:
+    """``HS:27`` → ``("27", "HS")``, ``H5:2709`` → ``("2709", "HS")``, ``27`` → ``("27", None)``."""
+    classification, _, code = text.rpartition(":")
+    return code, (classification_family(classification) if classification else None)
+
+
+def product_words(product: Product) -> str:
+    """``HS 27``; ``27`` for a code of no family yet; ``""`` for all goods: a product in a sentence."""
+    code, family = product
+    return "" if product == ALL_GOODS else f"{family} {code}" if family else code
+
+
 def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | None:
     """(column, message) when a row's classification and commodity do not go together, else ``None``: a
     classification of the vocabulary, a code of letters and digits, and ``TOTAL`` with ``TOTAL`` only."""
