@@ -14,6 +14,16 @@ settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
+# the shipped scenarios, as every listing orders them (by name)
+SHIPPED_NAMES = [
+    "article",
+    "forum-deals",
+    "full-year-2023",
+    "oil-and-rest",
+    "oil-and-rest-brent",
+    "oil-downside",
+    "steady",
+]
 
 
 def manual() -> str:

@@ -186,6 +186,20 @@ def test_a_wits_product_group_is_a_commodity_never_the_pairs_trade(run: Any, tmp
     assert {r["commodity"] for r in json.loads(listed.stdout)} >= {"TOTAL", "Fuels", "Food Products"}
 
 
+def _chapter_27(run: Any, tmp_path: Path) -> tuple[Path, Path]:
+    """A data folder holding only HS 27 of USA–CHN 2017 (imported from the real file), and a USA–CHN scenario."""
+    data = tmp_path / "fuel"
+    data.mkdir()
+    _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
+    scenario = tmp_path / "usa.toml"
+    scenario.write_text(
+        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\nhorizon = 2025\n[baseline]\ntotal = "3.9T"\n'
+        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
+        encoding="utf-8",
+    )
+    return data, scenario
+
+
 def _raw_chapter(path: Path, code: str) -> dict[str, float]:
     """Flow → value of one chapter in a legacy Comtrade file, read with the csv module alone."""
     import csv
@@ -201,15 +215,7 @@ def _raw_chapter(path: Path, code: str) -> dict[str, float]:
 def test_commodity_on_the_model_commands_projects_that_product_and_says_so(run: Any, tmp_path: Path) -> None:
     """The USA–CHN case: refused as the pair's trade, projected as HS 27 with --commodity 27 — named in the
     title, the notes and the JSON — from the file's chapter 27 (export + import) read independently here."""
-    data = tmp_path / "fuel"
-    data.mkdir()
-    _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
-    scenario = tmp_path / "usa.toml"
-    scenario.write_text(
-        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\nhorizon = 2025\n[baseline]\ntotal = "3.9T"\n'
-        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
-        encoding="utf-8",
-    )
+    data, scenario = _chapter_27(run, tmp_path)
     refused = run("project", str(scenario), "--target", "20B", "--data", str(data))
     assert refused.exit_code == 2
     assert "project it with --commodity HS:27" in refused.stderr
@@ -467,15 +473,7 @@ def test_targets_of_one_product_are_read_against_its_series(run: Any, tmp_path: 
 
 
 def test_the_chart_and_every_solve_name_the_product(run: Any, tmp_path: Path) -> None:
-    data = tmp_path / "fuel"
-    data.mkdir()
-    _import(run, USA_CHN, data, "usa27.csv", "--commodity", "27")
-    scenario = tmp_path / "usa.toml"
-    scenario.write_text(
-        'reporter = "USA"\npartner = "CHN"\nbase_year = 2017\nhorizon = 2025\n[baseline]\ntotal = "3.9T"\n'
-        '[growth]\nbilateral = "5%"\nrest_of_world = "3%"\n',
-        encoding="utf-8",
-    )
+    data, scenario = _chapter_27(run, tmp_path)
     common = ("--data", str(data), "--commodity", "27")
     chart = tmp_path / "p.svg"
     assert run("plot", "paths", str(scenario), "--target", "20B", "-o", str(chart), *common).exit_code == 0

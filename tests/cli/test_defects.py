@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SCENARIOS, edit
+from tests.conftest import SCENARIOS, SHIPPED_NAMES, edit
 
 PLAIN = '[growth]\nbilateral = 0.05\nrest_of_world = 0.03\n[[targets]]\nvalue = "20B"\n'
 
@@ -372,15 +372,7 @@ def test_help_lists_every_command_untruncated(run: Any) -> None:
 def test_sensitivity_without_a_scenario_uses_every_scenario_not_a_zero_ad_hoc(run: Any) -> None:
     result = run("sensitivity", "--scenarios", str(SCENARIOS), "--format", "json")
     names = list(dict.fromkeys(row["scenario"] for row in _json(result.stdout)["tornado"]))
-    assert names == [
-        "article",
-        "forum-deals",
-        "full-year-2023",
-        "oil-and-rest",
-        "oil-and-rest-brent",
-        "oil-downside",
-        "steady",
-    ]
+    assert names == SHIPPED_NAMES
     assert "ad-hoc" not in result.stdout
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SHIPPED_NAMES
 from tradesim import data
 
 
@@ -65,15 +65,7 @@ def test_data_filters_by_period_and_reporter(run: Any) -> None:
 def test_scenarios_and_validate_as_json(run: Any, tmp_path: Path) -> None:
     listing = json.loads(run("scenarios", "--scenarios", str(SCENARIOS), "--format", "json").stdout)
     names = [s["name"] for s in listing["scenarios"]]
-    assert names == [
-        "article",
-        "forum-deals",
-        "full-year-2023",
-        "oil-and-rest",
-        "oil-and-rest-brent",
-        "oil-downside",
-        "steady",
-    ]
+    assert names == SHIPPED_NAMES
     assert all(s["valid"] and (s["reporter"], s["partner"]) == ("KAZ", "ITA") for s in listing["scenarios"])
     bad = tmp_path / "bad.toml"
     bad.write_text('[growth]\nbilateral = "x"\nrest_of_world = 0\n')

@@ -10,18 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SHIPPED_NAMES
 from tradesim import model, report, scenario
 
-REFERENCE = [
-    "article",
-    "forum-deals",
-    "full-year-2023",
-    "oil-and-rest",
-    "oil-and-rest-brent",
-    "oil-downside",
-    "steady",
-]
+REFERENCE = SHIPPED_NAMES
 
 
 def _json(run: Any, *args: str) -> dict[str, Any]:
