@@ -351,13 +351,12 @@ class Event(_Frozen):
         return self._plain
 
 
-LEG_PATTERN = r"^(rest|(HS|H[0-6]|HS(92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS|WITS):[A-Za-z0-9][A-Za-z0-9.\-]{0,19})$"
+_CLASSIFIED = r"(HS|H[0-6]|HS(92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS|WITS)"  # a leg's or product's
+_CODE = r"[A-Za-z0-9][A-Za-z0-9.\-]{0,19}"  # the code as the source writes it
+LEG_PATTERN = rf"^(rest|{_CLASSIFIED}:{_CODE})$"
 REST = "rest"  # the leg of what the named legs leave
 # a product modelled on its own: classification:code, or the code alone (the data's classification)
-PRODUCT_PATTERN = (
-    r"^((HS|H[0-6]|HS(92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS|WITS):)?[A-Za-z0-9][A-Za-z0-9.\-]{0,19}$"
-)
-LEG_STATUSES = ("reported", "approximate", "derived", "estimated", "unverified")
+PRODUCT_PATTERN = rf"^({_CLASSIFIED}:)?{_CODE}$"
 
 
 def _share_or_data(value: Any) -> Any:
