@@ -240,3 +240,102 @@ def test_a_sitc_section_is_read_as_sitc_not_padded_like_an_hs_chapter(tmp_path: 
     assert "HS" not in str(rows["export"][12])
     padded = importers.read(path, importers.Options(commodity="03", reporter="CHN"))
     assert not padded.rows  # division 03 is not in the file: nothing taken for it
+
+
+def test_imf_dots_workbook_reads_both_sheets_in_millions_with_estimates_flagged() -> None:
+    """IMF DOTS: two sheets (Exports, FOB; Imports, CIF), five title rows, US$ millions, IMF names, "0.14 e"
+    estimates. Checked against the workbook read here by openpyxl (not the reader tradesim uses)."""
+    import openpyxl
+
+    name = "imf_dots_KAZ_by_partner_1992_2020.xlsx"
+    book = openpyxl.load_workbook(REAL / name, read_only=True, data_only=True)
+    imported = importers.read(REAL / name)
+    assert imported.layout == "IMF Direction of Trade Statistics (DOTS) table"
+    got = values(imported)
+    checked = estimated = 0
+    for sheet, flow in (("Exports, FOB", "export"), ("Imports, CIF", "import")):
+        rows = [r for r in book[sheet].iter_rows(values_only=True) if any(c not in (None, "") for c in r)]
+        while all(r[0] in (None, "") for r in rows):  # the table starts in column B
+            rows = [r[1:] for r in rows]
+        assert rows[1][0] == "Kazakhstan, Rep. of"
+        assert rows[2][0] == "US Dollars, Millions"
+        years = {i: int(y) for i, y in enumerate(rows[3]) if i and y}
+        by_name = {r[0]: r for r in rows[4:]}
+        for label, partner in (("Italy", "ITA"), ("World", "WLD"), ("China, P.R.: Mainland", "CHN"),
+                               ("Kyrgyz Rep.", "KGZ"), ("Netherlands, The", "NLD")):  # fmt: skip
+            for i, year in years.items():
+                cell = by_name[label][i]
+                if cell in (None, ""):
+                    assert (partner, flow, year) not in {(k[1], k[2], k[3]) for k in got if k[0] == "KAZ"}
+                    continue
+                text = str(cell).strip()
+                flagged = text.endswith(" e")
+                value = float(text.removesuffix(" e")) if isinstance(cell, str) else float(cell)
+                assert got[("KAZ", partner, flow, year, "FY")] == (
+                    value,
+                    "USD_mn",
+                    "estimated" if flagged else "reported",
+                )
+                checked += 1
+                estimated += flagged
+    assert checked > 200
+    assert estimated > 0  # the flag survives: an IMF estimate is never "reported"
+    # Italy 2019, by hand from the workbook: exports FOB + imports CIF, in millions
+    exports = got[("KAZ", "ITA", "export", 2019, "FY")][0]
+    imports = got[("KAZ", "ITA", "import", 2019, "FY")][0]
+    assert got[("KAZ", "ITA", "total", 2019, "FY")] == (exports + imports, "USD_mn", "derived")
+    # every partner line is a figure, a group left aside, or the repeated Australia row: nothing unaccounted
+    groups = sum(r.count for k, r in imported.skipped.reasons.items() if "IMF group" in k)
+    assert groups == 36
+    assert imported.lines == 433
+    assert any("the same row again" in k for k in imported.skipped.reasons)
+
+
+def test_imf_dots_refuses_a_commodity_and_a_reporter_it_does_not_hold() -> None:
+    name = "imf_dots_KAZ_by_partner_1992_2020.xlsx"
+    with pytest.raises(importers.InputError, match="all goods only"):
+        importers.read(REAL / name, Options(commodity="27"))
+    imported = importers.read(REAL / name, Options(reporter="ITA"))
+    assert not imported.rows
+    assert imported.asked.count == imported.lines
+
+
+def test_wdi_download_with_its_metadata_lines() -> None:
+    """WDI's CSV button: a BOM, four metadata lines, every field quoted, a trailing comma; goods and services
+    (NE.EXP.GNFS.CD) stays goods and services, never merchandise trade. Values against the csv module."""
+    name = "wdi_api_NE.EXP.GNFS.CD_exports_goods_services.csv"
+    with (REAL / name).open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[2][:2] == ["Last Updated Date", "2024-02-21"]
+    header = lines[4]
+    table = [dict(zip(header, r, strict=False)) for r in lines[5:] if r]
+    imported = importers.read(REAL / name)
+    assert imported.layout == "World Bank WDI download (one indicator, a column per year)"
+    rows = {(r[0], r[1], r[2], r[3], r[4]): r for r in imported.rows}
+    for code in ("KAZ", "ITA", "USA", "CHN"):
+        raw_row = next(r for r in table if r["Country Code"] == code)
+        for year in range(1960, 2023):
+            cell = raw_row[str(year)]
+            key = ("goods_and_services", code, "WLD", "export", year)
+            if not cell:
+                assert key not in rows
+                continue
+            row = rows[key]
+            assert (row[6], row[7], row[8], row[9], row[13]) == (
+                float(cell),
+                "USD",
+                "reported",
+                "WDI",
+                "2024-02-21",
+            )
+    assert not any(r[0] == "trade" for r in imported.rows)  # never taken for goods trade
+    assert imported.lines == len(table) == 266
+
+
+def test_wdi_download_of_an_indicator_it_does_not_read_is_refused_naming_it(tmp_path: Path) -> None:
+    name = "wdi_api_NE.EXP.GNFS.CD_exports_goods_services.csv"
+    text = (REAL / name).read_text(encoding="utf-8-sig").replace("NE.EXP.GNFS.CD", "NE.EXP.GNFS.ZS")
+    path = tmp_path / "API_NE.EXP.GNFS.ZS.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(importers.InputError, match=r"line 6: WDI indicator NE\.EXP\.GNFS\.ZS"):
+        importers.read(path)

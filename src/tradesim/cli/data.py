@@ -159,7 +159,7 @@ def data_import(
         typer.Argument(
             help="The file to import: CSV, .gz, JSON or a workbook (.xlsx, .xls, .ods); its layout is recognised. "
             "Or a format and the file: comtrade FILE, "
-            "wits FILE, wide FILE.",
+            "wits FILE, imf FILE, wdi FILE, wide FILE.",
             metavar="[FORMAT] FILE",
         ),
     ],
@@ -212,14 +212,17 @@ def data_import(
     ] = False,
 ) -> None:
     """Turn official statistics into a CSV in tradesim's columns, for a data folder. The layout (UN Comtrade+
-    CSV or JSON, legacy Comtrade, WITS wide or long, a wide table, a data-folder file) and the dialect
+    CSV or JSON, legacy Comtrade, WITS wide or long, IMF DOTS, a WDI download, a wide table, a data-folder
+    file) and the dialect
     (encoding, delimiter, quoting, gzip, a workbook sheet) are recognised and said; every line read is
     accounted for. An import that fails writes nothing."""
     from tradesim.atomic import check_destination, write_text_atomic
     from tradesim.data import importers
 
     if not 1 <= len(arguments) <= 2:
-        raise InputError("give the file to import, or a format (comtrade, wits, wide) and the file")
+        raise InputError(
+            f"give the file to import, or a format ({', '.join(importers.FORMATS)}) and the file"
+        )
     format_name = arguments[0] if len(arguments) == 2 else None
     if format_name is not None and format_name not in importers.FORMATS:
         raise InputError(f"unknown format {format_name!r} (known: {', '.join(importers.FORMATS)})")
@@ -318,3 +321,4 @@ def data_mirror(
         )
     render.emit(rows, chosen_format, output)
     render.print_notes(rows.notes())
+

@@ -93,10 +93,12 @@ def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | 
 
 
 PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
-KINDS = ("trade", "services", "share", "target", "fx", "price")
+KINDS = ("trade", "services", "goods_and_services", "share", "target", "fx", "price")
 FLOWS = {
     "trade": ("total", "export", "import", "re-export", "re-import"),
     "services": ("total", "export", "import"),  # trade in services, never added into a goods total
+    # goods and services together, national-accounts basis (WDI NE.EXP.GNFS.CD): never taken for goods trade
+    "goods_and_services": ("total", "export", "import"),
     "share": ("total", "export", "import"),
     "target": ("total", "export", "import"),
     "fx": ("rate",),

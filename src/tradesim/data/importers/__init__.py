@@ -3,7 +3,7 @@
 :func:`read` recognises the file's dialect from its bytes (:mod:`.text`) and its layout from its header (or its
 JSON): the first layout of :data:`.layouts.REGISTRY` that recognises the header reads it — :mod:`.comtrade`
 (Comtrade+ CSV and JSON, the legacy comtrade.un.org layouts), :mod:`.tables` (WITS wide, WITS long, a national
-office's wide table), or the data folder's own schema (:mod:`tradesim.data.folders`). Every reader takes one
+office's wide table), :mod:`.imf` (IMF DOTS), :mod:`.wdi` (a WDI download), or the data folder's own schema (:mod:`tradesim.data.folders`). Every reader takes one
 options type (:class:`.options.Options`). The result (:class:`~.imported.Imported`) holds the
 rows and an account of every line read; ``tradesim data import`` writes the rows atomically, and an import
 that fails writes nothing.
@@ -25,6 +25,8 @@ LAYOUTS = (
     "legacy UN Comtrade API JSON",
     "WITS wide",
     "WITS long",
+    "IMF DOTS",
+    "World Bank WDI download",
     "tradesim data folder",
     "a wide table with --reporter and --flow or --partner",
 )

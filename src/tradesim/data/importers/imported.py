@@ -17,7 +17,7 @@ import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tradesim.data.observation import COLUMNS, MONTHS, OPTIONAL_COLUMNS
+from tradesim.data.observation import COLUMNS, MONTHS, OPTIONAL_COLUMNS, STATUS_RANK
 from tradesim.errors import DataError, Problem
 
 Row = tuple[
@@ -82,7 +82,7 @@ class Imported:
 
     @property
     def derived(self) -> int:
-        return sum(1 for row in self.rows if row[8] == "derived")
+        return sum(1 for row in self.rows if "derived here" in row[12])
 
     def csv_text(self) -> str:
         """The rows as CSV that the csv module reads back as the same rows (a test), formatted here: a bulk
@@ -157,15 +157,19 @@ class Collector:
     source: str
     url: str
     what: str  # "all commodities", "HS 27": for an import of one commodity whose lines do not say more
-    figures: dict[Key8, tuple[float, str, int, str]] = field(default_factory=dict)  # value, unit, line, note
+    reported_by: str = ""  # whose statistics, when not the reporter's own (WDI: the World Bank's compilation)
+    published: str = ""  # the release the file states (a WDI download's "Last Updated Date")
+    # value, unit, line, note, status
+    figures: dict[Key8, tuple[float, str, int, str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def add(
         self, line: int, key: Key, value: float, unit: str, note: str, classification: str = "",
-        commodity: str = "",
+        commodity: str = "", status: str = "reported",
     ) -> None:  # fmt: skip
         """One figure; ``classification`` and ``commodity`` the line's own (a Comtrade file mixes HS revisions:
-        H3 for 2010, H5 for 2017; WITS a product group), none for all goods: TOTAL, whatever the revision."""
+        H3 for 2010, H5 for 2017; WITS a product group), none for all goods: TOTAL, whatever the revision;
+        ``status`` as the file flags it (an IMF ``e``: ``estimated``)."""
         commodity = commodity or "TOTAL"
         system = "TOTAL" if commodity == "TOTAL" else classification
         _kind, reporter, partner, flow, year, period = key
@@ -175,7 +179,7 @@ class Collector:
         full = (*key, system, commodity)
         found = self.figures.get(full)
         if found is None:
-            self.figures[full] = (value, unit, line, note)
+            self.figures[full] = (value, unit, line, note, status)
             return
         if (found[0], found[1]) == (value, unit):
             self.imported.skipped.add("the same figure again (an identical line)", line)
@@ -202,27 +206,29 @@ class Collector:
                     Problem(f"... and {len(self.problems) - len(shown)} more problems", self.imported.path)
                 )
             raise DataError(shown)
-        values = {key: (value, unit) for key, (value, unit, _, _) in self.figures.items()}
-        derived: list[tuple[Key8, float, str, str]] = []
+        values = {key: (value, unit) for key, (value, unit, _, _, _) in self.figures.items()}
+        derived: list[tuple[Key8, float, str, str, str]] = []
         if cumulate:
             derived += self._sums(values)
-            values.update((key, (value, unit)) for key, value, unit, _ in derived)
+            values.update((key, (value, unit)) for key, value, unit, _, _ in derived)
         derived += self._totals(values)
-        source, url = self.source, self.url
+        source, url, published = self.source, self.url, self.published
         rows: list[Row] = [
-            (*key[:6], value, unit, "reported", key[1], source, url, note, "", key[6], key[7])
-            for key, (value, unit, _, note) in self.figures.items()
-        ]
+            (*key[:6], value, unit, status, self.reported_by or key[1], source, url, note, published, key[6],
+             key[7])
+            for key, (value, unit, _, note, status) in self.figures.items()
+        ]  # fmt: skip
         rows += [
-            (*key[:6], value, unit, "derived", key[1], source, url, note, "", key[6], key[7])
-            for key, value, unit, note in derived
-        ]
+            (*key[:6], value, unit, status, self.reported_by or key[1], source, url, note, published, key[6],
+             key[7])
+            for key, value, unit, note, status in derived
+        ]  # fmt: skip
         # kind, reporter, partner, year, flow, period, then the commodity
         rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5, 15, 14))
         self.imported.rows = rows
         return self.imported
 
-    def _totals(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str]]:
+    def _totals(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str, str]]:
         out = []
         for key in list(values):
             kind, reporter, partner, flow, year, period, system, commodity = key
@@ -234,10 +240,18 @@ class Collector:
             if imported is None or imported[1] != export[1] or total_key in values:
                 continue
             note = f"{self._what(key)}: derived here, export + import ({export[0]:.15g} + {imported[0]:.15g})"
-            out.append((total_key, export[0] + imported[0], export[1], note))
+            flagged = sorted(
+                {self.figures[k][4] for k in (key, (*key[:3], "import", *key[4:])) if k in self.figures}
+                - {"reported"}
+            )
+            status = "derived"
+            if flagged:  # a sum is as firm as its least firm part: an IMF estimate makes an estimate
+                note += f"; from figures the source flags {' and '.join(flagged)}"
+                status = max(["derived", *flagged], key=lambda s: STATUS_RANK.get(s, 99))
+            out.append((total_key, export[0] + imported[0], export[1], note, status))
         return out
 
-    def _sums(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str]]:
+    def _sums(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str, str]]:
         out = []
         series = sorted({(*key[:5], key[6], key[7]) for key in values if key[5] in MONTHS})
         for kind, reporter, partner, flow, year, system, commodity in series:
@@ -250,5 +264,7 @@ class Collector:
                 running, unit = running + found[0], found[1]
                 if n > 1:
                     note = f"{self._what(key)}: derived here, the sum of the monthly figures jan–{month}"
-                    out.append(((*key[:5], f"jan-{month}", system, commodity), running, unit, note))
+                    out.append(
+                        ((*key[:5], f"jan-{month}", system, commodity), running, unit, note, "derived")
+                    )
         return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tradesim.data.importers import comtrade, tables, text
+from tradesim.data.importers import comtrade, imf, tables, text, wdi
 from tradesim.data.importers.imported import Collector
 from tradesim.data.importers.options import Options
 from tradesim.data.observation import COLUMNS
@@ -99,6 +99,43 @@ class WitsLong(WitsWide):
         tables.read_wits_long(dialect, header, options, collector)
 
 
+class ImfDots(Layout):
+    """IMF Direction of Trade Statistics: a sheet per flow, title rows, a row per partner, a column per year."""
+
+    format = "imf"
+    publisher = imf.PUBLISHER
+
+    def recognises(self, header: list[str]) -> bool:
+        return imf.recognises(header)
+
+    def describe(self, dialect: text.Dialect, head: bytes, header: list[str], options: Options) -> str:
+        return "IMF Direction of Trade Statistics (DOTS) table"
+
+    def read(
+        self, dialect: text.Dialect, head: bytes, header: list[str], options: Options, collector: Collector
+    ) -> None:
+        imf.read(dialect, options, collector)
+
+
+class WdiDownload(Layout):
+    """World Bank WDI, one indicator as its site hands it out: metadata lines, then a column per year."""
+
+    format = "wdi"
+    publisher = wdi.PUBLISHER
+
+    def recognises(self, header: list[str]) -> bool:
+        return wdi.recognises(header)
+
+    def describe(self, dialect: text.Dialect, head: bytes, header: list[str], options: Options) -> str:
+        return "World Bank WDI download (one indicator, a column per year)"
+
+    def read(
+        self, dialect: text.Dialect, head: bytes, header: list[str], options: Options, collector: Collector
+    ) -> None:
+        collector.reported_by = "WDI"  # the World Bank's compilation, as the shipped WDI rows say
+        wdi.read(dialect, options, collector)
+
+
 class OwnSchema(Layout):
     """A file in tradesim's own data-folder columns: read by the data folder's reader, as it is."""
 
@@ -134,4 +171,6 @@ PUBLISHERS = {
     "wide": ("", ""),
 }
 # tried in this order: the first that recognises a header reads the file
-REGISTRY: tuple[Layout, ...] = (ComtradeCsv(), WitsWide(), WitsLong(), OwnSchema(), WideTable())
+REGISTRY: tuple[Layout, ...] = (
+    ComtradeCsv(), WitsWide(), WitsLong(), ImfDots(), WdiDownload(), OwnSchema(), WideTable()
+)  # fmt: skip

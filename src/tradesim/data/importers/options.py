@@ -10,6 +10,8 @@ FORMATS = {
     "comtrade": "UN Comtrade: Comtrade+ CSV (bulk file, portal download, API output; plain or .gz), the API's "
     "JSON, and the legacy comtrade.un.org layouts",
     "wits": "World Bank WITS tables: wide (a column per year) or long (a row per partner and year)",
+    "imf": "IMF Direction of Trade Statistics (DOTS): a workbook's Exports, FOB and Imports, CIF sheets",
+    "wdi": "World Bank WDI download of one indicator (metadata lines, then a column per year)",
     "wide": "a national office's table: a row per partner or flow, a column per year",
 }
 
@@ -18,7 +20,7 @@ FORMATS = {
 class Options:
     """What ``tradesim data import`` asks for (see its ``--help``)."""
 
-    format: str | None = None  # comtrade, wits, wide; None: recognise the layout
+    format: str | None = None  # comtrade, wits, imf, wdi, wide; None: recognise the layout
     commodity: str = "TOTAL"
     reporter: str | None = None
     partner: str | None = None

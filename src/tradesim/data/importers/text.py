@@ -59,6 +59,7 @@ class Dialect:
     why: str = ""  # why this encoding: "BOM", "not UTF-8 (line 12)"
     sheet: bytes | None = None  # a workbook's sheet as CSV text (:mod:`.workbook`), read in place of the file
     where: str = ""  # which sheet
+    sheets: tuple[tuple[str, bytes], ...] = ()  # a workbook's every sheet with data, by name, as CSV text
 
     def describe(self) -> str:
         if self.sheet is not None:
@@ -130,9 +131,10 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[Dialect, bytes]:
                 raise InputError(
                     f"{path}: --encoding is for text files; this is a workbook, its text is Unicode"
                 )
-            sheet, where = workbook.to_csv(path)
+            sheet, where, sheets = workbook.to_csv(path)
             head = sheet[: 1 << 16]
-            return Dialect(path, False, "utf-8", ",", forced=True, sheet=sheet, where=where), head
+            dialect = Dialect(path, False, "utf-8", ",", forced=True, sheet=sheet, where=where, sheets=sheets)
+            return dialect, head
         with open_binary(path, gzipped) as handle:
             head = handle.read(1 << 16)
     except TradesimError:  # said as it is (an InputError is also a ValueError)

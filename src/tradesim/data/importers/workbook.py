@@ -1,10 +1,11 @@
 """A spreadsheet as the portals also hand it out (Excel ``.xlsx``, ``.xls``, ``.xlsb``; OpenDocument ``.ods``) →
-the CSV text of its sheet, which the CSV readers then read as they read a download.
+the CSV text of its sheets, which the CSV readers then read as they read a download.
 
 Read by python-calamine (the Rust calamine library: six times faster than openpyxl on a 100,000-row sheet,
 the same values; README "Dependencies"), imported only for a workbook. The first sheet that holds anything is
 read; the summary names it and says how many others were left aside. A cell becomes the text a CSV download
-would hold: an integral number its digits (Excel keeps every number as a double: ``2023.0`` is ``2023``), any
+would hold (the first sheet that holds anything is what a one-table layout reads; every such sheet is
+kept, by name, for a layout that spans them: IMF DOTS): an integral number its digits (Excel keeps every number as a double: ``2023.0`` is ``2023``), any
 other number the shortest text that reads back as the same float, a date its ISO form, a boolean ``True`` or
 ``False``, an empty cell nothing. Line 1 is the sheet's first row that holds anything (the header), and each
 row after it one line (a cell holding a line break is quoted, and its row ends a line later); empty rows
@@ -31,9 +32,10 @@ def is_workbook(head: bytes) -> bool:
     return head.startswith((ZIP, OLE))
 
 
-def to_csv(path: Path) -> tuple[bytes, str]:
-    """The sheet's rows as UTF-8 CSV text (CRLF line ends: a cell holding a carriage return is quoted too), and
-    what was read (``sheet 'Data' (the first with data, of 2)``)."""
+def to_csv(path: Path) -> tuple[bytes, str, tuple[tuple[str, bytes], ...]]:
+    """The sheet's rows as UTF-8 CSV text (CRLF line ends: a cell holding a carriage return is quoted too),
+    what was read (``sheet 'Data' (the first with data, of 2)``), and every sheet that holds anything, by name
+    (a layout that spans sheets, IMF DOTS's exports and imports, reads them all)."""
     import zipfile
 
     with path.open("rb") as handle:
@@ -56,6 +58,7 @@ def to_csv(path: Path) -> tuple[bytes, str]:
         _bounded(path, names)
     from python_calamine import CalamineWorkbook
 
+    found: list[tuple[str, bytes]] = []
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = list(book.sheet_names)
@@ -64,19 +67,18 @@ def to_csv(path: Path) -> tuple[bytes, str]:
             if sheet.height and sheet.width:
                 text, lines = _text(sheet.iter_rows())
                 if lines:
-                    break
-        else:
-            text = b""
+                    found.append((name, text))
     except BaseException as exc:  # calamine's errors, and a Rust panic on a damaged file (not an Exception)
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
         raise DataError(
             [Problem(f"not a readable workbook ({exc.__class__.__name__}: {exc})", path)]
         ) from None
-    if not text:
+    if not found:
         raise DataError([Problem(f"a workbook with no data in any of its {len(sheets)} sheets", path)])
+    name, text = found[0]
     where = f"sheet {name!r}" + (f" (the first with data, of {len(sheets)})" if len(sheets) > 1 else "")
-    return text, where
+    return text, where, tuple(found)
 
 
 MAX_CELLS = 50_000_000  # a sheet's span, rows × columns: a trade table of a million rows has 20 columns
