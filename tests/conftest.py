@@ -44,6 +44,45 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch the network: a connection or a name lookup to anything but this machine fails (the
+    fetch tests serve recorded answers from 127.0.0.1: tests/fetchserver.py)."""
+    import socket
+
+    connect, connect_ex, lookup = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+    def local(address: object) -> bool:
+        host = address[0] if isinstance(address, tuple) else None
+        return host is None or host in LOCAL_HOSTS
+
+    def guard(address: object) -> None:
+        if not local(address):
+            raise OSError(f"tests never touch the network: a connection to {address!r} was refused")
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        if self.family != getattr(socket, "AF_UNIX", None):
+            guard(address)
+        connect(self, address)  # type: ignore[arg-type]
+
+    def guarded_connect_ex(self: socket.socket, address: object) -> int:
+        if self.family != getattr(socket, "AF_UNIX", None):
+            guard(address)
+        return connect_ex(self, address)  # type: ignore[arg-type]
+
+    def guarded_lookup(host: object, *args: object, **kwargs: object) -> object:
+        if host not in (None, *LOCAL_HOSTS) and not (isinstance(host, str) and host.startswith("127.")):
+            raise OSError(f"tests never touch the network: a name lookup of {host!r} was refused")
+        return lookup(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_lookup)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's $TRADESIM_SCENARIOS or $TRADESIM_DATA."""

@@ -165,6 +165,7 @@ def actual_series(
                     kind="trade",
                     reporter=reporter,
                     partner=partner,
+                    flow="total",  # the pair's trade: an export's first release is no total's
                     year=year,
                     period="FY",
                     reported_by=reporter,

@@ -18,7 +18,7 @@ from tradesim.cli.options import (
     dataset,
     format_option,
 )
-from tradesim.errors import InputError
+from tradesim.errors import DataError, InputError
 from tradesim.output import Table
 from tradesim.quantities import count
 
@@ -322,3 +322,191 @@ def data_mirror(
     render.emit(rows, chosen_format, output)
     render.print_notes(rows.notes())
 
+
+@data_app.command("fetch", short_help="Official statistics by query, from the source; every answer kept.")
+def data_fetch(
+    source: Annotated[str, typer.Argument(help="comtrade (UN Comtrade+ API) or wdi (World Bank API).")],
+    reporter: Annotated[str, typer.Option(help="The reporting country (ISO 3166 alpha-3), e.g. KAZ.")],
+    partner: Annotated[
+        list[str] | None,
+        typer.Option(help="A partner (ISO 3166 alpha-3; WLD: the world); several: repeat it, or ITA,CHN."),
+    ] = None,
+    years: Annotated[str, typer.Option(help="A year or a span: 2023, 2015-2025.")] = "2015-2025",
+    flow: Annotated[str | None, typer.Option(help="export or import (default: both).")] = None,
+    commodity: Annotated[
+        str, typer.Option(help="comtrade: the HS code (TOTAL: all goods; 27; several: TOTAL,27).")
+    ] = "TOTAL",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The CSV to write, in the data folder (default: a name that says what it holds, e.g. "
+            "data/comtrade_KAZ_ITA_2015-2025.csv). The answers are archived beside it, under raw/.",
+        ),
+    ] = None,
+    mirror: Annotated[
+        bool, typer.Option("--mirror", help="comtrade: also each partner's report of the same trade.")
+    ] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Ask again even when the archive holds an answer under 24 h old."),
+    ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="Rebuild from the archive, sending nothing (also: TRADESIM_OFFLINE=1)."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the requests (never a key) and send nothing.")
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The source's address, for a proxy or mirror (also TRADESIM_COMTRADE_URL, TRADESIM_WDI_URL)."
+        ),
+    ] = None,
+    key_env: Annotated[
+        str,
+        typer.Option(
+            help="comtrade: the environment variable holding the subscription key (sent only as a header). "
+            "Without one, the public preview: 500 rows a call."
+        ),
+    ] = "COMTRADE_API_KEY",
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds between two calls (default: 3 for Comtrade's preview, 1 with a key, 0.5 for WDI).",
+            min=0,
+            max=600,
+        ),
+    ] = None,
+    retries: Annotated[
+        int,
+        typer.Option(help="Retries of a call that fails (429 and 5xx honour Retry-After).", min=0, max=10),
+    ] = 4,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for a connection or the next bytes.", min=1, max=600)
+    ] = 60.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Fetch official statistics by query — UN Comtrade+ (a reporter's goods trade with its partners, and with
+    --mirror the partners' own reports) or the World Bank's WDI (a country's merchandise trade with the world) —
+    into a data-folder CSV. Every answer is archived under the data folder's raw/ as received (with the request,
+    the time, the HTTP validators and a sha256); an answer that differs from the last is a new vintage beside
+    it, and `tradesim data vintages` lists them. The rows carry their source, the request's URL, the release
+    date and when they were retrieved; figures a later release revised stay as `superseded` rows (what
+    `backtest --vintage first` reads). --offline rebuilds the same file from the archive."""
+    import os
+
+    from tradesim import __version__
+    from tradesim.atomic import check_destination, write_text_atomic
+    from tradesim.cli.locations import ENV_DATA, choose
+    from tradesim.data import fetch
+    from tradesim.data.fetch.archive import Archive
+    from tradesim.data.fetch.client import Client
+
+    check_countries(reporter=reporter)
+    partners = [p.strip() for given in partner or [] for p in given.split(",") if p.strip()]
+    for p in partners:
+        if p != "WLD":
+            check_countries(partner=p)
+    query = fetch.Query(
+        source, reporter, tuple(dict.fromkeys(partners)), _years(years), flow, commodity, mirror
+    )
+    base = fetch.base_url(source, base_url, dict(os.environ))
+    key = os.environ.get(key_env, "").strip() if source == "comtrade" else ""
+    if dry_run:
+        lines = [r.address for r in fetch.plan(query, base, bool(key))]
+        render.write("\n".join(lines) + "\n", None)
+        how = (
+            f"the key from ${key_env} goes in the {fetch.comtrade.KEY_HEADER} header, never in a URL"
+            if key
+            else "no key: Comtrade's public preview (500 rows a call)"
+            if source == "comtrade"
+            else "no key needed"
+        )
+        render.print_notes([f"{len(lines)} requests, nothing sent (--dry-run); {how}"])
+        return
+    if output is None:
+        found = choose(data_dir, "--data", ENV_DATA, "data")
+        folder = found[0] if found else Path("data")
+        output = folder / query.default_name()
+    if output.suffix != ".csv":
+        raise InputError(f"--output must name a .csv file (a data folder reads *.csv), got {str(output)!r}")
+    folder = output.parent
+    if folder.exists():
+        check_destination(output)
+    offline = offline or os.environ.get("TRADESIM_OFFLINE", "") not in ("", "0")
+    client = None
+    if not offline:
+        between = wait if wait is not None else fetch.WAITS.get((source, bool(key)), 1.0)
+        client = Client(
+            user_agent=f"tradesim/{__version__} (bilateral trade-target modelling; +https://pypi.org/project/tradesim-bilateral/)",
+            timeout=timeout,
+            retries=retries,
+            backoff=between,  # a retry waits at least as long as two calls apart, doubling (or what Retry-After says)
+            wait=between,
+            headers={fetch.comtrade.KEY_HEADER: key} if key else {},
+        )
+    archive = Archive(folder)
+    with render.fetch_progress() as progress:
+        result = fetch.Fetcher(query, archive, client, base, bool(key), refresh, progress).run()
+    text = result.csv_text()
+    from tradesim.data import folders
+
+    _, problems = folders.parse(text, output)  # what the data folder will read: else nothing is written
+    if problems:
+        raise DataError(problems[:20])
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(output, text)
+    typer.echo(f"wrote {output}: {count(len(result.rows), 'observation')}")
+    superseded = sum(1 for r in result.rows if r[8] == "superseded")
+    render.print_notes(
+        [
+            f"{count(result.asked, 'call')} sent, {count(result.reused, 'answer')} from the archive "
+            f"({archive.root(source)}), {count(result.new, 'new vintage')}",
+            *(
+                [f"{count(superseded, 'earlier figure')} kept as superseded (revised since)"]
+                if superseded
+                else []
+            ),
+            *result.notes,
+        ]
+    )
+
+
+def _years(text: str) -> tuple[int, ...]:
+    first, _, last = text.partition("-")
+    try:
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise InputError(f"--years must be a year or a span such as 2015-2025, got {text!r}") from None
+    if not 1950 <= start <= end <= 2100:
+        raise InputError(f"--years must run forward within 1950–2100, got {text!r}")
+    return tuple(range(start, end + 1))
+
+
+@data_app.command("vintages", short_help="What was fetched when, and what changed between answers.")
+def data_vintages(
+    source: Annotated[str | None, typer.Option(help="Only this source: comtrade or wdi.")] = None,
+    format: Annotated[TableFormat | None, format_option(*TABLES)] = None,
+    output: Output = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Every archived answer of the data folder's raw/: the request, when it was retrieved (and confirmed
+    since), its size and sha256, and what changed from the request's previous answer (figures revised,
+    added, gone)."""
+    from tradesim.cli.locations import ENV_DATA, choose
+    from tradesim.data.fetch.archive import Archive
+    from tradesim.data.fetch.vintages import vintages
+
+    chosen_format = render.settle(format, output, TABLES)
+    found = choose(data_dir, "--data", ENV_DATA, "data")
+    if found is None or not found[0].is_dir():
+        raise InputError("no data folder (--data, $TRADESIM_DATA or ./data): nothing has been fetched")
+    result = vintages(Archive(found[0]), source)
+    if not result:
+        raise InputError(f"{found[0]}/raw holds no archived answer{' of ' + source if source else ''}")
+    render.emit(result, chosen_format, output)

@@ -459,6 +459,30 @@ def progress_bar(total: int) -> Any:
     return bar()
 
 
+def fetch_progress() -> Any:
+    """A Rich progress bar on stderr for a fetch's calls (one line per call: what it asks), in a terminal only;
+    otherwise a no-op. Yields the callback :class:`tradesim.data.fetch.Fetcher` takes."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        from rich.markup import escape
+        from rich.progress import Progress
+
+        with Progress(console=make_console(stderr=True), transient=True) as progress:
+            task = progress.add_task("fetching", total=None)
+
+            def advance(done: int, total: int, what: str) -> None:
+                progress.update(task, completed=done - 1, total=total, description=escape(what[:60]))
+
+            yield advance
+
+    return bar()
+
+
 def simulation_report(console: Any, results: Any) -> None:
 
     from tradesim.quantities import format_money, format_percent

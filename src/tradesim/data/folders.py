@@ -142,7 +142,9 @@ def _read_file(path: Path) -> tuple[Table | None, list[Problem], str]:
 
 
 def _duplicates(tables: list[Table], ids: np.ndarray) -> list[Problem]:
-    """A problem for each row with the same key as an earlier one, naming the first."""
+    """A problem for each row with the same key as an earlier one, naming the first. A ``superseded`` row
+    shares its key with the release that revised it, by design: it is never taken, only read by
+    ``backtest --vintage first``."""
     order = np.argsort(ids, kind="stable")
     same = np.flatnonzero(ids[order][1:] == ids[order][:-1])
     if not same.size:
@@ -156,6 +158,8 @@ def _duplicates(tables: list[Table], ids: np.ndarray) -> list[Problem]:
     problems = []
     first: dict[tuple[object, ...], Observation] = {}
     for row in rows:
+        if row.status == "superseded":  # an earlier release kept beside its revision (data fetch's vintages)
+            continue
         if row.key in first:
             file, line = row.origin.rsplit(":", 1)
             problems.append(

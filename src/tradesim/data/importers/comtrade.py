@@ -506,7 +506,7 @@ def read_json(
     a line for the account, numbered from 1."""
     try:
         document = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # nested past the parser's depth: no response either
         raise DataError([Problem(f"not readable JSON ({exc.__class__.__name__}: {exc})", path)]) from None
     kind, found = _json_records(document)
     if found is None:
