@@ -35,6 +35,13 @@ SOURCES = {
 BASES = {"comtrade": comtrade.BASE, "wdi": wdi.BASE}
 ENV_BASES = {"comtrade": "TRADESIM_COMTRADE_URL", "wdi": "TRADESIM_WDI_URL"}
 WAITS = {("comtrade", False): 3.0, ("comtrade", True): 1.0, ("wdi", False): 0.5}  # seconds between calls
+VALUATION = {
+    "export": "valued FOB",
+    "re-export": "valued FOB",
+    "import": "valued CIF",
+    "re-import": "valued CIF",
+    "total": "exports FOB + imports CIF",
+}
 MAX_AGE = timedelta(hours=24)  # an archived answer younger than this is reused unless --refresh
 
 Progress = Callable[[int, int, str], None]
@@ -284,7 +291,8 @@ class Fetcher:
         return f"retrieved {vintage.when}, archived at {self.where(vintage)}"
 
     def _dated(self, row: Row, published: str, vintage: Vintage) -> Row:
-        note = "; ".join(n for n in (row[12], self._note(vintage)) if n)
+        valued = VALUATION.get(row[3], "")  # Comtrade's primaryValue: exports FOB, imports CIF
+        note = "; ".join(n for n in (row[12], valued, self._note(vintage)) if n)
         return (*row[:12], note, published or row[13], *row[14:])
 
     def _released_then(self, availability: Request | None, number: str, older: Vintage, row: Row) -> str:
