@@ -96,7 +96,7 @@ bodies = st.one_of(
 
 
 @settings(
-    max_examples=60,  # a few seconds of served answers each; `--hypothesis-profile=long` runs the same
+    max_examples=max(60, settings.default.max_examples // 10),  # `--hypothesis-profile=long`: 300
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -138,5 +138,8 @@ def test_fetch_survives_hostile_answers(
             assert mine
             assert all(math.isfinite(o.value) and o.value >= 0 for o in mine)
         else:
-            assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+            lines = result.stderr.strip().splitlines()
+            assert lines[0].startswith("tradesim: error: "), result.stderr
+            # one line, or one per problem of an archived answer's records, each naming the answer's file
+            assert len(lines) == 1 or all(".body:" in line for line in lines), result.stderr
             assert not list(folder.glob("*.csv"))

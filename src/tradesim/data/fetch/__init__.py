@@ -246,7 +246,7 @@ class Fetcher:
                 )
 
     def _comtrade_rows(self, vintage: Vintage, request: Request) -> list[Row]:
-        return comtrade_rows(vintage, request.address, self.query.commodity, self.where(vintage))
+        return comtrade_rows(vintage, request.address, self.query.commodity)
 
     # -- WDI -------------------------------------------------------------------------------------------------
 
@@ -326,7 +326,7 @@ class Fetcher:
                 continue
             try:
                 earlier = read(older)
-            except InputError:
+            except (InputError, DataError):
                 continue  # an answer that never read (kept for inspection) held no figure
             for row in earlier:
                 key = _key(row)
@@ -360,7 +360,7 @@ def base_url(source: str, explicit: str | None, environ: dict[str, str]) -> str:
     return chosen
 
 
-def comtrade_rows(vintage: Vintage, address: str, commodity: str, where: str) -> list[Row]:
+def comtrade_rows(vintage: Vintage, address: str, commodity: str) -> list[Row]:
     """A Comtrade+ answer's rows, read by the importer of its JSON (the same rows an import gives)."""
     from tradesim.data import importers
 
@@ -369,8 +369,10 @@ def comtrade_rows(vintage: Vintage, address: str, commodity: str, where: str) ->
     )
     try:
         return importers.read(vintage.body, options).rows
-    except DataError as exc:
-        raise InputError(f"{where}: {exc}") from None
+    except (
+        DataError
+    ) as exc:  # a record the importer refuses: each problem names the archived answer and record
+        raise DataError(exc.problems) from None
 
 
 def figures(vintage: Vintage) -> dict[tuple[object, ...], object] | None:
@@ -385,13 +387,13 @@ def figures(vintage: Vintage) -> dict[tuple[object, ...], object] | None:
         if meta.get("source") == "comtrade" and meta.get("role") == "availability":
             return dict(comtrade.released(vintage.read(), where).items())
         if meta.get("source") == "comtrade":
-            rows = comtrade_rows(vintage, str(meta.get("address", "")), params.get("cmdCode", "TOTAL"), where)
+            rows = comtrade_rows(vintage, str(meta.get("address", "")), params.get("cmdCode", "TOTAL"))
         else:
             url = str(meta.get("url", ""))
             indicator, reporter = url.rsplit("/", 1)[-1], url.split("/country/", 1)[-1].split("/", 1)[0]
             flow = next((f for f, i in wdi.INDICATORS.items() if i == indicator), "export")
             rows, _ = wdi.rows(vintage.read(), where, reporter, flow, url, "")
-    except InputError:
+    except (InputError, DataError):
         return None
     return {_key(r): r[6] for r in rows}
 
