@@ -119,3 +119,65 @@ def screenshot(page: Path, width: int, out: Path) -> Path:
             check=False,
         )
     return out
+
+
+_LAYOUT = """<script>
+window.addEventListener('load', function () {
+  var col = document.querySelector('main').getBoundingClientRect();
+  var wide = [];
+  document.querySelectorAll('.sources, .sources *, .flag, p, h1, h2, figure').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.width && (r.right > col.right + 1 || r.left < col.left - 1)) {
+      wide.push(e.tagName + '.' + e.className + ' ' + Math.round(r.left) + '–' + Math.round(r.right));
+    }
+  });
+  var flags = Array.prototype.map.call(document.querySelectorAll('.flag'), function (e) {
+    var r = e.getBoundingClientRect(); return [r.left, r.right];
+  });
+  var out = document.createElement('pre'); out.id = 'layout-result';
+  out.textContent = JSON.stringify({width: window.innerWidth, column: [col.left, col.right], wide: wide,
+                                    flags: flags});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def layout(page: Path, width: int) -> dict[str, Any]:
+    """Where things fall on ``page`` in headless chromium at ``width`` CSS pixels: the content column, every
+    element wider than it (sources, flags, paragraphs, headings, figures), and each flag's left and right."""
+    browser = chromium()
+    assert browser is not None
+    text = page.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "page.html"
+        copy.write_text(text.replace("</body>", _LAYOUT + "</body>", 1), encoding="utf-8")
+        done = subprocess.run(
+            [*_headless(browser, folder), "--hide-scrollbars", f"--window-size={width},900",
+             "--virtual-time-budget=10000", "--dump-dom", copy.as_uri()],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    found = re.search(r'<pre id="layout-result">(.*?)</pre>', done.stdout, re.S)
+    assert found, f"no layout measured (chromium exit {done.returncode}): {done.stderr[-500:]}"
+    measured: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return measured
+
+
+def printed_text(page: Path, size: str) -> str:
+    """The text of ``page`` printed to PDF by headless chromium on ``size`` paper (A4, Letter), read back by
+    pypdf, whitespace collapsed."""
+    import pypdf
+
+    browser = chromium()
+    assert browser is not None
+    text = page.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "page.html"
+        copy.write_text(text.replace("</style>", f"@page{{size:{size}}}</style>", 1), encoding="utf-8")
+        pdf = Path(folder) / "page.pdf"
+        subprocess.run(
+            [*_headless(browser, folder), "--no-pdf-header-footer", f"--print-to-pdf={pdf}", copy.as_uri()],
+            capture_output=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert pdf.is_file(), "chromium printed no PDF"
+        pages = pypdf.PdfReader(pdf).pages
+        return " ".join(" ".join(p.extract_text() or "" for p in pages).split())

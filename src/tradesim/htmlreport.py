@@ -17,7 +17,12 @@ from tradesim.codes import country_name
 from tradesim.data.observation import period_words
 from tradesim.quantities import format_money, format_percent
 
-NARROW = "40rem"  # below this width tables become labelled rows and charts scroll sideways at a legible size
+NARROW = "40rem"  # below this width tables become labelled rows
+# Charts scale to the column's width (SVG viewBox, width 100%), drawn at CHART_SCALE of the plot command's size
+# with CHART_FONT-point text: on a 390-px phone (a 358-px column) the smallest text, matplotlib's "small"
+# (0.833 of the font), is then 0.833 × 14.5 × 358 / (648 × 0.72) = 9.3 CSS px (a test measures it)
+CHART_SCALE = 0.72
+CHART_FONT = 14.5
 
 STYLE = (
     """
@@ -28,9 +33,12 @@ table{border-collapse:collapse;margin:.4rem 0;font-size:.9rem}th,td{padding:.25r
 th{background:#f4f4f4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2rem 100% no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2rem 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) left/.8rem 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.25),rgba(0,0,0,0)) right/.8rem 100% no-repeat scroll}
 .scroll:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}
-caption{text-align:left;font-weight:600;padding:.2rem 0}figure{margin:.6rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#333}
+caption{text-align:left;font-weight:600;padding:.2rem 0}figure{margin:.6rem 0}figure svg{display:block;width:100%;max-width:40rem;height:auto}figcaption{font-size:.9rem;color:#333}
 .unverified{color:#a40000;font-weight:600}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:.35rem .6rem;margin:.3rem 0;font-size:.9rem}
 code{background:#f4f4f4;padding:0 .2rem;overflow-wrap:anywhere}
+.sources{padding-left:1.4rem}.sources li{margin:.55rem 0;overflow-wrap:anywhere}.sources p{margin:.1rem 0}
+.sources .meta{font-size:.9rem;color:#333}.flag{color:#8a1c00;font-weight:600;font-size:.9rem}
+@page{margin:14mm}
 """
     + f"@media (max-width:{NARROW})"
     + """{
@@ -38,9 +46,10 @@ table.reflow,table.reflow tbody,table.reflow tr,table.reflow td,table.reflow cap
 table.reflow thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
 table.reflow tr{border-bottom:1px solid #bbb;padding:.3rem 0}table.reflow td{border:0;padding:.1rem 0;text-align:left}
 table.reflow td::before{content:attr(data-label) ": ";font-weight:600}
-.chart svg{min-width:36rem;max-width:none}.chart::after{content:"scroll sideways for the whole chart →";display:block;font-size:.8rem;color:#555}
 }
-@media print{body{max-width:none}.scroll{overflow:visible}h2{break-after:avoid}figure,table{break-inside:avoid}}
+@media print{body{max-width:none;font-size:11pt}.scroll{overflow:visible;background:none}h2{break-after:avoid}
+figure,table,tr,.sources li,.note{break-inside:avoid}
+a{color:inherit;text-decoration:none}}
 """
 )
 
@@ -53,6 +62,28 @@ NUMERIC_CELL = ' class="n"'
 
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+_CODE = re.compile(r"\b[A-Z]{3}\b")
+_OPTION = re.compile(r"(?:[:;,] (?:run|rerun|use|give|pass) (?:it )?with --[\w-]+[^;)]*| \(--[\w-]+[^)]*\))")
+_KEY_IN_FILE = re.compile(r"\b\w+\[\d+\]\.\w+ in ([\w.-]+)\.toml")
+
+
+def plain(value: object) -> str:
+    """Text for people who never open a terminal: a country's code as its name (``KAZ–ITA`` → ``Kazakhstan–
+    Italy``), no command-line option (``: run with --full-year to use it`` goes: the Reproduce box has the
+    command), no key path into a scenario file (``legs[0].source in oil-and-rest.toml`` → ``the scenario file
+    oil-and-rest``). Currency codes (USD, EUR) stay: they are the unit."""
+    from tradesim.codes import area
+
+    text = _OPTION.sub("", str(value))
+    text = _KEY_IN_FILE.sub(lambda m: f"the scenario file {m.group(1)}", text)
+
+    def name(match: re.Match[str]) -> str:
+        found = area(match.group(0))
+        return country_name(match.group(0)) if found is not None and found.is_country else match.group(0)
+
+    return _CODE.sub(name, text)
 
 
 class _Ids:
@@ -87,7 +118,7 @@ def table(rows: Sequence[dict[str, Any]], caption: str, ids: _Ids) -> str:
     body = []
     for row in rows:
         cells = [
-            f'<td{NUMERIC_CELL if c in numeric else ""} data-label="{_esc(c)}">{_esc(row.get(c, ""))}</td>'
+            f'<td{NUMERIC_CELL if c in numeric else ""} data-label="{_esc(c)}">{_esc(plain(row.get(c, "")))}</td>'
             for c in columns
         ]
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -101,14 +132,14 @@ def table(rows: Sequence[dict[str, Any]], caption: str, ids: _Ids) -> str:
 
 def figure(draw: Any, data: Any, title: str, description: str, ids: _Ids) -> str:
     """A chart drawn in memory as inline SVG with ids of its own, a title and a text alternative
-    (``role="img"`` and ``aria-label``); on a phone it keeps a legible size and scrolls sideways."""
+    (``role="img"`` and ``aria-label``), scaled to the column's width with its text legible on a phone."""
     from tradesim import plot
 
     name = ids("chart")
-    svg = plot.inline_svg(draw, data, prefix=name)
+    svg = plot.inline_svg(draw, data, prefix=name, font_size=CHART_FONT, scale=CHART_SCALE)
     labelled = svg.replace("<svg", f'<svg role="img" aria-label="{_esc(title + ". " + description)}"', 1)
     return (
-        f'<figure><div class="scroll chart" tabindex="0" role="region" aria-label="{_esc(title)} (chart)">'
+        f'<figure><div class="chart">'
         f"{labelled}</div><figcaption><strong>{_esc(title)}.</strong> {_esc(description)}</figcaption></figure>"
     )
 
@@ -276,9 +307,7 @@ def legs_section(result: Any, ids: _Ids) -> str:
             "growth": describe_growth(b.leg.growth, s.currency)
             + (" (volume) × price" if b.leg.price else ""),
             f"{end}": format_money(float(p.legs[b.leg.commodity][-1]), s.currency),
-            "flag": "check before quoting"
-            if b.source is None and b.leg.status in ("approximate", "estimated", "unverified")
-            else "",
+            "flag": flag(b.leg.status) if b.source is None and b.leg.commodity != "rest" else "",
         }
         for b in p.baseline.legs
     ]
@@ -299,6 +328,24 @@ def legs_section(result: Any, ids: _Ids) -> str:
             ids,
         )
     )
+
+
+FLAGS = {  # why a figure is to be checked before it is quoted: one rule for every figure on the page
+    "unverified": "check before quoting: nobody has confirmed it",
+    "approximate": "check before quoting: a rounded statement",
+    "estimated": "check before quoting: an estimate",
+    "doubtful_unit": "check before quoting: its unit is in doubt",
+    "partial": "check before quoting: part of the year",
+    "stated": "check before quoting: as stated, not a statistic",
+    "derived": "computed here from other figures (the formula in its source)",
+}
+
+
+def flag(status: str, period: str = "FY") -> str:
+    """What a reader is told beside a figure of this status (and period); empty for a figure as reported."""
+    if period == "FY-as-stated":
+        return "check before quoting: the year as stated may not be the full year"
+    return FLAGS.get(status, "")
 
 
 def sources_table(results: Sequence[Any], ids: _Ids) -> str:
@@ -336,7 +383,7 @@ def sources_table(results: Sequence[Any], ids: _Ids) -> str:
                         "whose statistics": "stated in the scenario file",
                         "published in": b.leg.source,
                         "address": f"scenario {r.scenario.name}, legs",
-                        "flag": "check before quoting" if b.leg.status != "reported" else "",
+                        "flag": flag(b.leg.status),
                     }
                 )
             elif b.source is not None:
@@ -345,9 +392,6 @@ def sources_table(results: Sequence[Any], ids: _Ids) -> str:
                     (f"base year, the {b.name} leg", b.source),
                 )
     for what, o in seen.values():
-        flagged = (
-            o.status in ("unverified", "approximate", "derived", "estimated") or o.period == "FY-as-stated"
-        )
         covers = period_words(o.period)
         if o.period == "FY-as-stated" and o.note:
             covers += f"; {o.note}"
@@ -360,10 +404,41 @@ def sources_table(results: Sequence[Any], ids: _Ids) -> str:
                 "whose statistics": statistics_of(o.reported_by),
                 "published in": o.source,
                 "address": o.url or ("—" if o.origin == "shipped" else f"your data: {o.origin}"),
-                "flag": "check before quoting" if flagged else "",
+                "flag": flag(o.status, o.period),
             }
         )
-    return table(rows, "Every figure the page rests on, by publication", ids)
+    return sources_list(rows, "Every figure the page rests on, by publication", ids)
+
+
+def _link(address: str) -> str:
+    """An http(s) address as a link showing its host (the whole address in the link and its title); anything
+    else as text. Text from a data file is never markup: escaped, and never a ``javascript:`` link."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return _esc(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _esc(address)
+    return f'<a href="{_esc(address)}" title="{_esc(address)}">{_esc(parts.hostname)}</a>'
+
+
+def sources_list(rows: Sequence[dict[str, str]], caption: str, ids: _Ids) -> str:
+    """The sources as a list that fits its column at any width: each figure first, its caution beside it, then
+    what it covers and whose statistics it is, then where it was published, the address a link showing its
+    host (a long URL never widens the page, and prints as its host)."""
+    name = ids("sources")
+    items = []
+    for row in rows:
+        caution = f' <span class="flag">{_esc(row["flag"])}</span>' if row["flag"] else ""
+        items.append(
+            f"<li><p><strong>{_esc(row['figure'])}</strong>, {_esc(plain(row['used as']))}{caution}</p>"
+            f'<p class="meta">Covers {_esc(plain(row["covers"]))} · status {_esc(row["status"])} · '
+            f"{_esc(plain(row['whose statistics']))}</p>"
+            f'<p class="meta">{_esc(plain(row["published in"]))} — {_link(row["address"])}</p></li>'
+        )
+    return f'<p id="{name}"><strong>{_esc(caption)}</strong></p><ol class="sources" aria-labelledby="{name}">{"".join(items)}</ol>'
 
 
 def render(
@@ -487,7 +562,7 @@ def render(
         )
     parts.append(("Sources", sources_table(results, ids)))
     if notes:
-        parts.append(("Caveats", "".join(f'<p class="note">{_esc(n)}</p>' for n in notes)))
+        parts.append(("Caveats", "".join(f'<p class="note">{_esc(plain(n))}</p>' for n in notes)))
     hashes = [
         {"scenario": r.scenario.name, "scenario sha256": check.scenario_hash(r.scenario)[:16]}
         for r in results

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from tradesim.report import ScenarioResult
 from tradesim.sensitivity import Tornado
 
 SUFFIXES = (".png", ".svg")
-SOURCE = "Source: tradesim; each reporter's own statistics as compiled in its data (period, status, source: `tradesim data`)"
+SOURCE = "Source: tradesim; each reporter's own statistics (period, status, source: `tradesim data`)"
 
 
 def _pyplot() -> Any:
@@ -46,6 +47,20 @@ def _short(label: str, width: int = 44) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+_SCALE: ContextVar[float] = ContextVar("figure_scale", default=1.0)
+
+
+def _source_room(fig: Any) -> float:
+    """The share of the figure's height left at the bottom for the source line (two lines when it wraps)."""
+    return min(0.2, 0.38 / fig.get_size_inches()[1])
+
+
+def _figsize(width: float, height: float) -> tuple[float, float]:
+    """A figure's size in inches, times the scale a page asks for (:func:`inline_svg`)."""
+    scale = _SCALE.get()
+    return width * scale, height * scale
+
+
 def _encode(fig: Any, kind: str) -> bytes:
     """The figure, with its source line, as PNG or SVG bytes (no date or creator metadata: the same figure
     gives the same bytes), and closed."""
@@ -53,7 +68,7 @@ def _encode(fig: Any, kind: str) -> bytes:
 
     plt = _pyplot()
     buffer = io.BytesIO()
-    fig.text(0.01, 0.01, SOURCE, fontsize="small", color="0.35")
+    fig.text(0.01, 0.01, SOURCE, fontsize="small", color="0.35", wrap=True)
     metadata = {"Date": None, "Creator": None, "Format": None, "Type": None} if kind == "svg" else None
     try:
         fig.savefig(buffer, format=kind, dpi=120, metadata=metadata)
@@ -73,13 +88,18 @@ def _save(fig: Any, output: Path) -> Path:
 _ID = re.compile(r'(\bid=")([^"]+)(")|(url\(#)([^)]+)(\))|((?:xlink:)?href="#)([^"]+)(")')
 
 
-def inline_svg(draw: Any, *args: Any, prefix: str, font_size: float = 13) -> str:
+def inline_svg(draw: Any, *args: Any, prefix: str, font_size: float = 13, scale: float = 1.0) -> str:
     """The ``<svg>`` element of ``draw(*args)`` (one of the ``*_figure`` functions), drawn in memory for a page:
-    text as text (``svg.fonttype = none``) at ``font_size`` points, and every id prefixed with ``prefix`` so
-    that several charts on one page never share an id."""
+    text as text (``svg.fonttype = none``) at ``font_size`` points on a figure ``scale`` times its usual size
+    (a page that shrinks a chart to a phone's width draws it smaller, so that its text stays legible), and
+    every id prefixed with ``prefix`` so that several charts on one page never share an id."""
     plt = _pyplot()
-    with plt.rc_context({"font.size": font_size, "svg.fonttype": "none", "svg.hashsalt": prefix}):
-        text = _encode(draw(*args), "svg").decode("utf-8")
+    token = _SCALE.set(scale)
+    try:
+        with plt.rc_context({"font.size": font_size, "svg.fonttype": "none", "svg.hashsalt": prefix}):
+            text = _encode(draw(*args), "svg").decode("utf-8")
+    finally:
+        _SCALE.reset(token)
     element = text[text.index("<svg") :]
 
     def rename(match: re.Match[str]) -> str:
@@ -101,7 +121,7 @@ def legs_figure(result: ScenarioResult) -> Any:
     if not result.projection.legs:
         raise InputError(f"plot legs: scenario {result.scenario.name!r} has no product legs ([[legs]])")
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 5.2))
+    fig, ax = plt.subplots(figsize=_figsize(9, 5.2))
     p, s = result.projection, result.scenario
     names = [b.name for b in p.baseline.legs]
     ax.stackplot(p.years, *(values / 1e9 for values in p.legs.values()), labels=names, alpha=0.85)
@@ -133,7 +153,7 @@ def paths(results: Sequence[ScenarioResult], output: Path) -> Path:
 def paths_figure(results: Sequence[ScenarioResult]) -> Any:
     """The figure :func:`paths` saves."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 5.2))
+    fig, ax = plt.subplots(figsize=_figsize(9, 5.2))
     for r in results:
         p = r.projection
         ax.plot(p.years, p.bilateral / 1e9, marker="o", markersize=3, linewidth=1.6, label=r.scenario.name)
@@ -187,10 +207,10 @@ def paths_figure(results: Sequence[ScenarioResult]) -> Any:
     ax.set_title(f"{pair} trade: scenarios against {'the target' if len(targets) == 1 else 'their targets'}")
     ax.set_xlabel("year")
     unit = f"billions of {currencies.pop()}" if len(currencies) == 1 else "billions, each scenario's currency"
-    ax.set_ylabel(f"bilateral trade, {unit} (current prices)")
+    ax.set_ylabel(f"{unit}, current prices")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper left")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, _source_room(fig), 1, 1))
     return fig
 
 
@@ -201,11 +221,18 @@ def fan(simulations: Sequence[SimulationResult], output: Path) -> Path:
 
 
 def fan_figure(simulations: Sequence[SimulationResult]) -> Any:
-    """The figure :func:`fan` saves."""
+    """The figure :func:`fan` saves: a panel per scenario, all on one y scale (the panels compare at a glance).
+    The scale is set by the 25–75 band and the target, so that one scenario's long upper tail does not flatten
+    the others: a 95th percentile above it is clipped, marked ▲ at the top, and its highest value written."""
     plt = _pyplot()
-    fig, axes = plt.subplots(len(simulations), 1, figsize=(9, 3.6 * len(simulations)), squeeze=False)
-    for ax, sim in zip(axes[:, 0], simulations, strict=True):
-        q = {p: v / 1e9 for p, v in sim.bilateral_percentiles.items()}
+    fig, axes = plt.subplots(
+        len(simulations), 1, figsize=_figsize(9, 1.6 + 3.6 * len(simulations)), squeeze=False, sharex=True
+    )
+    bands = [{p: v / 1e9 for p, v in sim.bilateral_percentiles.items()} for sim in simulations]
+    top = 1.3 * max(
+        max(float(q[75].max()), sim.target / 1e9) for q, sim in zip(bands, simulations, strict=True)
+    )
+    for ax, sim, q in zip(axes[:, 0], simulations, bands, strict=True):
         ax.fill_between(sim.years, q[5], q[95], alpha=0.2, color="tab:blue", label="5–95th percentile")
         ax.fill_between(sim.years, q[25], q[75], alpha=0.35, color="tab:blue", label="25–75th percentile")
         ax.plot(sim.years, q[50], color="tab:blue", linewidth=1.8, label="median")
@@ -216,20 +243,45 @@ def fan_figure(simulations: Sequence[SimulationResult]) -> Any:
             linewidth=1,
             label=_text(f"target {format_money(sim.target, sim.currency)}"),
         )
+        ax.set_ylim(0, top)
+        over = q[95] > top
+        if over.any():
+            ax.plot(
+                sim.years[over], [top] * int(over.sum()), linestyle="none", marker="^", color="tab:blue",
+                clip_on=False, label="95th percentile above the scale",
+            )  # fmt: skip
+            ax.annotate(
+                _text(f"95th up to {format_money(float(q[95].max()) * 1e9, sim.currency)}"),
+                (float(sim.years[-1]), top),
+                textcoords="offset points",
+                xytext=(-4, -12),
+                ha="right",
+                fontsize="small",
+            )
         by_end = format_percent(float(sim.p_reached_by[-1]))
         ax.set_title(
             f"{sim.scenario}{f' ({sim.product} trade)' if sim.product else ''}: "
-            f"P(target reached by {int(sim.years[-1])}) = {by_end}  "
-            f"({sim.runs:,} runs, seed {sim.seed})",
+            f"reached by {int(sim.years[-1])} in {by_end} of {sim.runs:,} runs (seed {sim.seed})",
             fontsize="medium",
+            wrap=True,
         )
-        ax.set_xlabel("year")
-        ax.set_ylabel(f"bilateral trade, billions of {sim.currency}")
+        ax.set_ylabel(f"billions of {sim.currency}")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="small", loc="upper left")
-    fig.suptitle("Simulated bilateral trade: percentile fan", fontsize="large")
-    # the top of the layout leaves the suptitle its own line (a fixed share of the first panel's height)
-    fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.3 / (3.6 * len(simulations))))
+    handles, labels = {}, []
+    for ax in axes[:, 0]:  # one legend for every panel, under the title: no panel's data is covered
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in handles:
+                handles[label] = handle
+                labels.append(label)
+    axes[-1, 0].set_xlabel("year")
+    height = fig.get_size_inches()[1]
+    fig.suptitle("Simulated bilateral trade: percentile fan", fontsize="large", y=1 - 0.08 / height)
+    fig.legend(
+        [handles[label] for label in labels], labels, loc="upper center", ncol=2, fontsize="small",
+        bbox_to_anchor=(0.5, 1 - 0.36 / height), frameon=False,
+    )  # fmt: skip
+    # the top of the layout leaves the title and the legend their lines (inches, whatever the figure's height)
+    fig.tight_layout(rect=(0, _source_room(fig), 1, 1 - 1.2 / height))
     return fig
 
 
@@ -245,7 +297,7 @@ def tornado_figure(result: Tornado) -> Any:
     swings = [s for s in result.swings if not (math.isnan(s.share_low) or math.isnan(s.share_high))][:12][
         ::-1
     ]
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.5 * max(len(swings), 1)))
+    fig, ax = plt.subplots(figsize=_figsize(9, 1.2 + 0.5 * max(len(swings), 1)))
     base = result.share_at_horizon * 100
     for i, s in enumerate(swings):
         low, high = s.share_low * 100, s.share_high * 100
@@ -279,7 +331,7 @@ def tornado_figure(result: Tornado) -> Any:
     )
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize="small", loc="lower right")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, _source_room(fig), 1, 1))
     return fig
 
 
@@ -292,7 +344,7 @@ def backtest(result: Backtest, output: Path) -> Path:
 def backtest_figure(result: Backtest) -> Any:
     """The figure :func:`backtest` saves."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 5.2))
+    fig, ax = plt.subplots(figsize=_figsize(9, 5.2))
     years = sorted(result.actuals)
     runs: list[list[int]] = []  # consecutive years: a gap in the data is not drawn as a line
     for year in years:
@@ -333,5 +385,5 @@ def backtest_figure(result: Backtest) -> Any:
     ax.set_ylabel("bilateral trade, billions of USD")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="lower right")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, _source_room(fig), 1, 1))
     return fig

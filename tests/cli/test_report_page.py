@@ -277,18 +277,43 @@ def test_every_id_on_the_page_is_unique_and_every_reference_finds_its_id(run: An
 
 
 def test_chart_text_is_legible_on_a_phone(page: tuple[Path, str]) -> None:
-    """On a phone the chart keeps a width of 36rem (576 CSS px) and scrolls; its smallest text is then at least
-    9 CSS px: font-size (SVG units) × 576 / viewBox width."""
+    """A chart scales to the column's width (no sideways scrolling): on a 390-px phone the column is 358 CSS px
+    (1rem of padding each side), and the smallest text is then at least 9 CSS px: font-size (SVG units) × 358 /
+    viewBox width."""
     from tradesim.htmlreport import STYLE
 
     _, html = page
-    assert ".chart svg{min-width:36rem" in STYLE
+    assert "figure svg{display:block;width:100%" in STYLE
+    assert "min-width" not in STYLE
     for svg in re.findall(r"<svg.*?</svg>", html, re.S):
         view = re.search(r'viewBox="0 0 ([\d.]+) [\d.]+"', svg)
         assert view
         sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
         assert sizes, "text is drawn as text"
-        assert min(sizes) * 576 / float(view.group(1)) >= 9
+        assert min(sizes) * 358 / float(view.group(1)) >= 9
+
+
+def test_fan_panels_share_one_scale_and_a_clipped_tail_is_marked() -> None:
+    """Every panel of the fan on one y scale, set by the 25–75 band and the target; a 95th percentile above it
+    is marked and its highest value written."""
+    import numpy as np
+
+    from tradesim import montecarlo, plot, scenario
+
+    sims = [
+        montecarlo.simulate(scenario.load(SCENARIOS / f"{name}.toml"), target=20e9, runs=2000, rng=1)
+        for name in ("steady", "article")
+    ]
+    fig = plot.fan_figure(sims)
+    tops = {ax.get_ylim() for ax in fig.axes}
+    assert len(tops) == 1
+    top = tops.pop()[1]
+    expected = 1.3 * max(max(float(np.max(s.bilateral_percentiles[75])), s.target) for s in sims) / 1e9
+    assert top == pytest.approx(expected)
+    clipped = [s for s in sims if float(np.max(s.bilateral_percentiles[95])) / 1e9 > top]
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert sum(t.startswith("95th up to") for t in texts) == len(clipped)
+    assert clipped  # these two scenarios' tails do exceed the scale: the marking is exercised
 
 
 def test_plain_words_not_keys_or_file_names(run: Any, tmp_path: Path) -> None:
@@ -355,3 +380,96 @@ def test_axe_core_finds_no_violation(simulated_page: Path, width: int) -> None:
     if validators.axe_js() is None:
         pytest.skip("no axe-core or chromium here (`npm install axe-core`; .ci/run installs both)")
     assert validators.axe_violations(simulated_page, width) == []
+
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+def test_the_sources_fit_the_column_and_every_caution_is_in_view(
+    run: Any, tmp_path: Path, width: int
+) -> None:
+    """Measured in headless chromium: nothing of the sources (and no paragraph, heading or figure) is wider
+    than the content column, and every "check before quoting" flag lies inside the window."""
+    from tests import validators
+
+    if validators.chromium() is None:
+        pytest.skip("no chromium here (.ci/run installs it)")
+    out = tmp_path / "page.html"
+    result = run("report", "--scenarios", str(SCENARIOS), "--target", "20B", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.count('class="flag"') >= 2  # the page does flag figures (an approximate, a FY-as-stated)
+    measured = validators.layout(out, width)
+    assert measured["wide"] == []
+    assert len(measured["flags"]) == html.count('class="flag"')
+    for left, right in measured["flags"]:
+        assert 0 <= left < right <= measured["width"]
+
+
+def test_a_source_address_is_a_link_showing_its_host_and_never_markup() -> None:
+    from tradesim.htmlreport import _link
+
+    assert _link("https://en.inform.kz/news/all-roads-lead-to-rome-1eff2b/") == (
+        '<a href="https://en.inform.kz/news/all-roads-lead-to-rome-1eff2b/" '
+        'title="https://en.inform.kz/news/all-roads-lead-to-rome-1eff2b/">en.inform.kz</a>'
+    )
+    assert _link("javascript:alert(1)") == "javascript:alert(1)"
+    assert _link('https://x.org/"><script>').count("<script>") == 0
+    assert _link("your data: data/kaz.csv:3") == "your data: data/kaz.csv:3"
+
+
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_the_printed_page_keeps_every_source_host_and_caution(run: Any, tmp_path: Path, size: str) -> None:
+    """Printed to PDF by chromium on A4 and Letter paper, the page still holds, as text, the host of every
+    source address and every caution beside a figure (nothing cut at the margin)."""
+    from urllib.parse import urlsplit
+
+    from tests import validators
+
+    if validators.chromium() is None:
+        pytest.skip("no chromium here (.ci/run installs it)")
+    out = tmp_path / "page.html"
+    result = run("report", "--scenarios", str(SCENARIOS), "--target", "20B", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    hosts = {urlsplit(a).hostname for a in re.findall(r'<a href="(https?://[^"]+)"', html)}
+    flags = set(re.findall(r'<span class="flag">([^<]+)</span>', html))
+    assert hosts
+    assert flags
+    printed = validators.printed_text(out, size).replace("ﬁ", "fi").replace("ﬂ", "fl")
+    for host in hosts:
+        assert host in printed, host
+    for caution in flags:
+        assert " ".join(caution.split()) in printed, caution
+
+
+def test_prose_names_countries_and_keeps_the_command_line_in_the_reproduce_box(
+    run: Any, tmp_path: Path
+) -> None:
+    """Outside the charts' drawings and the Reproduce box: no country code (KAZ, ITA), no command-line option,
+    no scenario file's key path or file name — and the command is in the Reproduce box."""
+    import html as html_module
+
+    out = tmp_path / "page.html"
+    result = run("report", "--scenarios", str(SCENARIOS), "--target", "20B", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    before, _, reproduce = page.partition("<h2>Reproduce</h2>")
+    prose = html_module.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", before, flags=re.S)))
+    assert not re.search(r"\b(KAZ|ITA)\b", prose), re.findall(r".{40}\b(?:KAZ|ITA)\b.{20}", prose)
+    assert not re.search(r"(?<![\w-])--[a-z]", prose), re.findall(r".{40}--[a-z][\w-]*", prose)
+    assert ".toml" not in prose
+    assert "Kazakhstan–Italy" in prose
+    assert "tradesim report" in reproduce
+
+
+def test_plain_text_keeps_currencies_and_unknown_words() -> None:
+    from tradesim.htmlreport import plain
+
+    assert (
+        plain("KAZ–ITA trade was $20.0B (USD, EUR; BNS)")
+        == "Kazakhstan–Italy trade was $20.0B (USD, EUR; BNS)"
+    )
+    assert plain("the full year was $16.1B: run with --full-year to use it") == "the full year was $16.1B"
+    assert (
+        plain("its source is legs[0].source in oil-and-rest.toml")
+        == "its source is the scenario file oil-and-rest"
+    )

@@ -85,7 +85,10 @@ def test_plots_are_valid_images(run: Any, tmp_path: Path) -> None:
         "plot", "fan", "article", "steady", "--runs", "2000", "-o", str(fan), "--scenarios", str(SCENARIOS)
     )
     assert result.exit_code == 0
-    assert _png_size(fan) == (1080, 864)  # 9 × (2 · 3.6) in
+    assert _png_size(fan) == (
+        1080,
+        1056,
+    )  # 9 × (1.6 + 2 · 3.6) in: a panel per scenario, the title and legend
     svg = tmp_path / "tornado.svg"
     assert run("plot", "tornado", "forum-deals", "-o", str(svg), "--scenarios", str(SCENARIOS)).exit_code == 0
     root = ET.parse(svg).getroot()
