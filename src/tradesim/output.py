@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -297,6 +298,41 @@ def _workbook(sheets: dict[str, pd.DataFrame], title: str = "", *, plain: bool =
     return buffer.getvalue()
 
 
+def workbook_sheets(result: Result) -> dict[str, pd.DataFrame]:
+    """The sheets of a result's workbook: its own (:meth:`workbook`, the answer first), else the table people
+    read as the first sheet ("answer"; several tables, a sheet each, named by their titles), the numbers behind it
+    ("data": every column, numbers formatted by what they hold) and the notes the command prints ("notes")."""
+    import pandas as pd
+
+    own = getattr(result, "workbook", None)
+    if callable(own):
+        found: dict[str, pd.DataFrame] = own()
+        return found
+    sheets: dict[str, pd.DataFrame] = {}
+    tables = [(title, rows) for title, rows in result.tables() if rows]
+    for n, (title, rows) in enumerate(
+        tables
+    ):  # one table: "answer"; several: each by its title's first words
+        name = "answer" if len(tables) == 1 else title.split(":")[0] or f"table {n + 1}"
+        sheets[_sheet_name(name, sheets)] = pd.DataFrame(rows)
+    sheets[_sheet_name("data", sheets)] = _flat(result.frame())
+    notes = getattr(result, "notes", None)
+    written = list(notes()) if callable(notes) else []
+    if written:
+        sheets[_sheet_name("notes", sheets)] = pd.DataFrame({"note": written})
+    return sheets
+
+
+def _sheet_name(title: str, taken: dict[str, Any]) -> str:
+    r"""A sheet name Excel takes: at most 31 characters, none of ``[]:*?/\``, not one already used."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "sheet"
+    name, n = base, 1
+    while name.lower() in {t.lower() for t in taken}:
+        n += 1
+        name = f"{base[:27]} {n}"
+    return name
+
+
 def serialise(result: Result, format: str) -> bytes:
     """``result`` in ``format`` (``json``, ``csv``, ``markdown``, ``xlsx``, ``iamc`` or ``iamc-xlsx``)."""
     if format == "json":
@@ -316,8 +352,7 @@ def serialise(result: Result, format: str) -> bytes:
     elif format == "iamc":
         text = iamc_csv(result.iamc())
     elif format == "xlsx":
-        sheets = getattr(result, "workbook", None)  # a result's own sheets: the answer first
-        return _workbook(sheets() if callable(sheets) else {"tradesim": _flat(result.frame())}, result.title)
+        return _workbook(workbook_sheets(result), result.title)
     elif format == "iamc-xlsx":  # pyam's layout: a sheet named data, one column per year
         import pandas as pd
 

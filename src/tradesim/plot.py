@@ -52,7 +52,7 @@ _SCALE: ContextVar[float] = ContextVar("figure_scale", default=1.0)
 
 def _source_room(fig: Any) -> float:
     """The share of the figure's height left at the bottom for the source line (two lines when it wraps)."""
-    return min(0.2, 0.38 / fig.get_size_inches()[1])
+    return min(0.2, 0.38 / float(fig.get_size_inches()[1]))
 
 
 def _figsize(width: float, height: float) -> tuple[float, float]:

@@ -211,3 +211,49 @@ def test_the_project_workbook_opens_as_an_analyst_would_have_made_it(
     with zipfile.ZipFile(out) as archive:
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in xml  # no cell anywhere holds a formula
+
+
+@pytest.mark.parametrize(
+    ("args", "sheets"),
+    [
+        (["solve", "growth", "--target", "20e9", "--by", "2027"], ["answer", "data"]),
+        (["targets"], ["answer", "data", "notes"]),
+        (["data", "mirror", "--reporter", "KAZ", "--partner", "ITA"], ["answer", "data", "notes"]),
+        (["sensitivity", "steady", "article"], ["steady", "article", "data"]),
+        (["audit", "article"], ["answer", "data"]),
+    ],
+    ids=["solve", "targets", "mirror", "sensitivity", "audit"],
+)
+def test_every_command_writes_the_workbook_an_analyst_would_build(
+    run: Any, tmp_path: Path, args: list[str], sheets: list[str]
+) -> None:
+    """The table people read first (one table: "answer"; several: a sheet each), then the numbers behind it
+    ("data", formatted by what they hold) and the notes; each sheet an Excel table with filters under a frozen
+    header; the title in the document's properties."""
+    out = tmp_path / "x.xlsx"
+    result = run(*args, "--scenarios", str(SCENARIOS), "-o", str(out)) if args[0] in (
+        "sensitivity", "audit"
+    ) else run(*args, "-o", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == sheets
+    assert (book.properties.creator or "").startswith("tradesim ")
+    assert book.properties.title
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        (table,) = sheet.tables.values()
+        assert table.autoFilter is not None
+    shown = json.loads(
+        (run(*args, "--scenarios", str(SCENARIOS), "-f", "json") if args[0] in ("sensitivity", "audit")
+         else run(*args, "-f", "json")).stdout
+    )  # fmt: skip
+    if args[0] == "solve":  # the numbers: the data sheet's required growth is the JSON's, shown as a percent
+        data = book["data"]
+        header = [c.value for c in data[1]]
+        row = dict(zip(header, data[2], strict=True))
+        assert row["required_growth"].value == shown["results"][0]["required_growth"]
+        assert row["required_growth"].value == pytest.approx((20 / 14.5) ** 0.25 - 1, rel=1e-12)  # by hand
+        assert row["required_growth"].number_format == "0.00%"
+        assert row["baseline"].number_format == '"USD "#,##0.00,,,"bn"'
+        answer = [c.value for c in book["answer"][2]]
+        assert "+8.37%/yr" in answer
