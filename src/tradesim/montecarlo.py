@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -160,7 +160,7 @@ class Simulations(list[SimulationResult], Result):
                 )
         return rows
 
-    def iamc(self) -> list[tuple[str, str, str, str, str, int, float]]:
+    def iamc(self) -> Sequence[tuple[Any, ...]]:
         from tradesim import iamc
 
         return iamc.simulation_rows(self, self.scenarios)

@@ -41,7 +41,6 @@ SUFFIXES = {
     ".xlsx": "xlsx",
     ".txt": "table",
 }
-IAMC_COLUMNS = ("model", "scenario", "region", "variable", "unit", "year", "value")
 
 
 class Result:
@@ -61,7 +60,7 @@ class Result:
     def frame(self) -> pd.DataFrame:  # pragma: no cover - every result type defines it
         raise NotImplementedError
 
-    def iamc(self) -> list[tuple[str, str, str, str, str, int, float]]:
+    def iamc(self) -> Sequence[tuple[Any, ...]]:
         raise InputError(
             f"--format iamc is for scenario paths (project, simulate), not {type(self).__name__.lower()}"
         )
@@ -207,11 +206,15 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index() if named else frame
 
 
-def iamc_csv(rows: Sequence[tuple[str, str, str, str, str, int, float]]) -> str:
+def iamc_csv(rows: Sequence[tuple[Any, ...]]) -> str:
+    """The IAMC long table as CSV: its columns (with ``quantile`` for percentiles, :mod:`tradesim.iamc`),
+    text made inert, values to 12 significant digits."""
+    from tradesim.iamc import columns_of
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(IAMC_COLUMNS)
-    writer.writerows([*map(inert, row[:5]), row[5], f"{row[6]:.12g}"] for row in rows)
+    writer.writerow(columns_of(rows))
+    writer.writerows([*map(inert, row[:5]), *row[5:-1], f"{row[-1]:.12g}"] for row in rows)
     return out.getvalue()
 
 
@@ -356,9 +359,13 @@ def serialise(result: Result, format: str) -> bytes:
     elif format == "iamc-xlsx":  # pyam's layout: a sheet named data, one column per year
         import pandas as pd
 
-        long = pd.DataFrame(result.iamc(), columns=list(IAMC_COLUMNS))
+        from tradesim.iamc import columns_of
+
+        rows = result.iamc()
+        columns = list(columns_of(rows))
+        long = pd.DataFrame(rows, columns=columns)
         wide = long.pivot_table(
-            index=list(IAMC_COLUMNS[:5]), columns="year", values="value", aggfunc="first", sort=False
+            index=columns[:-2], columns="year", values="value", aggfunc="first", sort=False
         ).reset_index()
         wide.columns = [str(c) for c in wide.columns]
         return _workbook({"data": wide}, plain=True)

@@ -129,7 +129,7 @@ class Results(list[ScenarioResult], Result):
     def frame(self) -> pd.DataFrame:
         return long_frame(self).set_index(["scenario", "year"])
 
-    def iamc(self) -> list[tuple[str, str, str, str, str, int, float]]:
+    def iamc(self) -> Sequence[tuple[Any, ...]]:
         from tradesim import iamc
 
         return iamc.projection_rows(self)

@@ -12,14 +12,15 @@ import pytest
 from tests.conftest import SCENARIOS
 
 IAMC = ["model", "scenario", "region", "variable", "unit", "year", "value"]
+QUANTILES = ["model", "scenario", "region", "variable", "unit", "quantile", "year", "value"]
 
 
-def _frame(text: str) -> pd.DataFrame:
+def _frame(text: str, columns: list[str] = IAMC) -> pd.DataFrame:
     frame = pd.read_csv(io.StringIO(text))
-    assert list(frame.columns) == IAMC
+    assert list(frame.columns) == columns
     assert not frame.duplicated(
-        IAMC[:-1]
-    ).any()  # one value per model, scenario, region, variable, unit, year
+        columns[:-1]
+    ).any()  # one value per model, scenario, region, variable, unit (quantile), year
     assert frame["year"].dtype.kind == "i"
     assert frame["value"].dtype.kind == "f"
     return frame
@@ -37,8 +38,9 @@ def test_project_in_iamc_layout(run: Any) -> None:
     wide = frame.pivot_table(
         index=["model", "scenario", "region", "variable", "unit"], columns="year", values="value"
     )
-    bilateral = wide.xs("Trade|KAZ|ITA", level="variable").iloc[0]
-    assert bilateral[2025] == pytest.approx(14.5e9 * 1.05**2, rel=1e-11)
+    bilateral = wide.xs("Trade|KAZ|ITA", level="variable")
+    assert bilateral.index.get_level_values("unit").tolist() == ["billion USD/yr"]  # the scale the values carry
+    assert bilateral.iloc[0][2025] == pytest.approx(14.5 * 1.05**2, rel=1e-11)
     # IAMC's hierarchy: the total is the sum of its children (what pyam's check_aggregate tests)
     children = wide.xs("Trade|KAZ|ITA", level="variable") + wide.xs(
         "Trade|KAZ|Rest of World", level="variable"
@@ -49,7 +51,9 @@ def test_project_in_iamc_layout(run: Any) -> None:
     assert share.iloc[0][2023] == pytest.approx(100 * 14.5 / 139.551207, rel=1e-11)
 
 
-def test_simulate_percentiles_are_variables(run: Any) -> None:
+def test_simulate_percentiles_are_a_quantile_column_not_children(run: Any) -> None:
+    """A percentile is the same variable with a quantile (pyam's extra column), never a child variable that
+    check_aggregate would add up."""
     args = [
         "simulate",
         "--growth",
@@ -63,15 +67,13 @@ def test_simulate_percentiles_are_variables(run: Any) -> None:
         "--seed",
         "1",
     ]
-    frame = _frame(run(*args, "--format", "iamc").stdout)
-    variables = set(frame["variable"])
-    percentiles = sorted(v for v in variables if v.startswith("Trade|KAZ|ITA|Percentile"))
-    assert percentiles == [
-        f"Trade|KAZ|ITA|Percentile {p}" for p in ("05", "25", "50", "75", "95")
-    ]  # as numbers
-    # no uncertainty: every percentile is the projection
-    p95 = frame[(frame["variable"] == "Trade|KAZ|ITA|Percentile 95") & (frame["year"] == 2026)]["value"]
-    assert p95.iloc[0] == pytest.approx(14.5e9 * 1.05**3, rel=1e-9)
+    frame = _frame(run(*args, "--format", "iamc").stdout, QUANTILES)
+    assert set(frame["variable"]) == {"Trade|KAZ|ITA", "Share|KAZ|ITA"}
+    assert sorted(set(frame["quantile"])) == [0.05, 0.25, 0.5, 0.75, 0.95]
+    assert set(frame[frame["variable"] == "Trade|KAZ|ITA"]["unit"]) == {"billion USD/yr"}
+    # no uncertainty: every percentile is the projection (in billions)
+    p95 = frame[(frame["variable"] == "Trade|KAZ|ITA") & (frame["quantile"] == 0.95) & (frame["year"] == 2026)]
+    assert p95["value"].iloc[0] == pytest.approx(14.5 * 1.05**3, rel=1e-9)
 
 
 @pytest.mark.filterwarnings("ignore::Warning")  # pyam's own deprecation warnings under pandas 3, not ours
@@ -85,7 +87,7 @@ def test_pyam_reads_the_file(run: Any, tmp_path: Path) -> None:
     frame = pyam.IamDataFrame(str(out))
     assert frame.region == ["KAZ"]
     value = frame.filter(variable="Trade|KAZ|ITA", year=2030).timeseries().iloc[0, 0]
-    assert value == pytest.approx(14.5e9 * 1.05**7, rel=1e-11)
+    assert value == pytest.approx(14.5 * 1.05**7, rel=1e-11)  # billion USD/yr
     assert frame.check_aggregate("Trade|KAZ") is None  # the children add up to the total: no discrepancy
     every = tmp_path / "all.xlsx"  # every baseline, as pyam's workbook
     args = [
@@ -146,3 +148,8 @@ def test_pyam_reads_every_command_that_writes_iamc(run: Any, tmp_path: Path) -> 
         assert len(frame) > 0
         if name == "project-all":
             assert frame.check_aggregate("Trade|KAZ") is None
+        else:  # the percentiles are a dimension of their own: no variable has children to add up
+            assert frame.extra_cols == ["quantile"]
+            assert frame.check_aggregate("Trade|KAZ|ITA") is None
+            median = frame.filter(quantile=0.5, variable="Trade|KAZ|ITA", scenario="steady", year=2023)
+            assert median.timeseries().iloc[0, 0] == pytest.approx(14.5)
