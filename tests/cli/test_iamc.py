@@ -39,7 +39,9 @@ def test_project_in_iamc_layout(run: Any) -> None:
         index=["model", "scenario", "region", "variable", "unit"], columns="year", values="value"
     )
     bilateral = wide.xs("Trade|KAZ|ITA", level="variable")
-    assert bilateral.index.get_level_values("unit").tolist() == ["billion USD/yr"]  # the scale the values carry
+    assert bilateral.index.get_level_values("unit").tolist() == [
+        "billion USD/yr"
+    ]  # the scale the values carry
     assert bilateral.iloc[0][2025] == pytest.approx(14.5 * 1.05**2, rel=1e-11)
     # IAMC's hierarchy: the total is the sum of its children (what pyam's check_aggregate tests)
     children = wide.xs("Trade|KAZ|ITA", level="variable") + wide.xs(
@@ -72,7 +74,9 @@ def test_simulate_percentiles_are_a_quantile_column_not_children(run: Any) -> No
     assert sorted(set(frame["quantile"])) == [0.05, 0.25, 0.5, 0.75, 0.95]
     assert set(frame[frame["variable"] == "Trade|KAZ|ITA"]["unit"]) == {"billion USD/yr"}
     # no uncertainty: every percentile is the projection (in billions)
-    p95 = frame[(frame["variable"] == "Trade|KAZ|ITA") & (frame["quantile"] == 0.95) & (frame["year"] == 2026)]
+    p95 = frame[
+        (frame["variable"] == "Trade|KAZ|ITA") & (frame["quantile"] == 0.95) & (frame["year"] == 2026)
+    ]
     assert p95["value"].iloc[0] == pytest.approx(14.5 * 1.05**3, rel=1e-9)
 
 
