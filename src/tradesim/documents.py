@@ -54,6 +54,7 @@ def _models() -> dict[str, Any]:
         fx: str
         classification: str
         commodity: str
+        retrieved: str = Field(description="when a fetch received it (UTC); empty for any other row")
         amount: float = Field(description="value in currency units (value × the unit's scale)")
 
     class TargetGiven(Strict):

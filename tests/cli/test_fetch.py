@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def test_a_fetch_writes_the_served_figures_with_their_release_date_and_where_the
             assert row["url"].startswith(
                 server.url + PREVIEW + "?reporterCode=398&partnerCode=380&period=2018,2019,2020"
             )
-            assert "retrieved 20" in row["note"]
+            assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["retrieved"])  # UTC, its own column
             assert "archived at raw/comtrade/" in row["note"]
         total = got[("total", year)]
         assert float(total["value"]) == pytest.approx(flows["X"] + flows["M"])

@@ -73,7 +73,7 @@ def test_unknown_columns_and_duplicates(tmp_path: Path) -> None:
     one, two = folder / "one.csv", folder / "two.csv"
     assert [str(p) for p in caught.value.problems] == [
         f"{one}:3: duplicate row: the same figure as {one}:2",
-        f"{two}:1: extra: unknown column (allowed: {', '.join((*data.COLUMNS, 'published', 'classification', 'commodity'))})",
+        f"{two}:1: extra: unknown column (allowed: {', '.join((*data.COLUMNS, 'published', 'classification', 'commodity', 'retrieved'))})",
     ]
 
 
@@ -187,3 +187,21 @@ def test_published_is_a_date_as_precise_as_the_source(tmp_path: Path, published:
     else:
         with pytest.raises(DataError, match="published"):
             load(tmp_path)
+
+
+def test_a_fetched_rows_retrieved_time_is_read_and_a_bad_one_named(tmp_path: Path) -> None:
+    header = HEADER.strip() + ",retrieved\n"
+    good = "trade,KAZ,ESP,total,2023,FY,4.2,USD_bn,reported,KAZ,Mine,,,2026-12-07T08:01:02Z\n"
+    folder = _folder(tmp_path, one=header + good)
+    (mine,) = [o for o in data.load(folder).observations if o.origin.endswith("one.csv:2")]
+    assert mine.retrieved == "2026-12-07T08:01:02Z"
+    assert mine.provenance()["retrieved"] == "2026-12-07T08:01:02Z"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "one.csv").write_text(header + good.replace("2026-12-07T08:01:02Z", "yesterday"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        data.load(bad)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{bad / 'one.csv'}:2: retrieved: must be a UTC time to the second, as a fetch writes it: "
+        "2026-12-07T08:01:02Z, got 'yesterday'"
+    ]

@@ -364,6 +364,7 @@ def test_the_csv_text_reads_back_as_the_rows(found: list[tuple[str, str, float, 
             "",
             "TOTAL",
             "TOTAL",
+            "",
         )
         for kind, code, value, source, url, note in found
     ]
@@ -386,5 +387,12 @@ def test_the_csv_text_reads_back_as_the_rows(found: list[tuple[str, str, float, 
         "published",
         "classification",
         "commodity",
-    ]
-    assert back == [[str(v) if not isinstance(v, float) else repr(v) for v in row] for row in rows]
+    ]  # no retrieved column: no row was fetched
+    assert back == [[str(v) if not isinstance(v, float) else repr(v) for v in row[:16]] for row in rows]
+    if rows:  # a fetched row: the retrieved column, for every row
+        fetched = [(*rows[0][:16], "2026-12-07T08:01:02Z"), *rows[1:]]
+        header, *back = csv.reader(
+            io.StringIO(importers.Imported(Path(), "", "", fetched).csv_text(), newline="")
+        )
+        assert header[-1] == "retrieved"
+        assert [r[-1] for r in back] == ["2026-12-07T08:01:02Z"] + [""] * (len(rows) - 1)

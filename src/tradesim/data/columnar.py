@@ -17,6 +17,7 @@ import numpy as np
 from tradesim.data.observation import (
     COLUMNS,
     OPTIONAL_COLUMNS,
+    RETRIEVED,
     TOTAL,
     UNDATED_TARGET,
     commodity_problem,
@@ -193,6 +194,8 @@ def _checked(
         return None
     if not all(is_release_date(d) for d in names["published"].tolist() if d):
         return None
+    if not all(RETRIEVED.match(t) for t in names["retrieved"].tolist() if t):
+        return None  # the row reader names the bad cell
     pairs = _distinct(codes["classification"].astype(np.int64) * len(names["commodity"]) + codes["commodity"])
     for (
         pair

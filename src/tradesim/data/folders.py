@@ -28,6 +28,7 @@ from tradesim.data.dataset import Dataset
 from tradesim.data.observation import (
     COLUMNS,
     OPTIONAL_COLUMNS,
+    RETRIEVED,
     SHIPPED,
     TOTAL,
     UNDATED_TARGET,
@@ -300,6 +301,9 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     published = row.get("published", "")
     if published and not is_release_date(published):
         bad("published", "must be a date: YYYY-MM-DD, or YYYY-MM or YYYY as precisely as the source says")
+    retrieved = row.get("retrieved", "") or ""
+    if retrieved and not RETRIEVED.match(retrieved):
+        bad("retrieved", "must be a UTC time to the second, as a fetch writes it: 2026-12-07T08:01:02Z")
     classification, commodity = row.get("classification") or TOTAL, row.get("commodity") or TOTAL
     if (wrong := commodity_problem(classification, commodity)) is not None:
         bad(*wrong)
@@ -308,7 +312,7 @@ def _observation(row: dict[str, str], path: Path, line: int) -> tuple[Observatio
     return Observation(
         kind, row["reporter"], row["partner"], row["flow"], year, period, value, row["unit"], row["status"],
         row["reported_by"], row["source"], row["url"], row["note"], published, f"{path}:{line}",
-        classification=classification, commodity=commodity,
+        classification=classification, commodity=commodity, retrieved=retrieved,
     ), []  # fmt: skip
 
 

@@ -35,6 +35,7 @@ OPTIONAL_COLUMNS = (
     "published",  # when the figure was released (ISO 8601: 2024-03-01, or as precisely as its source says)
     "classification",  # of the commodity: TOTAL (all goods, the default), HS or H0–H6, SITC or S1–S4, BEC, EBOPS
     "commodity",  # its code exactly as the source writes it (27, 2709, 3); TOTAL for all goods (the default)
+    "retrieved",  # when `data fetch` received it from the source (UTC: 2026-12-07T08:01:02Z); empty otherwise
 )
 TOTAL = "TOTAL"  # all goods: the classification and commodity of a pair's trade
 CLASSIFICATION = re.compile(
@@ -93,6 +94,9 @@ def commodity_problem(classification: str, commodity: str) -> tuple[str, str] | 
 
 
 PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+RETRIEVED = re.compile(
+    r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$"
+)
 KINDS = ("trade", "services", "goods_and_services", "share", "target", "fx", "price")
 FLOWS = {
     "trade": ("total", "export", "import", "re-export", "re-import"),
@@ -281,6 +285,7 @@ class Observation:
     rounding: float = 0.0  # a converted figure: the relative rounding of the figure it was converted from
     classification: str = TOTAL  # of the commodity (HS, H5, SITC, S4, ...); TOTAL for all goods
     commodity: str = TOTAL  # the code as the source writes it; TOTAL for all goods
+    retrieved: str = ""  # when a fetch received it (UTC, ISO 8601 to the second); empty for any other row
 
     @property
     def is_total(self) -> bool:
@@ -358,7 +363,8 @@ class Observation:
 
 
 _PROVENANCE = ("kind", "reporter", "partner", "flow", "year", "period", "value", "unit", "status", "reported_by",
-               "source", "url", "note", "published", "origin", "fx", "classification", "commodity")  # fmt: skip
+               "source", "url", "note", "published", "origin", "fx", "classification", "commodity",
+               "retrieved")  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------ the row's codes

@@ -20,7 +20,7 @@ import numpy as np
 from tradesim.data.observation import Observation
 
 STRINGS = ("kind", "reporter", "partner", "flow", "period", "unit", "status", "reported_by", "source", "url",
-           "note", "published", "classification", "commodity")  # fmt: skip
+           "note", "published", "classification", "commodity", "retrieved")  # fmt: skip
 KEY = ("kind", "reporter", "partner", "flow", "year", "period", "reported_by", "classification",
        "commodity")  # Observation.key's columns  # fmt: skip
 
@@ -86,6 +86,7 @@ class Table:
                 s["kind"], s["reporter"], s["partner"], s["flow"], self.year[take].tolist(), s["period"],
                 self.value[take].tolist(), s["unit"], s["status"], s["reported_by"], s["source"], s["url"],
                 s["note"], s["published"], origins, repeat(""), repeat(0.0), s["classification"], s["commodity"],
+                s["retrieved"],
             )
         )  # fmt: skip
 

@@ -281,19 +281,25 @@ class Fetcher:
     def _wdi_rows(self, vintage: Vintage, request: Request, flow: str) -> list[Row]:
         where = f"{request.host} answer archived at {self.where(vintage)}"
         rows, _ = wdi.rows(
-            vintage.read(), where, self.query.reporter, flow, request.address, self._note(vintage)
+            vintage.read(),
+            where,
+            self.query.reporter,
+            flow,
+            request.address,
+            self._note(vintage),
+            vintage.when,
         )
         return rows
 
     # -- vintages --------------------------------------------------------------------------------------------
 
     def _note(self, vintage: Vintage) -> str:
-        return f"retrieved {vintage.when}, archived at {self.where(vintage)}"
+        return f"archived at {self.where(vintage)}"  # when it was retrieved: the row's own `retrieved` column
 
     def _dated(self, row: Row, published: str, vintage: Vintage) -> Row:
         valued = VALUATION.get(row[3], "")  # Comtrade's primaryValue: exports FOB, imports CIF
         note = "; ".join(n for n in (row[12], valued, self._note(vintage)) if n)
-        return (*row[:12], note, published or row[13], *row[14:])
+        return (*row[:12], note, published or row[13], row[14], row[15], vintage.when)
 
     def _released_then(self, availability: Request | None, number: str, older: Vintage, row: Row) -> str:
         """The release date Comtrade gave for ``row``'s year when ``older`` was retrieved: its availability
@@ -338,7 +344,9 @@ class Fetcher:
                     f"{latest.when}; archived at {self.where(older)}"
                 )
                 published = (released(older, row) if released else "") or row[13] or older.retrieved[:10]
-                self.result.rows.append((*row[:8], "superseded", *row[9:12], note, published, *row[14:]))
+                self.result.rows.append(
+                    (*row[:8], "superseded", *row[9:12], note, published, row[14], row[15], older.when)
+                )
 
 
 def _key(row: Row) -> tuple[object, ...]:

@@ -76,7 +76,9 @@ def pages(body: bytes, where: str) -> int:
     return value if isinstance(value, int) and 0 <= value <= 1000 else 1
 
 
-def rows(body: bytes, where: str, reporter: str, flow: str, url: str, note: str) -> tuple[list[Row], int]:
+def rows(
+    body: bytes, where: str, reporter: str, flow: str, url: str, note: str, retrieved: str = ""
+) -> tuple[list[Row], int]:
     """The page's figures as rows, and how many of its records were left (no value, another country)."""
     meta, found = document(body, where)
     published = str(meta.get("lastupdated") or "")[:10]
@@ -108,6 +110,6 @@ def rows(body: bytes, where: str, reporter: str, flow: str, url: str, note: str)
         source = f"{PUBLISHER}, {indicator_id}"
         out.append(
             ("trade", reporter, "WLD", flow, int(date), "FY", float(value), "USD", "reported", "WDI", source, url,
-             note, published, "TOTAL", "TOTAL")
+             note, published, "TOTAL", "TOTAL", retrieved)
         )  # fmt: skip
     return out, left

@@ -132,7 +132,7 @@ def _own(dialect: text.Dialect, imported: Imported) -> Imported:
     imported.lines = len(found)
     imported.rows = [
         (o.kind, o.reporter, o.partner, o.flow, o.year, o.period, o.value, o.unit, o.status, o.reported_by,
-         o.source, o.url, o.note, o.published, o.classification, o.commodity)
+         o.source, o.url, o.note, o.published, o.classification, o.commodity, o.retrieved)
         for o in found
     ]  # fmt: skip
     return imported

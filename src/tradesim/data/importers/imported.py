@@ -21,8 +21,8 @@ from tradesim.data.observation import COLUMNS, MONTHS, OPTIONAL_COLUMNS, STATUS_
 from tradesim.errors import DataError, Problem
 
 Row = tuple[
-    str, str, str, str, int, str, float, str, str, str, str, str, str, str, str, str
-]  # + optional ones
+    str, str, str, str, int, str, float, str, str, str, str, str, str, str, str, str, str
+]  # the data folder's columns, then published, classification, commodity, retrieved
 Key = tuple[str, str, str, str, int, str]  # kind, reporter, partner, flow, year, period
 Key8 = tuple[str, str, str, str, int, str, str, str]  # and the classification and commodity
 SHOWN_LINES = 5
@@ -99,7 +99,9 @@ class Imported:
                 )
             return found
 
-        lines = [",".join((*COLUMNS, *OPTIONAL_COLUMNS)) + "\n"]
+        fetched = any(row[16] for row in self.rows)  # the retrieved column: only for rows a fetch received
+        names = [*COLUMNS, *OPTIONAL_COLUMNS]
+        lines = [",".join(names if fetched else names[:-1]) + "\n"]
         for (
             kind,
             reporter,
@@ -117,11 +119,12 @@ class Imported:
             published,
             classification,
             commodity,
+            retrieved,
         ) in self.rows:
             lines.append(
                 f"{cell(kind)},{cell(reporter)},{cell(partner)},{cell(flow)},{year},{cell(period)},{value!r},"
                 f"{cell(unit)},{cell(status)},{cell(by)},{cell(source)},{cell(url)},{cell(note)},{cell(published)},"
-                f"{cell(classification)},{cell(commodity)}\n"
+                f"{cell(classification)},{cell(commodity)}" + (f",{cell(retrieved)}\n" if fetched else "\n")
             )
         return "".join(lines)
 
@@ -215,12 +218,12 @@ class Collector:
         source, url, published = self.source, self.url, self.published
         rows: list[Row] = [
             (*key[:6], value, unit, status, self.reported_by or key[1], source, url, note, published, key[6],
-             key[7])
+             key[7], "")
             for key, (value, unit, _, note, status) in self.figures.items()
         ]  # fmt: skip
         rows += [
             (*key[:6], value, unit, status, self.reported_by or key[1], source, url, note, published, key[6],
-             key[7])
+             key[7], "")
             for key, value, unit, note, status in derived
         ]  # fmt: skip
         # kind, reporter, partner, year, flow, period, then the commodity
