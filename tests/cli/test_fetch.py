@@ -363,3 +363,25 @@ def test_the_network_is_guarded_in_tests() -> None:
 
     with pytest.raises(OSError, match="tests never touch the network"):
         socket.create_connection(("192.0.2.1", 80), timeout=1)
+
+
+def test_an_answer_with_years_not_asked_is_cut_to_the_years_asked(
+    run: Callable[..., Any], server: Server, tmp_path: Path
+) -> None:
+    """A server that answers every call with the same body (years 2018–2020) to a fetch of 1990–2020 in three
+    calls: the figures once, each from the call that asked for its year (found by the hostile-answer fuzz)."""
+    serve_kaz_ita(server)
+    result = run(
+        "data", "fetch", "comtrade", "--reporter", "KAZ", "--partner", "ITA", "--years", "1990-2020",
+        "--base-url", server.url, "--wait", "0", "-o", str(tmp_path / "k.csv"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert len(server.calls(PREVIEW)) == 3  # 31 years: 12 + 12 + 7
+    assert (
+        "rows of the answer to KAZ → ITA 1990–2001 are for years not asked (2018, 2019, 2020): left out"
+        in (result.stderr)
+    )
+    rows = rows_of(tmp_path / "k.csv")
+    assert len(rows) == 9  # 3 years × export, import, total: each once
+    listed = run("data", "--data", str(tmp_path), "--reporter", "KAZ", "--partner", "ITA", "--year", "2019")
+    assert listed.exit_code == 0, listed.stderr  # the data folder reads what the fetch wrote

@@ -66,8 +66,8 @@ def test_project_shows_the_legs_in_every_output(run: Any, tmp_path: Path) -> Non
     csv = run("project", "oil-and-rest", "--target", "20e9", "-f", "csv").stdout.splitlines()
     assert csv[0].endswith(",leg:HS:27,leg:rest")
     iamc = run("project", "oil-and-rest", "--target", "20e9", "-f", "iamc").stdout
-    assert "Trade|KAZ|ITA|HS 27,USD,2023,14490000000" in iamc
-    assert "Trade|KAZ|ITA|Other goods,USD,2023,1610000000" in iamc
+    assert "Trade|KAZ|ITA|HS 27,billion USD/yr,2023,14.49" in iamc  # the scale the values carry
+    assert "Trade|KAZ|ITA|Other goods,billion USD/yr,2023,1.61" in iamc
 
 
 BASE = """\

@@ -99,17 +99,25 @@ def test_the_iamc_export_as_csv_and_as_a_workbook_pyam_reads(run: Any, tmp_path:
     args = COMMANDS[command]
     assert run(*args, "--format", "iamc", "-o", str(tmp_path / "i.csv")).exit_code == 0
     long = _csv(tmp_path / "i.csv")
-    assert list(long[0]) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
+    keys = [
+        "model",
+        "scenario",
+        "region",
+        "variable",
+        "unit",
+        *(["quantile"] if command == "simulate" else []),
+    ]
+    assert list(long[0]) == [*keys, "year", "value"]  # simulate's percentiles: a quantile column
     assert run(*args, "--format", "iamc", "-o", str(tmp_path / "i.xlsx")).exit_code == 0
     book = openpyxl.load_workbook(tmp_path / "i.xlsx", read_only=True)
     assert book.sheetnames == ["data"]  # where pyam looks
     book.close()
     wide = _workbook(tmp_path / "i.xlsx")
-    assert list(wide[0])[:5] == ["model", "scenario", "region", "variable", "unit"]
+    assert list(wide[0])[: len(keys)] == keys
     first = long[0]
-    row = next(r for r in wide if (r["scenario"], r["variable"]) == (first["scenario"], first["variable"]))
+    row = next(r for r in wide if all(str(r[k]) == str(first[k]) for k in keys if k != "quantile"))
     assert row[first["year"]] == pytest.approx(float(first["value"]), rel=1e-11)
-    assert len(wide) * (len(wide[0]) - 5) == len(long)  # every value once
+    assert len(wide) * (len(wide[0]) - len(keys)) == len(long)  # every value once
 
 
 @pytest.mark.parametrize(

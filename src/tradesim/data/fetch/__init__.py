@@ -141,8 +141,37 @@ class Fetcher:
             self._comtrade(requests)
         else:
             self._wdi(requests)
+        self.result.rows = self._once(self.result.rows)
         self.result.rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5, 15, 14, 8, 13))
         return self.result
+
+    def _once(self, rows: list[Row]) -> list[Row]:
+        """Each figure once: the same figure in two answers (a server that repeats itself) is kept once, and
+        counted; two answers giving one figure different values is an error naming both (a data folder holds
+        one value per key; a superseded row is kept beside its revision, by design)."""
+        kept: dict[tuple[object, ...], Row] = {}
+        out: list[Row] = []
+        repeated = 0
+        for row in rows:
+            if row[8] == "superseded":
+                out.append(row)
+                continue
+            key = (*row[:6], row[9], row[14], row[15])
+            found = kept.get(key)
+            if found is None:
+                kept[key] = row
+                out.append(row)
+            elif found[6] == row[6] and found[7] == row[7]:
+                repeated += 1
+            else:
+                what = f"{row[1]}–{row[2]} {row[3]} {row[4]} {row[5]}"
+                raise FetchError(
+                    f"two answers give {what} different values ({found[6]:g} and {row[6]:g} {row[7]}): "
+                    "nothing written; the answers are archived (tradesim data vintages)"
+                )
+        if repeated:
+            self.result.notes.append(f"{repeated} figures came twice (the same value): kept once")
+        return out
 
     # -- answers ---------------------------------------------------------------------------------------------
 
@@ -215,8 +244,17 @@ class Fetcher:
                 continue
             comtrade.document(body, where)
             number = dict(request.params)["reporterCode"]
-            rows = self._comtrade_rows(vintage, request)
-            fresh = [self._dated(r, released.get((number, str(r[4])), ""), vintage) for r in rows]
+            period = _period(request)
+            rows = comtrade_rows(vintage, request.address, self.query.commodity)
+            outside = [r for r in rows if r[4] not in period]
+            if outside:  # an answer holding years it was not asked for: left out, and said
+                self.result.notes.append(
+                    f"{len(outside)} rows of the answer to {request.what} are for years not asked "
+                    f"({', '.join(sorted({str(r[4]) for r in outside}))}): left out"
+                )
+            fresh = [
+                self._dated(r, released.get((number, str(r[4])), ""), vintage) for r in rows if r[4] in period
+            ]
             self.result.rows += fresh
             for r in fresh:
                 seen_years.setdefault(r[1], set()).add(r[4])
@@ -246,7 +284,9 @@ class Fetcher:
                 )
 
     def _comtrade_rows(self, vintage: Vintage, request: Request) -> list[Row]:
-        return comtrade_rows(vintage, request.address, self.query.commodity)
+        """An answer's rows for the years its request asked (an earlier vintage's too)."""
+        period = _period(request)
+        return [r for r in comtrade_rows(vintage, request.address, self.query.commodity) if r[4] in period]
 
     # -- WDI -------------------------------------------------------------------------------------------------
 
@@ -289,7 +329,8 @@ class Fetcher:
             self._note(vintage),
             vintage.when,
         )
-        return rows
+        wanted = set(self.query.years)
+        return [r for r in rows if r[4] in wanted]  # a year not asked for is no answer to this query
 
     # -- vintages --------------------------------------------------------------------------------------------
 
@@ -347,6 +388,11 @@ class Fetcher:
                 self.result.rows.append(
                     (*row[:8], "superseded", *row[9:12], note, published, row[14], row[15], older.when)
                 )
+
+
+def _period(request: Request) -> set[int]:
+    """The years a Comtrade request asks for (its ``period``)."""
+    return {int(y) for y in dict(request.params).get("period", "").split(",") if y.isdigit()}
 
 
 def _key(row: Row) -> tuple[object, ...]:
