@@ -162,6 +162,114 @@ class Answers(list[Any], Result):
         return pd.DataFrame(self.to_json()["results"]).set_index("scenario")
 
 
+# --- the tables people read: built here, where the answers are (the command line only prints them) ---------
+
+
+def _error(check: float, target: float) -> str:
+    return f"(error {abs(check / target - 1):.0e})"
+
+
+def growth_display(
+    answers: Sequence[GrowthAnswer],
+    scenarios: Sequence[Scenario],
+    targets: Sequence[float],
+    by: int,
+    leg: str | None = None,
+) -> Rows:
+    """``solve growth``'s table: the required growth (of ``leg``, by its name, when one was solved) and the
+    check, bilateral trade in ``by`` re-run with the answer, with its relative error against the target."""
+    return [
+        {
+            "scenario": a.scenario,
+            "baseline": format_money(a.baseline, s.currency),
+            **(
+                {f"{leg} {s.base_year}": format_money(a.leg_baseline, s.currency)}
+                if a.leg_baseline is not None
+                else {}
+            ),
+            f"required growth{f' of {leg}' if leg else ''}": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
+            "method": a.method,
+            f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} {_error(a.check, t)}",
+        }
+        for a, s, t in zip(answers, scenarios, targets, strict=True)
+    ]
+
+
+def price_display(
+    answers: Sequence[PriceAnswer], scenarios: Sequence[Scenario], targets: Sequence[float], by: int
+) -> Rows:
+    """``solve price``'s table: the leg's price in the base year, the price needed in ``by``, the change."""
+    return [
+        {
+            "scenario": a.scenario,
+            f"price {s.base_year}": f"{a.price_base:,.2f} {a.unit}",
+            f"required price {by}": f"{a.required_price:,.2f} {a.unit}",
+            "change": f"{a.required_price / a.price_base - 1:+.1%}".replace("-", "−"),
+            "method": a.method,
+            f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} {_error(a.check, t)}",
+        }
+        for a, s, t in zip(answers, scenarios, targets, strict=True)
+    ]
+
+
+def year_check(answer: YearAnswer, currency: str = "USD") -> str:
+    """``$20.34B in 2028, $19.01B in 2027``: the path at and just before the year reached."""
+    if answer.check is None or answer.reached_year is None:
+        return "—"
+    text = f"{format_money(answer.check, currency, digits=2)} in {answer.reached_year}"
+    if answer.check_before is not None:
+        text += f", {format_money(answer.check_before, currency, digits=2)} in {answer.reached_year - 1}"
+    return text
+
+
+def year_display(answers: Sequence[YearAnswer], scenarios: Sequence[Scenario]) -> Rows:
+    """``solve year``'s table: the year reached (or not by the horizon), the crossing within it, the check."""
+    return [
+        {
+            "scenario": a.scenario,
+            "baseline": format_money(a.baseline, s.currency),
+            "reached": str(a.reached_year) if a.reached_year else f"not by {a.horizon}",
+            "crossing": "—"
+            if a.crossing_years is None
+            else f"{a.crossing_years:.2f} years after {s.base_year}",
+            "check": year_check(a, s.currency),
+        }
+        for a, s in zip(answers, scenarios, strict=True)
+    ]
+
+
+def share_display(answers: Sequence[ShareAnswer], scenarios: Sequence[Scenario]) -> Rows:
+    """``solve share``'s table: the total needed, the rest of the world, against the scenario's total."""
+    rows = []
+    for a, s in zip(answers, scenarios, strict=True):
+        c = s.currency
+        rows.append(
+            {
+                "scenario": a.scenario,
+                "total needed": format_money(a.total, c),
+                "rest of world": format_money(a.rest_of_world, c),
+                "year": str(a.year),
+                "scenario total": format_money(a.reference_total, c),
+                "change": f"{format_money(a.change, c)} ({format_percent(a.change_percent, signed=True)})",
+                "check": f"{format_money(a.amount, c)} / {format_money(a.total, c)} = {format_percent(a.check, 2)}",
+            }
+        )
+    return rows
+
+
+def rest_growth_display(answers: Sequence[RestGrowthAnswer], by: int) -> Rows:
+    """``solve rest-growth``'s table: the rest of trade's required growth and the share it gives in ``by``."""
+    return [
+        {
+            "scenario": a.scenario,
+            "required rest growth": f"{format_percent(a.required_rest_growth, 2, signed=True)}/yr",
+            "method": a.method,
+            f"check: share {by}": format_percent(a.check, 3),
+        }
+        for a in answers
+    ]
+
+
 def _within(scenario: Scenario, year: int) -> Scenario:
     if year <= scenario.base_year:
         raise InputError(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import SCENARIOS
 from tests.strategies import baselines, targets
 from tradesim import model, solve
 from tradesim.errors import InputError, SolveError
@@ -164,3 +165,20 @@ def test_the_bracketing_root_finder_against_closed_forms() -> None:
     found = bracketed_root(gap, -0.99, 10.0, gap(-0.99), gap(10.0))
     assert found == pytest.approx((20 / 14.5) ** 0.25 - 1, rel=1e-12)
     assert math.isclose(bracketed_root(gap, found, 10.0, 0.0, gap(10.0)), found)  # a root at an end
+
+
+def test_the_goal_seeks_table_is_built_in_the_core() -> None:
+    """`solve growth`'s rows come from tradesim.solve (the command line only prints them): the closed form by
+    hand, ((20 / 14.5)^(1/4) − 1) = 8.37%/yr, and its check."""
+    from tradesim import scenario as scenario_module
+    from tradesim import solve as solve_module
+
+    steady = scenario_module.load(SCENARIOS / "steady.toml")
+    answer = solve_module.required_growth(steady, 20e9, 2027)
+    (row,) = solve_module.growth_display([answer], [steady], [20e9], 2027)
+    assert row["required growth"] == f"+{((20 / 14.5) ** 0.25 - 1) * 100:.2f}%/yr" == "+8.37%/yr"
+    assert row["check: bilateral 2027"].startswith("$20.000B (error ")
+    year = solve_module.reached(steady, 20e9)
+    (shown,) = solve_module.year_display([year], [steady])
+    assert shown["reached"] == "2030"  # 14.5 × 1.05^7 = 20.40 ≥ 20 > 14.5 × 1.05^6 = 19.43
+    assert shown["check"] == "$20.40B in 2030, $19.43B in 2029"

@@ -356,18 +356,6 @@ def solve_report(
     emit(Answers(kind, solved, answers, rows, currencies, products), format, output, table=table)
 
 
-def year_check(answer: Any, currency: str = "USD") -> str:
-    """``$20.34B in 2028, $19.01B in 2027``: the path at and just before the year reached."""
-    from tradesim.quantities import format_money
-
-    if answer.check is None:
-        return "—"
-    text = f"{format_money(answer.check, currency, digits=2)} in {answer.reached_year}"
-    if answer.check_before is not None:
-        text += f", {format_money(answer.check_before, currency, digits=2)} in {answer.reached_year - 1}"
-    return text
-
-
 DIFFERENCES_SHOWN = 9  # the first three years of a drifted snapshot: enough to see what moved and how fast
 
 

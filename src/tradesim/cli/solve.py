@@ -125,7 +125,6 @@ def solve_growth(
 ) -> None:
     """The constant annual growth of bilateral trade that reaches the target exactly in --by."""
     from tradesim import solve
-    from tradesim.quantities import format_money, format_percent
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target)
@@ -135,21 +134,7 @@ def solve_growth(
     named = {s.legs[solve.leg_index(s, leg)].name for s, _ in runs} if leg else set()
     what = next(iter(named)) if len(named) == 1 else leg
     priced = leg is not None and any(s.legs[solve.leg_index(s, leg)].price for s, _ in runs)
-    rows = [
-        {
-            "scenario": a.scenario,
-            "baseline": format_money(a.baseline, s.currency),
-            **(
-                {f"{what} {s.base_year}": format_money(a.leg_baseline, s.currency)}
-                if a.leg_baseline is not None
-                else {}
-            ),
-            f"required growth{f' of {what}' if leg else ''}": f"{format_percent(a.required_growth, 2, signed=True)}/yr",
-            "method": a.method,
-            f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} (error {abs(a.check / amounts[i] - 1):.0e})",
-        }
-        for i, (a, (s, _)) in enumerate(zip(answers, runs, strict=True))
-    ]
+    rows = solve.growth_display(answers, [s for s, _ in runs], amounts, by, what if leg else None)
     solved = (
         f"the constant annual growth of {what}{' volume' if priced else ''} alone (the other legs as in the "
         f"scenario) that brings bilateral trade to {shown} in {by}"
@@ -181,24 +166,13 @@ def solve_price(
     """The price of a price-driven leg in --by that brings bilateral trade to the target then, the leg's volume
     and the other legs as in the scenario ("what Brent price reaches $20B by 2027 at the scenario's volumes")."""
     from tradesim import solve
-    from tradesim.quantities import format_money
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target)
     runs = _solve_runs(scenarios, scenario_dir, None, None, Baselines.default, data_dir, commodity)
     amounts, notes, shown = _in_currencies(given, runs, by)
     answers = [solve.required_price(s, amounts[i], by, leg, baseline=b) for i, (s, b) in enumerate(runs)]
-    rows = [
-        {
-            "scenario": a.scenario,
-            f"price {s.base_year}": f"{a.price_base:,.2f} {a.unit}",
-            f"required price {by}": f"{a.required_price:,.2f} {a.unit}",
-            "change": f"{a.required_price / a.price_base - 1:+.1%}".replace("-", "−"),
-            "method": a.method,
-            f"check: bilateral {by}": f"{format_money(a.check, s.currency, digits=3)} (error {abs(a.check / amounts[i] - 1):.0e})",
-        }
-        for i, (a, (s, _)) in enumerate(zip(answers, runs, strict=True))
-    ]
+    rows = solve.price_display(answers, [s for s, _ in runs], amounts, by)
     solved = f"the {leg} price in {by} that brings bilateral trade to {shown}, volumes as in the scenario"
     render.solve_report("price", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
@@ -219,7 +193,6 @@ def solve_year(
 ) -> None:
     """The first calendar year the target is reached, and the exact crossing time within that year."""
     from tradesim import solve
-    from tradesim.quantities import format_money
 
     chosen_format = render.settle(format, output, TABLES)
     if not scenarios and growth is None:
@@ -228,18 +201,7 @@ def solve_year(
     runs = _solve_runs(scenarios, scenario_dir, growth, rest_growth, baselines, data_dir, commodity)
     amounts, notes, shown = _in_currencies(given, runs, None)
     answers = [solve.reached(s, amounts[i], baseline=b) for i, (s, b) in enumerate(runs)]
-    rows = []
-    for answer, (item, _) in zip(answers, runs, strict=True):
-        crossing = answer.crossing_years
-        rows.append(
-            {
-                "scenario": answer.scenario,
-                "baseline": format_money(answer.baseline, item.currency),
-                "reached": str(answer.reached_year) if answer.reached_year else f"not by {answer.horizon}",
-                "crossing": "—" if crossing is None else f"{crossing:.2f} years after {item.base_year}",
-                "check": render.year_check(answer, item.currency),
-            }
-        )
+    rows = solve.year_display(answers, [s for s, _ in runs])
     solved = f"the first year {_trade(runs)} reaches {shown} (crossing: continuous compounding)"
     render.solve_report("year", solved, rows, answers, chosen_format, output, runs)
     render.print_notes(notes)
@@ -262,7 +224,7 @@ def solve_share(
 ) -> None:
     """The total trade at which the target is SHARE of it, and how far that is from the scenario's total."""
     from tradesim import solve
-    from tradesim.quantities import format_money, format_percent, parse_share
+    from tradesim.quantities import format_percent, parse_share
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target)
@@ -272,23 +234,7 @@ def solve_share(
     answers = [
         solve.total_for_share(s, amounts[i], fraction, year=year, baseline=b) for i, (s, b) in enumerate(runs)
     ]
-    rows = []
-    for a, (item, _) in zip(answers, runs, strict=True):
-
-        def money(value: float, c: str = item.currency) -> str:
-            return format_money(value, c)
-
-        rows.append(
-            {
-                "scenario": a.scenario,
-                "total needed": money(a.total),
-                "rest of world": money(a.rest_of_world),
-                "year": str(a.year),
-                "scenario total": money(a.reference_total),
-                "change": f"{money(a.change)} ({format_percent(a.change_percent, signed=True)})",
-                "check": f"{money(a.amount)} / {money(a.total)} = {format_percent(a.check, 2)}",
-            }
-        )
+    rows = solve.share_display(answers, [s for s, _ in runs])
     trade = _trade(runs)
     solved = (
         f"the total trade at which {shown} is {format_percent(fraction)} of it"
@@ -320,15 +266,7 @@ def solve_rest_growth(
     fraction = parse_share(share, what="--share")
     runs = _solve_runs(scenarios, scenario_dir, growth, None, baselines, data_dir, commodity)
     answers = [solve.required_rest_growth(s, fraction, by, baseline=b) for s, b in runs]
-    rows = [
-        {
-            "scenario": a.scenario,
-            "required rest growth": f"{format_percent(a.required_rest_growth, 2, signed=True)}/yr",
-            "method": a.method,
-            f"check: share {by}": format_percent(a.check, 3),
-        }
-        for a in answers
-    ]
+    rows = solve.rest_growth_display(answers, by)
     trade = _trade(runs)
     whose = "the share" if trade == "bilateral trade" else f"the share of {trade}"
     solved = f"the constant growth of the rest of trade that makes {whose} {format_percent(fraction)} in {by}"
