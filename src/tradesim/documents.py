@@ -19,14 +19,24 @@ import json
 from functools import cache
 from typing import Any
 
-COMMANDS = ("project", "solve", "simulate", "sensitivity", "audit")
+COMMANDS = (
+    "project",
+    "solve",
+    "simulate",
+    "sensitivity",
+    "audit",
+    "targets",
+    "nowcast",
+    "backtest",
+    "mirror",
+)
 
 
 @cache
 def _models() -> dict[str, Any]:
     from typing import Literal, get_type_hints
 
-    from pydantic import BaseModel, ConfigDict, Field, create_model
+    from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 
     from tradesim import solve
 
@@ -247,7 +257,157 @@ def _models() -> dict[str, Any]:
         claims: list[Claim]
         warnings: list[str] = Field(default_factory=list)
 
+    def from_dataclass(cls: type) -> Any:
+        """A model with a dataclass's fields and types (the result type is the document's definition)."""
+        hints = get_type_hints(cls)
+        fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(cls)}
+        return create_model(cls.__name__, __base__=Strict, **fields)
+
+    from tradesim import backtest
+
+    class Backtest(Strict):
+        """``tradesim backtest --format json``."""
+
+        reporter: str
+        partner: str
+        method: str
+        vintage: Literal["first", "latest"]
+        currency: str
+        commodity: str | None = None
+        sd: float
+        calibrated_sd: float | None
+        horizons: list[from_dataclass(backtest.HorizonScore)]  # type: ignore[valid-type]
+        forecasts: list[from_dataclass(backtest.Forecast)]  # type: ignore[valid-type]
+        warnings: list[str]
+
+    class Ratio(Strict):
+        year: int
+        full_over_partial: float
+
+    class Record(Strict):
+        evaluations: int
+        held: int
+
+    class Nowcast(Strict):
+        """``tradesim nowcast --format json``: the full year from a part of it, with its interval."""
+
+        reporter: str
+        partner: str
+        year: int
+        from_period: str
+        currency: str
+        commodity: str | None = None
+        partial: float
+        estimate: float
+        low: float
+        high: float
+        interval: float
+        interval_basis: str
+        calibrated: bool
+        record: Record
+        method: str
+        ratios: list[Ratio]
+        used: list[Provenance]
+        warnings: list[str]
+
+    class Evaluation(Nowcast):
+        actual: float
+        error: float
+        held: bool
+
+    class Evaluated(Strict):
+        """``tradesim nowcast --evaluate --format json``: each past nowcast against the full year."""
+
+        reporter: str
+        partner: str
+        currency: str
+        interval: float
+        evaluations: list[Evaluation]
+
+    class Figure(Strict):
+        year: int
+        value: float
+        currency: str
+        source: str
+        origin: str
+        fx: str | None
+
+    class Total(Strict):
+        year: int
+        value: float
+        status: str
+
+    class Portfolio(Strict):
+        partners: list[str]
+        sum_of_targets: float
+        year: int
+        total_latest: Total | None
+        total_growth: float | None
+        total_then: float | None
+        share_then: float | None
+        share_now: float | None
+        implausible: bool
+
+    class TrackedTarget(Strict):
+        partner: str
+        value: float
+        currency: str
+        year: int | None
+        year_assumed: bool
+        announced: int | None
+        source: str
+        origin: str
+        at_announcement: Figure | None
+        latest_actual: Figure | None
+        nowcast: Nowcast | None
+        progress: float | None
+        required_growth: float | None
+        achieved_growth: float | None
+        assumed_growth: float | None
+        assumed_growth_basis: str
+        status: str
+        status_text: str
+        met_on_rounded_figure: bool
+        p_reach: float | None
+
+    class Targets(Strict):
+        """``tradesim targets --format json``: every announced target tracked, and the portfolio."""
+
+        as_of: int | None
+        reporter: str
+        commodity: str | None = None
+        targets: list[TrackedTarget]
+        portfolio: Portfolio | None
+
+    class MirrorRow(Strict):
+        year: int
+        flow: str
+        currency: str
+        reported: float | None
+        reported_by: str
+        mirror: float | None
+        mirror_by: str
+        ratio: float | None
+        reported_source: Provenance | None
+        mirror_source: Provenance | None
+
+    class Mirror(Strict):
+        """``tradesim data mirror --format json``: each side's figure for the same trade, never added."""
+
+        reporter: str
+        partner: str
+        currency: str
+        commodity: str | None = None
+        rows: list[MirrorRow]
+
+    class NowcastDocument(RootModel[Nowcast | Evaluated]):
+        """``tradesim nowcast --format json``: a nowcast, or with ``--evaluate`` each past one against the year."""
+
     return {
+        "targets": Targets,
+        "nowcast": NowcastDocument,
+        "backtest": Backtest,
+        "mirror": Mirror,
         "project": Project,
         "solve": Solve,
         "simulate": Simulate,

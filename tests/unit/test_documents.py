@@ -37,6 +37,10 @@ RUNS = {
     ],
     "sensitivity": [["sensitivity", "steady", "oil-and-rest", "--scenarios", str(SCENARIOS)]],
     "audit": [["audit", "--scenarios", str(SCENARIOS)]],
+    "targets": [["targets"], ["targets", "--as-of", "2020"]],
+    "nowcast": [["nowcast"], ["nowcast", "--evaluate"]],
+    "backtest": [["backtest"], ["backtest", "--vintage", "first"]],
+    "mirror": [["data", "mirror", "--reporter", "KAZ", "--partner", "ITA"]],
 }  # fmt: skip
 
 
