@@ -476,7 +476,34 @@ data_rows = st.fixed_dictionaries(
 comtrade_fields = st.lists(
     st.one_of(
         st.sampled_from(
-            ["A", "M", "KAZ", "ITA", "W00", "X", "M", "RX", "TOTAL", "0", "C00", "2023", "52", "3"]
+            [
+                "A",
+                "M",
+                "KAZ",
+                "ITA",
+                "W00",
+                "X",
+                "M",
+                "RX",
+                "TOTAL",
+                "0",
+                "C00",
+                "2023",
+                "52",
+                "3",
+                # the IMF DOTS and WDI layouts' own cells
+                "Kazakhstan, Rep. of",
+                "US Dollars, Millions",
+                "Italy",
+                "0.14 e",
+                "12.5 x",
+                "Last Updated Date",
+                "2024-02-21",
+                "TX.VAL.MRCH.CD.WT",
+                "NE.EXP.GNFS.CD",
+                "Kazakhstan",
+                "Advanced Economies",
+            ]
         ),
         st.floats(0, 1e12).map(repr),
         hostile_strings,

@@ -389,6 +389,9 @@ def test_every_command_survives_hostile_files_and_arguments(
                     "Reporter,Partner,2024M02,Q1 2024,Feb 2024",
                     "Partner,2024W3,2024",
                     "Partner,2023/24,2024-13",
+                    '"Exports, FOB to Partner Countries"',  # IMF DOTS: title rows, then names and years
+                    '"Data Source","World Development Indicators",',  # a WDI download's metadata lines
+                    "Country Name,Country Code,Indicator Name,Indicator Code,2020,2021",
                 ]
             ),
             label="header",
