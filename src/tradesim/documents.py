@@ -28,7 +28,11 @@ COMMANDS = (
     "targets",
     "nowcast",
     "backtest",
-    "mirror",
+    "mirror",  # data mirror
+    "data",  # the observations
+    "coverage",  # data coverage
+    "vintages",  # data vintages
+    "check",
 )
 
 
@@ -403,7 +407,109 @@ def _models() -> dict[str, Any]:
     class NowcastDocument(RootModel[Nowcast | Evaluated]):
         """``tradesim nowcast --format json``: a nowcast, or with ``--evaluate`` each past one against the year."""
 
+    class DataRow(Strict):
+        """An observation as ``tradesim data`` lists it: the data folder's columns, ``origin``, ``amount``."""
+
+        kind: str
+        reporter: str
+        partner: str
+        flow: str
+        year: int
+        period: str
+        value: float
+        unit: str
+        status: str
+        reported_by: str
+        source: str
+        url: str
+        note: str
+        published: str
+        classification: str
+        commodity: str
+        retrieved: str
+        origin: str
+        amount: float
+
+    class Data(RootModel[list[DataRow]]):
+        """``tradesim data --format json``: the observations in use."""
+
+    class Series(Strict):
+        kind: str
+        reporter: str
+        partner: str
+        flow: str
+        commodity: str
+        reported_by: str
+        full_years: list[int]
+        other_periods: dict[str, list[int]]
+        care: dict[str, list[int]]
+        rows: int
+
+    class Coverage(Strict):
+        """``tradesim data coverage --format json``: every series, its years and what to treat with care."""
+
+        series: list[Series]
+
+    class Vintage(Strict):
+        source: str
+        request: str
+        retrieved: str = Field(description="UTC, to the microsecond (answers of one second keep their order)")
+        confirmed: str
+        status: int
+        bytes: int
+        sha256: str = Field(description="the first 16 hex digits of the body's sha256")
+        figures: int
+        changed: str
+        address: str = Field(description="the request as sent (never a key)")
+        archived: str = Field(description="the body's path in the data folder")
+
+    class Vintages(RootModel[list[Vintage]]):
+        """``tradesim data vintages --format json``: every archived answer, oldest first within a request."""
+
+    class Difference(Strict):
+        year: int
+        metric: str
+        expected: float | None
+        actual: float | None
+        difference: float | None
+
+    class Snapshot(Strict):
+        file: str
+        status: str
+        first_year: int | None
+        causes: list[str]
+        differences: list[Difference]
+
+    class Expectation(Strict):
+        index: int
+        metric: str
+        what: str
+        expected: Any
+        computed: Any
+        holds: bool
+        message: str
+
+    class Checked(Strict):
+        name: str
+        file: str | None
+        currency: str
+        passed: bool
+        snapshot: Snapshot
+        expectations: list[Expectation]
+
+    class Check(Strict):
+        """``tradesim check --format json``: each scenario's snapshot and expectations."""
+
+        passed: bool
+        rtol: float
+        atol: float
+        scenarios: list[Checked]
+
     return {
+        "data": Data,
+        "coverage": Coverage,
+        "vintages": Vintages,
+        "check": Check,
         "targets": Targets,
         "nowcast": NowcastDocument,
         "backtest": Backtest,

@@ -41,6 +41,10 @@ RUNS = {
     "nowcast": [["nowcast"], ["nowcast", "--evaluate"]],
     "backtest": [["backtest"], ["backtest", "--vintage", "first"]],
     "mirror": [["data", "mirror", "--reporter", "KAZ", "--partner", "ITA"]],
+    "data": [["data", "--partner", "ITA"], ["data", "--commodity", "27"]],
+    "coverage": [["data", "coverage"]],
+    "vintages": [["data", "vintages", "--data", str(SCENARIOS.parent / "docs" / "how-to" / "fetched")]],
+    "check": [["check", "--scenarios", str(SCENARIOS)]],
 }  # fmt: skip
 
 
@@ -82,6 +86,23 @@ def test_a_one_product_projection_validates_too(tmp_path: Path) -> None:
     assert document["scenarios"][0]["commodity"] == "HS:27"
     jsonschema.validate(
         document, json.loads(documents.shipped()["project"]), cls=jsonschema.Draft202012Validator
+    )
+
+
+def test_a_failing_check_validates_too(tmp_path: Path) -> None:
+    """A scenario drifted from its snapshot: the differences and the failed expectation are in the schema."""
+    import shutil
+
+    folder = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, folder, ignore=shutil.ignore_patterns("pairs"))
+    steady = folder / "steady.toml"
+    steady.write_text(steady.read_text(encoding="utf-8").replace('"5%"', '"6%"', 1), encoding="utf-8")
+    document = _json(["check", "--scenarios", str(folder)])
+    assert document["passed"] is False
+    drifted = next(s for s in document["scenarios"] if s["name"] == "steady")
+    assert drifted["snapshot"]["differences"]
+    jsonschema.validate(
+        document, json.loads(documents.shipped()["check"]), cls=jsonschema.Draft202012Validator
     )
 
 
