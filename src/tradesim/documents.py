@@ -118,6 +118,7 @@ def _models() -> dict[str, Any]:
 
     class ProjectedScenario(Strict):
         name: str
+        scenario: str = Field(description="the same as name: the key every command uses for a scenario")
         reporter: str
         partner: str
         commodity: str | None = Field(default=None, description="a scenario of one product only (HS:27)")
@@ -193,6 +194,7 @@ def _models() -> dict[str, Any]:
 
     class SimulatedScenario(Strict):
         name: str
+        scenario: str = Field(description="the same as name: the key every command uses for a scenario")
         currency: str
         target: float
         commodity: str | None = None

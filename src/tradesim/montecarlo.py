@@ -800,6 +800,7 @@ def to_json(results: list[SimulationResult]) -> dict[str, Any]:
         "scenarios": [
             {
                 "name": r.scenario,
+                "scenario": r.scenario,  # the name every other command's JSON uses ("name" kept as it was)
                 **({"commodity": r.product} if r.product else {}),
                 "currency": r.currency,
                 "target": r.target,

@@ -804,6 +804,7 @@ def to_json(results: Sequence[ScenarioResult]) -> dict[str, Any]:
         scenarios.append(
             {
                 "name": r.scenario.name,
+                "scenario": r.scenario.name,  # the name every other command's JSON uses ("name" kept as it was)
                 "reporter": r.scenario.reporter,
                 "partner": r.scenario.partner,
                 **({"commodity": r.scenario.commodity} if r.scenario.commodity else {}),  # absent: all goods
