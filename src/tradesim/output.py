@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tradesim.errors import InputError
 
@@ -43,22 +43,29 @@ SUFFIXES = {
 }
 
 
-class Result:
-    """What every result type offers (module docstring). ``title`` heads its table."""
+@runtime_checkable
+class Result(Protocol):
+    """What every result type offers (module docstring): the contract one path from a result to its output
+    relies on. A Protocol: any object with these methods is a result (``isinstance`` checks it); a class that
+    names it as a base also gets the defaults below (``title`` empty, ``iamc`` refused, ``tables`` its rows).
+    Each command's ``to_json`` document is described by a JSON Schema (:mod:`tradesim.documents`)."""
 
     @property
     def title(self) -> str:
         """What heads its table."""
         return ""
 
-    def to_json(self) -> Any:  # pragma: no cover - every result type defines it
-        raise NotImplementedError
+    def to_json(self) -> Any:
+        """The command's JSON document (its schema: :func:`tradesim.documents.schema`)."""
+        ...
 
-    def rows(self) -> Rows:  # pragma: no cover - every result type defines it
-        raise NotImplementedError
+    def rows(self) -> Rows:
+        """The table people read: text cells, in order."""
+        ...
 
-    def frame(self) -> pd.DataFrame:  # pragma: no cover - every result type defines it
-        raise NotImplementedError
+    def frame(self) -> pd.DataFrame:
+        """The numbers behind it, for a notebook, a CSV or a workbook's data sheet."""
+        ...
 
     def iamc(self) -> Sequence[tuple[Any, ...]]:
         raise InputError(

@@ -144,3 +144,44 @@ def test_the_same_quantity_has_the_same_name_in_every_schema() -> None:
     assert {"reached_year", "required_growth", "target", "currency", "share_at_reached"} <= names
     for variant in ("year_reached", "reachedYear", "growth_required", "requiredGrowth", "ccy"):
         assert variant not in names
+
+
+def test_result_is_a_protocol_every_result_type_meets() -> None:
+    """The output contract is structural: the result types meet it, and so does any object with its methods."""
+    from tradesim import output
+    from tradesim.backtest import Backtest
+    from tradesim.check import Checks
+    from tradesim.data.coverage import Coverage
+    from tradesim.data.mirror import Mirror
+    from tradesim.montecarlo import Simulations
+    from tradesim.report import Results
+    from tradesim.sensitivity import Tornados
+    from tradesim.solve import Answers
+
+    for kind in (Results, Answers, Simulations, Tornados, Backtest, Checks, Coverage, Mirror):
+        assert output.Result in kind.__mro__, kind  # named as a base: the defaults (title, iamc, tables)
+    from tradesim import report, scenario
+
+    evaluated = report.evaluate([scenario.load(SCENARIOS / "steady.toml")], target=20e9)
+    assert isinstance(evaluated, output.Result)
+
+    class Plain:  # not derived from Result: it meets the contract by its methods alone
+        title = "plain"
+
+        def to_json(self) -> Any:
+            return {}
+
+        def rows(self) -> list[dict[str, str]]:
+            return []
+
+        def frame(self) -> Any:
+            return None
+
+        def iamc(self) -> list[tuple[Any, ...]]:
+            return []
+
+        def tables(self) -> list[tuple[str, list[dict[str, str]]]]:
+            return []
+
+    assert isinstance(Plain(), output.Result)
+    assert not isinstance(object(), output.Result)
