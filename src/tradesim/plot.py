@@ -17,6 +17,7 @@ from typing import Any
 from tradesim import model
 from tradesim.atomic import check_destination
 from tradesim.backtest import Backtest
+from tradesim.codes import country_name
 from tradesim.errors import InputError
 from tradesim.montecarlo import SimulationResult
 from tradesim.quantities import format_money, format_percent
@@ -133,7 +134,10 @@ def legs_figure(result: ScenarioResult) -> Any:
         xytext=(2, 4),
         fontsize="small",
     )
-    ax.set_title(_text(f"{s.name}: {s.reporter}–{s.partner} trade by product (the legs add up to the pair)"))
+    ax.set_title(
+        _text(f"{s.name}: {country_name(s.reporter)}–{country_name(s.partner)} trade by product"),
+        wrap=True,
+    )  # the legs add up to the pair: said in the caption
     ax.set_xlabel("year")
     ax.set_ylabel(f"billion {s.currency} per year")
     ax.set_ylim(0, max(result.target, float(p.bilateral.max())) / 1e9 * 1.12)
@@ -162,9 +166,10 @@ def paths_figure(results: Sequence[ScenarioResult]) -> Any:
         ax.axhline(target / 1e9, color="black", linestyle="--", linewidth=1)
         ax.annotate(
             _text(f"target {format_money(target, currency)}"),
-            (results[0].projection.years[0], target / 1e9),
+            (results[0].projection.years[-1], target / 1e9),
             textcoords="offset points",
-            xytext=(2, 4),
+            xytext=(-2, -12),  # under the line at the right: clear of the legend at the top left
+            ha="right",
             fontsize="small",
         )
     years = range(
@@ -198,18 +203,27 @@ def paths_figure(results: Sequence[ScenarioResult]) -> Any:
                 [o.amount / 1e9 for _, o in actuals],
                 color=colour,
                 zorder=5,
-                label=f"actual {reporter}–{partner} (full year, {reporter} statistics)",
+                label=f"actual {country_name(reporter)}–{country_name(partner)} (full year, "
+                f"{country_name(reporter)}'s statistics)"
+                if len(pairs) > 1
+                else f"actual (full year, {country_name(reporter)}'s statistics)",
             )
     currencies = {pair[2] for pair in pairs}
     named = {model.product_name(r.scenario, r.projection.baseline) for r in results}
     what = f" {named.pop()}" if len(named) == 1 and "" not in named else ""
-    pair = f"{pairs[0][0]}–{pairs[0][1]}{what}" if len({p[:2] for p in pairs}) == 1 else "Bilateral"
-    ax.set_title(f"{pair} trade: scenarios against {'the target' if len(targets) == 1 else 'their targets'}")
+    pair = (
+        f"{country_name(pairs[0][0])}–{country_name(pairs[0][1])}{what}"
+        if len({p[:2] for p in pairs}) == 1
+        else "Bilateral"
+    )  # names, not codes: a chart is read by people who never open a terminal
+    ax.set_title(
+        f"{pair} trade: scenarios against {'the target' if len(targets) == 1 else 'their targets'}", wrap=True
+    )
     ax.set_xlabel("year")
     unit = f"billions of {currencies.pop()}" if len(currencies) == 1 else "billions, each scenario's currency"
     ax.set_ylabel(f"{unit}, current prices")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="best")  # where it covers the fewest points
     fig.tight_layout(rect=(0, _source_room(fig), 1, 1))
     return fig
 
