@@ -265,3 +265,48 @@ def test_every_command_writes_the_workbook_an_analyst_would_build(
         assert row["baseline"].number_format == '"USD "#,##0.00,,,"bn"'
         answer = [c.value for c in book["answer"][2]]
         assert "+8.37%/yr" in answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["project", "--target", "20e9", "--by", "2027"],
+        ["solve", "growth", "--target", "20e9", "--by", "2027"],
+        ["targets"],
+    ],
+    ids=["project", "solve", "targets"],
+)
+def test_libreoffice_opens_every_workbook(run: Any, tmp_path: Path, args: list[str]) -> None:
+    """LibreOffice (headless, where installed: .ci/run installs it) converts each workbook to CSV (UTF-8: filter
+    option 76) without an error, and the first sheet's cells show the JSON's numbers in the workbook's formats
+    (an amount as USD 14.50bn, a share as 13.79%)."""
+    import shutil
+    import subprocess
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("no LibreOffice here (.ci/run installs libreoffice-calc-nogui)")
+    book = tmp_path / "book.xlsx"
+    assert run(*args, "-o", str(book)).exit_code == 0
+    done = subprocess.run(
+        [office, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path / "out"), str(book)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    converted = tmp_path / "out" / "book.csv"
+    assert converted.is_file(), done.stdout + done.stderr
+    with converted.open(encoding="utf-8", newline="") as handle:
+        first = list(csv.DictReader(handle))
+    assert first
+    if args[0] == "project":
+        shown = json.loads(run(*args, "-f", "json").stdout)["scenarios"]
+        by_name = {r["scenario"]: r for r in first}
+        for scenario in shown:
+            row = by_name[scenario["name"]]
+            assert (int(row["reached_year"]) if row["reached_year"] else None) == scenario["reached_year"]
+            # as LibreOffice shows the cells: the workbook's number formats, understood by another program
+            assert row["baseline"] == f"USD {scenario['baseline'] / 1e9:.2f}bn"
+            if scenario["share_at_reached"] is not None:
+                assert row["share_at_reached"] == f"{scenario['share_at_reached'] * 100:.2f}%"
