@@ -385,3 +385,41 @@ def test_an_answer_with_years_not_asked_is_cut_to_the_years_asked(
     assert len(rows) == 9  # 3 years × export, import, total: each once
     listed = run("data", "--data", str(tmp_path), "--reporter", "KAZ", "--partner", "ITA", "--year", "2019")
     assert listed.exit_code == 0, listed.stderr  # the data folder reads what the fetch wrote
+
+
+def test_a_refresh_sends_the_archived_validators_and_a_304_confirms_the_answer(
+    run: Callable[..., Any], server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The archive is the cache: a refresh asks with the archived answer's ETag and Last-Modified, and a 304
+    keeps that answer (a confirmation, no new vintage). The base URL may come from the environment."""
+    monkeypatch.setenv("TRADESIM_COMTRADE_URL", server.url)
+    stamped = {"ETag": '"v1"', "Last-Modified": "Mon, 01 Dec 2026 08:00:00 GMT"}
+    server.route(DA, Reply(body=availability_answer(398, YEARS, "2024-05-02T00:00:00"), headers=stamped),
+                 Reply(304, b""))  # fmt: skip
+    server.route(PREVIEW, Reply(body=comtrade_answer(398, 380, KAZ_ITA), headers=stamped), Reply(304, b""))
+    args = ("data", "fetch", "comtrade", "--reporter", "KAZ", "--partner", "ITA", "--years", "2018-2020",
+            "--wait", "0", "-o", str(tmp_path / "k.csv"))  # fmt: skip
+    assert run(*args).exit_code == 0
+    written = (tmp_path / "k.csv").read_bytes()
+    again = run(*args, "--refresh")
+    assert again.exit_code == 0, again.stderr
+    second = server.calls(PREVIEW)[1]
+    assert second.headers.get("If-None-Match") == '"v1"'
+    assert second.headers.get("If-Modified-Since") == "Mon, 01 Dec 2026 08:00:00 GMT"
+    assert "2 calls sent, 0 answers from the archive" in again.stderr
+    assert "0 new vintages" in again.stderr
+    assert len(list((tmp_path / "raw").rglob("*.body"))) == 2
+    assert (tmp_path / "k.csv").read_bytes() == written
+
+
+def test_vintages_of_one_source_and_of_an_empty_archive(
+    run: Callable[..., Any], server: Server, tmp_path: Path
+) -> None:
+    serve_kaz_ita(server)
+    assert fetch(run, server, tmp_path).exit_code == 0
+    listed = run("data", "vintages", "--data", str(tmp_path), "--source", "comtrade", "-f", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert {v["source"] for v in json.loads(listed.stdout)} == {"comtrade"}
+    none = run("data", "vintages", "--data", str(tmp_path), "--source", "wdi")
+    assert none.exit_code == 2
+    assert "holds no archived answer of wdi" in none.stderr

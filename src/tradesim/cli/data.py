@@ -507,6 +507,6 @@ def data_vintages(
     if found is None or not found[0].is_dir():
         raise InputError("no data folder (--data, $TRADESIM_DATA or ./data): nothing has been fetched")
     result = vintages(Archive(found[0]), source)
-    if not result:
+    if not result.rows():
         raise InputError(f"{found[0]}/raw holds no archived answer{' of ' + source if source else ''}")
     render.emit(result, chosen_format, output)
