@@ -217,7 +217,7 @@ def _actual(claim: Claim, projection: model.Projection) -> str:
     observed = projection.actuals[year]
     if observed.met_on_rounding(target):
         loose = "an approximate" if observed.status == "approximate" else "a rounded"
-        from tradesim.report import latest_nowcast
+        from tradesim.standing import latest_nowcast
 
         scenario = projection.scenario
         about = format_money(observed.amount, scenario.currency, 0)

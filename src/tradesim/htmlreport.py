@@ -181,10 +181,10 @@ def cited(o: Any) -> str:
 def answer(results: Sequence[Any]) -> tuple[str, str]:
     """The page's headline and its first paragraphs: what the latest full-year actuals say about each target,
     on the reporter's statistics with the partner's beside them, before any projection."""
-    from tradesim import report
+    from tradesim.standing import standing
 
     heads, paragraphs = [], []
-    for s in report.standing(results):
+    for s in standing(results):
         reporter, partner = country_name(s.reporter), country_name(s.partner)
         target = format_money(s.target, s.currency)
         if s.reached is not None and s.met_on_rounding and s.latest is not None:
@@ -295,7 +295,7 @@ def legs_section(result: Any, ids: _Ids) -> str:
     """A scenario's product legs: how each starts (and how firm that is), how it grows, where it ends, and the
     stacked chart; the legs add up to the pair's trade."""
     from tradesim import plot
-    from tradesim.report import describe_growth
+    from tradesim.summaries import describe_growth
 
     s, p = result.scenario, result.projection
     end = int(p.years[-1])
@@ -351,7 +351,7 @@ def flag(status: str, period: str = "FY") -> str:
 def sources_table(results: Sequence[Any], ids: _Ids) -> str:
     """Every observation a number on the page rests on: baselines, actuals and the partner's figures, by
     publication, with what each covers and its status."""
-    from tradesim import report
+    from tradesim.standing import standing
 
     seen: dict[tuple[object, ...], Any] = {}
     for r in results:
@@ -364,7 +364,7 @@ def sources_table(results: Sequence[Any], ids: _Ids) -> str:
                 seen.setdefault((o.origin, o.key, o.value), (what, o))
         for o in r.projection.actuals.values():
             seen.setdefault((o.origin, o.key, o.value), ("what happened", o))
-    for s in report.standing(results):
+    for s in standing(results):
         if s.partner_latest is not None:
             o = s.partner_latest
             seen.setdefault((o.origin, o.key, o.value), ("the partner's figure", o))
@@ -451,10 +451,10 @@ def render(
     notes: Sequence[str] = (),
 ) -> str:
     """The page, as one HTML string."""
-    from tradesim import check, plot, report
+    from tradesim import check, plot, summaries
 
     ids = _Ids()
-    title = report.title(results, names=country_name)
+    title = summaries.title(results, names=country_name)
     first = results[0].scenario
     reporter = country_name(first.reporter)
     headline, lead = answer(results)
@@ -466,7 +466,7 @@ def render(
         (
             "What the scenarios projected",
             projections_lead(results)
-            + table(report.summary_display(results), title, ids)
+            + table(summaries.summary_display(results), title, ids)
             + figure(
                 plot.paths_figure,
                 results,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SCENARIOS, SHIPPED_NAMES
-from tradesim import model, report, scenario
+from tradesim import model, report, scenario, summaries
 
 REFERENCE = SHIPPED_NAMES
 
@@ -145,7 +145,7 @@ def test_scenario_targets_are_the_default(run: Any) -> None:
 
 def test_report_summary_frame_matches_the_closed_form() -> None:
     results = report.evaluate([scenario.ad_hoc(0.07, 0.0)], target=20e9, by=2027)
-    frame = report.summary(results)
+    frame = summaries.summary(results)
     assert frame.loc[0, "reached_year"] == 2028
     assert frame.loc[0, "required_growth"] == pytest.approx((20 / 14.5) ** 0.25 - 1)
 

@@ -54,6 +54,7 @@ def report_page(
     when it is viewed."""
     from tradesim import audit, htmlreport, montecarlo, report, targets
     from tradesim.atomic import check_destination, write_text_atomic
+    from tradesim.notes import notes as notes_of
 
     check_destination(output, suffixes=(".html", ".htm"))
     fixed_seed = simulation_settings(runs, seed)
@@ -72,7 +73,7 @@ def report_page(
         else []
     )
     reporter = chosen[0].reporter
-    notes = report.notes(results)
+    notes = notes_of(results)
     page = htmlreport.render(
         results,
         command=_command_line(

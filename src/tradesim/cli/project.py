@@ -72,7 +72,7 @@ def project(
     data_dir: DataDir = None,
 ) -> None:
     """Project every scenario year by year and read it against the target."""
-    from tradesim import report
+    from tradesim import report, summaries
 
     chosen_format = render.settle(format, output, PATHS)
     given = parse_target(target) if target is not None else None
@@ -95,7 +95,7 @@ def project(
         if detail:
             for result in results:
                 title = f"{result.scenario.name}: {result.scenario.description}"
-                console.print(render.rich_table(report.years_display(result), title))
+                console.print(render.rich_table(summaries.years_display(result), title))
 
     render.emit(results, chosen_format, output, table=table)
     render.print_notes(results.notes())

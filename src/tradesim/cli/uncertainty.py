@@ -68,6 +68,7 @@ def simulate(
 ) -> None:
     """Monte Carlo: P(target reached) by year, the distribution of the year reached, percentiles of trade and share."""
     from tradesim import montecarlo, report
+    from tradesim.notes import notes as notes_of
 
     chosen_format = render.settle(format, output, PATHS)
     fixed_seed = simulation_settings(runs, seed)
@@ -110,7 +111,7 @@ def simulate(
         output,
         table=lambda console: render.simulation_report(console, simulations),
     )
-    render.print_notes(report.notes(plain))
+    render.print_notes(notes_of(plain))
 
 
 class GridMetric(StrEnum):
@@ -151,6 +152,7 @@ def sensitivity(
     """
     from tradesim import report
     from tradesim import sensitivity as sens
+    from tradesim.notes import notes as notes_of
 
     chosen_format = render.settle(format, output, TABLES)
     given = parse_target(target) if target is not None else None
@@ -186,7 +188,7 @@ def sensitivity(
             sens.tornado(r.scenario, r.target, swing=swing, baseline=r.projection.baseline) for r in results
         )
         render.emit(tornados, chosen_format, output)
-    render.print_notes(report.notes(results))
+    render.print_notes(notes_of(results))
 
 
 class PlotKind(StrEnum):
@@ -230,6 +232,7 @@ def plot(
     from tradesim import montecarlo, report
     from tradesim import plot as plotting
     from tradesim import sensitivity as sens
+    from tradesim.notes import notes as notes_of
 
     fixed_seed = simulation_settings(runs, seed)
     given = parse_target(target) if target is not None else None
@@ -285,4 +288,4 @@ def plot(
         moved = sens.tornado(first.scenario, first.target, swing=swing, baseline=first.projection.baseline)
         written = plotting.tornado(moved, output)
     typer.echo(f"wrote {written}")
-    render.print_notes(report.notes(results))
+    render.print_notes(notes_of(results))
