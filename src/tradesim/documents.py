@@ -47,8 +47,8 @@ def _models() -> dict[str, Any]:
     class Strict(BaseModel):
         model_config = ConfigDict(extra="forbid")
 
-    class Provenance(Strict):
-        """A data row a figure rests on (``tradesim data``'s columns, with ``origin`` and ``amount``)."""
+    class Columns(Strict):
+        """A data row: the data folder's columns, with ``origin`` and ``amount``."""
 
         kind: str
         reporter: str
@@ -65,11 +65,15 @@ def _models() -> dict[str, Any]:
         note: str
         published: str
         origin: str = Field(description='"shipped", or FILE:LINE of your data folder')
-        fx: str
         classification: str
         commodity: str
         retrieved: str = Field(description="when a fetch received it (UTC); empty for any other row")
         amount: float = Field(description="value in currency units (value × the unit's scale)")
+
+    class Provenance(Columns):
+        """A data row a figure rests on, as an output cites it: with ``fx`` (how it was converted, if it was)."""
+
+        fx: str
 
     class TargetGiven(Strict):
         amount: float
@@ -409,28 +413,8 @@ def _models() -> dict[str, Any]:
     class NowcastDocument(RootModel[Nowcast | Evaluated]):
         """``tradesim nowcast --format json``: a nowcast, or with ``--evaluate`` each past one against the year."""
 
-    class DataRow(Strict):
-        """An observation as ``tradesim data`` lists it: the data folder's columns, ``origin``, ``amount``."""
-
-        kind: str
-        reporter: str
-        partner: str
-        flow: str
-        year: int
-        period: str
-        value: float
-        unit: str
-        status: str
-        reported_by: str
-        source: str
-        url: str
-        note: str
-        published: str
-        classification: str
-        commodity: str
-        retrieved: str
-        origin: str
-        amount: float
+    class DataRow(Columns):
+        """An observation as ``tradesim data`` lists it."""
 
     class Data(RootModel[list[DataRow]]):
         """``tradesim data --format json``: the observations in use."""

@@ -382,6 +382,18 @@ def test_axe_core_finds_no_violation(simulated_page: Path, width: int) -> None:
     assert validators.axe_violations(simulated_page, width) == []
 
 
+def _page_for_chromium(run: Any, tmp_path: Path) -> tuple[Path, str]:
+    """Every shipped scenario's page (skipped where there is no chromium to measure or print it)."""
+    from tests import validators
+
+    if validators.chromium() is None:
+        pytest.skip("no chromium here (.ci/run installs it)")
+    out = tmp_path / "page.html"
+    result = run("report", "--scenarios", str(SCENARIOS), "--target", "20B", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    return out, out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("width", [390, 1280, 1920])
 def test_the_sources_fit_the_column_and_every_caution_is_in_view(
     run: Any, tmp_path: Path, width: int
@@ -390,12 +402,7 @@ def test_the_sources_fit_the_column_and_every_caution_is_in_view(
     than the content column, and every "check before quoting" flag lies inside the window."""
     from tests import validators
 
-    if validators.chromium() is None:
-        pytest.skip("no chromium here (.ci/run installs it)")
-    out = tmp_path / "page.html"
-    result = run("report", "--scenarios", str(SCENARIOS), "--target", "20B", "-o", str(out))
-    assert result.exit_code == 0, result.stderr
-    html = out.read_text(encoding="utf-8")
+    out, html = _page_for_chromium(run, tmp_path)
     assert html.count('class="flag"') >= 2  # the page does flag figures (an approximate, a FY-as-stated)
     measured = validators.layout(out, width)
     assert measured["wide"] == []
@@ -424,12 +431,7 @@ def test_the_printed_page_keeps_every_source_host_and_caution(run: Any, tmp_path
 
     from tests import validators
 
-    if validators.chromium() is None:
-        pytest.skip("no chromium here (.ci/run installs it)")
-    out = tmp_path / "page.html"
-    result = run("report", "--scenarios", str(SCENARIOS), "--target", "20B", "-o", str(out))
-    assert result.exit_code == 0, result.stderr
-    html = out.read_text(encoding="utf-8")
+    out, html = _page_for_chromium(run, tmp_path)
     hosts = {urlsplit(a).hostname for a in re.findall(r'<a href="(https?://[^"]+)"', html)}
     flags = set(re.findall(r'<span class="flag">([^<]+)</span>', html))
     assert hosts

@@ -27,6 +27,23 @@ class FetchError(InputError):
     """A fetch that cannot be done as asked: one line naming the host and the fix (exit 2)."""
 
 
+def parse_json(body: bytes, where: str) -> object:
+    """An answer's JSON; a page (HTML, XML) or a body that does not parse (truncated, nested past the parser's
+    depth) refused in one line naming ``where``."""
+    import json
+
+    if body.lstrip()[:1] == b"<":
+        raise InputError(
+            f"{where}: the answer is an HTML page, not data (a sign-in, error or maintenance page?)"
+        )
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(
+            f"{where}: the answer is not valid JSON ({exc.__class__.__name__}: {exc}); truncated?"
+        ) from None
+
+
 @dataclass(frozen=True)
 class Request:
     """One call: where, with which parameters (never a key), and what it asks for in words."""

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from tradesim.data.fetch.client import Request
+from tradesim.data.fetch.client import Request, parse_json
 from tradesim.data.observation import PUBLISHED
 from tradesim.errors import InputError
 
@@ -139,17 +138,7 @@ def requests_for(
 
 def document(body: bytes, where: str) -> dict[str, object]:
     """The answer as JSON: ``{"count", "data", "error"}``; a page, a truncated or non-JSON body refused."""
-    start = body.lstrip()[:64].lower()
-    if start.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
-        raise InputError(
-            f"{where}: the answer is an HTML page, not data (a sign-in, error or maintenance page?)"
-        )
-    try:
-        found = json.loads(body)
-    except (ValueError, RecursionError) as exc:  # a body nested past the parser's depth is no answer either
-        raise InputError(
-            f"{where}: the answer is not valid JSON ({exc.__class__.__name__}: {exc}); truncated?"
-        ) from None
+    found = parse_json(body, where)
     if not isinstance(found, dict) or not isinstance(found.get("data", []), list):
         raise InputError(f'{where}: the answer is not a Comtrade+ API answer (no "data" list)')
     error = found.get("error")

@@ -10,10 +10,9 @@ pages are asked when the first says there are more.
 
 from __future__ import annotations
 
-import json
 import math
 
-from tradesim.data.fetch.client import Request
+from tradesim.data.fetch.client import Request, parse_json
 from tradesim.data.importers.imported import Row
 from tradesim.data.observation import PUBLISHED
 from tradesim.errors import InputError
@@ -49,14 +48,7 @@ def page_request(base: str, reporter: str, years: list[int], indicator: str, pag
 
 def document(body: bytes, where: str) -> tuple[dict[str, object], list[object]]:
     """(metadata, observations) of one page; an error answer, a page, or a body that is not JSON refused."""
-    if body.lstrip()[:1] == b"<":
-        raise InputError(f"{where}: the answer is an HTML or XML page, not the JSON asked for")
-    try:
-        found = json.loads(body)
-    except (ValueError, RecursionError) as exc:  # a body nested past the parser's depth is no answer either
-        raise InputError(
-            f"{where}: the answer is not valid JSON ({exc.__class__.__name__}: {exc}); truncated?"
-        ) from None
+    found = parse_json(body, where)
     if isinstance(found, list) and found and isinstance(found[0], dict) and "message" in found[0]:
         messages = found[0]["message"]
         said = (
