@@ -423,3 +423,27 @@ def test_vintages_of_one_source_and_of_an_empty_archive(
     none = run("data", "vintages", "--data", str(tmp_path), "--source", "wdi")
     assert none.exit_code == 2
     assert "holds no archived answer of wdi" in none.stderr
+
+
+def test_the_world_as_partner_is_comtrade_partner_0(
+    run: Callable[..., Any], server: Server, tmp_path: Path
+) -> None:
+    serve_kaz_ita(server)
+    server.route(PREVIEW, Reply(body=comtrade_answer(398, 0, KAZ_ITA)))
+    result = run(
+        "data", "fetch", "comtrade", "--reporter", "KAZ", "--partner", "WLD", "--years", "2018-2020",
+        "--base-url", server.url, "--wait", "0",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr  # the default output: ./data/comtrade_KAZ_WLD_2018-2020.csv
+    assert server.calls(PREVIEW)[0].query["partnerCode"] == ["0"]
+    rows = rows_of(Path("data") / "comtrade_KAZ_WLD_2018-2020.csv")
+    assert {r["partner"] for r in rows} == {"WLD"}
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in its own folder: a default output (./data/…) lands there."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRADESIM_DATA", raising=False)
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    monkeypatch.delenv("TRADESIM_OFFLINE", raising=False)
