@@ -24,7 +24,7 @@ from tradesim.quantities import count
 
 data_app = typer.Typer(
     cls=Boundary,
-    help="The observations in use, with their provenance; import official statistics.",
+    help="The observations in use, with their provenance; import or fetch official statistics.",
     rich_markup_mode=None,
 )
 
@@ -62,7 +62,8 @@ def data(
 ) -> None:
     """Print the observations in use (shipped, and your data folder's) with period, status, source and origin.
 
-    `tradesim data import FORMAT FILE --output PATH` turns official statistics into a data folder's CSV.
+    `tradesim data import FORMAT FILE --output PATH` turns a download into a data folder's CSV; `tradesim data
+    fetch comtrade|wdi` asks the source itself and keeps every answer (`tradesim data vintages`).
     """
     if ctx.invoked_subcommand is not None:
         return
