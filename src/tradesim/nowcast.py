@@ -39,13 +39,14 @@ from tradesim.data.observation import (
     months_covered,
     product_words,
 )
-from tradesim.errors import DataError, Problem
+from tradesim.errors import DataError, InputError, Problem
 from tradesim.output import Result, Rows
 from tradesim.quantities import format_money, format_percent
 
 if TYPE_CHECKING:
     import pandas as pd
 
+MAX_LOG_RATIO = math.log(1e6)  # a full year a million times its part (or the band that wide): no data is that
 INTERVAL = 0.9
 MIN_RECORD = 9  # ⌈0.9 (n + 1)⌉ ≤ n: the fewest evaluations a 90% conformal interval can rest on
 CONTRADICTION = 0.05  # two part years of one year giving full years this far apart are flagged
@@ -329,6 +330,16 @@ def nowcast(
             )
         warnings += _contradictions(
             data, reporter, partner, partial, partial.amount * math.exp(centre), currency, product
+        )
+    if not math.isfinite(centre + spread) or abs(centre) + spread > MAX_LOG_RATIO:
+        if not history:  # pragma: no cover - the fallback's band is narrow
+            raise InputError(f"{reporter}–{partner}: no nowcast: its band would be wider than a millionfold")
+        worst = max(history, key=lambda h: abs(math.log(h[2].amount / h[1].amount)))
+        raise InputError(
+            f"{reporter}–{partner}: the full year {worst[0]} is {worst[2].amount / worst[1].amount:.3g} times its "
+            f"{worst[1].period} figure ({worst[2].label()}; {worst[1].label()}): no nowcast rests on that; "
+            "a figure in the wrong unit? (tradesim data --reporter "
+            f"{reporter} --partner {partner} --year {worst[0]} --explain)"
         )
     return Nowcast(
         reporter,

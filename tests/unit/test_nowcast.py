@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tradesim import data, nowcast
+from tradesim.errors import InputError
 
 HEADER = "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
 T_95_2_DF = 2.919985580355516  # Student's t, 0.95 quantile, 2 degrees of freedom
@@ -184,3 +185,20 @@ def test_two_part_years_that_contradict_each_other_are_named() -> None:
     other = nowcast.nowcast("KAZ", "ITA", 2025, "h1", calibrate=False)
     gap = abs(other.estimate / result.estimate - 1)
     assert 0.05 < gap < 0.08
+
+
+def test_a_full_year_millions_of_times_its_part_is_refused_not_overflowed(tmp_path: Path) -> None:
+    """A figure in the wrong unit (a full year of 6.4e52 bn against its part year of $11.8B) made the band's
+    exp() overflow (found by the long hostile-input profile): it is now a one-line error naming the year."""
+    from tradesim.data import folders
+
+    (tmp_path / "mine.csv").write_text(
+        "kind,reporter,partner,flow,year,period,value,unit,status,reported_by,source,url,note\n"
+        "trade,KAZ,ITA,total,2023,FY,6.360189170108808e+52,USD_bn,reported,KAZ,QazTrade,,\n",
+        encoding="utf-8",
+    )
+    data = folders.load(tmp_path)
+    with pytest.raises(
+        InputError, match=r"KAZ–ITA: the full year 2023 is 5\.41e\+51 times its jan-sep figure"
+    ):
+        nowcast.nowcast("KAZ", "ITA", data=data)
