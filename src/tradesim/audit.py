@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tradesim import metrics, model, solve
 from tradesim.data import Dataset, shipped
 from tradesim.errors import TradesimError
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import Claim, Scenario
 
@@ -243,12 +243,11 @@ def warnings(scenarios: Iterable[Scenario], data: Dataset | None = None) -> list
     )
 
 
-class Audit(list[Verdict], Result):
+@dataclass(frozen=True, eq=False)
+class Audit(Collection[Verdict], Result):
     """Every claim's verdict, and the caveats of the baselines they were read against."""
 
-    def __init__(self, verdicts: Sequence[Verdict], caveats: Sequence[str] = ()) -> None:
-        super().__init__(verdicts)
-        self.caveats = list(caveats)
+    caveats: Sequence[str] = ()
 
     @property
     def title(self) -> str:

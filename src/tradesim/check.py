@@ -26,7 +26,7 @@ from tradesim import __version__, metrics, model
 from tradesim.atomic import sweep_temporaries, write_text_atomic
 from tradesim.data import Dataset, shipped
 from tradesim.errors import Problem, SnapshotError
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import count
 from tradesim.schema import Expectation, Scenario
 
@@ -358,12 +358,12 @@ def check(
 
 
 # ---------------------------------------------------------------------------------------------- reporting
-class Checks(list[ScenarioCheck], Result):
+@dataclass(frozen=True, eq=False)
+class Checks(Collection[ScenarioCheck], Result):
     """The checks of one ``tradesim check`` run, and the tolerances they used."""
 
-    def __init__(self, results: Sequence[ScenarioCheck], rtol: float, atol: float) -> None:
-        super().__init__(results)
-        self.rtol, self.atol = rtol, atol
+    rtol: float
+    atol: float
 
     @property
     def title(self) -> str:

@@ -38,7 +38,7 @@ import numpy as np
 from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, ScenarioError
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.schema import Event, Scenario
 
 if TYPE_CHECKING:
@@ -117,12 +117,11 @@ class SimulationResult:
         return pd.DataFrame(columns, index=pd.Index(self.years.astype(int), name="year"))
 
 
-class Simulations(list[SimulationResult], Result):
+@dataclass(frozen=True, eq=False)
+class Simulations(Collection[SimulationResult], Result):
     """The simulations of one ``tradesim simulate`` run, one per scenario (in ``scenarios``' order)."""
 
-    def __init__(self, results: list[SimulationResult], scenarios: list[Scenario]) -> None:
-        super().__init__(results)
-        self.scenarios = scenarios
+    scenarios: Sequence[Scenario]
 
     @property
     def title(self) -> str:
@@ -789,7 +788,7 @@ def _median_is_deterministic(plan: _Plan) -> tuple[bool, bool]:
     return bilateral, bilateral and (log_linear or not (shocked_b and plan.sd_r > 0))
 
 
-def to_json(results: list[SimulationResult]) -> dict[str, Any]:
+def to_json(results: Sequence[SimulationResult]) -> dict[str, Any]:
     """The documented JSON of ``tradesim simulate`` (README "Uncertainty")."""
     first = results[0]
     return {

@@ -40,7 +40,7 @@ from tradesim.data.observation import (
     product_words,
 )
 from tradesim.errors import DataError, InputError, Problem
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import format_money, format_percent
 
 if TYPE_CHECKING:
@@ -425,14 +425,13 @@ class Evaluation:
         return self.nowcast.low <= self.actual <= self.nowcast.high
 
 
-class Evaluations(list[Evaluation], Result):
+@dataclass(frozen=True, eq=False)
+class Evaluations(Collection[Evaluation], Result):
     """The leave-one-out record of one pair (:func:`evaluate`)."""
 
-    def __init__(
-        self, evaluations: list[Evaluation], reporter: str, partner: str, currency: str = "USD"
-    ) -> None:
-        super().__init__(evaluations)
-        self.reporter, self.partner, self.currency = reporter, partner, currency
+    reporter: str
+    partner: str
+    currency: str = "USD"
 
     @property
     def title(self) -> str:
@@ -515,7 +514,7 @@ def evaluate(
 ) -> Evaluations:
     """Leave-one-out: every year with a full-year figure and a partial one, nowcast without that year's FY."""
     data = data or shipped()
-    results = Evaluations([], reporter, partner, currency)
+    results: list[Evaluation] = []
     partials = _rows(data, product, reporter=reporter, partner=partner, flow="total", reported_by=reporter)
     for year, period in sorted({(o.year, o.period) for o in partials if months(o.period)}):
         actual = _figure(data, reporter, partner, year, "FY", currency, product)
@@ -538,7 +537,7 @@ def evaluate(
                 actual.amount,
             )
         )
-    return results
+    return Evaluations(results, reporter, partner, currency)
 
 
 __all__ = [

@@ -23,8 +23,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload, runtime_checkable
 
 from tradesim.errors import InputError
 
@@ -75,6 +76,33 @@ class Result(Protocol):
     def tables(self) -> list[tuple[str, Rows]]:
         """What the table format prints: one or more titled tables (default: :meth:`rows`)."""
         return [(self.title, self.rows())]
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Collection(Sequence[T]):
+    """A result that holds its items in order: a frozen, read-only sequence (iterate it, index it, take its
+    length). ``items`` takes any iterable and keeps a tuple; the result types that are collections (a run's
+    scenario results, a goal seek's answers, the checks, …) add their own fields after it."""
+
+    items: Sequence[T]  # kept as a tuple
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(self.items))
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 class Table(Result):

@@ -19,7 +19,7 @@ from tradesim.data import Dataset, shipped
 from tradesim.data.observation import Observation
 from tradesim.errors import InputError, Problem, SolveError
 from tradesim.notes import actual_conversions, figures_used, notes
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import TargetAmount, format_money
 from tradesim.schema import Scenario
 from tradesim.summaries import (
@@ -114,16 +114,15 @@ class ScenarioResult:
         return self.projection.baseline.warnings
 
 
-class Results(list[ScenarioResult], Result):
+@dataclass(frozen=True, eq=False)
+class Results(Collection[ScenarioResult], Result):
     """What :func:`evaluate` returns: the scenarios' results, in order (a list), as one result.
 
     ``rows()`` is the summary table, ``frame()`` every scenario's years in long form (index scenario, year),
     ``iamc()`` the IAMC rows; ``to_json()`` the documented contract, with the baseline spread when every
     published baseline was run (``all_baselines``)."""
 
-    def __init__(self, results: Iterable[ScenarioResult] = (), *, all_baselines: bool = False) -> None:
-        super().__init__(results)
-        self.all_baselines = all_baselines
+    all_baselines: bool = False
 
     @property
     def title(self) -> str:
@@ -199,7 +198,7 @@ def evaluate(
         target = TargetAmount(float(target), None, f"{float(target):.15g}", "target")
     if target is not None:
         target = target.settled({s.currency for s in scenarios})
-    results = Results(all_baselines=all_baselines)
+    results: list[ScenarioResult] = []
     for given in scenarios:
         scenario = given.with_horizon(horizon) if horizon is not None else given
         own = scenario.target
@@ -227,7 +226,7 @@ def evaluate(
         for baseline in baselines:
             projection = model.project(scenario, data=data, full_year=full_year, baseline=baseline)
             results.append(ScenarioResult(projection, chosen, year, target is None, converted, target))
-    return results
+    return Results(results, all_baselines=all_baselines)
 
 
 def _latest(data: Dataset, reporter: str, partner: str, currency: str) -> Observation | None:

@@ -25,7 +25,7 @@ import numpy as np
 from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, ScenarioError, TradesimError
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import format_money, format_percent
 from tradesim.schema import (
     ConstantGrowth,
@@ -133,7 +133,8 @@ def _year(value: int | None, horizon: int) -> str:
     return str(value) if value is not None else f"not by {horizon}"
 
 
-class Tornados(list[Tornado], Result):
+@dataclass(frozen=True, eq=False)
+class Tornados(Collection[Tornado], Result):
     """The tornados of one ``tradesim sensitivity`` run, one per scenario."""
 
     @property

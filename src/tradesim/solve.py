@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,7 +23,7 @@ import numpy as np
 from tradesim import model
 from tradesim.data import Dataset
 from tradesim.errors import InputError, Problem, SolveError
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import ParsedRate, format_money, format_percent
 from tradesim.schema import MAX_YEARS, ConstantGrowth, Scenario
 
@@ -117,23 +117,23 @@ class RestGrowthAnswer:
     check: float  # the share in `by`, the scenario re-run with the answer
 
 
-class Answers(list[Any], Result):
-    """The answers of one goal seek (``kind``: growth, year, share, rest-growth), one per scenario and
-    baseline; ``solved`` says what was solved, ``display`` the rows people read."""
+@dataclass(frozen=True, eq=False)
+class Answers(Collection[Any], Result):
+    """The answers of one goal seek (``kind``: growth, year, share, rest-growth, price), one per scenario and
+    baseline (``items``); ``solved`` says what was solved, ``display`` the rows people read (built here:
+    :func:`growth_display` …), ``currencies`` and ``products`` each answer's scenario's."""
 
-    def __init__(
-        self,
-        kind: str,
-        solved: str,
-        answers: Sequence[Any],
-        display: Rows | None = None,
-        currencies: Sequence[str] = (),
-        products: Sequence[str] = (),
-    ) -> None:
-        super().__init__(answers)
-        self.kind, self.solved, self.display = kind, solved, list(display or [])
-        self.currencies = list(currencies) or ["USD"] * len(answers)  # each answer's scenario's
-        self.products = list(products) or [""] * len(answers)  # "HS 27" for a scenario of one product
+    kind: str = ""
+    solved: str = ""
+    display: Rows = field(default_factory=list)
+    currencies: Sequence[str] = ()
+    products: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "display", list(self.display))
+        object.__setattr__(self, "currencies", tuple(self.currencies) or ("USD",) * len(self.items))
+        object.__setattr__(self, "products", tuple(self.products) or ("",) * len(self.items))  # "HS 27"
 
     @property
     def title(self) -> str:

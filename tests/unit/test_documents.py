@@ -164,6 +164,17 @@ def test_result_is_a_protocol_every_result_type_meets() -> None:
 
     evaluated = report.evaluate([scenario.load(SCENARIOS / "steady.toml")], target=20e9)
     assert isinstance(evaluated, output.Result)
+    # the results are frozen collections holding their rows: read them, never change them
+    import dataclasses
+
+    assert len(evaluated) == 1
+    assert evaluated[0].scenario.name == "steady"
+    assert not hasattr(evaluated, "append")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evaluated.all_baselines = True  # type: ignore[misc]
+    for kind in (Results, Answers, Simulations, Tornados, Checks, Coverage, Mirror):
+        assert dataclasses.is_dataclass(kind)
+        assert not issubclass(kind, list)
 
     class Plain:  # not derived from Result: it meets the contract by its methods alone
         title = "plain"

@@ -82,7 +82,7 @@ def test_sensitivity_checks_audit_and_solve(steady: scenario.Scenario, tmp_path:
     article = scenario.load(SCENARIOS / "article.toml")
     verdicts = audit.Audit(audit.audit([article]))
     assert len(verdicts.frame()) == len(verdicts.to_json()["claims"])
-    answers = solve.Answers("growth", "x", [solve.required_growth(steady, 20e9, 2027)])
+    answers = solve.Answers([solve.required_growth(steady, 20e9, 2027)], "growth", "x")
     assert answers.frame().loc["steady", "required_growth"] == pytest.approx((20 / 14.5) ** 0.25 - 1)
 
 

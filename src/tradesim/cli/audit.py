@@ -47,4 +47,4 @@ def audit(
     verdicts = audit_module.audit(chosen, all_baselines=baselines is Baselines.all, data=data)
     result = audit_module.Audit(verdicts, audit_module.warnings(chosen, data))
     render.emit(result, chosen_format, output, table=lambda console: render.audit_report(console, result))
-    render.print_notes(result.caveats)
+    render.print_notes(list(result.caveats))

@@ -353,7 +353,7 @@ def solve_report(
 
     currencies = [item.currency for item, _ in runs]
     products = [product_name(item, base) for item, base in runs]
-    emit(Answers(kind, solved, answers, rows, currencies, products), format, output, table=table)
+    emit(Answers(answers, kind, solved, rows, currencies, products), format, output, table=table)
 
 
 DIFFERENCES_SHOWN = 9  # the first three years of a drifted snapshot: enough to see what moved and how fast

@@ -185,7 +185,7 @@ def sensitivity(
         render.emit(table, chosen_format, output, table=lambda console: render.grid_table(console, table))
     else:
         tornados = sens.Tornados(
-            sens.tornado(r.scenario, r.target, swing=swing, baseline=r.projection.baseline) for r in results
+            [sens.tornado(r.scenario, r.target, swing=swing, baseline=r.projection.baseline) for r in results]
         )
         render.emit(tornados, chosen_format, output)
     render.print_notes(notes_of(results))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
 from tradesim.data.observation import FULL_YEAR, KINDS, Observation
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +76,8 @@ class Series:
         return found
 
 
-class Coverage(list[Series], Result):
+@dataclass(frozen=True, eq=False)
+class Coverage(Collection[Series], Result):
     """Every series of a dataset (optionally one reporter's), in the order kind, reporter, partner, flow."""
 
     @property
@@ -148,7 +149,7 @@ def coverage(data: Dataset, reporter: str | None = None) -> Coverage:
         grouped.setdefault(key, []).append(o)
     order = {kind: i for i, kind in enumerate(("trade", "share", "target", "fx", *KINDS))}
     keys = sorted(grouped, key=lambda k: (order[k[0]], k[1], k[2], k[3], k[4] != "all goods", *k[4:]))
-    return Coverage(Series(*key, tuple(grouped[key])) for key in keys)
+    return Coverage(tuple(Series(*key, tuple(grouped[key])) for key in keys))
 
 
 __all__ = ["Coverage", "Series", "coverage", "spans"]

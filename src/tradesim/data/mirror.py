@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tradesim.data.dataset import Dataset
 from tradesim.data.observation import FULL_YEAR, Observation, product_words
-from tradesim.output import Result, Rows
+from tradesim.output import Collection, Result, Rows
 from tradesim.quantities import format_money
 
 if TYPE_CHECKING:
@@ -38,15 +38,14 @@ class MirrorRow:
         return self.reported.amount / self.mirror.amount
 
 
-class Mirror(list[MirrorRow], Result):
+@dataclass(frozen=True, eq=False)
+class Mirror(Collection[MirrorRow], Result):
     """Both sides of a pair, year by year and flow by flow, in ``currency``."""
 
-    def __init__(
-        self, rows: list[MirrorRow], reporter: str, partner: str, currency: str, product: str = ""
-    ) -> None:
-        super().__init__(rows)
-        self.reporter, self.partner, self.currency = reporter, partner, currency
-        self.product = product  # "HS 8542": the same commodity on both sides ("": all goods)
+    reporter: str
+    partner: str
+    currency: str
+    product: str = ""  # "HS 8542": the same commodity on both sides ("": all goods)
 
     @property
     def title(self) -> str:
