@@ -170,7 +170,7 @@ def scenario_schema() -> dict[str, Any]:
     for key in ("reporter", "partner"):
         schema["properties"][key] = {**schema["properties"][key], "enum": countries}
     schema["$defs"]["GrowthTable"] = _growth_table(
-        {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
+        {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}, schema["$defs"]
     )
     leg = schema["$defs"]["Leg"]["properties"]
     leg["share"] = {
@@ -212,9 +212,25 @@ ROOT = (
 )
 
 
-def _growth_table(names: dict[str, str]) -> dict[str, Any]:
-    """A growth table: its ``model`` chooses the definition it must match (no ``model``: constant)."""
+def _growth_table(names: dict[str, str], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A growth table: its ``model`` chooses the definition it must match (no ``model``: constant). Every
+    model's keys are also named in the table's own ``properties``, each with its description and the models it
+    belongs to, and no constraint of its own: an editor's language server (taplo, the Even Better TOML
+    extension) then completes and explains the keys of ``[growth.bilateral]`` without following the
+    ``if``/``then`` branches, which still decide what is valid (each model refuses keys it does not have)."""
     from tradesim.schema import GROWTH_MODELS
+
+    keys: dict[str, dict[str, Any]] = {}
+    for kind in GROWTH_MODELS:
+        for key, prop in definitions[names[kind]].get("properties", {}).items():
+            if key == "model":
+                continue
+            entry = keys.setdefault(key, {"models": [], "description": prop.get("description", "")})
+            entry["models"].append(kind)
+    named = {
+        key: {"description": f"{entry['description']} (model: {', '.join(entry['models'])})".strip()}
+        for key, entry in keys.items()
+    }
 
     chosen = [
         {
@@ -230,7 +246,8 @@ def _growth_table(names: dict[str, str]) -> dict[str, Any]:
             "model": {
                 "enum": list(GROWTH_MODELS),
                 "description": "The growth model: " + ", ".join(GROWTH_MODELS) + " (default: constant).",
-            }
+            },
+            **named,
         },
         "required": [],
         "allOf": [

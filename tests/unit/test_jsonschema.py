@@ -229,3 +229,20 @@ def test_the_readme_key_table_is_the_schemas_text() -> None:
     from tradesim.jsonschema import key_table
 
     assert key_table() in manual()
+
+
+def test_every_growth_models_key_is_named_where_an_editor_completes_it() -> None:
+    """An editor completes and explains the keys of `[growth.bilateral]` from the table's own properties (the
+    language server does not follow if/then): every model's keys are there, each saying which models take it,
+    with no constraint of its own — the model's branch still refuses a key it does not have."""
+    from tradesim.schema import GROWTH_CLASSES
+
+    schema = json.loads((SCENARIOS / "scenario.schema.json").read_text(encoding="utf-8"))
+    named = schema["$defs"]["GrowthTable"]["properties"]
+    for kind, model in GROWTH_CLASSES.items():
+        for key in model.model_fields:
+            assert key in named, (kind, key)
+            assert kind in named[key]["description"], (kind, key)
+            assert set(named[key]) == {"description"} or key == "model"
+    errors = _errors('[growth]\nbilateral = {model = "linear", rate = 0.05}\ntotal = 0.03\n')
+    assert any("rate" in message for _, message in errors), errors  # a constant's key in a linear table
