@@ -107,12 +107,7 @@ class Archive:
         digest = hashlib.sha256(answer.body).hexdigest()
         latest = self.latest(request)
         if latest is not None and latest.sha256 == digest and latest.status == answer.status:
-            confirmed = [*_strings(latest.meta.get("confirmed")), answer.retrieved]
-            record = {**latest.meta, "confirmed": confirmed}
-            write_text_atomic(
-                latest.body.with_suffix(".json"), json.dumps(record, indent=1, sort_keys=True) + "\n"
-            )
-            return Vintage(latest.body, record), False
+            return self.confirm(latest, answer.retrieved), False
         where.mkdir(parents=True, exist_ok=True)
         stamp = answer.retrieved[:19].replace("-", "").replace(":", "") + "Z"  # 20261207T080102Z
         n = 1
@@ -139,7 +134,7 @@ class Archive:
         return Vintage(body, meta), True
 
     def confirm(self, vintage: Vintage, retrieved: str) -> Vintage:
-        """A 304: the archived answer still holds; the time is recorded."""
+        """The archived answer still holds (a 304, or the same body again): the time is recorded."""
         meta = {**vintage.meta, "confirmed": [*_strings(vintage.meta.get("confirmed")), retrieved]}
         write_text_atomic(
             vintage.body.with_suffix(".json"), json.dumps(meta, indent=1, sort_keys=True) + "\n"
