@@ -156,16 +156,20 @@ def _models() -> dict[str, Any]:
         scenarios: list[ProjectedScenario]
         spread: list[dict[str, Any]] | None = Field(default=None, description="--baselines all only")
 
-    def answer(cls: type) -> Any:
-        """A solve answer's model from its dataclass: its fields, then currency and commodity."""
+    def from_dataclass(cls: type, optional: tuple[str, ...] = (), **more: Any) -> Any:
+        """A model with a dataclass's fields and types (the result type is the document's definition); the
+        fields named by a prefix in ``optional`` may be left out, and ``more`` adds fields after them."""
         hints = get_type_hints(cls)
         fields: dict[str, Any] = {
-            f.name: (hints[f.name], None if f.name.startswith("leg") else ...)
+            f.name: (hints[f.name], None if f.name.startswith(optional) else ...)
             for f in dataclasses.fields(cls)
         }
-        fields["currency"] = (str, ...)
-        fields["commodity"] = (str | None, None)
-        return create_model(cls.__name__, __base__=Strict, **fields)
+        return create_model(cls.__name__, __base__=Strict, **fields, **more)
+
+    def answer(cls: type) -> Any:
+        """A solve answer's model: its dataclass's fields (``leg…`` left out when None, as ``to_json`` does),
+        then currency and commodity."""
+        return from_dataclass(cls, ("leg",), currency=(str, ...), commodity=(str | None, None))
 
     answers = [
         answer(solve.GrowthAnswer),
@@ -266,12 +270,6 @@ def _models() -> dict[str, Any]:
 
         claims: list[Claim]
         warnings: list[str] = Field(default_factory=list)
-
-    def from_dataclass(cls: type) -> Any:
-        """A model with a dataclass's fields and types (the result type is the document's definition)."""
-        hints = get_type_hints(cls)
-        fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(cls)}
-        return create_model(cls.__name__, __base__=Strict, **fields)
 
     from tradesim import backtest
 
