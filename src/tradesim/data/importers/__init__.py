@@ -135,6 +135,7 @@ def _own(dialect: text.Dialect, imported: Imported) -> Imported:
          o.source, o.url, o.note, o.published, o.classification, o.commodity, o.retrieved)
         for o in found
     ]  # fmt: skip
+    imported.derived = sum(1 for o in found if o.status == "derived")  # as the file says
     return imported
 
 

@@ -76,13 +76,10 @@ class Imported:
     skipped: Tally = field(default_factory=Tally)
     notes: list[str] = field(default_factory=list)
     commodities: dict[str, int] = field(default_factory=dict)  # the commodity codes left out, with counts
+    derived: int = 0  # rows computed here (totals, jan-<mon> sums), whatever status their parts give them
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    @property
-    def derived(self) -> int:
-        return sum(1 for row in self.rows if "derived here" in row[12])
 
     def csv_text(self) -> str:
         """The rows as CSV that the csv module reads back as the same rows (a test), formatted here: a bulk
@@ -229,6 +226,7 @@ class Collector:
         # kind, reporter, partner, year, flow, period, then the commodity
         rows.sort(key=operator.itemgetter(0, 1, 2, 4, 3, 5, 15, 14))
         self.imported.rows = rows
+        self.imported.derived = len(derived)
         return self.imported
 
     def _totals(self, values: dict[Key8, tuple[float, str]]) -> list[tuple[Key8, float, str, str, str]]:
