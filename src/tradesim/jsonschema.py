@@ -4,9 +4,14 @@ pydantic models, so it carries their descriptions, types, ranges and allowed key
 Two things pydantic cannot see are added here: amounts and rates may be written as text (``"14.5B"``,
 ``"5%"``, ``"€20B"``, a claim's ``"1/6"``), and a growth component may be a bare rate (``bilateral = "5%"``);
 ``extends`` is a key of the file, resolved before validation (a file that extends another need not repeat
-``growth``). The schema states each field's own rules; the cross-field rules (``horizon`` after ``base_year``,
+``growth``). The schema states each field's own rules and the keys that exclude each other (``amount`` or
+``relative``, not both: :data:`EXCLUSIVE`); the other cross-field rules (``horizon`` after ``base_year``, at least
 one of ``rest_of_world`` and ``total``, events after the base year, a table covering every year) are for
 ``tradesim scenarios validate``, which checks everything.
+
+It is written for the language server editors run (taplo's, in VS Code's Even Better TOML): the keys of a
+growth table reachable through ``anyOf`` (the server follows no ``if``/``then``), and every message one line in
+words (:func:`_text`, :func:`_exclusive`), tested with that server in ``tests/cli/test_editor.py``.
 """
 
 from __future__ import annotations
@@ -40,6 +45,17 @@ POSITIVE_AMOUNT_TEXT = AMOUNT_TEXT.replace("[-+−]?", "[+]?", 1)
 RATE_TEXT = r"^\s*[-+−]?\s*(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*%?\s*$"
 SHARE_TEXT = r"^\s*[0-9.]+\s*(?:/\s*[0-9.]+|%)?\s*$"
 ANY_TEXT = f"(?:{AMOUNT_TEXT})|(?:{RATE_TEXT})|(?:{SHARE_TEXT})"
+LEG_SHARE_TEXT = f"^from data$|{SHARE_TEXT}"
+# What each kind of text looks like, in the words an editor shows when a value is not in it ("… was expected"):
+# a message names the form, never the pattern (see _text)
+FORMS = {
+    AMOUNT_TEXT: "an amount, such as 20B, 20 bn, €15B or 1.5 million USD",
+    POSITIVE_AMOUNT_TEXT: "a positive amount, such as 20B, 20 bn, €15B or 1.5 million USD",
+    RATE_TEXT: "a rate, such as 5%, -2.5% or 0.05",
+    ANY_TEXT: "an amount (20B), a rate (5%) or a share (1/6)",
+    LEG_SHARE_TEXT: "a share, such as 90%, 0.9, 1/6 or from data",
+}
+COUNTRY = "a country's ISO 3166 alpha-3 code, such as KAZ or ITA"
 PATTERNS = {
     **dict.fromkeys(
         ("bilateral", "total", "rest_of_world", "exports", "imports", "amount", "ceiling"), AMOUNT_TEXT
@@ -49,6 +65,15 @@ PATTERNS = {
     # a target's value is an amount; a claim's value, min and max are an amount, a rate or a share
     **dict.fromkeys(("value", "min", "max"), ANY_TEXT),
 }
+
+
+def _text(pattern: str) -> dict[str, Any]:
+    """Text in ``pattern``, refused with the form it should have: ``"an amount, such as 20B, …" was
+    expected``. The validators editors run (taplo's, jsonschema's) print a pattern that fails whole, a
+    thousand characters of regular expression; the one keyword whose message is the schema's own text is
+    ``const``, so text out of the pattern is compared with a constant that names the form. (That text itself
+    passes the schema; ``tradesim scenarios validate`` refuses it.)"""
+    return {"if": {"pattern": pattern}, "else": {"const": FORMS[pattern]}}
 
 
 def _text_or_number(schema: dict[str, Any], pattern: str, *, nullable: bool = False) -> dict[str, Any]:
@@ -64,7 +89,7 @@ def _text_or_number(schema: dict[str, Any], pattern: str, *, nullable: bool = Fa
     return {
         "type": types,
         "if": {"type": "string"},
-        "then": {"pattern": pattern},
+        "then": _text(pattern),
         "else": constraints,
         **kept,
     }
@@ -165,18 +190,25 @@ def scenario_schema() -> dict[str, Any]:
             "type": "boolean",
             "description": "With `extends`: add this list's entries to the parent's instead of replacing them.",
         }
-    schema["$defs"]["Target"]["properties"]["value"]["then"]["pattern"] = POSITIVE_AMOUNT_TEXT  # not a share
-    countries = sorted(country_codes())
+    schema["$defs"]["Target"]["properties"]["value"]["then"] = _text(POSITIVE_AMOUNT_TEXT)  # not a share
+    schema["$defs"]["Country"] = {"enum": sorted(country_codes())}
     for key in ("reporter", "partner"):
-        schema["properties"][key] = {**schema["properties"][key], "enum": countries}
-    schema["$defs"]["GrowthTable"] = _growth_table(
-        {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}, schema["$defs"]
-    )
+        schema["properties"][key] = {
+            **schema["properties"][key],
+            # the codes to complete (an editor's language server follows anyOf, and `true` keeps it from
+            # refusing anything); the check, naming the form rather than listing 250 codes
+            "anyOf": [{"$ref": "#/$defs/Country"}, True],
+            "if": {"type": "string"},
+            "then": {"if": {"$ref": "#/$defs/Country"}, "else": {"const": COUNTRY}},
+        }
+    names = {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
+    schema["$defs"]["GrowthKeys"] = _growth_keys(names, schema["$defs"])
+    schema["$defs"]["GrowthTable"] = _growth_table(names)
     leg = schema["$defs"]["Leg"]["properties"]
     leg["share"] = {
         "type": ["number", "string", "null"],
         "if": {"type": "string"},
-        "then": {"pattern": f"^from data$|{SHARE_TEXT}"},
+        "then": _text(LEG_SHARE_TEXT),
         "else": {"if": {"type": "number"}, "then": {"exclusiveMinimum": 0, "exclusiveMaximum": 1}},
         "default": None,
         "title": "Share",
@@ -189,19 +221,58 @@ def scenario_schema() -> dict[str, Any]:
             # one branch by the value's type, one model by its `model` key: an editor then reports the key
             # that is wrong ("'rat' was unexpected"), not "not valid under any of the schemas"
             "type": ["number", "string", "object", "null"],
+            # the keys an editor completes and explains inside [growth.bilateral]: taplo's language server
+            # follows anyOf (not if/then); `true` keeps the branch from refusing anything
+            "anyOf": [{"$ref": "#/$defs/GrowthKeys"}, True],
             "if": {"type": "object"},
             "then": {"$ref": "#/$defs/GrowthTable"},
             "else": {
                 "if": {"type": "string"},
-                "then": {"pattern": RATE_TEXT},
+                "then": _text(RATE_TEXT),
                 "else": {"if": {"type": "number"}, "then": {"exclusiveMinimum": -1, "maximum": 10}},
             },
             **({"default": None} if table is growth else {}),
             "title": prop.get("title"),
             "description": prop.get("description", ""),
         }
+    for name, rules in EXCLUSIVE.items():
+        schema["$defs"][name].update(_exclusive(rules))
     finished: dict[str, Any] = _markdown(_nullable(schema))
     return finished
+
+
+# Keys a scenario may not give together, as the loader refuses them: model → (the key the message is put on,
+# the keys it excludes, the message). Said in the schema so that an editor flags them as the loader would.
+EXCLUSIVE: dict[str, list[tuple[str, list[str], str]]] = {
+    "Event": [("relative", ["amount"], "either amount or relative, not both")],
+    "Leg": [("amount", ["share"], "either share or amount, not both")],
+    "Baseline": [
+        ("bilateral_period", ["bilateral"], "either bilateral or bilateral_period, not both"),
+        ("rest_of_world", ["total"], "either total or rest_of_world, not both"),
+    ],
+    "Growth": [
+        ("rest_of_world", ["total"], "either rest_of_world or total, not both"),
+        ("bilateral", ["exports", "imports"], "either bilateral or exports and imports, not both"),
+    ],
+    "Claim": [("at", ["year"], "either year or at, not both")],
+    "Expectation": [("at", ["year"], "either year or at, not both")],
+}
+
+
+def _exclusive(rules: list[tuple[str, list[str], str]]) -> dict[str, Any]:
+    """``if`` both a key and one it excludes are given, ``then`` the key is refused with the message (a
+    ``const``, as in :func:`_text`: one line at the key, in words). Several rules on one table are chained
+    through ``then`` and ``else``, a table having one ``if`` (``allOf`` would hide the table's keys from
+    taplo's completion)."""
+    if not rules:
+        return {}
+    (key, others, message), rest = rules[0], rules[1:]
+    after = _exclusive(rest)
+    return {
+        "if": {"required": [key], "anyOf": [{"required": [other]} for other in others]},
+        "then": {"properties": {key: {"const": message}}, **after},
+        **({"else": after} if after else {}),
+    }
 
 
 ROOT = (
@@ -212,12 +283,10 @@ ROOT = (
 )
 
 
-def _growth_table(names: dict[str, str], definitions: dict[str, Any]) -> dict[str, Any]:
-    """A growth table: its ``model`` chooses the definition it must match (no ``model``: constant). Every
-    model's keys are also named in the table's own ``properties``, each with its description and the models it
-    belongs to, and no constraint of its own: an editor's language server (taplo, the Even Better TOML
-    extension) then completes and explains the keys of ``[growth.bilateral]`` without following the
-    ``if``/``then`` branches, which still decide what is valid (each model refuses keys it does not have)."""
+def _growth_keys(names: dict[str, str], definitions: dict[str, Any]) -> dict[str, Any]:
+    """Every growth model's keys in one table, each with its description and the models it belongs to, and no
+    constraint of its own: what an editor's language server (taplo, the Even Better TOML extension) completes
+    and explains inside ``[growth.bilateral]``. It decides nothing: :func:`_growth_table` does."""
     from tradesim.schema import GROWTH_MODELS
 
     keys: dict[str, dict[str, Any]] = {}
@@ -231,6 +300,22 @@ def _growth_table(names: dict[str, str], definitions: dict[str, Any]) -> dict[st
         key: {"description": f"{entry['description']} (model: {', '.join(entry['models'])})".strip()}
         for key, entry in keys.items()
     }
+    return {"type": "object", "properties": {"model": _model_key(), **named}}
+
+
+def _model_key() -> dict[str, Any]:
+    from tradesim.schema import GROWTH_MODELS
+
+    return {
+        "enum": list(GROWTH_MODELS),
+        "description": "The growth model: " + ", ".join(GROWTH_MODELS) + " (default: constant).",
+    }
+
+
+def _growth_table(names: dict[str, str]) -> dict[str, Any]:
+    """A growth table: its ``model`` chooses the definition it must match (no ``model``: constant), and
+    each model refuses keys it does not have."""
+    from tradesim.schema import GROWTH_MODELS
 
     chosen = [
         {
@@ -242,14 +327,7 @@ def _growth_table(names: dict[str, str], definitions: dict[str, Any]) -> dict[st
     return {
         "type": "object",
         "description": "A growth model: `model` (default constant) and its keys.",
-        "properties": {
-            "model": {
-                "enum": list(GROWTH_MODELS),
-                "description": "The growth model: " + ", ".join(GROWTH_MODELS) + " (default: constant).",
-            },
-            **named,
-        },
-        "required": [],
+        "properties": {"model": _model_key()},
         "allOf": [
             *chosen,
             {"if": {"not": {"required": ["model"]}}, "then": {"$ref": f"#/$defs/{names['constant']}"}},
