@@ -149,7 +149,7 @@ def test_pyam_reads_every_command_that_writes_iamc(run: Any, tmp_path: Path) -> 
         result = run(*args, "--format", "iamc", "-o", str(out))
         assert result.exit_code == 0, result.stderr
         frame = pyam.IamDataFrame(str(out))
-        assert len(frame) > 0
+        assert len(frame.data) > 0
         if name == "project-all":
             assert frame.check_aggregate("Trade|KAZ") is None
         else:  # the percentiles are a dimension of their own: no variable has children to add up
