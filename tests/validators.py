@@ -162,14 +162,14 @@ def layout(page: Path, width: int) -> dict[str, Any]:
     return measured
 
 
-def printed_text(page: Path, size: str) -> str:
-    """The text of ``page`` printed to PDF by headless chromium on ``size`` paper (A4, Letter), read back by
-    pypdf, whitespace collapsed."""
+def printed_pages(page: Path, size: str, text: str | None = None) -> list[str]:
+    """The text of each page of ``page`` (or of ``text``, an HTML page) printed to PDF by headless chromium on
+    ``size`` paper (A4, Letter), read back by pypdf."""
     import pypdf
 
     browser = chromium()
     assert browser is not None
-    text = page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8") if text is None else text
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "page.html"
         copy.write_text(text.replace("</style>", f"@page{{size:{size}}}</style>", 1), encoding="utf-8")
@@ -179,5 +179,46 @@ def printed_text(page: Path, size: str) -> str:
             capture_output=True, timeout=300, check=False,
         )  # fmt: skip
         assert pdf.is_file(), "chromium printed no PDF"
-        pages = pypdf.PdfReader(pdf).pages
-        return " ".join(" ".join(p.extract_text() or "" for p in pages).split())
+        return [p.extract_text() or "" for p in pypdf.PdfReader(pdf).pages]
+
+
+def printed_text(page: Path, size: str) -> str:
+    """The text of ``page`` printed to PDF on ``size`` paper, whitespace collapsed."""
+    return " ".join(" ".join(printed_pages(page, size)).split())
+
+
+_BLOCK = re.compile(r"<(tr|figure|li)\b[^>]*>.*?</\1>", re.S)
+_CELL = re.compile(r"(<(?:td|th|figcaption)\b[^>]*>)(.*?)(</(?:td|th|figcaption)>)", re.S)
+
+
+def printed_blocks(page: Path, size: str) -> tuple[int, dict[int, set[int]]]:
+    """Which printed pages each table row (not a header row), figure and list item of ``page`` lands on:
+    every block is marked
+    with short tokens (``QX12A`` at the start of each of its cells, ``QX12Z`` at the end; a figure's at its
+    start and end), the marked page printed on ``size`` paper, and the tokens found on each page. Returns
+    the number of blocks marked and, for each block whose tokens were found, the pages they were on: a block
+    split across pages is on two."""
+    text = page.read_text(encoding="utf-8")
+    count = 0
+
+    def mark(block: re.Match[str]) -> str:
+        nonlocal count
+        if block.group(1) == "tr" and "<td" not in block.group(0):
+            return block.group(0)  # a header row, which chromium repeats on every page a table runs onto
+        count += 1
+        n, whole = count, block.group(0)
+        if block.group(1) == "figure":
+            opened = whole.index(">") + 1
+            return f"{whole[:opened]}<span>QX{n}A</span>{whole[opened:-9]}<span>QX{n}Z</span></figure>"
+        if block.group(1) == "li":
+            opened = whole.index(">") + 1
+            return f"{whole[:opened]}QX{n}A {whole[opened:-5]} QX{n}Z</li>"
+        return _CELL.sub(lambda c: f"{c.group(1)}QX{n}A {c.group(2)} QX{n}Z{c.group(3)}", whole)
+
+    body_at = text.index("<body")
+    marked = text[:body_at] + _BLOCK.sub(mark, text[body_at:])
+    found: dict[int, set[int]] = {}
+    for number, printed in enumerate(printed_pages(page, size, marked)):
+        for token in re.findall(r"QX(\d+)[AZ]", printed):
+            found.setdefault(int(token), set()).add(number)
+    return count, found

@@ -443,6 +443,23 @@ def test_the_printed_page_keeps_every_source_host_and_caution(run: Any, tmp_path
         assert " ".join(caution.split()) in printed, caution
 
 
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_no_table_row_chart_or_source_is_split_across_printed_pages(
+    run: Any, tmp_path: Path, size: str
+) -> None:
+    """Printed to PDF by chromium: every table row, figure (chart and caption) and source entry lies on one
+    page, found by tokens marked into each (tests/validators.printed_blocks). Without the print stylesheet's
+    break-inside rule, five blocks on A4 and three on Letter were split; a long table still runs onto the
+    next page, a row at a time."""
+    from tests import validators
+
+    out, _ = _page_for_chromium(run, tmp_path)
+    marked, pages = validators.printed_blocks(out, size)
+    assert marked > 40  # the rows of every table, the three charts, the sources
+    assert set(pages) == set(range(1, marked + 1))  # every block printed, none lost at a margin
+    assert {block: on for block, on in pages.items() if len(on) > 1} == {}
+
+
 def test_prose_names_countries_and_keeps_the_command_line_in_the_reproduce_box(
     run: Any, tmp_path: Path
 ) -> None:
