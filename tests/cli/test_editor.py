@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import SCENARIOS
 from tests.taplo_lsp import TaploServer, taplo_lsp_modules
+from tradesim.jsonschema import COUNTRY
 from tradesim.schema import GROWTH_CLASSES, Baseline, Claim, Event, Expectation, Growth, Leg, Price, Target
 
 MODULES = taplo_lsp_modules()
@@ -198,3 +199,17 @@ def test_a_correct_file_gets_no_message(lsp: tuple[TaploServer, Path]) -> None:
     for shipped in sorted(SCENARIOS.glob("*.toml")):
         _, diagnostics = _open(lsp, f"shipped-{shipped.stem}", shipped.read_text(encoding="utf-8"))
         assert diagnostics == [], (shipped.name, diagnostics)
+
+
+def test_the_repositorys_taplo_config_maps_scenario_files_to_the_schema(tmp_path: Path) -> None:
+    """No `#:schema` line: the `.taplo.toml` this repository ships (and the manual shows) is what associates
+    a file under scenarios/ with the schema in the editor."""
+    from tests.conftest import REPO
+
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(SCENARIOS / "scenario.schema.json", tmp_path / "scenarios")
+    shutil.copy(REPO / ".taplo.toml", tmp_path)
+    assert MODULES is not None
+    with TaploServer(tmp_path, MODULES) as server:
+        diagnostics = server.open(tmp_path / "scenarios" / "mine.toml", 'partner = "XXX"\n' + GROWTH)
+    assert [d["message"] for d in diagnostics] == [f'"{COUNTRY}" was expected']
