@@ -131,8 +131,9 @@ def scenarios_validate(
 
 @scenarios_app.command("schema", short_help="The JSON Schema of scenario files, for editors.")
 def scenarios_schema(output: Output = None) -> None:
-    """Print the JSON Schema of scenario files (README "Editors"): the same field rules as validation, with
-    descriptions. Cross-field rules are checked by `tradesim scenarios validate`."""
+    """Print the JSON Schema of scenario files, for an editor's completion, hover and messages (the manual's
+    "Scenario files", Editors): the same field rules as validation, with descriptions, and the keys that
+    exclude each other. The other cross-field rules are checked by `tradesim scenarios validate`."""
     from tradesim.jsonschema import scenario_schema
 
     render.settle("json", output, ("json",))
