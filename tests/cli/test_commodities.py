@@ -122,6 +122,21 @@ def test_several_commodities_and_all_of_them_in_one_import(run: Any, tmp_path: P
     assert not (tmp_path / "x.csv").exists()
 
 
+@pytest.mark.parametrize("codes", [",", "27,,27", "S4:3", "27 28"])
+def test_a_commodity_option_that_is_not_codes_is_refused_by_name(
+    run: Any, tmp_path: Path, codes: str
+) -> None:
+    """An empty code, a doubled comma, a classification prefix (a Comtrade cmdCode has none): one line naming
+    the option and the value, exit 2, nothing written."""
+    out = tmp_path / "x.csv"
+    result = run("data", "import", str(USA_CHN), "--commodity", codes, "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tradesim: error: --commodity must be Comtrade cmdCodes")
+    assert result.stderr.rstrip().endswith(f"got {codes!r}")
+    assert result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("codes", ["TOTAL,Fuels", "all"])
 def test_a_wits_table_is_read_one_product_group_at_a_time(run: Any, tmp_path: Path, codes: str) -> None:
     """Several WITS product groups are refused by name, not read as "no row matches"."""

@@ -249,8 +249,12 @@ def command_lines(
         if draw(st.booleans()):
             args += ["--cumulate"]
         if draw(st.booleans()):
-            codes = st.sampled_from(["TOTAL", "27", "TOTAL,27,2709", "all", "ALL,27", ",", "27,,27", "S4:3"])
-            args += ["--commodity", take(_arg(codes))]
+            refused = st.sampled_from([",", "27,,27", "S4:3"])  # not codes: refused, naming the option
+            codes = st.one_of(
+                _arg(st.sampled_from(["TOTAL", "27", "TOTAL,27,2709", "all", "ALL,27"])),
+                refused.map(lambda v: (v, False)),
+            )
+            args += ["--commodity", take(codes)]
     elif kind == "import wide":
         out = str(Path(data_folder).parent / "out" / "x.csv")
         unit = take(_arg(st.sampled_from(["USD_mn", "EUR_bn"])))
