@@ -142,9 +142,13 @@ class TaploServer:
         return message.get("result")
 
     # ------------------------------------------------------------------ what an editor asks
-    def open(self, path: Path, text: str, *, quiet: float = 1.0) -> list[dict[str, Any]]:
+    def open(
+        self, path: Path, text: str, *, expect_some: bool = False, quiet: float = 1.0
+    ) -> list[dict[str, Any]]:
         """Open ``path`` with ``text``; the diagnostics the server last published for it once it has been
-        quiet for ``quiet`` seconds (a first, empty list may come before the schema is loaded)."""
+        quiet for ``quiet`` seconds. The server may answer before it has read ``.taplo.toml`` or loaded the
+        schema (an empty list, not published again): with ``expect_some`` the text is sent again, as an
+        editor does on each keystroke, until a diagnostic comes (at most 60 s)."""
         path.write_text(text, encoding="utf-8")
         uri = path.as_uri()
         self.notify(
@@ -152,14 +156,27 @@ class TaploServer:
             {"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}},
         )
         deadline = time.monotonic() + 60
+        version = 1
         with self._changed:
             seen = -1
             while time.monotonic() < deadline:
                 count = len(self._published.get(uri, []))
                 if count and count == seen:
-                    return self._published[uri][-1]
+                    last = self._published[uri][-1]
+                    if last or not expect_some:
+                        return last
+                    version += 1
+                    self.notify(
+                        "textDocument/didChange",
+                        {
+                            "textDocument": {"uri": uri, "version": version},
+                            "contentChanges": [{"text": text}],
+                        },
+                    )
                 seen = count
                 self._changed.wait(timeout=quiet)
+        if expect_some:
+            return []
         raise TimeoutError(f"no diagnostics for {path.name}")
 
     def completion(self, path: Path, line: int, character: int) -> list[str]:

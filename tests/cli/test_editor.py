@@ -34,13 +34,17 @@ def lsp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TaploServer,
     shutil.copy(SCENARIOS / "scenario.schema.json", folder / "scenario.schema.json")
     assert MODULES is not None
     with TaploServer(folder, MODULES) as server:
+        # ready: the schema loaded (a file with no diagnostic then means a file without a mistake)
+        assert server.open(folder / "ready.toml", HEAD + 'partner = "XXX"\n', expect_some=True)
         yield server, folder
 
 
-def _open(lsp: tuple[TaploServer, Path], name: str, text: str) -> tuple[Path, list[dict[str, Any]]]:
+def _open(
+    lsp: tuple[TaploServer, Path], name: str, text: str, *, expect_some: bool = False
+) -> tuple[Path, list[dict[str, Any]]]:
     server, folder = lsp
     path = folder / f"{name}.toml"
-    return path, server.open(path, HEAD + text)
+    return path, server.open(path, HEAD + text, expect_some=expect_some)
 
 
 # ------------------------------------------------------------------------ completion and hover
@@ -172,7 +176,7 @@ def test_each_mistake_gets_one_message_that_names_the_expected_form(
     """One message (taplo 0.8 repeats it for each text range of a table; counted once), one line, in words:
     never a regular expression, never the list of 250 country codes."""
     text, expected = case
-    _, diagnostics = _open(lsp, f"mistake-{name}", text)
+    _, diagnostics = _open(lsp, f"mistake-{name}", text, expect_some=True)
     messages = {d["message"] for d in diagnostics}
     assert len(messages) == 1, messages
     (message,) = messages
@@ -211,5 +215,6 @@ def test_the_repositorys_taplo_config_maps_scenario_files_to_the_schema(tmp_path
     shutil.copy(REPO / ".taplo.toml", tmp_path)
     assert MODULES is not None
     with TaploServer(tmp_path, MODULES) as server:
-        diagnostics = server.open(tmp_path / "scenarios" / "mine.toml", 'partner = "XXX"\n' + GROWTH)
+        mine = tmp_path / "scenarios" / "mine.toml"
+        diagnostics = server.open(mine, 'partner = "XXX"\n' + GROWTH, expect_some=True)
     assert [d["message"] for d in diagnostics] == [f'"{COUNTRY}" was expected']
