@@ -77,8 +77,8 @@ def run(example: Example, folder: Path) -> list[str]:
         [sys.executable, "-m", "tradesim", *args], capture_output=True, text=True, cwd=folder, env=env, timeout=300,
         check=False,
     )  # fmt: skip
-    text = done.stdout + done.stderr
-    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
+    text = (done.stdout + done.stderr).rstrip("\n")
+    return [line.rstrip() for line in text.split("\n")] if text else []  # a command that prints nothing
 
 
 def matches(expected: list[str], printed: list[str]) -> bool:
