@@ -47,28 +47,24 @@ def _models() -> dict[str, Any]:
     class Strict(BaseModel):
         model_config = ConfigDict(extra="forbid")
 
-    class Columns(Strict):
-        """A data row: the data folder's columns, with ``origin`` and ``amount``."""
+    from tradesim.data.observation import RECORD, Observation
 
-        kind: str
-        reporter: str
-        partner: str
-        flow: str
-        year: int
-        period: str
-        value: float
-        unit: str
-        status: str
-        reported_by: str
-        source: str
-        url: str
-        note: str
-        published: str
-        origin: str = Field(description='"shipped", or FILE:LINE of your data folder')
-        classification: str
-        commodity: str
-        retrieved: str = Field(description="when a fetch received it (UTC); empty for any other row")
-        amount: float = Field(description="value in currency units (value × the unit's scale)")
+    described = {
+        "origin": '"shipped", or FILE:LINE of your data folder',
+        "retrieved": "when a fetch received it (UTC); empty for any other row",
+    }
+    observed = get_type_hints(Observation)
+    row: dict[str, Any] = {
+        c: (observed[c], Field(description=described[c]) if c in described else ...) for c in RECORD
+    }
+    row["amount"] = (float, Field(description="value in currency units (value × the unit's scale)"))
+    # the columns of a data row as outputs list it (RECORD, the one list), with their types from Observation
+    Columns: Any = create_model(
+        "Columns",
+        __base__=Strict,
+        __doc__="A data row: the data folder's columns, with ``origin`` and ``amount``.",
+        **row,
+    )
 
     class Provenance(Columns):
         """A data row a figure rests on, as an output cites it: with ``fx`` (how it was converted, if it was)."""

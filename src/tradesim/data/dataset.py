@@ -37,11 +37,10 @@ import numpy as np
 from tradesim.data import currency
 from tradesim.data.observation import (
     ALL_GOODS,
-    COLUMNS,
     ESTIMATES,
     FULL_YEAR,
-    OPTIONAL_COLUMNS,
     PERIOD_RANK,
+    RECORD,
     STATUS_RANK,
     TOTAL,
     WDI,
@@ -165,17 +164,15 @@ class Dataset:
         import pandas as pd
 
         rows = self.observations if rows is None else rows
-        columns = [*COLUMNS, *OPTIONAL_COLUMNS, "origin"]
         # attribute by attribute: dataclasses.asdict deep-copies every field (20 s for 200,000 rows)
-        frame = pd.DataFrame([[getattr(o, c) for c in columns] for o in rows], columns=columns)
+        frame = pd.DataFrame([[getattr(o, c) for c in RECORD] for o in rows], columns=list(RECORD))
         frame["amount"] = [o.amount for o in rows]
         return frame
 
     @staticmethod
     def records(rows: Sequence[Observation]) -> list[dict[str, object]]:
         """``rows`` as :meth:`frame`'s records (its columns, native ints and floats), without pandas."""
-        columns = [*COLUMNS, *OPTIONAL_COLUMNS, "origin"]
-        return [{**{c: getattr(o, c) for c in columns}, "amount": o.amount} for o in rows]
+        return [{**{c: getattr(o, c) for c in RECORD}, "amount": o.amount} for o in rows]
 
     def select(
         self,

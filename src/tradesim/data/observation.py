@@ -37,6 +37,7 @@ OPTIONAL_COLUMNS = (
     "commodity",  # its code exactly as the source writes it (27, 2709, 3); TOTAL for all goods (the default)
     "retrieved",  # when `data fetch` received it from the source (UTC: 2026-12-07T08:01:02Z); empty otherwise
 )
+RECORD = (*COLUMNS, *OPTIONAL_COLUMNS, "origin")  # a row as an output lists it (then its "amount")
 TOTAL = "TOTAL"  # all goods: the classification and commodity of a pair's trade
 CLASSIFICATION = re.compile(
     r"^(TOTAL|HS|H[0-6]|HS(?:92|96|02|07|12|17|22)|SITC|S[1-4]|BEC\d?|EBOPS(?:\d{4})?|WITS|CMO)$"
