@@ -13,12 +13,14 @@ from __future__ import annotations
 import math
 
 from tradesim.data.fetch.client import Request, parse_json
+from tradesim.data.importers import wdi as download
 from tradesim.data.importers.imported import Row
 from tradesim.data.observation import PUBLISHED
 from tradesim.errors import InputError
 
 BASE = "https://api.worldbank.org"
-INDICATORS = {"export": "TX.VAL.MRCH.CD.WT", "import": "TM.VAL.MRCH.CD.WT"}
+# flow → the merchandise indicator (goods, WTO-compiled), as the reader of WDI downloads knows them
+INDICATORS = {flow: code for code, (kind, flow, _) in download.INDICATORS.items() if kind == "trade"}
 PER_PAGE = 1000
 PUBLISHER = "World Bank, World Development Indicators (API v2)"
 
