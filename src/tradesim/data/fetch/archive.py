@@ -130,15 +130,13 @@ class Archive:
             "confirmed": [],
         }
         write_bytes_atomic(body, answer.body)
-        write_text_atomic(body.with_suffix(".json"), json.dumps(meta, indent=1, sort_keys=True) + "\n")
+        _write_meta(body, meta)
         return Vintage(body, meta), True
 
     def confirm(self, vintage: Vintage, retrieved: str) -> Vintage:
         """The archived answer still holds (a 304, or the same body again): the time is recorded."""
         meta = {**vintage.meta, "confirmed": [*_strings(vintage.meta.get("confirmed")), retrieved]}
-        write_text_atomic(
-            vintage.body.with_suffix(".json"), json.dumps(meta, indent=1, sort_keys=True) + "\n"
-        )
+        _write_meta(vintage.body, meta)
         return Vintage(vintage.body, meta)
 
     def every(self, source: str | None = None) -> list[Vintage]:
@@ -150,6 +148,11 @@ class Archive:
             for request in sorted(p for p in folder.glob("*") if p.is_dir()):
                 found += self._list(request)
         return found
+
+
+def _write_meta(body: Path, meta: dict[str, object]) -> None:
+    """The answer's record beside its body (BODY.json): written whole, or not at all."""
+    write_text_atomic(body.with_suffix(".json"), json.dumps(meta, indent=1, sort_keys=True) + "\n")
 
 
 def _strings(value: object) -> list[str]:
