@@ -206,13 +206,15 @@ def printed_blocks(page: Path, size: str) -> tuple[int, dict[int, set[int]]]:
         if block.group(1) == "tr" and "<td" not in block.group(0):
             return block.group(0)  # a header row, which chromium repeats on every page a table runs onto
         count += 1
-        n, whole = count, block.group(0)
-        if block.group(1) == "figure":
-            opened = whole.index(">") + 1
-            return f"{whole[:opened]}<span>QX{n}A</span>{whole[opened:-9]}<span>QX{n}Z</span></figure>"
-        if block.group(1) == "li":
-            opened = whole.index(">") + 1
-            return f"{whole[:opened]}QX{n}A {whole[opened:-5]} QX{n}Z</li>"
+        n, whole, tag = count, block.group(0), block.group(1)
+        if tag in ("figure", "li"):  # a token first and last inside the element
+            opened, closing = whole.index(">") + 1, len(f"</{tag}>")
+            start, end = (
+                (f"<span>QX{n}A</span>", f"<span>QX{n}Z</span>")
+                if tag == "figure"
+                else (f"QX{n}A ", f" QX{n}Z")
+            )
+            return f"{whole[:opened]}{start}{whole[opened:-closing]}{end}{whole[-closing:]}"
         return _CELL.sub(lambda c: f"{c.group(1)}QX{n}A {c.group(2)} QX{n}Z{c.group(3)}", whole)
 
     body_at = text.index("<body")

@@ -67,13 +67,18 @@ PATTERNS = {
 }
 
 
+def _named(condition: dict[str, Any], form: str) -> dict[str, Any]:
+    """A value meeting ``condition``, refused otherwise with the form it should have: ``"a rate, such as 5%,
+    …" was expected``. The validators editors run (taplo's, jsonschema's) print a pattern that fails whole, a
+    thousand characters of regular expression, or an enum's every member; the one keyword whose message is the
+    schema's own text is ``const``, so a value out of the condition is compared with a constant that names the
+    form. (That text itself passes the schema; ``tradesim scenarios validate`` refuses it.)"""
+    return {"if": condition, "else": {"const": form}}
+
+
 def _text(pattern: str) -> dict[str, Any]:
-    """Text in ``pattern``, refused with the form it should have: ``"an amount, such as 20B, …" was
-    expected``. The validators editors run (taplo's, jsonschema's) print a pattern that fails whole, a
-    thousand characters of regular expression; the one keyword whose message is the schema's own text is
-    ``const``, so text out of the pattern is compared with a constant that names the form. (That text itself
-    passes the schema; ``tradesim scenarios validate`` refuses it.)"""
-    return {"if": {"pattern": pattern}, "else": {"const": FORMS[pattern]}}
+    """Text in ``pattern``, refused in the words of :data:`FORMS`."""
+    return _named({"pattern": pattern}, FORMS[pattern])
 
 
 def _text_or_number(schema: dict[str, Any], pattern: str, *, nullable: bool = False) -> dict[str, Any]:
@@ -199,7 +204,7 @@ def scenario_schema() -> dict[str, Any]:
             # refusing anything); the check, naming the form rather than listing 250 codes
             "anyOf": [{"$ref": "#/$defs/Country"}, True],
             "if": {"type": "string"},
-            "then": {"if": {"$ref": "#/$defs/Country"}, "else": {"const": COUNTRY}},
+            "then": _named({"$ref": "#/$defs/Country"}, COUNTRY),
         }
     names = {kind: cls.__name__ for kind, cls in GROWTH_CLASSES.items()}
     schema["$defs"]["GrowthKeys"] = _growth_keys(names, schema["$defs"])
